@@ -1,0 +1,77 @@
+"""The pipeline: normalise → split into documents → tasks per document → deadlines per task."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .deadlines import extract_deadlines
+from .departments import DepartmentDirectory
+from .outline import extract_tasks
+from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
+from .segment import split_documents
+from .workdays import WorkCalendar
+
+
+def parse_gazette(
+    text: str,
+    *,
+    file: str,
+    directory: DepartmentDirectory,
+    calendar: WorkCalendar | None = None,
+) -> list[ParsedDocument]:
+    """Every directive of one gazette file, with its tasks and their deadlines."""
+    documents = []
+    for doc in split_documents(text, file=file):
+        if doc.task_bearing:
+            tasks = extract_tasks(doc, directory=directory)
+            if doc.issued_on is not None:
+                tasks = tuple(
+                    replace(t, deadlines=extract_deadlines(t.text, issued_on=doc.issued_on, calendar=calendar))
+                    for t in tasks
+                )
+            doc = replace(doc, tasks=tasks)
+        documents.append(doc)
+    return documents
+
+
+def _unit_json(unit: DepartmentMention) -> dict[str, Any]:
+    return {"name": unit.name, "as_written": unit.as_written}
+
+
+def deadline_json(spec: DeadlineSpec) -> dict[str, Any]:
+    """The stable JSON shape of one deadline (README: extract contract)."""
+    return {
+        "text": spec.text,
+        "due": spec.due.isoformat() if spec.due else None,
+        "recurrence": spec.recurrence,
+        "kind": spec.kind,
+    }
+
+
+def _task_json(task: ExtractedTask) -> dict[str, Any]:
+    return {
+        "ref": task.ref,
+        "line": task.line,
+        "line_end": task.line_end,
+        "text": task.text,
+        "lead_units": [_unit_json(u) for u in task.lead_units],
+        "support_units": [_unit_json(u) for u in task.support_units],
+        "deadlines": [deadline_json(d) for d in task.deadlines],
+    }
+
+
+def document_json(doc: ParsedDocument) -> dict[str, Any]:
+    """The stable JSON shape of one document (README: extract contract)."""
+    return {
+        "file": doc.file,
+        "doc_number": doc.doc_number,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
+        "recipients": list(doc.recipients),
+        "kind": doc.kind,
+        "task_bearing": doc.task_bearing,
+        "line_start": doc.line_start,
+        "line_end": doc.line_end,
+        "tasks": [_task_json(t) for t in doc.tasks],
+    }

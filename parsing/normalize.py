@@ -1,0 +1,54 @@
+"""Text normalisation that keeps every line's number: full/half width, OCR spacing, Chinese numerals."""
+from __future__ import annotations
+
+import re
+
+from .results import SourceLine
+
+# Full-width ASCII block (！..～) and the ideographic space map to their half-width forms; ① 〔〕 、 。 stay.
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_CJK = r"\u3400-\u9fff"
+# OCR puts spaces between digits and CJK characters: "2023 年 4 月" → "2023年4月"
+DIGIT_CJK_SPACE_RE = re.compile(rf"(?<=[0-9])[ \t]+(?=[{_CJK}〕号])|(?<=[{_CJK}〔])[ \t]+(?=[0-9])")
+
+
+def normalize_line(text: str) -> str:
+    """One line: half-width ASCII, no OCR spaces around numbers, trimmed."""
+    text = text.translate(_WIDTH_TABLE)
+    text = DIGIT_CJK_SPACE_RE.sub("", text)
+    return text.strip()
+
+
+def source_lines(text: str) -> list[SourceLine]:
+    """Every non-empty line of a file, normalised, with its 1-based number in the original."""
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = normalize_line(raw)
+        if line:
+            out.append(SourceLine(number, line))
+    return out
+
+
+_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_to_int(text: str) -> int | None:
+    """二〇二三 → 2023 (digit by digit), 十二 → 12, 二十五 → 25; None when it is not a numeral."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if all(ch in _DIGITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
