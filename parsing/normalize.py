@@ -19,6 +19,16 @@ def normalize_line(text: str) -> str:
     return text.strip()
 
 
+# Markdown left by the OCR export: headings (#), list bullets (- , * ), bold (**), table pipes at the edges.
+_MARKUP_RE = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+(?!\d+\s*[-—]$))+")
+
+
+def strip_markup(text: str) -> str:
+    """"## 关于……的通知" → "关于……的通知"; "- （一）…" → "（一）…"; "**要求：**" → "要求：". Page marks like "- 12 -" stay."""
+    text = _MARKUP_RE.sub("", text)
+    return text.replace("**", "").strip()
+
+
 def source_lines(text: str) -> list[SourceLine]:
     """Every non-empty line of a file, normalised, with its 1-based number in the original."""
     out = []
@@ -29,7 +39,8 @@ def source_lines(text: str) -> list[SourceLine]:
     return out
 
 
-_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5,
+           "6": 6, "7": 7, "8": 8, "9": 9, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 

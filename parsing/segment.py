@@ -1,0 +1,343 @@
+"""Split one gazette into its directives (文件).
+
+A directive starts at its header: the issuer line (发文机关), the title lines (关于……的通知) and a line that holds
+only the 文号 (阳政发〔2023〕1号). The 文号 line is the anchor; the header is found by walking back from it. The
+directive runs to just before the next header, so an attached plan, its annexes and any second signature block
+belong to the directive that printed them. Cover, table of contents and back-cover lines belong to no directive.
+
+Field conventions (README: extract contract):
+- ``doc_number``: brackets unified to 〔〕, spaces removed, half-width digits: 阳政办函〔2021〕32号.
+- ``title``: the full official title, issuer included, joined over its broken lines with the line-break spaces
+  removed (spaces inside “quoted” phrases are kept), without the 文号: 阳泉市人民政府关于做好2023年安全生产工作的通知.
+- ``title``, ``issuer`` and ``recipients`` use Chinese punctuation (（）：，); ``lines`` are plain
+  ``normalize_line`` output (half-width ASCII) with Markdown markup removed.
+- ``issued_on``: the signed date (成文日期); for a 印发 notice, the notice's own date, which precedes the plan.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from .normalize import chinese_to_int, normalize_line, source_lines, strip_markup
+from .results import ParsedDocument, SourceLine
+
+_CJK = "\u3400-\u9fff"
+
+# A 文号: issuer abbreviation, year in brackets of any shape, serial number, 号. OCR puts spaces anywhere.
+DOC_NUMBER_RE = re.compile(
+    rf"(?P<prefix>[{_CJK}]{{1,10}})\s*[〔\[［【(（]\s*(?P<year>\d{{4}})\s*[〕\]］】)）]\s*(?P<serial>\d{{1,4}})\s*号"
+)
+# A line holding nothing but a 文号 (the header anchor); a 文号 inside running text is never alone on its line.
+DOC_NUMBER_LINE_RE = re.compile(rf"^{DOC_NUMBER_RE.pattern}$")
+
+# 发文机关: an organisation name, alone on its line (header or signature).
+ISSUER_RE = re.compile(
+    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|"
+    rf"领导小组|局|厅|委|部|中心|政府))(?:文件)?$"
+)
+# Issuer and title printed on one line: "阳泉市人民政府 关于印发……的通知".
+ISSUER_TITLE_RE = re.compile(
+    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|局|厅))"
+    rf"\s*(?P<title>(?:关于|印发|转发).*)$"
+)
+
+_YEAR_DIGITS = "0-9〇○零OoΟ一二三四五六七八九"
+_SMALL_NUMBER = "0-9一二三四五六七八九十"
+DATE_RE = re.compile(
+    rf"(?P<y>[{_YEAR_DIGITS}]{{4}})\s*年\s*(?P<m>[{_SMALL_NUMBER}]{{1,3}})\s*月\s*(?P<d>[{_SMALL_NUMBER}]{{1,3}})\s*日"
+)
+# The signed date line, possibly printed on one line with the signature or wrapped in brackets.
+DATE_LINE_RE = re.compile(rf"^[(（]?(?:[{_CJK}()（）]{{2,30}}\s+)?{DATE_RE.pattern}[)）]?$")
+PUBLICATION_NOTE_RE = re.compile(r"^[(（]?此件[^)）]{0,20}[)）]?$")
+
+# Lines that cannot be part of a header: sentence ends, list/TOC leaders, dates, publication notes.
+_HEADER_STOP_RE = re.compile(r"[。；;：:]$|\.{3,}|…{2,}|^附件|^附表|^[(（]?此件")
+
+# Genre (文种) of a title, checked at its end, longest first.
+_TITLE_KINDS: tuple[tuple[str, str], ...] = (
+    ("补充通知", "通知"), ("通知", "通知"), ("通报", "通报"), ("报告", "报告"), ("实施意见", "意见"),
+    ("意见", "意见"), ("决定", "决定"), ("批复", "批复"), ("复函", "函"), ("函", "函"), ("办法", "办法"),
+    ("规定", "规定"), ("落实措施", "措施"), ("措施", "措施"), ("公告", "公告"), ("通告", "通告"),
+    ("命令", "命令"), ("实施方案", "实施方案"), ("方案", "方案"),
+)
+# Genre of the document a 印发 notice publishes: the directive's kind is that of its attachment.
+_ATTACHMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("实施方案", "实施方案"), ("应急预案", "预案"), ("预案", "预案"), ("实施意见和若干措施", "意见"),
+    ("实施意见", "意见"), ("意见", "意见"), ("实施细则", "细则"), ("细则", "细则"), ("办法", "办法"),
+    ("规定", "规定"), ("制度", "制度"), ("若干政策", "政策"), ("政策", "政策"), ("若干措施", "措施"),
+    ("措施", "措施"), ("行动计划", "计划"), ("计划", "计划"), ("规划", "规划"), ("任务", "任务"),
+    ("方案", "方案"),
+)
+_APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
+# A 通报 bears tasks only when it ends with requirements (工作要求, 下一步, 整改); otherwise it reports results.
+_REQUIREMENTS_RE = re.compile(r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改")
+
+# Back cover: gazette masthead and colophon fields after the last directive.
+_COLOPHON_RE = re.compile(
+    r"^(?:-{3,}|—{2,}|[A-Z ]{8,}|.{0,20}公报.{0,12}|(?:主办|主管|承办|编辑|出版|印刷|发行|地\s*址|邮\s*编|电\s*话|"
+    r"传\s*真|网\s*址|刊\s*号|定\s*价|准印证|内部资料|投稿|E-?mail|邮\s*箱).{0,60})$",
+    re.IGNORECASE,
+)
+_MASTHEAD_RE = re.compile(r"公报|^-{3,}$")
+# Running headers and page numbers inside the body: "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报", "- 12 -".
+_PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+_RUNNING_HEADER_RE = re.compile(r"^(?=.{0,60}$)(?=.*公报)(?=.*(?:·|\d{1,2}\s*/\s*\d{4}|第\s*\d+\s*期)).*$")
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+_CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
+_RECIPIENT_SPLIT_RE = re.compile(r"[、，,]")
+_CJK_CHAR = rf"[{_CJK}“”‘’《》〈〉（）()〔〕、，。：；！？—]"
+_CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CHAR})\s+|\s+(?={_CJK_CHAR})")
+_QUOTED_RE = re.compile(r"“[^”]*”")
+
+
+def normalize_doc_number(text: str) -> str:
+    """阳政办发 [ 2023 ] 20 号 → 阳政办发〔2023〕20号."""
+    compact = re.sub(r"\s+", "", normalize_line(text))
+    return compact.translate(_BRACKETS)
+
+
+def is_noise_line(text: str) -> bool:
+    """Running headers, page numbers and separators that are not part of any directive's text."""
+    return bool(_PAGE_NUMBER_RE.match(text) or _RUNNING_HEADER_RE.match(text) or re.fullmatch(r"-{3,}", text))
+
+
+def parse_date(text: str) -> date | None:
+    """The first date in a line: 2023年4月28日 or 二〇二三年四月二十八日."""
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    year_text = m["y"].translate(str.maketrans("OoΟ", "〇〇〇"))
+    year, month, day = chinese_to_int(year_text), chinese_to_int(m["m"]), chinese_to_int(m["d"])
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _join_title(parts: Sequence[str]) -> str:
+    """Title lines joined: line-break and OCR spaces next to CJK go, spaces inside “quotes” stay."""
+    # A physical line break inside a title carries no space; a space inside one line is an earlier line break.
+    text = "".join(p.strip() for p in parts if p.strip())
+    kept: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        kept.append(m.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _QUOTED_RE.sub(hide, text)
+    text = _CJK_SPACE_RE.sub("", text)
+    text = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+    return _display(text)
+
+
+def _display(text: str) -> str:
+    """Chinese punctuation for display fields (title, issuer, recipients)."""
+    return re.sub(r"\s{2,}", " ", text.translate(_CHINESE_PUNCT)).strip()
+
+
+def _kind(title: str, doc_number: str) -> str:
+    """The directive's genre, from its title; a 印发 notice takes the genre of what it publishes."""
+    if _APPOINTMENT_RE.search(title) and ("任" in doc_number or title.endswith(("任免职务的通知", "免职的通知",
+                                                                                 "任职的通知"))):
+        return "任免"
+    published = re.search(r"(?:印发|转发)(.+?)的?通知$", title)
+    # "关于阳泉市……实施方案的通知" publishes a plan without saying 印发.
+    carried = published or re.search(r"关于(.+?(?:方案|预案|办法|规定|意见|措施|计划))的通知$", title)
+    if carried:
+        inner = re.sub(r"[(（][^()（）]*[)）]$", "", carried.group(1).rstrip("的"))  # "方案（2019—2021年）"
+        for suffix, kind in _ATTACHMENT_KINDS:
+            if inner.endswith(suffix):
+                return kind
+        return "通知"
+    for suffix, kind in _TITLE_KINDS:
+        if title.endswith(suffix):
+            return kind
+    return "通知"
+
+
+def _task_bearing(kind: str, body: Sequence[SourceLine]) -> bool:
+    if kind in ("任免", "报告", "批复", "函"):
+        return False
+    if kind == "通报":
+        return any(_REQUIREMENTS_RE.search(line.text) for line in body)
+    return True
+
+
+class _Header:
+    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number")
+
+    def __init__(self, start: int, anchor: int, issuer: str, title_parts: list[str], doc_number: str) -> None:
+        self.start = start  # index into the cleaned lines
+        self.anchor = anchor  # index of the 文号 line
+        self.issuer = issuer
+        self.title_parts = title_parts
+        self.doc_number = doc_number
+
+
+def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
+    """Walk back from a 文号 line over the title lines to the issuer; None when no title precedes it."""
+    doc_number = normalize_doc_number(lines[anchor].text)
+    title_parts: list[str] = []
+    issuer = ""
+    start = anchor
+    for j in range(anchor - 1, max(-1, anchor - 7), -1):
+        text = lines[j].text
+        if _HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text):
+            break
+        issuer_only = ISSUER_RE.match(text)
+        if issuer_only and title_parts:
+            issuer, start = issuer_only["issuer"], j
+            break
+        combined = ISSUER_TITLE_RE.match(text)
+        if combined:
+            issuer, start = combined["issuer"], j
+            title_parts.insert(0, combined["title"])
+            break
+        title_parts.insert(0, text)
+        start = j
+        if re.match(r"^(关于|印发|转发)", text):
+            # No issuer line of its own: it may head the line, or sit on the line just above.
+            if j > 0 and ISSUER_RE.match(lines[j - 1].text):
+                issuer, start = ISSUER_RE.match(lines[j - 1].text)["issuer"], j - 1  # type: ignore[index]
+            break
+    if not title_parts:
+        return None
+    joined = "".join(title_parts)
+    if not issuer:
+        embedded = re.match(rf"^([{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府|办公室|办公厅|委员会|局))关于", joined)
+        if embedded:
+            issuer = embedded.group(1)
+            title_parts[0] = title_parts[0][len(issuer):] if title_parts[0].startswith(issuer) else title_parts[0]
+    if "关于" not in joined and not joined.endswith(tuple(s for s, _ in _TITLE_KINDS)):
+        return None
+    return _Header(start, anchor, _display(issuer), title_parts, doc_number)
+
+
+def _has_body(lines: Sequence[SourceLine], begin: int, end: int) -> bool:
+    """A directive has sentences; a table-of-contents entry has none before the next entry."""
+    return any(re.search(r"[。：:；;]", lines[i].text) for i in range(begin, min(end, begin + 40)))
+
+
+def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
+    """Index of the first back-cover line at the end of the file (len(lines) when there is none)."""
+    start = len(lines)
+    while start - 1 > after and _COLOPHON_RE.match(lines[start - 1].text):
+        start -= 1
+    if start < len(lines) and not any(_MASTHEAD_RE.search(lines[i].text) for i in range(start, len(lines))):
+        return len(lines)  # a trailing "电话：" line of the last directive, not a back cover
+    return start
+
+
+def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
+    """主送: the line(s) after the 文号 up to the first colon, split on 、，."""
+    parts: list[str] = []
+    for i in range(begin, min(end, begin + 3)):
+        text = lines[i].text
+        parts.append(text)
+        if text.endswith((":", "：")):
+            joined = "".join(parts)[:-1]
+            if "。" in joined or len(joined) > 120 or DATE_RE.search(joined):
+                return ()
+            names = (_display(re.sub(r"\s+", "", n)) for n in _RECIPIENT_SPLIT_RE.split(joined))
+            return tuple(n for n in names if n)
+        if re.search(r"[。；;]", text):
+            return ()
+    return ()
+
+
+def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date | None, tuple[str, ...]]:
+    """The signed date: the first date line next to a signature or publication note, else the first date line."""
+    first: date | None = None
+    for i in range(begin, end):
+        text = lines[i].text
+        if not DATE_LINE_RE.match(text):
+            continue
+        found = parse_date(text)
+        if found is None:
+            continue
+        near = [lines[j].text for j in range(max(begin, i - 2), min(end, i + 3)) if j != i]
+        if any(ISSUER_RE.match(t) or PUBLICATION_NOTE_RE.match(t) or t.endswith("此件公开发布)") for t in near) \
+                or ISSUER_RE.match(text.split(" ")[0]):
+            flags = ()
+            if i + 1 < end and ISSUER_RE.match(lines[i + 1].text) and not (i > begin and ISSUER_RE.match(
+                    lines[i - 1].text)):
+                flags = ("date_before_signature",)
+            return found, flags
+        if first is None:
+            first = found
+    return first, (() if first else ("no_issued_on",))
+
+
+def _similar(a: Sequence[SourceLine], b: Sequence[SourceLine]) -> float:
+    """Character-bigram Jaccard similarity of two bodies."""
+    def grams(lines: Sequence[SourceLine]) -> set[str]:
+        text = "".join(line.text for line in lines)
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+
+    ga, gb = grams(a), grams(b)
+    return len(ga & gb) / len(ga | gb) if ga and gb else 0.0
+
+
+def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
+    """Every directive of one gazette, in order, with its header fields and source lines."""
+    lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
+    lines = [s for s in lines if s.text]
+    headers: list[_Header] = []
+    for i, line in enumerate(lines):
+        if DOC_NUMBER_LINE_RE.match(line.text):
+            header = _find_header(lines, i)
+            if header is not None and (not headers or header.start > headers[-1].anchor):
+                headers.append(header)
+    # Drop anchors with no body before the next one: table-of-contents entries laid out like headers.
+    kept: list[_Header] = []
+    for n, header in enumerate(headers):
+        nxt = headers[n + 1].start if n + 1 < len(headers) else len(lines)
+        if _has_body(lines, header.anchor + 1, nxt):
+            kept.append(header)
+    headers = kept
+    if not headers:
+        return []
+    tail = _colophon_start(lines, headers[-1].anchor)
+    documents: list[ParsedDocument] = []
+    for n, header in enumerate(headers):
+        end = headers[n + 1].start if n + 1 < len(headers) else tail
+        body = lines[header.anchor + 1:end]
+        own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
+        issued_on, flags = _issued_on(lines, header.anchor + 1, end)
+        recipients = _recipients(lines, header.anchor + 1, end)
+        title_core = _join_title(header.title_parts)
+        title = title_core if not header.issuer or title_core.startswith(header.issuer) else header.issuer + title_core
+        kind = _kind(title, header.doc_number)
+        if not recipients:
+            flags += ("no_recipients",)
+        documents.append(ParsedDocument(
+            file=file.replace("\\", "/").rsplit("/", 1)[-1],
+            doc_number=header.doc_number,
+            title=title,
+            issuer=header.issuer,
+            issued_on=issued_on,
+            recipients=recipients,
+            kind=kind,
+            task_bearing=_task_bearing(kind, body),
+            line_start=lines[header.start].number,
+            line_end=lines[end - 1].number,
+            lines=tuple(own),
+            flags=flags,
+        ))
+    return _link_duplicates(documents)
+
+
+def _link_duplicates(documents: list[ParsedDocument]) -> list[ParsedDocument]:
+    """The same text sent under two 文号 (e.g. one report to two recipients): the later one points to the first."""
+    out: list[ParsedDocument] = []
+    for doc in documents:
+        twin = next((d for d in out if d.duplicate_of is None and d.issuer == doc.issuer and d.title == doc.title
+                     and d.doc_number != doc.doc_number and _similar(d.lines[3:], doc.lines[3:]) >= 0.6), None)
+        out.append(replace(doc, duplicate_of=twin.doc_number, flags=doc.flags + ("duplicate",)) if twin else doc)
+    return out
