@@ -1,0 +1,218 @@
+"""The department directory: canonical units, their aliases and groups, and matching of written unit names.
+
+Matching order for one written name (`DepartmentDirectory.match`):
+1. exact alias (or canonical name);
+2. normalised form: half-width, no spaces, OCR confusions (孟县 → 盂县), "县（区）" → "县区", and the
+   city prefix (阳泉市 / 阳泉 / 市) stripped on both sides alike;
+3. rule-based abbreviation: 和/与/及 dropped, 委员会 → 委, 发展改革 → 发改, then a written name whose characters
+   appear in order in exactly one canonical name with the same kind suffix (市工信局 ⊂ 市工业和信息化局).
+Unknown units come back with known=False and a cleaned name; they are never dropped.
+Groups (kind "group") with members expand to one mention per member, each keeping the group's text as as_written.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .normalize import normalize_line
+from .results import DepartmentMention, Role
+
+KINDS = ("city_department", "county_government", "development_zone", "branch", "company", "bank", "group", "other")
+
+# OCR confusions seen in gazettes: the character on the left is read where the right one is meant.
+OCR_FIXES = str.maketrans({"孟": "盂"})
+# "各县（区）" → "各县区": a one- or two-character bracket inside a name is part of the name.
+SHORT_BRACKET_RE = re.compile(r"\(([^()]{1,2})\)")
+SPACE_RE = re.compile(r"\s+")
+QUOTE_RE = re.compile(r"[“”\"'‘’《》]")
+CITY_PREFIX_RE = re.compile(r"^(?:山西省)?(?:阳泉市|阳泉|市)")
+# Abbreviation rules applied to both sides before the subsequence test.
+ABBREVIATIONS = (("委员会", "委"), ("发展改革", "发改"), ("和", ""), ("与", ""), ("及", ""), ("管理委员会", "管委会"))
+# The last characters that say what kind of body a name is; an abbreviation must keep them.
+KIND_SUFFIX_RE = re.compile(
+    r"(管委会|委员会|中心支行|支行|分行|中心|公司|集团|政府|小组|指挥部|办公室|局|委|办|厅|部|院|队|社|所|会|站|行|处|台)$"
+)
+# Words that make a name a group of units rather than one unit.
+GROUP_RE = re.compile(r"^各|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|市直|企业$")
+# Words trimmed from either end of a written unit name.
+TRIM_HEAD_RE = re.compile(r"^(?:由|和|及|与|以及|并|会同|协调|联合|请)+")
+TRIM_TAIL_RE = re.compile(
+    r"(?:按职责分工负责|按照职责分工负责|按职责负责|按职能分工负责|分别负责|共同负责|具体负责|负责落实|负责|牵头|配合|参与|协助|"
+    r"等有关单位|等相关单位|等有关部门|等相关部门|等部门|等单位|等)+$"
+)
+
+
+def normalize_unit(text: str) -> str:
+    """A written unit name in matching form: half-width, no spaces or quotes, OCR fixed, 县(区) → 县区."""
+    text = normalize_line(text).translate(OCR_FIXES)
+    text = SPACE_RE.sub("", QUOTE_RE.sub("", text))
+    return SHORT_BRACKET_RE.sub(r"\1", text)
+
+
+def clean_unit(text: str) -> str:
+    """The written name without connectors and role words around it (由A负责 → A)."""
+    text = SPACE_RE.sub("", normalize_line(text)).strip("、,;:。.()")
+    previous = None
+    while previous != text:
+        previous = text
+        text = TRIM_TAIL_RE.sub("", TRIM_HEAD_RE.sub("", text)).strip("、,;:。.")
+    return text
+
+
+def _strip_city(key: str) -> str:
+    stripped = CITY_PREFIX_RE.sub("", key, count=1)
+    return stripped or key
+
+
+def _abbreviate(key: str) -> str:
+    for long, short in ABBREVIATIONS:
+        key = key.replace(long, short)
+    return key
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentEntry:
+    """One directory row: canonical name, kind, aliases, group members, parent."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class DepartmentDirectory:
+    """Canonical units and their aliases; `match` resolves a written name, `mentions` expands groups."""
+
+    entries: dict[str, DepartmentEntry] = field(default_factory=dict)
+    _exact: dict[str, str] = field(default_factory=dict)
+    _normal: dict[str, str] = field(default_factory=dict)
+    _abbrev: list[tuple[str, str, str]] = field(default_factory=list)  # (abbreviated key, suffix, name)
+    _cache: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> DepartmentDirectory:
+        """Build from the JSON list of fixtures/departments.json (or rows of the same shape from the DB)."""
+        directory = cls()
+        for raw in entries:
+            entry = DepartmentEntry(
+                name=str(raw["name"]),
+                kind=str(raw.get("kind") or "other"),
+                aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+                members=tuple(str(m) for m in raw.get("members") or ()),
+                parent=raw.get("parent") or None,
+            )
+            directory.add(entry)
+        return directory
+
+    def add(self, entry: DepartmentEntry) -> None:
+        """Register one entry and its aliases (later entries never steal an earlier exact alias)."""
+        self.entries[entry.name] = entry
+        self._cache.clear()
+        for written in (entry.name, *entry.aliases):
+            self._exact.setdefault(written, entry.name)
+            key = normalize_unit(written)
+            self._normal.setdefault(key, entry.name)
+            self._normal.setdefault(_strip_city(key), entry.name)
+        key = _abbreviate(_strip_city(normalize_unit(entry.name)))
+        suffix = KIND_SUFFIX_RE.search(key)
+        self._abbrev.append((key, suffix.group(1) if suffix else "", entry.name))
+
+    def with_aliases(self, aliases: Mapping[str, str]) -> DepartmentDirectory:
+        """A copy that also knows a directive's inline aliases (short → full written name)."""
+        derived = DepartmentDirectory(
+            entries=dict(self.entries), _exact=dict(self._exact), _normal=dict(self._normal),
+            _abbrev=list(self._abbrev),
+        )
+        for short, full in aliases.items():
+            name = self.match(full)
+            if name is None:
+                name = normalize_unit(clean_unit(full))
+                derived.add(DepartmentEntry(name=name, kind="other"))
+            derived._exact[short] = name
+            derived._normal[normalize_unit(short)] = name
+        return derived
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def match(self, text: str) -> str | None:
+        """The canonical name a written unit stands for, or None when the directory does not know it."""
+        if text in self._cache:
+            return self._cache[text]
+        result = self._match(text)
+        self._cache[text] = result
+        return result
+
+    def _match(self, text: str) -> str | None:
+        if text in self._exact:
+            return self._exact[text]
+        key = normalize_unit(text)
+        for candidate in (key, _strip_city(key)):
+            if candidate in self._normal:
+                return self._normal[candidate]
+        short = _abbreviate(_strip_city(key))
+        if len(short) < 2:
+            return None
+        suffix = KIND_SUFFIX_RE.search(short)
+        if suffix is None:
+            return None
+        found = {
+            name
+            for long, long_suffix, name in self._abbrev
+            if long_suffix == suffix.group(1) and long[0] == short[0] and _is_subsequence(short, long)
+        }
+        if len(found) == 1:
+            return found.pop()
+        exact_length = {name for name in found if len(_abbreviate(_strip_city(normalize_unit(name)))) == len(short)}
+        return exact_length.pop() if len(exact_length) == 1 else None
+
+    def is_group_name(self, text: str) -> bool:
+        """Whether a written name denotes a group (各县区人民政府, 市直各有关单位, …)."""
+        name = self.match(text)
+        if name is not None:
+            return self.entries[name].kind == "group"
+        return bool(GROUP_RE.search(clean_unit(text)))
+
+    def mentions(self, text: str, role: Role, *, aliases: Mapping[str, str] | None = None) -> list[DepartmentMention]:
+        """One written unit → mentions: a known unit, its group's members, or an unknown unit or group."""
+        written = clean_unit(text)
+        if not written:
+            return []
+        target = aliases.get(written, written) if aliases else written
+        name = self.match(target)
+        if name is None:
+            return [DepartmentMention(name=normalize_unit(target), as_written=written, role=role, known=False,
+                                      is_group=bool(GROUP_RE.search(target)))]
+        entry = self.entries[name]
+        if entry.kind == "group":
+            if entry.members:
+                return [DepartmentMention(name=m, as_written=written, role=role) for m in entry.members]
+            return [DepartmentMention(name=name, as_written=written, role=role, is_group=True)]
+        return [DepartmentMention(name=name, as_written=written, role=role)]
+
+    def looks_like_unit(self, text: str) -> bool:
+        """Whether a cleaned piece of text reads as a unit name (known, or shaped like one)."""
+        written = clean_unit(text)
+        if not written or len(written) > 32:
+            return False
+        if self.match(written) is not None:
+            return True
+        return bool(UNIT_SHAPE_RE.search(normalize_unit(written))) and not NOT_UNIT_RE.search(written)
+
+
+# A plausible unit name: ends in a body word.
+UNIT_SHAPE_RE = re.compile(
+    r"(局|委|办|厅|部|院|队|社|所|政府|管委会|委员会|中心|公司|集团|银行|支行|分行|分局|支局|小组|指挥部|办公室|单位|部门|企业|"
+    r"电视台|海关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇)$"
+)
+# Verbs and function words that never occur inside a unit name.
+NOT_UNIT_RE = re.compile(r"[。;:]|要|应当|开展|加强|建立|推进|落实|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底")

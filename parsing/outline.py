@@ -1,0 +1,380 @@
+"""The numbering outline of a directive and the tasks in it.
+
+Ref spelling (canonical): the markers of the path concatenated in half-width form, e.g. "三、(一)2.(1)":
+一、 → "一、"; （一） → "(一)"; 1. / 1、 / 1． → "1."; （1） → "(1)"; ① → "①"; 第一条 → "第一条".
+A table row adds "#<序号>" (or "#<row>"), a sentence group inside one item adds "[k]" (k from 1), and a
+second attached plan whose numbering starts again at 一、 is prefixed "P2/" (then "P3/", ...).
+
+Which nodes are tasks: the leaves of the outline. A parent is a node of the tree (parent_ref of its children),
+and a task itself only when its own text carries a bracketed unit clause. Leaves under sections such as
+指导思想 / 工作目标 / 基本原则 / 保障措施 are tasks only when a unit is named for them (clause, 责任单位: line,
+table cell or inherited declaration); elsewhere every leaf is a task, and a leaf with no unit at all falls
+back to the directive's recipients with the flag "no_unit". Everything from an 起草说明 / 政策解读 heading on
+is ignored (it quotes draft clauses).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .departments import DepartmentDirectory
+from .normalize import chinese_to_int
+from .responsibility import (
+    Clause,
+    Units,
+    find_clauses,
+    inline_aliases,
+    is_unit_line,
+    parse_declaration,
+    parse_prose,
+    parse_unit_line,
+    resolve_units,
+    split_units,
+)
+from .results import ExtractedTask, ParsedDocument, SourceLine
+
+_CN = "一二三四五六七八九十"
+# Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
+MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("article", re.compile(rf"^第([{_CN}百零〇]+)条\s*")),
+    ("cn", re.compile(rf"^([{_CN}]+)\s*[、.]\s*")),
+    ("pcn", re.compile(rf"^\(\s*([{_CN}]+)\s*\)\s*")),
+    ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
+    ("circled", re.compile(r"^([①-⑳])\s*")),
+)
+DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
+# Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
+FURNITURE_RE = re.compile(r"^-?\s*\d{1,3}\s*-?$|^·[^·]{2,12}·|人民政府公报$|^—\s*\d+\s*—$")
+# Section headings whose items are not tasks unless a unit is named for them.
+NON_TASK_RE = re.compile(
+    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
+    r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+)
+STOP_RE = re.compile(r"起草说明|政策解读|^解读")
+TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
+TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
+CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(slots=True)
+class _Node:
+    kind: str
+    number: int
+    marker: str
+    ref: str
+    parent: _Node | None
+    lines: list[SourceLine] = field(default_factory=list)
+    unit_lines: list[SourceLine] = field(default_factory=list)
+    table_rows: list[tuple[str, list[SourceLine], str]] = field(default_factory=list)  # (row ref, lines, unit cell)
+    children: list[_Node] = field(default_factory=list)
+    declared: Units | None = None  # responsibility declared for the items beneath
+
+
+def _marker(text: str) -> tuple[str, int, str, str] | None:
+    """(kind, number, canonical marker, rest of line) when the line opens an outline item."""
+    for kind, pattern in MARKER_RES:
+        m = pattern.match(text)
+        if not m:
+            continue
+        raw = m.group(1)
+        if kind == "circled":
+            number = ord(raw) - ord("①") + 1
+        else:
+            value = chinese_to_int(raw)
+            if value is None:
+                continue
+            number = value
+        canonical = {
+            "article": f"第{raw}条", "cn": f"{raw}、", "pcn": f"({raw})", "num": f"{number}.",
+            "pnum": f"({number})", "circled": raw,
+        }[kind]
+        return kind, number, canonical, text[m.end():]
+    return None
+
+
+def _strip_decoration(text: str) -> str:
+    return DECORATION_RE.sub("", text).strip()
+
+
+def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    part = 1
+    seen_top: set[str] = set()
+    last_unit_line: SourceLine | None = None
+    table_unit_col: int | None = None
+    last_number: dict[str, int] = {}
+    for line in lines:
+        text = _strip_decoration(line.text)
+        if not text or FURNITURE_RE.search(text):
+            continue
+        if STOP_RE.search(text) and len(text) < 80:
+            break
+        current = stack[-1] if stack else None
+        cells = [c.strip() for c in TABLE_SPLIT_RE.split(text) if c.strip()] if ("\t" in line.text or "|" in text) else []
+        if len(cells) >= 3:
+            header = [i for i, c in enumerate(cells) if TABLE_UNIT_HEADER_RE.search(c)]
+            if header:
+                table_unit_col = header[0]
+                continue
+            if table_unit_col is not None and current is not None and len(cells) > table_unit_col:
+                first = cells[0] if cells[0].isdigit() else str(len(current.table_rows) + 1)
+                current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col]))
+                continue
+        elif not cells:
+            table_unit_col = None if _marker(text) else table_unit_col
+        marker = _marker(text)
+        if marker is not None and not _accept_marker(marker, stack, last_number):
+            marker = None
+        if marker is not None:
+            kind, number, canonical, _ = marker
+            last_number[kind] = number
+            kinds = [n.kind for n in stack]
+            if kind in kinds:
+                del stack[kinds.index(kind):]
+            parent = stack[-1] if stack else None
+            if parent is None:
+                if kind in seen_top and number == 1:
+                    part += 1
+                    seen_top.clear()
+                seen_top.add(kind)
+            prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)])
+            (parent.children if parent else roots).append(node)
+            stack.append(node)
+            last_unit_line = None
+            table_unit_col = None
+            continue
+        if current is None:
+            continue
+        if is_unit_line(text):
+            current.unit_lines.append(SourceLine(line.number, text))
+            last_unit_line = current.unit_lines[-1]
+            continue
+        if last_unit_line is not None and "。" not in text and len(text) < 60:
+            # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
+            current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
+            last_unit_line = current.unit_lines[-1]
+            continue
+        last_unit_line = None
+        current.lines.append(SourceLine(line.number, text))
+    return roots
+
+
+def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: dict[str, int]) -> bool:
+    """A marker continues the outline when it follows a sibling, starts a list, or continues a numbering
+    that runs on across parents (OCR slack of one)."""
+    kind, number, _, rest = marker
+    if not rest and kind not in ("cn", "pcn"):
+        return False
+    for node in reversed(stack):
+        if node.kind == kind:
+            return number <= node.number + 2 or number == 1
+    return number <= 2 or 0 < number - last.get(kind, -9) <= 2
+
+
+def _section_is_non_task(node: _Node) -> bool:
+    n: _Node | None = node
+    while n is not None:
+        head = n.lines[0].text[:30] if n.lines else ""
+        if NON_TASK_RE.search(head):
+            return True
+        n = n.parent
+    return False
+
+
+@dataclass(slots=True)
+class _Context:
+    doc: ParsedDocument
+    directory: DepartmentDirectory
+    aliases: dict[str, str]
+    following: Units | None = None
+    tasks: list[ExtractedTask] = field(default_factory=list)
+
+
+def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tuple[ExtractedTask, ...]:
+    """Every task of one directive, in document order, with its outline ref and its lead/support units."""
+    full_text = "".join(line.text for line in doc.lines)
+    aliases = inline_aliases(full_text, directory)
+    if aliases:
+        directory = directory.with_aliases(aliases)
+    ctx = _Context(doc, directory, {})
+    for root in _build_tree(doc.lines):
+        _walk(root, ctx, inherited=None)
+    return tuple(ctx.tasks)
+
+
+def _node_declaration(node: _Node, ctx: _Context) -> Units | None:
+    """Units named for a parent's items: its 责任单位: lines or a paragraph that only names units."""
+    units = Units()
+    for unit_line in node.unit_lines:
+        parsed = parse_unit_line(unit_line.text, ctx.directory)
+        if parsed:
+            units.extend(parsed)
+    for line in node.lines[1:]:
+        parsed = parse_declaration(line.text, ctx.directory)
+        if parsed:
+            units.extend(parsed)
+    return units or None
+
+
+def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
+    if node.children:
+        declared = _node_declaration(node, ctx) or inherited
+        own = _text_of(node.lines)
+        clauses = find_clauses(own[0], ctx.directory)
+        if any(c.units for c in clauses):
+            _emit_item(node, ctx, inherited, leaf=False)
+        for child in node.children:
+            _walk(child, ctx, declared)
+        return
+    _emit_item(node, ctx, inherited, leaf=True)
+
+
+def _text_of(lines: list[SourceLine]) -> tuple[str, list[tuple[int, int]]]:
+    """Joined text of broken lines and (offset, line number) starts for mapping spans back to lines."""
+    parts, starts, offset = [], [], 0
+    for line in lines:
+        starts.append((offset, line.number))
+        parts.append(line.text)
+        offset += len(line.text)
+    return "".join(parts), starts
+
+
+def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
+    number = starts[0][1]
+    for start, line_number in starts:
+        if start > offset:
+            break
+        number = line_number
+    return number
+
+
+def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
+    text, starts = _text_of(node.lines)
+    non_task = _section_is_non_task(node)
+    parent_ref = node.parent.ref if node.parent else None
+    if node.table_rows:
+        for ref, row_lines, unit_cell in node.table_rows:
+            units = _cell_units(unit_cell, ctx)
+            row_text = " ".join(line.text for line in row_lines)
+            _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
+        return
+    clauses = [c for c in find_clauses(text, ctx.directory)]
+    line_units = Units()
+    for unit_line in node.unit_lines:
+        parsed = parse_unit_line(unit_line.text, ctx.directory)
+        if parsed:
+            line_units.extend(parsed)
+    last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
+    groups = _sentence_groups(text, clauses)
+    if len(groups) > 1:
+        for k, (start, end, clause) in enumerate(groups, start=1):
+            units = clause.units if clause and clause.units else None
+            _add_task(ctx, f"{node.ref}[{k}]", _line_at(starts, start), _line_at(starts, max(start, end - 1)),
+                      text[start:end], parent_ref, units or inherited, prose_text=text[start:end])
+        _note_following(clauses, ctx)
+        return
+    units = Units()
+    for clause in clauses:
+        units.extend(clause.units)
+    units.extend(line_units)
+    explicit = bool(units)
+    if not explicit and inherited:
+        units = inherited
+    if non_task and not units:
+        _note_following(clauses, ctx)
+        return
+    if not leaf and not explicit:
+        return
+    _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None, prose_text=text)
+    _note_following(clauses, ctx)
+
+
+def _note_following(clauses: list[Clause], ctx: _Context) -> None:
+    for clause in clauses:
+        if clause.following:
+            ctx.following = clause.following
+
+
+def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, Clause | None]]:
+    """Split an item at unit clauses that are followed by more sentences: each group is its own task."""
+    unit_clauses = [c for c in clauses if c.units]
+    if len(unit_clauses) < 2:
+        return [(0, len(text), unit_clauses[0] if unit_clauses else None)]
+    groups: list[tuple[int, int, Clause | None]] = []
+    start = 0
+    for clause in unit_clauses:
+        end = clause.end
+        while end < len(text) and text[end] in "。;,":
+            end += 1
+        groups.append((start, end, clause))
+        start = end
+    rest = text[start:]
+    if len(CJK_RE.findall(rest)) >= CLAUSE_MIN_REMAINDER:
+        groups.append((start, len(text), None))
+    elif groups:
+        s, _, c = groups[-1]
+        groups[-1] = (s, len(text), c)
+    return groups
+
+
+def _cell_units(cell: str, ctx: _Context) -> Units | None:
+    from .responsibility import parse_clause
+
+    units, _ = parse_clause(cell, ctx.directory)
+    if units is None:
+        names = split_units(cell, ctx.directory)
+        units = Units(lead=names[:1], support=names[1:]) if names else None
+    return units
+
+
+def _add_task(
+    ctx: _Context,
+    ref: str,
+    line: int,
+    line_end: int,
+    text: str,
+    parent_ref: str | None,
+    units: Units | None,
+    *,
+    prose_text: str | None = None,
+) -> None:
+    flags: list[str] = []
+    if not units and prose_text:
+        units = parse_prose(prose_text, ctx.directory)
+    if ctx.following:
+        merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [])
+        merged.lead.extend(n for n in ctx.following.lead if n not in merged.lead)
+        units = merged
+    if not units:
+        units = Units(lead=list(ctx.doc.recipients))
+        flags.append("no_unit")
+    lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
+    ctx.tasks.append(
+        ExtractedTask(
+            ref=ref,
+            line=line,
+            line_end=line_end,
+            text=text,
+            title=_title(text),
+            parent_ref=parent_ref,
+            lead_units=lead,
+            support_units=support,
+            flags=tuple(flags),
+        )
+    )
+
+
+TITLE_RE = re.compile(r"^[^。;:]{2,40}?[。]")
+
+
+def _title(text: str) -> str:
+    body = text
+    m = _marker(body)
+    if m:
+        body = m[3]
+    t = TITLE_RE.match(body)
+    return (t.group(0).rstrip("。") if t else body[:40]).strip()

@@ -1,0 +1,303 @@
+"""Who is responsible: unit clauses in brackets, 责任单位: lines, table cells and prose subjects.
+
+Every parser here returns `Units` (lead and support written names, in text order); matching them against
+the directory happens later (`resolve_units`). Roles:
+- labelled lists: 牵头/主办/责任 单位 → lead, 配合/协办/参与/协助 单位 → support ("责任单位:" alone: all lead);
+- verb clauses: "A牵头，B配合", "A会同B负责", "A负责，B配合" → A lead, B support; after a 牵头 part, units that
+  are "按职责分工负责" are support;
+- a list with no split: "按职责分工负责" / "分别负责" / "共同负责" → all lead, otherwise the first unit is lead and
+  the others support.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .departments import DepartmentDirectory, clean_unit
+from .results import DepartmentMention
+
+LEAD_LABEL = r"牵头|主办|责任|主责|负责"
+SUPPORT_LABEL = r"配合|协办|参与|协助|协同"
+# "牵头单位：" / "配合部门:" labels inside a clause or at the start of a line.
+LABEL_RE = re.compile(rf"(?:({LEAD_LABEL})|({SUPPORT_LABEL}))(?:单位|部门)\s*[:]")
+LINE_LABEL_RE = re.compile(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})(?:单位|部门)\s*[:]")
+# A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
+SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同)[、,;]|[,;]")
+ROLE_TAIL_RE = re.compile(
+    r"(按照?职责分工负责|按职能分工负责|按职责负责|分别负责|共同负责|具体负责|负责落实|负责|牵头|配合|参与|协助|协同)$"
+)
+ALL_LEAD_RE = re.compile(r"按照?职责分工负责|按职能分工负责|按职责负责|分别负责|共同负责")
+# Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
+PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
+PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头)")
+# "以下均需A负责落实，不再列出": a declaration for every later task of the directive.
+FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均)([^。]*?)(?:,?负责落实|,?负责|,?牵头|落实)[^。]*?不再(?:一一)?列出")
+# Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
+INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
+SENTENCE_END_RE = re.compile(r"[。;!?]")
+CONJUNCTION_RE = re.compile(r"以及|和|及|与")
+
+
+@dataclass(slots=True)
+class Units:
+    """Written unit names by role, in text order."""
+
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.support)
+
+    def extend(self, other: Units) -> None:
+        self.lead.extend(other.lead)
+        self.support.extend(other.support)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A bracketed unit clause found in a task's text: its span (brackets included) and its units."""
+
+    start: int
+    end: int
+    units: Units
+    following: Units | None = None  # units declared for every later task ("以下均需…不再列出")
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at any separator character that is not inside round brackets."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in (p.strip() for p in parts) if p]
+
+
+def split_units(text: str, directory: DepartmentDirectory) -> list[str] | None:
+    """A unit list → written unit names; None when some piece does not read as a unit."""
+    out: list[str] = []
+    for piece in split_outside_brackets(text, "、,;/"):
+        piece = clean_unit(piece)
+        if not piece:
+            continue
+        for sub in _split_conjunctions(piece, directory):
+            expanded = _split_inner_bracket(sub, directory)
+            if expanded is None:
+                return None
+            out.extend(expanded)
+    return out or None
+
+
+def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]:
+    if directory.looks_like_unit(piece) and directory.match(piece) is not None:
+        return [piece]
+    for m in CONJUNCTION_RE.finditer(piece):
+        left, right = clean_unit(piece[: m.start()]), clean_unit(piece[m.end():])
+        if left and right and directory.looks_like_unit(left) and directory.looks_like_unit(right):
+            return [left, *_split_conjunctions(right, directory)]
+    return [piece]
+
+
+def _split_inner_bracket(piece: str, directory: DepartmentDirectory) -> list[str] | None:
+    """"各县（区）人民政府（开发区管委会）" → the counties and the zone; "(区)" alone stays in the name."""
+    m = re.fullmatch(r"(.+?)\(([^()]{3,})\)(.*)", piece)
+    if m and not m.group(3):
+        head, inner = clean_unit(m.group(1)), m.group(2)
+        inner_units = split_units(inner, directory)
+        if inner_units and directory.looks_like_unit(head):
+            return [head, *inner_units]
+    return [piece] if directory.looks_like_unit(piece) else None
+
+
+def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
+    """"牵头单位：A；配合单位：B" / "责任单位：A、B" (inside a bracket or on lines of their own)."""
+    labels = list(LABEL_RE.finditer(text))
+    if not labels or text[: labels[0].start()].strip(" ,;、"):
+        return None
+    units = Units()
+    for i, m in enumerate(labels):
+        body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
+        is_lead = m.group(1) is not None
+        by_clauses = PROSE_BY_RE.findall(body)
+        if by_clauses and "由" in body:  # "新建X任务由A牵头，提升改造X任务由B牵头"
+            names: list[str] = []
+            for written in by_clauses:
+                names.extend(split_units(written, directory) or [])
+        else:
+            names = split_units(body, directory) or []
+        if not names:
+            continue
+        (units.lead if is_lead else units.support).extend(names)
+    return units or None
+
+
+def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None:
+    """"A牵头，B配合" / "A会同B负责" / "A、B按职责分工负责" / a bare unit list."""
+    segments: list[tuple[list[str], list[str], str]] = []  # (before 会同, after 会同, role verb)
+    pending: list[str] = []
+    for raw in SEGMENT_SPLIT_RE.split(text):
+        raw = raw.strip(" 。")
+        if not raw:
+            continue
+        tail = ROLE_TAIL_RE.search(raw)
+        verb = tail.group(1) if tail else ""
+        body = raw[: tail.start()] if tail else raw
+        before, _, after = body.partition("会同")
+        names_before = split_units(before, directory) if before.strip("、, ") else []
+        names_after = split_units(after, directory) if after else []
+        if names_before is None or names_after is None:
+            return None
+        if not verb:
+            pending.extend(names_before + names_after)
+            continue
+        segments.append((pending + names_before, names_after, verb))
+        pending = []
+    if pending:
+        segments.append((pending, [], ""))
+    if not any(b or a for b, a, _ in segments):
+        return None
+    if not any(v for _, _, v in segments) and not any(
+        directory.match(n) is not None for b, a, _ in segments for n in b + a
+    ):
+        return None  # a bare bracket such as "（经营场所）": a unit list only when the directory knows a unit
+    units = Units()
+    has_lead_verb = any(v == "牵头" for _, _, v in segments)
+    has_split = has_lead_verb or any(a for _, a, _ in segments) or any(
+        v in ("配合", "参与", "协助", "协同") for _, _, v in segments
+    )
+    for before, after, verb in segments:
+        if verb in ("配合", "参与", "协助", "协同"):
+            units.support.extend(before + after)
+        elif verb == "牵头" or not has_lead_verb:
+            units.lead.extend(before)
+            units.support.extend(after)
+        else:  # a 负责 part after "A牵头": the others share the work
+            units.support.extend(before + after)
+    if not has_split and not ALL_LEAD_RE.search(text) and len(units.lead) > 1:
+        units.support[:0] = units.lead[1:]
+        del units.lead[1:]
+    return units
+
+
+def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | None, Units | None]:
+    """The content of one bracket → (its units, units declared for the following tasks); (None, None) if no clause."""
+    following = None
+    m = FOLLOWING_RE.search(text)
+    if m:
+        following = Units(lead=split_units(m.group(1), directory) or [])
+        text = text[: m.start()]
+    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    units = Units()
+    for sentence in sentences:
+        parsed = parse_labelled(sentence, directory) or parse_verb_clause(sentence, directory)
+        if parsed is None:
+            return None, None
+        units.extend(parsed)
+    return (units or None), (following or None)
+
+
+def find_clauses(text: str, directory: DepartmentDirectory) -> list[Clause]:
+    """Bracketed unit clauses in a task's text, in order; brackets that are not unit lists are skipped."""
+    clauses: list[Clause] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                _add_clause(clauses, text, start, i + 1, directory)
+    if depth and start >= 0:  # opened and never closed: the clause runs to the end
+        _add_clause(clauses, text, start, len(text), directory)
+    return clauses
+
+
+def _add_clause(clauses: list[Clause], text: str, start: int, end: int, directory: DepartmentDirectory) -> None:
+    inner = text[start + 1: end - 1 if text[end - 1] == ")" else end]
+    if len(inner) < 2 or "以下简称" in inner:
+        return
+    units, following = parse_clause(inner, directory)
+    if units is not None or following is not None:
+        clauses.append(Clause(start, end, units or Units(), following))
+
+
+def parse_unit_line(text: str, directory: DepartmentDirectory) -> Units | None:
+    """A line such as "责任单位：A、B" or "牵头单位：…由A牵头，…由B牵头"."""
+    if not LINE_LABEL_RE.match(text):
+        return None
+    return parse_labelled(text.rstrip("。"), directory)
+
+
+def is_unit_line(text: str) -> bool:
+    return LINE_LABEL_RE.match(text) is not None
+
+
+def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
+    """Prose: "由A牵头" anywhere, or a sentence whose subject is a unit list ("各县区人民政府要…")."""
+    units = Units()
+    for m in PROSE_BY_RE.finditer(text):
+        names = split_units(m.group(1), directory)
+        if names:
+            units.lead.extend(names)
+    for sentence in SENTENCE_END_RE.split(text):
+        m = PROSE_SUBJECT_RE.match(sentence.lstrip(" ,"))
+        if m and not m.group(1).startswith("由"):
+            names = split_units(m.group(1), directory)
+            if names and all(directory.match(n) is not None or directory.is_group_name(n) for n in names):
+                units.lead.extend(names)
+    return units or None
+
+
+def parse_declaration(text: str, directory: DepartmentDirectory) -> Units | None:
+    """A paragraph that only says who is responsible ("市应急局牵头，…按职责分工负责。"), for the items below it."""
+    body = text.strip().rstrip("。")
+    if not body or not ROLE_TAIL_RE.search(body) or len(body) > 120:
+        return None
+    units = parse_labelled(body, directory) or parse_verb_clause(body, directory)
+    return units
+
+
+def inline_aliases(text: str, directory: DepartmentDirectory) -> dict[str, str]:
+    """"全称（以下简称“简称”）" definitions, short name → full written name, for the rest of the directive."""
+    aliases: dict[str, str] = {}
+    for m in INLINE_ALIAS_RE.finditer(text):
+        full = clean_unit(re.split(r"[,;、。由将要的]", m.group(1))[-1])
+        if full and directory.looks_like_unit(full):
+            aliases[m.group(2).strip()] = full
+    return aliases
+
+
+def resolve_units(
+    units: Units, directory: DepartmentDirectory, *, aliases: Mapping[str, str] | None = None
+) -> tuple[tuple[DepartmentMention, ...], tuple[DepartmentMention, ...]]:
+    """Written names → (lead mentions, support mentions); a unit both lead and support stays lead only."""
+    lead = _dedupe(m for w in units.lead for m in directory.mentions(w, "lead", aliases=aliases))
+    lead_names = {m.name for m in lead}
+    support = _dedupe(
+        m for w in units.support for m in directory.mentions(w, "support", aliases=aliases) if m.name not in lead_names
+    )
+    return tuple(lead), tuple(support)
+
+
+def _dedupe(mentions: object) -> list[DepartmentMention]:
+    seen: set[str] = set()
+    out: list[DepartmentMention] = []
+    for m in mentions:  # type: ignore[attr-defined]
+        if m.name not in seen:
+            seen.add(m.name)
+            out.append(m)
+    return out
+
+
+def units_of(names: Sequence[str]) -> Units:
+    return Units(lead=list(names))
