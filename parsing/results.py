@@ -42,6 +42,7 @@ class DeadlineSpec:
     range_start: date | None = None
     confidence: float = 1.0
     flags: tuple[str, ...] = ()  # e.g. "past_at_issue", "calendar_unconfirmed", "unresolved"
+    rule: str | None = None  # recurrence rule read by parsing.deadlines.occurrences, e.g. "M:end", "Y:3:end"
 
 
 @dataclass(frozen=True, slots=True)

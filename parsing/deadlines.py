@@ -1,0 +1,786 @@
+"""Deadline phrases in a task's text → DeadlineSpec, resolved against the directive's issue date.
+
+Reading rules (documented once, here):
+- A missing year is the issue year ("4月底前" issued 2023-03-15 → 2023-04-30); an explicit year always
+  wins. A fixed date already past at issue is kept and flagged "past_at_issue".
+- "X月前" / "2025年前" are read as "by X" (end of X), the usual administrative reading (confidence 0.8).
+- 上旬 → 10th, 中旬 → 20th, 下旬/底/末 → last day; 年初 → 01-31, 年中/上半年 → 06-30 (approximate ones
+  carry a lower confidence).
+- "N个工作日内" counts N working days after the issue date (the issue day itself does not count) on
+  WorkCalendar; N日/天/周/个月/年内 are calendar spans from the issue date. Spans counted from another
+  event (接报后1小时内, 自车辆购置之日起三个月内) keep offset + anchor, due None, kind "relative_event".
+- Recurring duties carry `rule` (see `occurrences`); `due` is the first occurrence on or after the issue
+  date. 每月 without a day → month end; 每季度 → quarter end; 每半年 → 06-30 / 12-31; 每年 without a
+  date → 12-31; 每周 without a day → Friday (the usual weekly report day). 定期 → recurrence unknown,
+  flagged "recurrence_unknown".
+- Not deadlines (claimed and dropped): years in cited titles 《…》, effective dates (自…起施行), version
+  labels (2023年版), reporting-period labels (2023年第一季度全市政府网站…), rates (每人每年280元), service
+  levels (压缩至1个工作日内, 1个工作日内办结), look-back windows (三年内发生过), past events.
+- What cannot be resolved is returned with due None and the flag "unresolved", never guessed.
+"""
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from .results import DeadlineSpec
+from .workdays import DEFAULT_CALENDAR, WorkCalendar, festival_day
+
+KINDS: dict[str, str] = {
+    "date": "a calendar day written out: 2023年4月14日前, 11月30日前, 2020.3.15",
+    "month": "a named month or part of it: 4月底前, 3月前, 6月下旬",
+    "quarter": "a quarter: 一季度, 第三季度末, 季度末",
+    "half_year": "a half year: 上半年, 下半年, 年中",
+    "year": "a year or its end/start: 年底前, 年内, 2020年底前, 到2025年, 2025年前, 2025年预期值",
+    "range": "a span of time; due is its end, range_start its start: 2019—2021年, 十四五期间, 1月-3月",
+    "holiday": "a festival: 春节前, 元旦前, 国庆前, 汛期前 (when defined), 春节假期后的第一个工作日",
+    "relative": "a span counted from the issue date: 3个工作日内, 30日内, 自印发之日起三个月内",
+    "relative_event": "a span counted from another event (offset + anchor, due None): 接报后1小时内",
+    "recurring": "a recurring duty: 每月2日前, 每季度末, 每年3月底前, 每周, 定期 (recurrence unknown)",
+    "ongoing": "an open-ended duty without a date: 长期坚持, 持续推进, 常态化",
+}
+
+RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "ongoing")
+
+# --- normalisation with a map back to the input -------------------------------------------------
+
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_SPACES = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b")
+
+
+def _prepare(text: str) -> tuple[str, list[int]]:
+    """Half-width, whitespace removed; `index[i]` is the input position of normalised char i."""
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _SPACES:
+            continue
+        chars.append(chr(_WIDTH.get(ord(ch), ord(ch))))
+        index.append(i)
+    return "".join(chars), index
+
+
+# --- numerals ----------------------------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2,
+              "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _num(text: str) -> int | None:
+    """'12' → 12, '十二' → 12, '二十五' → 25, '二〇二三' → 2023, '两' → 2."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    if "十" not in text and "百" not in text:
+        if all(ch in _CN_DIGITS for ch in text):
+            return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+_Z = "〇零○ＯOo0"
+_YEAR = rf"(?:(?<![\d])(?:19|20)\d\d(?!\d)|二[{_Z}][{_Z}一二三四五六七八九][{_Z}一二三四五六七八九])"
+_MONTH = r"(?:(?<!\d)(?:1[0-2]|0?[1-9])(?!\d)|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:(?<!\d)(?:3[01]|[12]\d|0?[1-9])(?!\d)|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_COUNT = r"(?:(?<!\d)\d{1,3}(?!\d)|[一二两三四五六七八九十百]{1,4})"
+_BEFORE = r"(?:之前|以前|前|止)"
+_DASH = r"(?:—{1,2}|–|-|~|～|至|到)"
+_YPRE = rf"(?:(?P<y>{_YEAR})年|(?P<rel>今|明|当|次|本)年)"
+
+# --- result helpers ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Ctx:
+    norm: str
+    index: list[int]
+    raw: str
+    issued_on: date
+    calendar: WorkCalendar
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int  # in normalised text
+    end: int
+    spec: DeadlineSpec | None  # None: claimed but not a deadline
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, _cal.monthrange(y, m)[1])
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _year_of(m: re.Match[str], issued: date) -> tuple[int, bool]:
+    """The year a phrase names, and whether it was written out (explicit)."""
+    y = m.groupdict().get("y")
+    if y:
+        value = _num(y)
+        if value is not None:
+            return value, True
+    rel = m.groupdict().get("rel")
+    if rel in ("明", "次"):
+        return issued.year + 1, True
+    return issued.year, False
+
+
+def _spec(kind: str, due: date | None, **kw: object) -> DeadlineSpec:
+    return DeadlineSpec(text="", start=0, end=0, kind=kind, due=due, **kw)  # type: ignore[arg-type]
+
+
+# --- context tests -----------------------------------------------------------------------------
+
+_CLAUSE_END = ",;。;!?:\n、"
+_TITLE_OPEN, _TITLE_CLOSE = "《", "》"
+
+
+def _in_title(ctx: _Ctx, s: int) -> bool:
+    return ctx.norm.rfind(_TITLE_OPEN, 0, s) > ctx.norm.rfind(_TITLE_CLOSE, 0, s)
+
+
+def _in_parens(ctx: _Ctx, s: int, e: int) -> bool:
+    return ctx.norm.rfind("(", 0, s) > ctx.norm.rfind(")", 0, s) and ctx.norm.startswith(")", e)
+
+
+def _clause_before(ctx: _Ctx, s: int) -> str:
+    i = s
+    while i > 0 and ctx.norm[i - 1] not in ",;。;!?\n:":
+        i -= 1
+    return ctx.norm[i:s]
+
+
+def _clause_after(ctx: _Ctx, e: int) -> str:
+    i = e
+    while i < len(ctx.norm) and ctx.norm[i] not in ",;。;!?\n":
+        i += 1
+    return ctx.norm[e:i]
+
+
+_NOT_DEADLINE_AFTER = re.compile(r"^(?:起|以来|开始|至今|来|版|年版|修订|召开|举行|举办|开幕|印发|发布|出台|颁布|下发|施行|实施|生效)")
+_START_WORDS = re.compile(r"(?:自|从|于|由)$")
+_EFFECTIVE_AFTER = re.compile(r"^[^。;]{0,12}?起(?:施行|实施|执行|生效)")
+_DEADLINE_BEFORE = re.compile(r"(?:到|至|于|在|截至|截止|截止到|力争|争取|确保|不晚于|务必|务于|要在|应在|需在|必须在|前)$")
+_ACTION_AFTER = re.compile(
+    r"^(?:之前|以前|前|底|末|内|止|[,:]|完成|实现|建成|基本|全面|全部|启动|出台|制定|形成|达到|力争|确保|"
+    r"要|将|需|须|应|由|各|全市|建立|开展|落实|推动|推进|完善|印发|组织|报送|上报|提交|前后)"
+)
+_PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|全省|全区|全县|深化|工作|政府|重点|目标|数据|统计|情况|考核|不合格|试点|专项|新增|累计|共|,?全市)")
+
+
+def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
+    """A period written without 前/底/末/内: a deadline only when the sentence uses it as one."""
+    before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
+    if _PERIOD_LABEL_AFTER.match(after):
+        return False
+    return bool(_DEADLINE_BEFORE.search(before) or _ACTION_AFTER.match(after) or e == len(ctx.norm))
+
+
+def _finish(ctx: _Ctx, spec: DeadlineSpec, explicit_year: bool = True) -> DeadlineSpec:
+    flags = list(spec.flags)
+    if spec.due is not None and spec.kind not in ("recurring", "relative") and spec.due < ctx.issued_on:
+        flags.append("past_at_issue")
+    return replace(spec, flags=tuple(flags))
+
+
+# --- handlers: each gets the match and the context, returns a spec, None (claim, not a deadline)
+# --- or False (no claim: let shorter patterns try) ---------------------------------------------
+
+Handler = Callable[[re.Match[str], _Ctx], "DeadlineSpec | None | bool"]
+
+
+def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
+    s, e = m.start(), m.end()
+    if _in_title(ctx, s):
+        return True
+    after = ctx.norm[e:e + 4]
+    if _NOT_DEADLINE_AFTER.match(after) and not m.groupdict().get("before"):
+        return True
+    if _EFFECTIVE_AFTER.match(ctx.norm[e:]) and _START_WORDS.search(ctx.norm[max(0, s - 1):s]):
+        return True
+    return bool(re.search(r"有效期(?:至|到|为|截至)?$", ctx.norm[max(0, s - 5):s]))
+
+
+def _h_date(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    y, explicit = _year_of(m, ctx.issued_on)
+    mo, d = _num(m.group("m")), _num(m.group("d"))
+    if mo is None or d is None or not 1 <= mo <= 12:
+        return None
+    due = _safe_date(y, mo, d)
+    if due is None:
+        return _spec("date", None, flags=("unresolved",), confidence=0.0)
+    marked = bool(m.group("before"))
+    before = ctx.norm[max(0, m.start() - 4):m.start()]
+    if not marked:
+        if re.search(r"(?:截至|截止|截止到|截至到)$", before) and due <= ctx.issued_on:
+            return None  # a statistics cut-off, not a duty
+        if due < ctx.issued_on and not _DEADLINE_BEFORE.search(before):
+            return None  # a past event: 今年2月18日召开
+        if not _DEADLINE_BEFORE.search(before) and not _ACTION_AFTER.match(ctx.norm[m.end():m.end() + 4]):
+            return None
+    confidence = 1.0 if explicit or due >= ctx.issued_on else 0.9
+    return _finish(ctx, _spec("date", due, confidence=confidence))
+
+
+def _h_date_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    y, _ = _year_of(m, ctx.issued_on)
+    y2 = _num(m.group("y2")) if m.group("y2") else y
+    m1, d1 = _num(m.group("m")), _num(m.group("d"))
+    m2 = _num(m.group("m2")) if m.group("m2") else m1
+    d2 = _num(m.group("d2"))
+    if None in (m1, d1, m2, d2, y2):
+        return None
+    start = _safe_date(y, m1, d1)  # type: ignore[arg-type]
+    due = _safe_date(y2, m2, d2)  # type: ignore[arg-type]
+    if start is None or due is None or due < start:
+        return _spec("range", None, flags=("unresolved",), confidence=0.0)
+    return _finish(ctx, _spec("range", due, range_start=start))
+
+
+def _h_month_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    y, explicit = _year_of(m, ctx.issued_on)
+    y2 = _num(m.group("y2")) if m.group("y2") else y
+    m1, m2 = _num(m.group("m")), _num(m.group("m2"))
+    if m1 is None or m2 is None or y2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        return None
+    if not explicit and not (m.group("before") or _bare_period_is_deadline(ctx, m.start(), m.end())):
+        return None  # 1-2月份的低保: a period of the benefit, not a deadline
+    start, due = date(y, m1, 1), _month_end(y2, m2)
+    if due < start:
+        return None
+    return _finish(ctx, _spec("range", due, range_start=start))
+
+
+_PART_DAY = {"上旬": 10, "中旬": 20, "初": 10, "中": 15}
+
+
+def _h_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    y, explicit = _year_of(m, ctx.issued_on)
+    mo = _num(m.group("m"))
+    if mo is None or not 1 <= mo <= 12:
+        return None
+    part, before = m.group("part") or "", m.group("before") or ""
+    if not part and not before and not _bare_period_is_deadline(ctx, m.start(), m.end()):
+        return None
+    if not part and not before and not explicit:
+        return None  # a bare "5月" without year or marker is too weak to be a deadline
+    confidence = 1.0
+    if part in _PART_DAY:
+        due = date(y, mo, _PART_DAY[part])
+        confidence = 0.9
+    else:
+        due = _month_end(y, mo)
+        if not part:
+            confidence = 0.8 if before else 0.7
+    return _finish(ctx, _spec("month", due, confidence=confidence))
+
+
+def _h_year_part(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    """年底前, 2020年底前, 2020年年底前, 年内, 年末, 年初, 今年年底."""
+    if _common_skip(m, ctx):
+        return None
+    part = m.group("part")
+    y, _ = _year_of(m, ctx.issued_on)
+    if part == "初":
+        return _finish(ctx, _spec("year", date(y, 1, 31), confidence=0.6, flags=("approximate",)))
+    if part == "中":
+        return _finish(ctx, _spec("half_year", date(y, 6, 30), confidence=0.8))
+    if part == "内" and re.search(r"(?:[一二两三四五六七八九十\d]|每|近|多|半)$", ctx.norm[max(0, m.start() - 1):m.start()]):
+        return False
+    return _finish(ctx, _spec("year", date(y, 12, 31)))
+
+
+def _h_year_target(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    """到2025年, 2025年前, 2025年预期值, 力争到2025年底."""
+    if _in_title(ctx, m.start()):
+        return None
+    y = _num(m.group("y"))
+    if y is None:
+        return None
+    if m.group("lead") in ("截至", "截止", "截止到") and y <= ctx.issued_on.year and not m.group("before"):
+        return None
+    confidence = 0.8 if m.group("before") and not m.group("end") else 1.0
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=confidence))
+
+
+def _h_year_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _in_title(ctx, m.start()) or _in_parens(ctx, m.start(), m.end()):
+        return None
+    y1, y2 = _num(m.group("y")), _num(m.group("y2"))
+    if y1 is None or y2 is None or not y1 < y2 <= y1 + 30:
+        return None
+    if _NOT_DEADLINE_AFTER.match(ctx.norm[m.end():m.end() + 3]) or ctx.norm.startswith("度", m.end()):
+        return None
+    return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
+
+
+_FYP_FIRST = {"十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026, "十六": 2031}
+
+
+def _h_five_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _in_title(ctx, m.start()):
+        return None
+    first = _FYP_FIRST.get(m.group("n"))
+    if first is None:
+        return None
+    last = date(first + 4, 12, 31)
+    if m.group("part") in ("末", "末期"):
+        return _finish(ctx, _spec("year", last))
+    return _finish(ctx, _spec("range", last, range_start=date(first, 1, 1)))
+
+
+def _h_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    q = _num(m.group("q") or "")
+    y, _ = _year_of(m, ctx.issued_on)
+    if q is None:  # 季度末 alone: the current quarter
+        q = (ctx.issued_on.month - 1) // 3 + 1
+    if not 1 <= q <= 4:
+        return None
+    if not (m.group("part") or m.group("before")) and not _bare_period_is_deadline(ctx, m.start(), m.end()):
+        return None
+    return _finish(ctx, _spec("quarter", _month_end(y, q * 3)))
+
+
+def _h_half(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _common_skip(m, ctx):
+        return None
+    y, _ = _year_of(m, ctx.issued_on)
+    if not (m.group("part") or m.group("before")) and not _bare_period_is_deadline(ctx, m.start(), m.end()):
+        return None
+    due = date(y, 6, 30) if m.group("h") in ("上半年", "年中") else date(y, 12, 31)
+    return _finish(ctx, _spec("half_year", due))
+
+
+_HOLIDAY_NAMES = {"春节": "春节", "元旦": "元旦", "国庆": "国庆节", "国庆节": "国庆节", "五一": "劳动节",
+                  "劳动节": "劳动节"}
+_FLOOD_DEF = re.compile(
+    rf"(?:汛期|主汛期)(?:为|是|:|\()?(?:每年)?(?P<m>{_MONTH})月(?:(?P<d>{_DAY})日)?{_DASH}"
+)
+
+
+def _h_holiday(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _in_title(ctx, m.start()):
+        return None
+    name = m.group("name")
+    issued = ctx.issued_on
+    if name in ("汛期", "主汛期"):
+        found = _FLOOD_DEF.search(ctx.norm)
+        if not found:
+            return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+        mo, d = _num(found.group("m")), _num(found.group("d") or "1")
+        start = _safe_date(issued.year, mo or 0, d or 0)
+        if start is None:
+            return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+        if start <= issued:
+            start = _safe_date(issued.year + 1, start.month, start.day) or start
+        return _spec("holiday", start - timedelta(days=1), confidence=0.9)
+    canonical = _HOLIDAY_NAMES[name]
+    if m.group("after"):  # 春节假期后的第一个工作日
+        for year in (issued.year, issued.year + 1):
+            span = ctx.calendar.holiday_span(canonical, year)
+            if span and span[1] >= issued:
+                return _spec("holiday", ctx.calendar.next_workday(span[1]))
+        return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+    for year in (issued.year, issued.year + 1):
+        day = festival_day(canonical, year)
+        if day is None:
+            return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+        if day > issued:
+            return _spec("holiday", day - timedelta(days=1))
+    return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+
+
+# --- relative spans ---------------------------------------------------------------------------
+
+_UNIT = {"个工作日": "workdays", "工作日": "workdays", "个自然日": "days", "自然日": "days", "日": "days",
+         "天": "days", "周": "weeks", "个星期": "weeks", "星期": "weeks", "个月": "months", "月": "months",
+         "年": "years", "个小时": "hours", "小时": "hours", "分钟": "minutes"}
+_SERVICE_BEFORE = re.compile(r"(?:压缩至|压缩到|压减至|缩短至|缩短到|缩减至|减少至|控制在|不超过|不得超过|时限为|期限为|时间为|办理|由|为|有效期|提速至|限)$")
+_SERVICE_AFTER = re.compile(r"^(?:办结|办理完毕|完成审批|出具|予以办结|答复办结|的|左右)")
+_LOOKBACK_AFTER = re.compile(r"^(?:发生过|发生|曾|有过|累计|未|不得|无|连续|受到|被)")
+_ISSUE_ANCHOR = re.compile(r"印发|下发|发文|发布|本通知|本方案|本意见|收到本|接到本|文件")
+_ANCHOR_END = re.compile(r"(?:之日起|之日|起|以后|后的|后)的?$")
+_ANCHOR_LEAD = re.compile(r"^.*(?:在|于|应当|应|并|要|须|需|均|将)")
+_LEAD_WORDS = re.compile(r"(?:务必|必须|应当|务于|需要|需|须|应|要|并|在|于|均|将|力争|争取|原则上|一般|要求|请)+$")
+_UNIT_SUFFIX = re.compile(r"(?:局|委|办|部门|政府|单位|组|中心|县区|县\(区\)|各地|企业|机构|公司|人员|各方|科室|乡镇|街道|小组|有关方面)$")
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.month - 1 + months
+    y, mo = d.year + total // 12, total % 12 + 1
+    return date(y, mo, min(d.day, _cal.monthrange(y, mo)[1]))
+
+
+def _h_relative(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _in_title(ctx, m.start()):
+        return None
+    n = _num(m.group("n"))
+    unit = _UNIT[m.group("unit")]
+    if n is None or n <= 0 or n > 1000:
+        return None
+    before_clause = _clause_before(ctx, m.start())
+    after = ctx.norm[m.end():m.end() + 8]
+    if _SERVICE_BEFORE.search(before_clause) or _SERVICE_AFTER.match(after):
+        return None
+    if _LOOKBACK_AFTER.match(after) or re.search(r"(?:近|前|过去|以来)$", before_clause):
+        return None
+    if re.match(r"^[^,;。]{0,6}的(?:[,;。]|$)", _clause_after(ctx, m.end()) + "。"):
+        return None  # 入职训练2个月内退出的: a condition on people, not a duty
+    offset = f"{n} {unit}"
+    anchor: str | None = None
+    chunk = re.sub(r"的$", "", before_clause)
+    chunk = _LEAD_WORDS.sub("", chunk)
+    if _ANCHOR_END.search(chunk):
+        core = _ANCHOR_END.sub("", chunk)
+        core = re.split(r"[自从]", core)[-1] if re.search(r"[自从]", core) else (_ANCHOR_LEAD.sub("", core) or core)
+        anchor = core[-16:] or None
+    elif chunk and not _UNIT_SUFFIX.search(chunk):
+        tail = re.split(r"[自从在于应并要须需均将]", chunk)[-1]
+        anchor = tail[-10:] or None
+    if anchor is not None and _ISSUE_ANCHOR.search(anchor):
+        anchor = None
+    if anchor is not None or unit in ("hours", "minutes"):
+        return _spec("relative_event", None, offset=offset, anchor=anchor or "unspecified", confidence=0.9)
+    issued = ctx.issued_on
+    flags: tuple[str, ...] = ()
+    if unit == "workdays":
+        due = ctx.calendar.add_workdays(issued, n)
+        if not ctx.calendar.range_confirmed(issued, due):
+            flags = ("calendar_unconfirmed",)
+    elif unit == "days":
+        due = issued + timedelta(days=n)
+    elif unit == "weeks":
+        due = issued + timedelta(weeks=n)
+    elif unit == "months":
+        due = _add_months(issued, n)
+    else:
+        due = _add_months(issued, 12 * n)
+    return _spec("relative", due, offset=offset, flags=flags)
+
+
+# --- recurring and ongoing --------------------------------------------------------------------
+
+_RATE_BEFORE = re.compile(r"(?:每|平均|人均)(?:人|户|亩|名|位|家|吨|辆|次|个)$")
+_RATE_AFTER = re.compile(r"^[^,;。]{0,14}?\d+(?:\.\d+)?(?:%|‰|元|万元|亿元|个百分点|倍|千克|公斤|吨)")
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "1": 0, "2": 1, "3": 2,
+            "4": 3, "5": 4, "6": 5, "7": 6}
+
+
+def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, **kw: object) -> DeadlineSpec:
+    spec = _spec("recurring", None, recurrence=recurrence, rule=rule, **kw)
+    if rule is not None:
+        first = occurrences(spec, start=ctx.issued_on, end=ctx.issued_on + timedelta(days=800), limit=1)
+        spec = replace(spec, due=first[0] if first else None)
+    return spec
+
+
+def _rate_like(m: re.Match[str], ctx: _Ctx) -> bool:
+    return bool(_RATE_BEFORE.search(ctx.norm[max(0, m.start() - 3):m.start()])
+                or _RATE_AFTER.match(ctx.norm[m.end():]))
+
+
+def _day_rule(day: str | None, part: str | None) -> str | None:
+    """'10' or 'end' from the day/part groups of a recurring phrase."""
+    if day:
+        value = _num(day)
+        return str(value) if value and 1 <= value <= 31 else None
+    if part in ("上旬", "初"):
+        return "10"
+    if part == "中旬":
+        return "20"
+    return "end"
+
+
+def _h_every_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    if m.group("m"):
+        mo = _num(m.group("m"))
+        day = _day_rule(m.group("d"), m.group("part"))
+        if mo is None or not 1 <= mo <= 12 or day is None:
+            return None
+        return _recurring(ctx, "yearly", f"Y:{mo}:{day}")
+    ypart = m.group("ypart") or ""
+    if ypart in ("年初", "初"):
+        return _recurring(ctx, "yearly", "Y:1:31", confidence=0.6, flags=("approximate",))
+    if ypart in ("上半年", "年中"):
+        return _recurring(ctx, "yearly", "Y:6:end")
+    return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8)
+
+
+def _h_every_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    day = _day_rule(m.group("d"), m.group("part"))
+    if day is None:
+        return None
+    return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
+
+
+def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    which = m.group("which") or ""
+    month = 1 if which in ("首月", "第一个月", "初") else (3 if which or not m.group("d") else 3)
+    day = _day_rule(m.group("d"), None if m.group("d") else "末")
+    if which == "初" and not m.group("d"):
+        day = "10"
+    return _recurring(ctx, "quarterly", f"Q:{month}:{day}",
+                      confidence=1.0 if which or m.group("d") or m.group("part") else 0.8)
+
+
+def _h_every_half(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    return _recurring(ctx, "half-yearly", "H:6:end")
+
+
+def _h_every_week(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    wd = _WEEKDAY.get(m.group("wd") or "五", 4)
+    return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8)
+
+
+def _h_every_day(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    return _recurring(ctx, "daily", "D")
+
+
+def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _rate_like(m, ctx):
+        return None
+    return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
+
+
+_REGULAR_VERBS = re.compile(
+    r"^(?:或不定期)?(?:的)?(?:开展|组织|召开|召集|检查|检测|调度|通报|评估|报送|报备|上报|公布|公开|听取|梳理|对|向|进行|"
+    r"深入|举办|更新|接受|核查|巡回|抽查|分析|研究|会商|发布|清理|督查|督导|考核|维护|汇总|提供|将|轮换|核销|监测|排查|"
+    r"培训|演练|联合|通报|开会|复核|自查|报告)"
+)
+
+
+def _h_regular(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if ctx.norm[max(0, m.start() - 1):m.start()] == "不" or _in_title(ctx, m.start()):
+        return None
+    if not _REGULAR_VERBS.match(ctx.norm[m.end():m.end() + 5]):
+        return None
+    return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
+
+
+_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|[,;。、]|$)")
+
+
+def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    if _in_title(ctx, m.start()):
+        return None
+    word = m.group(0)
+    if "常态化" in word:
+        after = ctx.norm[m.end():m.end() + 3]
+        before = ctx.norm[max(0, m.start() - 12):m.start()]
+        if not (_ONGOING_AFTER.match(after) or re.search(r"(?:推动|推进|实现|坚持|保持|形成)", before)):
+            return None
+        if re.search(r"(?:适应|统筹做好|条件下)", before + after):
+            return None
+    return _spec("ongoing", None, recurrence="ongoing")
+
+
+# --- the grammar --------------------------------------------------------------------------------
+
+_BEF = rf"(?P<before>{_BEFORE})?"
+_PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
+    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
+                rf"(?P<d2>{_DAY})[日号]{_BEF}"), _h_date_range),
+    (re.compile(rf"(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
+    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:(?:24|二十四)时|24:00)?{_BEF}"), _h_date),
+    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
+     _h_month_range),
+    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?:份)?(?P<part>底|末|上旬|中旬|下旬|中下旬|初|中(?=前|旬))?{_BEF}"), _h_month),
+    (re.compile(rf"(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
+     _h_year_target),
+    (re.compile(rf"(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
+    (re.compile(rf"(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
+     _h_year_part),
+    (re.compile(rf"(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
+    (re.compile(r"[“\"]?(?P<n>十[一二三四五六])五[”\"]?(?:规划)?(?P<part>期间|时期|末期|末)"), _h_five_year),
+    (re.compile(rf"{_YPRE}?(?:第)?(?P<q>[一二三四1-4])季度(?P<part>末|底)?{_BEF}"), _h_quarter),
+    (re.compile(rf"(?<![每各按本个])季度(?P<part>末|底){_BEF}"), _h_quarter),
+    (re.compile(rf"{_YPRE}?(?P<h>上半年|下半年|年中(?=前))(?P<part>末|底)?{_BEF}"), _h_half),
+    (re.compile(r"(?P<name>春节|元旦|国庆节|国庆|五一|劳动节)(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|"
+                r"(?:之前|以前|前)(?!后))"), _h_holiday),
+    (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
+    (re.compile(rf"(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
+                r"(?:之内|以内|内)"), _h_relative),
+    (re.compile(rf"每(?:个)?年(?:度)?(?:的)?(?:(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?"
+                rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
+    (re.compile(rf"(?:每(?:个)?月|按月)(?:的)?(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"),
+     _h_every_month),
+    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第一个月|末月|最后一个月|初)(?:(?P<d>{_DAY})[日号])?|"
+                rf"(?P<part>末|底))?{_BEF}"), _h_every_quarter),
+    (re.compile(rf"(?:每半年|每半个年度|按半年)(?:末|底)?{_BEF}"), _h_every_half),
+    (re.compile(rf"(?:每(?:个)?周|每星期|按周)(?:的)?(?:星期|周)?(?P<wd>[一二三四五六日天1-7](?!季|次|年|个|周))?{_BEF}"),
+     _h_every_week),
+    (re.compile(r"(?:每日|每天|按日|逐日)"), _h_every_day),
+    (re.compile(r"每(?:两|二|三|四|五|十)年"), _h_every_n_years),
+    (re.compile(r"定期"), _h_regular),
+    (re.compile(r"长期坚持|持续推进|常态化"), _h_ongoing),
+]
+
+_ENGLISH_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}\b"
+    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4}\b"
+)
+
+
+def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
+    """Generic absolute dates the grammar does not know, through dateparser (imported lazily)."""
+    out = []
+    for m in _ENGLISH_DATE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        import dateparser  # lazy: costly import, rarely needed
+
+        parsed = dateparser.parse(m.group(0), languages=["en"])
+        due = parsed.date() if parsed else None
+        out.append(DeadlineSpec(text=m.group(0), start=m.start(), end=m.end(), kind="date", due=due,
+                                confidence=0.7 if due else 0.0, flags=() if due else ("unresolved",)))
+    return out
+
+
+_QUICK = re.compile(r"[年月日季旬期常持定每内前底末节]|\d[.\-/]\d")
+
+
+def extract_deadlines(
+    text: str, *, issued_on: date, calendar: WorkCalendar | None = None
+) -> tuple[DeadlineSpec, ...]:
+    """Every deadline phrase of a task's text, in order, resolved against `issued_on`."""
+    if not text:
+        return ()
+    norm, index = _prepare(text)
+    specs: list[DeadlineSpec] = []
+    taken_raw: list[tuple[int, int]] = []
+    if _QUICK.search(norm):
+        ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
+        hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
+        for order, (pattern, handler) in enumerate(_PATTERNS):
+            for m in pattern.finditer(norm):
+                if m.end() > m.start():
+                    hits.append((m.end() - m.start(), -order, m.start(), m, handler))
+        hits.sort(key=lambda h: (-h[0], -h[1], h[2]))
+        claimed = bytearray(len(norm))
+        chosen: list[_Hit] = []
+        for _, _, _, m, handler in hits:
+            s, e = m.start(), m.end()
+            if any(claimed[s:e]):
+                continue
+            try:
+                result = handler(m, ctx)
+            except (ValueError, OverflowError):
+                result = _spec("date", None, flags=("unresolved",), confidence=0.0)
+            if result is False:
+                continue
+            claimed[s:e] = b"\x01" * (e - s)
+            chosen.append(_Hit(s, e, result if isinstance(result, DeadlineSpec) else None))
+        chosen.sort(key=lambda h: h.start)
+        for hit in chosen:
+            start, end = index[hit.start], index[hit.end - 1] + 1
+            taken_raw.append((start, end))
+            if hit.spec is not None:
+                specs.append(replace(hit.spec, text=text[start:end], start=start, end=end))
+    if "," in text or " " in text:
+        specs.extend(_fallback(text, taken_raw))
+        specs.sort(key=lambda s: s.start)
+    return tuple(specs)
+
+
+# --- recurrence ---------------------------------------------------------------------------------
+
+
+def _day_in(y: int, mo: int, day: str) -> date:
+    last = _cal.monthrange(y, mo)[1]
+    return date(y, mo, last if day == "end" else min(int(day), last))
+
+
+def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None = None) -> list[date]:
+    """The due dates of a recurring deadline within [start, end], in order.
+
+    `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "Q:<month of quarter 1-3>:<day|end>";
+    "H:<month of half 1-6>:<day|end>"; "Y:<month>:<day|end>". No rule (定期, ongoing): empty list.
+    """
+    rule = spec.rule
+    out: list[date] = []
+    if not rule or end < start:
+        return out
+    parts = rule.split(":")
+    code = parts[0]
+
+    def push(d: date) -> bool:
+        if start <= d <= end:
+            out.append(d)
+        return limit is not None and len(out) >= limit
+
+    if code == "D":
+        d = start
+        while d <= end and not push(d):
+            d += timedelta(days=1)
+        return out
+    if code == "W":
+        d = start + timedelta(days=(int(parts[1]) - start.weekday()) % 7)
+        while d <= end and not push(d):
+            d += timedelta(days=7)
+        return out
+    step, first_month = {"M": (1, 1), "Q": (3, 1), "H": (6, 1), "Y": (12, 1)}[code]
+    if code == "M":
+        offset, day = 1, parts[1]
+    elif code == "Y":
+        offset, day = int(parts[1]), parts[2]
+        first_month = 1
+    else:
+        offset, day = int(parts[1]), parts[2]
+    y, mo = start.year, first_month
+    while True:
+        month = mo + offset - 1 if code != "M" else mo
+        if code == "Y":
+            month = offset
+        d = _day_in(y, month, day)
+        if d > end:
+            break
+        if push(d):
+            break
+        mo += step
+        if mo > 12:
+            mo -= 12
+            y += 1
+    return out
