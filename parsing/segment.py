@@ -307,6 +307,8 @@ def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
     documents: list[ParsedDocument] = []
     for n, header in enumerate(headers):
         end = headers[n + 1].start if n + 1 < len(headers) else tail
+        while end - 1 > header.anchor and is_noise_line(lines[end - 1].text):
+            end -= 1  # page number / running header between two directives
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags = _issued_on(lines, header.anchor + 1, end)

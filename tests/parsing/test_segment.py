@@ -1,0 +1,173 @@
+"""split_documents against the hand-labelled table fixtures/expected/documents.json.
+
+Line-range rule of the table (1-based lines of the input file):
+- line_start = the first non-empty line of the directive's header: its issuer line, or the title line when the
+  issuer is printed on the same line as the title;
+- line_end = the last non-empty line before the next directive's header (page numbers and running headers
+  standing between two directives excluded), so an attached plan, its annexes and a
+  second signature block belong to the directive that printed them; for the last directive, the last non-empty
+  line before the back-cover (colophon) lines, or the last non-empty line of the file.
+The cover, the table of contents and the colophon belong to no directive.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from parsing.normalize import normalize_line, strip_markup
+from parsing.segment import normalize_doc_number, parse_date, split_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+GAZETTES = ROOT / "fixtures" / "gazettes"
+EXPECTED = json.loads((ROOT / "fixtures" / "expected" / "documents.json").read_text(encoding="utf-8"))["documents"]
+FILES = sorted({row["file"] for row in EXPECTED})
+
+
+def _split(name: str):
+    return split_documents((GAZETTES / name).read_text(encoding="utf-8"), file=name)
+
+
+def _expected(name: str) -> list[dict]:
+    return [row for row in EXPECTED if row["file"] == name]
+
+
+def test_table_covers_every_fixture():
+    assert FILES == sorted(p.name for p in GAZETTES.glob("*.txt"))
+    assert len(EXPECTED) == 94
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_documents_match_table(name):
+    got = [(d.doc_number, d.title, d.issued_on.isoformat() if d.issued_on else None, d.line_start, d.line_end)
+           for d in _split(name)]
+    want = [(r["doc_number"], r["title"], r["issued_on"], r["line_start"], r["line_end"]) for r in _expected(name)]
+    assert got == want
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_header_fields_match_table(name):
+    got = [(d.doc_number, d.issuer, list(d.recipients), d.kind, d.task_bearing, d.duplicate_of) for d in _split(name)]
+    want = [(r["doc_number"], r["issuer"], r["recipients"], r["kind"], r["task_bearing"], r.get("duplicate_of"))
+            for r in _expected(name)]
+    assert got == want
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_table_of_contents_yields_no_document(name):
+    text = (GAZETTES / name).read_text(encoding="utf-8")
+    docs = split_documents(text, file=name)
+    lines = text.splitlines()
+    toc = [n for n, line in enumerate(lines, 1) if "目" in line and line.replace(" ", "").strip("# ") == "目录"]
+    if toc:
+        assert docs[0].line_start > toc[0]
+        # Every 文号 the table of contents lists is printed before the first document, and is still found once.
+        assert len({d.doc_number for d in docs}) == len(docs)
+    # Only the table of contents, alone, yields nothing.
+    if toc:
+        front = "\n".join(lines[: docs[0].line_start - 1])
+        assert split_documents(front, file=name) == []
+
+
+def test_doc_number_in_running_text_starts_no_document():
+    docs = _split("000_0bee5a561071bf79.txt")
+    cited = "晋政发〔2023〕1号"
+    assert cited not in {d.doc_number for d in docs}
+    first = docs[0]
+    assert any(cited in line.text for line in first.lines)  # cited inside the first notice, which goes on
+    assert first.line_end == 213
+
+
+def test_lines_are_normalised_with_original_numbers_and_without_page_furniture():
+    doc = _split("001_c4a016c4f9468904.txt")[1]
+    numbers = [line.number for line in doc.lines]
+    assert 995 not in numbers and 997 not in numbers  # running header and page number "- 12 -"
+    assert 991 in numbers and 999 in numbers
+    assert all(line.text == strip_markup(normalize_line(line.text)) for line in doc.lines)
+    assert doc.lines[0].number == doc.line_start and doc.lines[-1].number == doc.line_end
+
+
+def test_printed_plan_and_its_second_signature_stay_in_the_notice():
+    doc = next(d for d in _split("004_f5765a5cf8ea0901.txt") if d.doc_number == "阳政发〔2020〕5号")
+    texts = [line.text for line in doc.lines]
+    assert "阳泉市加快5G产业发展的若干措施" in texts  # second attachment
+    assert doc.issued_on == date(2020, 2, 21)  # the notice's date, not the attachment's 2020-01-21
+
+
+def test_colophon_belongs_to_no_document():
+    docs = _split("000_0bee5a561071bf79.txt")
+    assert docs[-1].line_end == 1992
+    assert all(line.number <= 1992 for line in docs[-1].lines)
+
+
+SYNTHETIC = """阳泉市人民政府公报
+目 录
+阳泉市人民政府关于做好安全工作的通知（阳政发〔2024〕3号）……（1）
+阳泉市人民政府办公室关于印发某方案的通知（阳政办发〔2024〕9号）……（4）
+
+阳泉市人民政府
+关于做好安全工作的
+通 知
+阳政发 [ 2024 ] 3 号
+各县（区）人民政府，市直各单位：
+按照《山西省人民政府关于做好安全工作的通知》（晋政发〔2024〕1号）要求，现通知如下：
+一、各县区要在二〇二四年六月底前完成排查。
+阳泉市人民政府
+二〇二四年三月五日
+（此件公开发布）
+- 3 -
+·市政府文件· 2/2024 阳泉市人民政府公报
+阳泉市人民政府办公室
+关于印发某方案的通知
+阳政办发（2024）9号
+市直各单位：
+《某方案》已经市人民政府同意，现印发给你们。
+阳泉市人民政府办公室
+2024 年 4 月 1 日
+某方案
+一、市财政局负责资金保障。
+阳泉市人民政府公报
+主办单位：阳泉市人民政府办公室
+邮 编：045000
+"""
+
+
+def test_synthetic_gazette_variants():
+    docs = split_documents(SYNTHETIC, file="/tmp/x/synthetic.txt")
+    assert [(d.file, d.doc_number, d.title, d.issued_on, d.line_start, d.line_end) for d in docs] == [
+        ("synthetic.txt", "阳政发〔2024〕3号", "阳泉市人民政府关于做好安全工作的通知", date(2024, 3, 5), 6, 15),
+        ("synthetic.txt", "阳政办发〔2024〕9号", "阳泉市人民政府办公室关于印发某方案的通知", date(2024, 4, 1), 18, 26),
+    ]
+    first, second = docs
+    assert first.recipients == ("各县（区）人民政府", "市直各单位")
+    assert [line.number for line in first.lines][-1] == 15  # page number and running header are no one's
+    assert second.recipients == ("市直各单位",) and second.kind == "方案"
+
+
+def test_no_header_no_document():
+    assert split_documents("", file="empty.txt") == []
+    assert split_documents("按照（阳政发〔2023〕1号）要求，现通知如下：\n阳政发〔2023〕1号\n", file="x.txt") == []
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    ("阳政办发〔2023〕20 号", "阳政办发〔2023〕20号"),
+    ("阳政办发 [2023] 20号", "阳政办发〔2023〕20号"),
+    ("阳政办函（２０２１）３２号", "阳政办函〔2021〕32号"),
+    ("城政任字【2023】11号", "城政任字〔2023〕11号"),
+])
+def test_doc_number_normalisation(raw, want):
+    assert normalize_doc_number(raw) == want
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    ("2023 年 4 月 28 日", date(2023, 4, 28)),
+    ("2023年4月28日", date(2023, 4, 28)),
+    ("二〇二三年四月二十八日", date(2023, 4, 28)),
+    ("二O二三年十二月三十一日", date(2023, 12, 31)),
+    ("2023年2月30日", None),
+])
+def test_parse_date(raw, want):
+    assert parse_date(normalize_line(raw)) == want
+
