@@ -25,6 +25,7 @@ KINDS = ("city_department", "county_government", "development_zone", "branch", "
 OCR_FIXES = str.maketrans({"孟": "盂"})
 # "各县（区）" → "各县区": a one- or two-character bracket inside a name is part of the name.
 SHORT_BRACKET_RE = re.compile(r"\(([^()]{1,2})\)")
+DOUBLED_SUFFIX_RE = re.compile(r"(局|委|办|厅)\1$")  # OCR repeats a line-final character: 市财政局局
 SPACE_RE = re.compile(r"\s+")
 QUOTE_RE = re.compile(r"[“”\"'‘’《》]")
 CITY_PREFIX_RE = re.compile(r"^(?:山西省)?(?:阳泉市|阳泉|市)")
@@ -48,12 +49,14 @@ def normalize_unit(text: str) -> str:
     """A written unit name in matching form: half-width, no spaces or quotes, OCR fixed, 县(区) → 县区."""
     text = normalize_line(text).translate(OCR_FIXES)
     text = SPACE_RE.sub("", QUOTE_RE.sub("", text))
-    return SHORT_BRACKET_RE.sub(r"\1", text)
+    return DOUBLED_SUFFIX_RE.sub(r"\1", SHORT_BRACKET_RE.sub(r"\1", text))
 
 
 def clean_unit(text: str) -> str:
     """The written name without connectors and role words around it (由A负责 → A)."""
-    text = SPACE_RE.sub("", normalize_line(text)).strip("、,;:。.()")
+    text = SPACE_RE.sub("", normalize_line(text)).strip("、,;:。.")
+    if text.count("(") != text.count(")"):
+        text = text.strip("()")
     previous = None
     while previous != text:
         previous = text

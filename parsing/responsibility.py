@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .departments import DepartmentDirectory, clean_unit
+from .departments import NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
 LEAD_LABEL = r"牵头|主办|责任|主责|负责"
@@ -35,6 +35,7 @@ PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵�
 FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均)([^。]*?)(?:,?负责落实|,?负责|,?牵头|落实)[^。]*?不再(?:一一)?列出")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
+CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
 CONJUNCTION_RE = re.compile(r"以及|和|及|与")
 
@@ -81,8 +82,10 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
     return [p for p in (p.strip() for p in parts) if p]
 
 
-def split_units(text: str, directory: DepartmentDirectory) -> list[str] | None:
-    """A unit list → written unit names; None when some piece does not read as a unit."""
+def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = False) -> list[str] | None:
+    """A unit list → written unit names; None when some piece does not read as a unit.
+
+    lenient: after a label such as "责任单位：" every short piece is a unit (阳泉军分区)."""
     out: list[str] = []
     for piece in split_outside_brackets(text, "、,;/"):
         piece = clean_unit(piece)
@@ -90,6 +93,8 @@ def split_units(text: str, directory: DepartmentDirectory) -> list[str] | None:
             continue
         for sub in _split_conjunctions(piece, directory):
             expanded = _split_inner_bracket(sub, directory)
+            if expanded is None and lenient and len(sub) <= 25 and not NOT_UNIT_RE.search(sub):
+                expanded = [sub]
             if expanded is None:
                 return None
             out.extend(expanded)
@@ -132,7 +137,7 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
             for written in by_clauses:
                 names.extend(split_units(written, directory) or [])
         else:
-            names = split_units(body, directory) or []
+            names = split_units(body, directory, lenient=True) or []
         if not names:
             continue
         (units.lead if is_lead else units.support).extend(names)
@@ -226,6 +231,10 @@ def _add_clause(clauses: list[Clause], text: str, start: int, end: int, director
     inner = text[start + 1: end - 1 if text[end - 1] == ")" else end]
     if len(inner) < 2 or "以下简称" in inner:
         return
+    before = text[start - 1] if start else "。"
+    after = text[end] if end < len(text) else "。"
+    if before not in CLAUSE_EDGE and after not in CLAUSE_EDGE:
+        return  # a parenthesis inside a sentence ("县区人民政府（开发区管委会）或…"), not a clause
     units, following = parse_clause(inner, directory)
     if units is not None or following is not None:
         clauses.append(Clause(start, end, units or Units(), following))
