@@ -27,7 +27,7 @@ _CJK = "\u3400-\u9fff"
 
 # A 文号: issuer abbreviation, year in brackets of any shape, serial number, 号. OCR puts spaces anywhere.
 DOC_NUMBER_RE = re.compile(
-    rf"(?P<prefix>[{_CJK}]{{1,10}})\s*[〔\[［【(（]\s*(?P<year>\d{{4}})\s*[〕\]］】)）]\s*(?P<serial>\d{{1,4}})\s*号"
+    rf"(?P<prefix>[{_CJK}](?:\s?[{_CJK}]){{0,9}})\s*[〔\[［【(（]\s*(?P<year>\d{{4}})\s*[〕\]］】)）]\s*(?P<serial>\d{{1,4}})\s*号"
 )
 # A line holding nothing but a 文号 (the header anchor); a 文号 inside running text is never alone on its line.
 DOC_NUMBER_LINE_RE = re.compile(rf"^{DOC_NUMBER_RE.pattern}$")
@@ -174,13 +174,48 @@ class _Header:
 
     def __init__(self, start: int, anchor: int, issuer: str, title_parts: list[str], doc_number: str) -> None:
         self.start = start  # index into the cleaned lines
-        self.anchor = anchor  # index of the 文号 line
+        self.anchor = anchor  # index of the header's last line (the 文号, or the title below it)
         self.issuer = issuer
         self.title_parts = title_parts
         self.doc_number = doc_number
 
 
+def _compact(text: str) -> str:
+    """Letter-spaced OCR headings: "阳 泉 市 人 民 政 府" → "阳泉市人民政府"."""
+    return re.sub(r"\s+", "", text)
+
+
 def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
+    """The header around a 文号 line: title above it (gazette layout) or below it (red-header layout)."""
+    return _header_before(lines, anchor) or _header_after(lines, anchor)
+
+
+def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
+    """发文机关文件 / 文号 / title / 主送: the title follows the 文号."""
+    above = ISSUER_RE.match(_compact(lines[anchor - 1].text)) if anchor > 0 else None
+    if above is None:
+        return None
+    parts: list[str] = []
+    for j in range(anchor + 1, min(len(lines), anchor + 5)):
+        text = lines[j].text
+        if _HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text):
+            break
+        parts.append(text)
+        if _compact(text).endswith(tuple(s for s, _ in _TITLE_KINDS)):
+            break
+    joined = _compact("".join(parts))
+    if "关于" not in joined:
+        return None
+    embedded = re.match(r"^(.{2,30}?)关于", joined)
+    issuer = embedded.group(1) if embedded and ISSUER_RE.match(embedded.group(1)) else above["issuer"]
+    if embedded and joined.startswith(issuer):
+        parts = [_compact(p) for p in parts]
+        parts[0] = parts[0][len(issuer):]
+    header = _Header(anchor - 1, anchor + len(parts), _display(issuer), parts, normalize_doc_number(lines[anchor].text))
+    return header
+
+
+def _header_before(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     """Walk back from a 文号 line over the title lines to the issuer; None when no title precedes it."""
     doc_number = normalize_doc_number(lines[anchor].text)
     title_parts: list[str] = []
@@ -190,10 +225,11 @@ def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
         text = lines[j].text
         if _HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text):
             break
-        issuer_only = ISSUER_RE.match(text)
-        if issuer_only and title_parts:
-            issuer, start = issuer_only["issuer"], j
-            break
+        issuer_only = ISSUER_RE.match(_compact(text))
+        if issuer_only:
+            if title_parts:
+                issuer, start = issuer_only["issuer"], j
+            break  # an issuer right above the 文号: red-header layout, the title follows
         combined = ISSUER_TITLE_RE.match(text)
         if combined:
             issuer, start = combined["issuer"], j
@@ -203,8 +239,9 @@ def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
         start = j
         if re.match(r"^(关于|印发|转发)", text):
             # No issuer line of its own: it may head the line, or sit on the line just above.
-            if j > 0 and ISSUER_RE.match(lines[j - 1].text):
-                issuer, start = ISSUER_RE.match(lines[j - 1].text)["issuer"], j - 1  # type: ignore[index]
+            above = ISSUER_RE.match(_compact(lines[j - 1].text)) if j > 0 else None
+            if above:
+                issuer, start = above["issuer"], j - 1
             break
     if not title_parts:
         return None
@@ -217,6 +254,13 @@ def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     if "关于" not in joined and not joined.endswith(tuple(s for s, _ in _TITLE_KINDS)):
         return None
     return _Header(start, anchor, _display(issuer), title_parts, doc_number)
+
+
+def _inside_sentence(lines: Sequence[SourceLine], i: int) -> bool:
+    """A cited 文号 that a hard wrap left alone on its line: "（" before it or "）" after it."""
+    before = lines[i - 1].text if i > 0 else ""
+    after = lines[i + 1].text if i + 1 < len(lines) else ""
+    return before.endswith(("(", "（", "《", "、", "和", "及", "与")) or after.startswith((")", "）", "，", ",", "。", "、", "精神", "文件"))
 
 
 def _has_body(lines: Sequence[SourceLine], begin: int, end: int) -> bool:
@@ -290,7 +334,7 @@ def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
     lines = [s for s in lines if s.text]
     headers: list[_Header] = []
     for i, line in enumerate(lines):
-        if DOC_NUMBER_LINE_RE.match(line.text):
+        if DOC_NUMBER_LINE_RE.match(line.text) and not _inside_sentence(lines, i):
             header = _find_header(lines, i)
             if header is not None and (not headers or header.start > headers[-1].anchor):
                 headers.append(header)

@@ -146,9 +146,31 @@ def test_synthetic_gazette_variants():
     assert second.recipients == ("市直各单位",) and second.kind == "方案"
 
 
+RED_HEADER = """阳 泉 市 人 民 政 府 文 件
+阳 政 发〔 2024 〕 12 号
+阳泉市人民政府关于开展春季
+植树造林的通知
+各县（区）人民政府：
+现就开展春季植树造林通知如下：
+一、各县区于4月底前完成任务。
+阳泉市人民政府
+2024年3月1日
+"""
+
+
+def test_red_header_layout_title_below_doc_number():
+    (doc,) = split_documents(RED_HEADER, file="red.txt")
+    assert (doc.doc_number, doc.title, doc.issuer, doc.issued_on, doc.line_start, doc.line_end) == (
+        "阳政发〔2024〕12号", "阳泉市人民政府关于开展春季植树造林的通知", "阳泉市人民政府", date(2024, 3, 1), 1, 9)
+    assert doc.recipients == ("各县（区）人民政府",)
+
+
 def test_no_header_no_document():
     assert split_documents("", file="empty.txt") == []
     assert split_documents("按照（阳政发〔2023〕1号）要求，现通知如下：\n阳政发〔2023〕1号\n", file="x.txt") == []
+    wrapped = ("阳泉市人民政府\n关于做好某工作的通知\n阳政发〔2023〕5号\n各县（区）人民政府：\n按照《阳泉市人民政府\n"
+               "关于印发某方案的通知》（\n阳政办发〔2023〕54号\n）要求，现通知如下。\n阳泉市人民政府\n2023年5月6日\n")
+    assert [d.doc_number for d in split_documents(wrapped, file="x.txt")] == ["阳政发〔2023〕5号"]
 
 
 @pytest.mark.parametrize(("raw", "want"), [
