@@ -189,12 +189,22 @@ _ACTION_AFTER = re.compile(
 _PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|全省|全区|全县|深化|工作|政府|重点|目标|数据|统计|情况|考核|不合格|试点|专项|新增|累计|共|,?全市)")
 
 
+_LABEL_BEFORE = re.compile(r"(?:关于|印发|部署|开展了|开展|组织|完成了|的|及|和|与|是|为|我省|我市|全省|全市|本)$")
+_LABEL_NOUNS = re.compile(r"任务|情况|要点|计划|方案|报告|通报|总结|数据|统计|规划|行动")
+_CLAUSE_START = re.compile(r"(?:^|[,;。;:!?\n)]|[一二三四五六七八九十\d]+[、.])$")
+
+
 def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
-    """A period written without 前/底/末/内: a deadline only when the sentence uses it as one."""
+    """A period written without 前/底/末/内 is a deadline only when the sentence uses it as one:
+    "上半年,各企业要…" or "到2021年" is; "2020年下半年深化医改重点工作任务" (a label) is not."""
     before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
-    if _PERIOD_LABEL_AFTER.match(after):
+    if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
-    return bool(_DEADLINE_BEFORE.search(before) or _ACTION_AFTER.match(after) or e == len(ctx.norm))
+    rest = _clause_after(ctx, e)[:32]
+    if _LABEL_NOUNS.search(rest) and not re.search(r"完成|实现|建成|达到|前", rest):
+        return False
+    return bool(_DEADLINE_BEFORE.search(before) or _ACTION_AFTER.match(after) or _CLAUSE_START.search(before)
+                or e == len(ctx.norm))
 
 
 def _finish(ctx: _Ctx, spec: DeadlineSpec, explicit_year: bool = True) -> DeadlineSpec:
@@ -233,6 +243,8 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     if due is None:
         return _spec("date", None, flags=("unresolved",), confidence=0.0)
     marked = bool(m.group("before"))
+    if m.groupdict().get("rel") == "当" and marked:  # 当年6月30日前 in a standing rule: every year
+        return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
     if not marked:
         if re.search(r"(?:截至|截止|截止到|截至到)$", before) and due <= ctx.issued_on:
@@ -293,6 +305,9 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
         return None
     if not part and not before and not explicit:
         return None  # a bare "5月" without year or marker is too weak to be a deadline
+    if m.groupdict().get("rel") == "当" and (part or before):
+        day = _day_rule(None, part or "底")
+        return _recurring(ctx, "yearly", f"Y:{mo}:{day}")
     confidence = 1.0
     if part in _PART_DAY:
         due = date(y, mo, _PART_DAY[part])
@@ -340,7 +355,19 @@ def _h_year_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
         return None
     if _NOT_DEADLINE_AFTER.match(ctx.norm[m.end():m.end() + 3]) or ctx.norm.startswith("度", m.end()):
         return None
+    if not _bare_period_is_deadline(ctx, m.start(), m.end()):
+        return None
     return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
+
+
+def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+    """"2020年,我市建成区实现…": a sentence opened by a bare year states that year's target."""
+    y = _num(m.group("y") or m.group("y0") or "")
+    if y is None or y < ctx.issued_on.year or _in_title(ctx, m.start()):
+        return None
+    if _LABEL_NOUNS.search(_clause_after(ctx, m.end() + 1)[:12]):
+        return None
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.7))
 
 
 _FYP_FIRST = {"十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026, "十六": 2031}
@@ -429,11 +456,25 @@ _UNIT = {"个工作日": "workdays", "工作日": "workdays", "个自然日": "d
 _SERVICE_BEFORE = re.compile(r"(?:压缩至|压缩到|压减至|缩短至|缩短到|缩减至|减少至|控制在|不超过|不得超过|时限为|期限为|时间为|办理|由|为|有效期|提速至|限)$")
 _SERVICE_AFTER = re.compile(r"^(?:办结|办理完毕|完成审批|出具|予以办结|答复办结|的|左右)")
 _LOOKBACK_AFTER = re.compile(r"^(?:发生过|发生|曾|有过|累计|未|不得|无|连续|受到|被)")
-_ISSUE_ANCHOR = re.compile(r"印发|下发|发文|发布|本通知|本方案|本意见|收到本|接到本|文件")
+_ISSUE_ANCHOR = re.compile(r"印发|下发|发文|本通知|本方案|本意见|本文件|本决定|本计划")
 _ANCHOR_END = re.compile(r"(?:之日起|之日|起|以后|后的|后)的?$")
 _ANCHOR_LEAD = re.compile(r"^.*(?:在|于|应当|应|并|要|须|需|均|将)")
 _LEAD_WORDS = re.compile(r"(?:务必|必须|应当|务于|需要|需|须|应|要|并|在|于|均|将|力争|争取|原则上|一般|要求|请)+$")
 _UNIT_SUFFIX = re.compile(r"(?:局|委|办|部门|政府|单位|组|中心|县区|县\(区\)|各地|企业|机构|公司|人员|各方|科室|乡镇|街道|小组|有关方面)$")
+
+
+_EARLIER_ANCHOR = re.compile(r"(?:自|从|在|于)?(?P<a>[^,;。]{1,16}?)(?:之日起|以后|后),(?:[^,;。]*,)?$")
+
+
+def _sentence_anchor(ctx: _Ctx, clause_start: int) -> str | None:
+    """An event named earlier in the same sentence: "在收到上级文件后,要及时…,并于三个工作日内"."""
+    i = clause_start
+    while i > 0 and ctx.norm[i - 1] not in "。;;!?\n":
+        i -= 1
+    found = _EARLIER_ANCHOR.search(ctx.norm[i:clause_start])
+    if not found:
+        return None
+    return re.split(r"[自从在于应并要须需均将]", found.group("a"))[-1][-16:] or None
 
 
 def _add_months(d: date, months: int) -> date:
@@ -468,6 +509,8 @@ def _h_relative(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     elif chunk and not _UNIT_SUFFIX.search(chunk):
         tail = re.split(r"[自从在于应并要须需均将]", chunk)[-1]
         anchor = tail[-10:] or None
+    if anchor is None and not chunk:
+        anchor = _sentence_anchor(ctx, m.start() - len(before_clause))
     if anchor is not None and _ISSUE_ANCHOR.search(anchor):
         anchor = None
     if anchor is not None or unit in ("hours", "minutes"):
@@ -586,8 +629,8 @@ def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 
 
 _REGULAR_VERBS = re.compile(
-    r"^(?:或不定期)?(?:的)?(?:开展|组织|召开|召集|检查|检测|调度|通报|评估|报送|报备|上报|公布|公开|听取|梳理|对|向|进行|"
-    r"深入|举办|更新|接受|核查|巡回|抽查|分析|研究|会商|发布|清理|督查|督导|考核|维护|汇总|提供|将|轮换|核销|监测|排查|"
+    r"^(?:或不定期|不定期)?(?:的)?(?:开展|组织|召开|召集|检查|检测|调度|通报|评估|报送|报备|上报|公布|公开|听取|梳理|对|向|进行|"
+    r"深入|举办|更新|接受|核查|巡回|抽查|分析|研究|会商|发布|清理|督查|督导|考核|维护|汇总|提供|将|在|监测|排查|"
     r"培训|演练|联合|通报|开会|复核|自查|报告)"
 )
 
@@ -631,6 +674,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
      _h_year_target),
     (re.compile(rf"(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
+    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|^(?P<y0>{_YEAR})年(?=,)"), _h_year_bare),
     (re.compile(rf"(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
      _h_year_part),
     (re.compile(rf"(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
