@@ -162,6 +162,7 @@ def _kind(title: str, doc_number: str) -> str:
 
 
 def _task_bearing(kind: str, body: Sequence[SourceLine]) -> bool:
+    """Appointments, reports, approvals and replies assign no work; a 通报 does only when it sets requirements."""
     if kind in ("任免", "报告", "批复", "函"):
         return False
     if kind == "通报":

@@ -89,6 +89,16 @@ def test_lines_are_normalised_with_original_numbers_and_without_page_furniture()
     assert doc.lines[0].number == doc.line_start and doc.lines[-1].number == doc.line_end
 
 
+@pytest.mark.parametrize("name", FILES)
+def test_lines_span_exactly_the_line_range(name):
+    docs = _split(name)
+    for doc in docs:
+        numbers = [line.number for line in doc.lines]
+        assert numbers == sorted(set(numbers))
+        assert (numbers[0], numbers[-1]) == (doc.line_start, doc.line_end)
+    assert all(a.line_end < b.line_start for a, b in zip(docs, docs[1:], strict=False))
+
+
 def test_printed_plan_and_its_second_signature_stay_in_the_notice():
     doc = next(d for d in _split("004_f5765a5cf8ea0901.txt") if d.doc_number == "阳政发〔2020〕5号")
     texts = [line.text for line in doc.lines]
