@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .normalize import normalize_line
@@ -45,6 +46,7 @@ TRIM_TAIL_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def normalize_unit(text: str) -> str:
     """A written unit name in matching form: half-width, no spaces or quotes, OCR fixed, 县(区) → 县区."""
     text = normalize_line(text).translate(OCR_FIXES)
@@ -52,6 +54,7 @@ def normalize_unit(text: str) -> str:
     return DOUBLED_SUFFIX_RE.sub(r"\1", SHORT_BRACKET_RE.sub(r"\1", text))
 
 
+@lru_cache(maxsize=8192)
 def clean_unit(text: str) -> str:
     """The written name without connectors and role words around it (由A负责 → A)."""
     text = SPACE_RE.sub("", normalize_line(text)).strip("、,;:。.")
@@ -100,6 +103,7 @@ class DepartmentDirectory:
     _normal: dict[str, str] = field(default_factory=dict)
     _abbrev: list[tuple[str, str, str]] = field(default_factory=list)  # (abbreviated key, suffix, name)
     _cache: dict[str, str | None] = field(default_factory=dict)
+    _shape_cache: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> DepartmentDirectory:
@@ -120,6 +124,7 @@ class DepartmentDirectory:
         """Register one entry and its aliases (later entries never steal an earlier exact alias)."""
         self.entries[entry.name] = entry
         self._cache.clear()
+        self._shape_cache.clear()
         for written in (entry.name, *entry.aliases):
             self._exact.setdefault(written, entry.name)
             key = normalize_unit(written)
@@ -204,6 +209,12 @@ class DepartmentDirectory:
 
     def looks_like_unit(self, text: str) -> bool:
         """Whether a cleaned piece of text reads as a unit name (known, or shaped like one)."""
+        cached = self._shape_cache.get(text)
+        if cached is None:
+            cached = self._shape_cache[text] = self._looks_like_unit(text)
+        return cached
+
+    def _looks_like_unit(self, text: str) -> bool:
         written = clean_unit(text)
         if not written or len(written) > 32:
             return False

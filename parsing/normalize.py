@@ -9,7 +9,8 @@ from .results import SourceLine
 _WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
 _CJK = r"\u3400-\u9fff"
 # OCR puts spaces between digits and CJK characters: "2023 年 4 月" → "2023年4月"
-DIGIT_CJK_SPACE_RE = re.compile(rf"(?<=[0-9])[ \t]+(?=[{_CJK}〕号])|(?<=[{_CJK}〔])[ \t]+(?=[0-9])")
+# Tabs are kept: they separate table cells ("4\t煤矿百万吨死亡率\t…").
+DIGIT_CJK_SPACE_RE = re.compile(rf"(?<=[0-9]) +(?=[{_CJK}〕号])|(?<=[{_CJK}〔]) +(?=[0-9])")
 
 
 def normalize_line(text: str) -> str:

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parsing.departments import DepartmentDirectory
+from parsing.normalize import source_lines
+from parsing.outline import extract_tasks
+from parsing.results import ParsedDocument
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def directory() -> DepartmentDirectory:
+    return DepartmentDirectory.from_entries(json.loads((ROOT / "fixtures" / "departments.json").read_text("utf-8")))
+
+
+def _doc(text: str, recipients: tuple[str, ...] = ("各县区人民政府",)) -> ParsedDocument:
+    return ParsedDocument(file="t", doc_number="x", title="", issuer="", issued_on=None, recipients=recipients,
+                          kind="", task_bearing=True, line_start=1, line_end=99, lines=tuple(source_lines(text)))
+
+
+def test_tree_refs_broken_lines_and_non_task_sections(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、指导思想",
+        "以习近平新时代中国特色社会主义思想为指导。",
+        "二、重点任务",
+        "（一）夯实基础",
+        "1.提升监测能力。优化站网布局，补齐",
+        "短板。（责任单位：市气象局、市财政局，各县（区）人",
+        "民政府）",
+        "2.完善体系。各县区人民政府要加强统筹。",
+        "三、保障措施",
+        "（一）加强组织领导。各单位要高度重视。",
+    ])
+    tasks = extract_tasks(_doc(text), directory=directory)
+    assert [t.ref for t in tasks] == ["二、(一)1.", "二、(一)2."]
+    first, second = tasks
+    assert (first.line, first.line_end, first.parent_ref) == (5, 7, "二、(一)")
+    assert "补齐短板" in first.text
+    assert {m.name for m in first.lead_units} >= {"市气象局", "市财政局", "盂县人民政府"}
+    assert {m.name for m in second.lead_units} == {
+        "城区人民政府", "矿区人民政府", "郊区人民政府", "平定县人民政府", "盂县人民政府"}
+    assert second.flags == ()
+
+
+def test_sentence_groups_each_with_its_bracket(directory: DepartmentDirectory) -> None:
+    text = "一、拓宽融资渠道。引导基金投资。（市金融办、市财政局负责）支持外资企业融资。（人行阳泉中心支行负责）"
+    tasks = extract_tasks(_doc(text), directory=directory)
+    assert [t.ref for t in tasks] == ["一、[1]", "一、[2]"]
+    assert [t.lead_units[0].name for t in tasks] == ["市地方金融监督管理局", "中国人民银行阳泉市中心支行"]
+
+
+def test_table_rows_are_tasks(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "二、工作分工",
+        "1. 核心指标",
+        "序号\t指标内容\t2025年预期值\t责任单位",
+        "1\t生产安全事故死亡人数\t下降15%\t市应急局牵头，市安委会有关成员单位按职责分工负责",
+        "2\t煤矿百万吨死亡率\t<0.04\t市应急局牵头，市能源局按职责分工负责",
+    ])
+    tasks = extract_tasks(_doc(text), directory=directory)
+    assert [(t.ref, t.line) for t in tasks] == [("二、1.#1", 4), ("二、1.#2", 5)]
+    assert [m.name for m in tasks[1].support_units] == ["市能源局"]
+
+
+def test_no_unit_falls_back_to_recipients_and_drafting_notes_are_ignored(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、重点任务",
+        "（一）开展排查。全面排查隐患。",
+        "关于落实方案的起草说明",
+        "（二）征求意见。共收到8个部门的回复。（市商务局负责）",
+    ])
+    (task,) = extract_tasks(_doc(text, recipients=("市直各有关单位",)), directory=directory)
+    assert task.flags == ("no_unit",)
+    assert task.lead_units[0].name == "市直各有关单位"
+
+
+def test_inline_alias_holds_for_the_rest(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、重点任务",
+        "1. 编制规划。中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）要牵头完成规划。（市通联办负责，阳泉铁塔配合）",
+    ])
+    (task,) = extract_tasks(_doc(text), directory=directory)
+    assert task.support_units[0].name == "中国铁塔股份有限公司阳泉分公司"
+    assert task.support_units[0].as_written == "阳泉铁塔"
