@@ -197,6 +197,8 @@ class DepartmentDirectory:
             return []
         target = aliases.get(written, written) if aliases else written
         name = self.match(target)
+        if name is None and target.startswith("各"):  # "各义井镇人民政府": one known unit written as a group
+            name = self.match(target[1:])
         if name is None:
             return [DepartmentMention(name=normalize_unit(target), as_written=written, role=role, known=False,
                                       is_group=bool(GROUP_RE.search(target)))]
