@@ -1,0 +1,42 @@
+"""Celery tasks: primitives in, one service call, the retry policy; nothing else."""
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+
+class ReminderDeliveryFailed(Exception):
+    """Some digests failed; raised so that Celery retries the batch with backoff."""
+
+
+@shared_task(name="tracker.tasks.reminders_scan", acks_late=True)
+def reminders_scan(as_of: str | None = None) -> dict[str, object]:
+    """Daily scan (beat): record today's notices and enqueue their sending."""
+    from tracker.services.reminders import reminders_scan as scan
+
+    result = scan(as_of=date.fromisoformat(as_of) if as_of else timezone.localdate())
+    return {"as_of": result.as_of.isoformat(), "deferred": result.deferred, "created": result.created,
+            "swept": len(result.swept_ids)}
+
+
+@shared_task(
+    bind=True,
+    name="tracker.tasks.reminder_send",
+    acks_late=True,
+    autoretry_for=(ReminderDeliveryFailed,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=4,
+)
+def reminder_send(self, reminder_ids: list[int]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Deliver a batch of reminder rows; rows already sent or claimed elsewhere are skipped."""
+    from tracker.services.reminders import reminder_send as send
+
+    result = send(reminder_ids=reminder_ids)
+    # In-process (eager) runs do not spin on retries: the next scan sweeps failed rows.
+    if result.failed_ids and not self.request.is_eager:
+        raise ReminderDeliveryFailed(f"{len(result.failed_ids)} reminders failed")
+    return {"sent": len(result.sent_ids), "failed": len(result.failed_ids), "messages": result.messages}
