@@ -59,6 +59,9 @@ TEMPLATES = [
 # DATABASE
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Web, worker and command may write at once: take the write lock up front and wait for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AUTH
@@ -119,6 +122,35 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=REMINDER_SCAN_MINUTE),
     },
 }
+# Redis redelivers an unacknowledged task (a killed worker's) after this many seconds. Sends are
+# idempotent (claimed rows), so a redelivery never doubles a notice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for abandoned (unacknowledged, timed-out) tasks: interval × throttle s.
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# REMINDERS
+REMINDER_DUE_SOON_WORKDAYS = env.int("REMINDER_DUE_SOON_WORKDAYS", default=3)
+REMINDER_OVERDUE_REPEAT_WORKDAYS = env.int("REMINDER_OVERDUE_REPEAT_WORKDAYS", default=2)
+REMINDER_ESCALATE_AFTER_WORKDAYS = env.int("REMINDER_ESCALATE_AFTER_WORKDAYS", default=5)
+# Local hours [start, end) during which nothing is sent; the scan and the sends defer.
+REMINDER_QUIET_START_HOUR = env.int("REMINDER_QUIET_START_HOUR", default=20)
+REMINDER_QUIET_END_HOUR = env.int("REMINDER_QUIET_END_HOUR", default=8)
+# False only in tests that run on any day at any hour: the quiet-hours / non-working-day rule is off.
+REMINDER_SEND_WINDOW = env.bool("REMINDER_SEND_WINDOW", default=True)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+# 企业微信/钉钉 group robots accept 20 messages a minute; DingTalk blocks a robot for 10 min beyond.
+REMINDER_WEBHOOK_RATE_PER_MINUTE = env.int("REMINDER_WEBHOOK_RATE_PER_MINUTE", default=20)
+REMINDER_WEBHOOK_MAX_BYTES = env.int("REMINDER_WEBHOOK_MAX_BYTES", default=2000)
+REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=10.0)
+# Escalation copies (overdue beyond REMINDER_ESCALATE_AFTER_WORKDAYS) go to these addresses and to
+# the e-mail of every user in the managers' group.
+REMINDER_MANAGER_EMAILS = env.list("REMINDER_MANAGER_EMAILS", default=[])
+REMINDER_MANAGER_GROUP = env("REMINDER_MANAGER_GROUP", default="领导")
 
 # LOGGING
 LOGGING = {
