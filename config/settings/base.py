@@ -152,6 +152,19 @@ REMINDER_WEBHOOK_TIMEOUT = env.float("REMINDER_WEBHOOK_TIMEOUT", default=10.0)
 REMINDER_MANAGER_EMAILS = env.list("REMINDER_MANAGER_EMAILS", default=[])
 REMINDER_MANAGER_GROUP = env("REMINDER_MANAGER_GROUP", default="领导")
 
+# WORKFLOW (督办 cycle)
+# Node clocks per task category, after Shanxi's 13710 rule: node -> (amount, unit), unit one of
+# "workdays" | "days" | "months"; every clock starts at 交办. "close" applies only to undated tasks.
+TASK_NODE_CLOCKS = {
+    "ordinary": {"sign": (1, "workdays"), "first_report": (3, "days"), "close": (7, "days")},
+    "major": {"sign": (1, "workdays"), "first_report": (3, "days"), "close": (1, "months")},
+}
+# Yellow light: due within this many working days, or reported % this many points behind 序时进度.
+TASK_YELLOW_WITHIN_WORKDAYS = env.int("TASK_YELLOW_WITHIN_WORKDAYS", default=3)
+TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
+# Progress reports, extension reasons and completion notes shorter than this are refused.
+PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
+
 # LOGGING
 LOGGING = {
     "version": 1,
