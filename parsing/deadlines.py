@@ -186,7 +186,7 @@ _ACTION_AFTER = re.compile(
     r"^(?:之前|以前|前|底|末|内|止|[,:]|完成|实现|建成|基本|全面|全部|启动|出台|制定|形成|达到|力争|确保|"
     r"要|将|需|须|应|由|各|全市|建立|开展|落实|推动|推进|完善|印发|组织|报送|上报|提交|前后)"
 )
-_PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|全省|全区|全县|深化|工作|政府|重点|目标|数据|统计|情况|考核|不合格|试点|专项|新增|累计|共|,?全市)")
+_PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|全省|全区|全县|深化|工作|政府|重点|目标|数据|统计|情况|考核|不合格|试点|专项|新增|累计|共)")
 
 
 _LABEL_BEFORE = re.compile(r"(?:关于|印发|部署|开展了|开展|组织|完成了|的|及|和|与|是|为|我省|我市|全省|全市|本)$")
@@ -341,7 +341,7 @@ def _h_year_target(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     y = _num(m.group("y"))
     if y is None:
         return None
-    if m.group("lead") in ("截至", "截止", "截止到") and y <= ctx.issued_on.year and not m.group("before"):
+    if m.groupdict().get("lead") in ("截至", "截止", "截止到") and y <= ctx.issued_on.year and not m.group("before"):
         return None
     confidence = 0.8 if m.group("before") and not m.group("end") else 1.0
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=confidence))
@@ -388,7 +388,7 @@ def _h_five_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 def _h_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     if _common_skip(m, ctx):
         return None
-    q = _num(m.group("q") or "")
+    q = _num(m.groupdict().get("q") or "")
     y, _ = _year_of(m, ctx.issued_on)
     if q is None:  # 季度末 alone: the current quarter
         q = (ctx.issued_on.month - 1) // 3 + 1
@@ -638,7 +638,7 @@ _REGULAR_VERBS = re.compile(
 def _h_regular(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     if ctx.norm[max(0, m.start() - 1):m.start()] == "不" or _in_title(ctx, m.start()):
         return None
-    if not _REGULAR_VERBS.match(ctx.norm[m.end():m.end() + 5]):
+    if not _REGULAR_VERBS.match(ctx.norm[m.end():m.end() + 8]):
         return None
     return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
 
@@ -657,6 +657,8 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
             return None
         if re.search(r"(?:适应|统筹做好|条件下)", before + after):
             return None
+        if re.match(r"^[^、]{0,4}(?:要求|需要|条件|机制|制度|体系|场所)", _clause_after(ctx, m.end())):
+            return None  # 常态化监管要求, 常态化防控条件下: an attribute of a noun, not a duty
     return _spec("ongoing", None, recurrence="ongoing")
 
 

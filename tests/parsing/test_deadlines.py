@@ -1,0 +1,240 @@
+"""The deadline grammar: the gazette table, edge cases, recurrence, and properties on arbitrary text."""
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsing.deadlines import KINDS, RECURRENCES, extract_deadlines, occurrences
+from parsing.workdays import WorkCalendar
+
+CASES_PATH = Path(__file__).with_name("deadline_cases.tsv")
+
+
+def _load_cases() -> list[dict[str, str]]:
+    with CASES_PATH.open(encoding="utf-8") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+CASES = _load_cases()
+
+
+def _first(text: str, issued: str, calendar: WorkCalendar | None = None):
+    specs = extract_deadlines(text, issued_on=date.fromisoformat(issued), calendar=calendar)
+    assert specs, f"no deadline found in {text!r}"
+    return specs[0]
+
+
+def test_table_is_large_and_covers_every_kind() -> None:
+    assert len(CASES) >= 150
+    kinds = {row["kind"] for row in CASES}
+    assert {"date", "month", "year", "half_year", "range", "holiday", "relative", "relative_event",
+            "recurring", "ongoing", "none"} <= kinds
+
+
+@pytest.mark.parametrize("row", CASES, ids=[row["source"] for row in CASES])
+def test_gazette_expression(row: dict[str, str]) -> None:
+    specs = extract_deadlines(row["text"], issued_on=date.fromisoformat(row["issued_on"]))
+    if row["kind"] == "none":
+        assert specs == (), [(s.text, s.kind) for s in specs]
+        return
+    assert specs, "no deadline found"
+    spec = specs[0]
+    assert spec.kind == row["kind"]
+    assert (spec.due.isoformat() if spec.due else "-") == row["due"]
+    assert (spec.recurrence or "-") == row["recurrence"]
+    assert spec.text == row["text"][spec.start:spec.end]
+
+
+# --- absolute dates -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "2020年3月15日前完成", "2020.3.15前完成", "于2020-03-15前报送", "2020 年 3 月 15 日前完成",
+    "２０２０年３月１５日前完成", "二〇二〇年三月十五日前完成", "于2020/3/15前报送",
+])
+def test_full_date_forms(text: str) -> None:
+    spec = _first(text, "2020-01-10")
+    assert (spec.kind, spec.due) == ("date", date(2020, 3, 15))
+    assert spec.text == text[spec.start:spec.end]
+
+
+@pytest.mark.parametrize(("text", "issued", "due", "kind"), [
+    ("4月底前完成", "2023-03-15", date(2023, 4, 30), "month"),
+    ("3月前完成清单", "2023-01-10", date(2023, 3, 31), "month"),
+    ("十二月底前完成", "2023-03-15", date(2023, 12, 31), "month"),
+    ("二〇二三年十二月底前完成", "2023-03-15", date(2023, 12, 31), "month"),
+    ("6月上旬前完成", "2023-03-15", date(2023, 6, 10), "month"),
+    ("6月中旬前完成", "2023-03-15", date(2023, 6, 20), "month"),
+    ("6月下旬前完成", "2023-03-15", date(2023, 6, 30), "month"),
+    ("年底前建成", "2023-03-15", date(2023, 12, 31), "year"),
+    ("年末完成验收", "2023-03-15", date(2023, 12, 31), "year"),
+    ("年内完成", "2023-03-15", date(2023, 12, 31), "year"),
+    ("一季度末前完成", "2023-01-10", date(2023, 3, 31), "quarter"),
+    ("第三季度完成", "2023-01-10", date(2023, 9, 30), "quarter"),
+    ("季度末前报送", "2023-05-10", date(2023, 6, 30), "quarter"),
+    ("下半年,全面完成改造", "2023-03-15", date(2023, 12, 31), "half_year"),
+    ("力争到2025年,全市达到", "2023-03-15", date(2025, 12, 31), "year"),
+    ("2025年前建成", "2023-03-15", date(2025, 12, 31), "year"),
+    ("指标|2025年预期值|85%", "2023-03-15", date(2025, 12, 31), "year"),
+    ("11月30日前书面报送", "2023-10-08", date(2023, 11, 30), "date"),
+])
+def test_periods(text: str, issued: str, due: date, kind: str) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.due) == (kind, due)
+
+
+def test_explicit_past_year_is_kept_and_flagged() -> None:
+    spec = _first("于2019年底前完成市级排水专项规划的修编工作", "2020-01-07")
+    assert spec.due == date(2019, 12, 31)
+    assert "past_at_issue" in spec.flags
+
+
+def test_year_range_records_its_start() -> None:
+    spec = _first("2023-2025年,全市完成老旧小区改造", "2023-03-15")
+    assert (spec.kind, spec.range_start, spec.due) == ("range", date(2023, 1, 1), date(2025, 12, 31))
+    spec = _first("“十四五”期间,全市新建公园20个", "2021-03-01")
+    assert (spec.range_start, spec.due) == (date(2021, 1, 1), date(2025, 12, 31))
+
+
+# --- holidays -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("春节前全部发放到位", "2023-11-21", date(2024, 2, 9)),  # the next Spring Festival
+    ("春节前全部发放到位", "2027-01-05", date(2027, 2, 5)),  # beyond the package: lunar table
+    ("元旦前完成", "2023-11-10", date(2023, 12, 31)),
+    ("国庆前完成", "2023-08-01", date(2023, 9, 30)),
+    ("在春节假期后的第一个工作日召开", "2023-01-10", date(2023, 1, 28)),  # a 调休 Saturday
+    ("汛期为6月1日至9月30日。汛期前完成隐患排查", "2023-03-01", date(2023, 5, 31)),
+])
+def test_holidays(text: str, issued: str, due: date) -> None:
+    spec = next(s for s in extract_deadlines(text, issued_on=date.fromisoformat(issued)) if s.kind == "holiday")
+    assert spec.due == due
+
+
+def test_undefined_flood_season_is_unresolved_not_guessed() -> None:
+    spec = _first("汛期前完成隐患排查", "2023-03-01")
+    assert spec.due is None
+    assert "unresolved" in spec.flags
+
+
+# --- relative spans -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("3个工作日内报送", "2023-03-15", date(2023, 3, 20)),  # Wed → Thu, Fri, Mon
+    ("3个工作日内报送", "2023-09-27", date(2023, 10, 8)),  # 9-28, 10-7 and 10-8 (调休 weekend)
+    ("30日内报送", "2023-03-15", date(2023, 4, 14)),
+    ("自印发之日起三个月内完成", "2023-03-15", date(2023, 6, 15)),
+    ("在本通知印发后的20个工作日内报本级人民政府", "2020-09-10", date(2020, 10, 14)),
+    ("三年内完成改造", "2023-03-15", date(2026, 3, 15)),
+])
+def test_relative_spans(text: str, issued: str, due: date) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.due) == ("relative", due)
+
+
+def test_office_overrides_change_the_count() -> None:
+    calendar = WorkCalendar({date(2023, 3, 16): False})
+    assert _first("3个工作日内报送", "2023-03-15", calendar).due == date(2023, 3, 21)
+
+
+def test_workdays_beyond_the_package_are_flagged() -> None:
+    spec = _first("5个工作日内报送", "2026-12-28")
+    assert spec.due == date(2027, 1, 4)
+    assert "calendar_unconfirmed" in spec.flags
+
+
+@pytest.mark.parametrize(("text", "offset", "anchor"), [
+    ("接报后1小时内到达现场", "1 hours", "接报"),
+    ("车辆所有人应当自车辆购置之日起三个月内申请登记", "3 months", "车辆购置"),
+])
+def test_event_anchored_spans_keep_offset_and_anchor(text: str, offset: str, anchor: str) -> None:
+    spec = _first(text, "2023-03-15")
+    assert (spec.kind, spec.due, spec.offset, spec.anchor) == ("relative_event", None, offset, anchor)
+    assert "unresolved" not in spec.flags
+
+
+# --- not deadlines ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "本办法自2023年5月1日起施行。",
+    "执行《国家基本医疗保险药品目录(2023年版)》",
+    "今年2月18日召开全市安全生产工作会议",
+    "企业开办业务1个工作日内办结",
+    "落实《阳泉市国土空间总体规划(2021—2035年)》",
+    "达到每人每年280元",
+    "对三年内发生过安全生产事故的企业予以取缔",
+    "组织开展了2023年第一季度全市政府网站检查",
+])
+def test_not_deadlines(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2023, 3, 15)) == ()
+
+
+# --- recurring ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "issued", "recurrence", "due"), [
+    ("每季度末报送进展", "2023-03-15", "quarterly", date(2023, 3, 31)),
+    ("每季度首月10日前报送", "2023-03-15", "quarterly", date(2023, 4, 10)),
+    ("每半年报告一次", "2023-07-01", "half-yearly", date(2023, 12, 31)),
+    ("每周报送进展", "2023-03-15", "weekly", date(2023, 3, 17)),  # Friday
+    ("每月报送进展", "2023-03-15", "monthly", date(2023, 3, 31)),
+    ("每月5日前报送", "2023-03-15", "monthly", date(2023, 4, 5)),
+    ("每年二月底前报送", "2021-01-05", "yearly", date(2021, 2, 28)),
+    ("每年二月底前报送", "2020-01-05", "yearly", date(2020, 2, 29)),
+])
+def test_recurring_first_due(text: str, issued: str, recurrence: str, due: date) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", recurrence, due)
+
+
+def test_regular_without_period_is_flagged() -> None:
+    spec = _first("定期开展检查", "2023-03-15")
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", None, None)
+    assert "recurrence_unknown" in spec.flags
+
+
+def test_ongoing() -> None:
+    spec = _first("长期坚持,久久为功", "2023-03-15")
+    assert (spec.kind, spec.recurrence, spec.due) == ("ongoing", "ongoing", None)
+
+
+@pytest.mark.parametrize(("text", "start", "end", "expected"), [
+    ("每季度首月10日前报送", date(2023, 1, 1), date(2023, 12, 31),
+     [date(2023, 1, 10), date(2023, 4, 10), date(2023, 7, 10), date(2023, 10, 10)]),
+    ("每季度报送", date(2023, 2, 1), date(2023, 12, 31), [date(2023, 3, 31), date(2023, 6, 30), date(2023, 9, 30),
+                                                        date(2023, 12, 31)]),
+    ("每年二月底前报送", date(2020, 1, 1), date(2022, 12, 31), [date(2020, 2, 29), date(2021, 2, 28), date(2022, 2, 28)]),
+    ("每半年报送", date(2023, 1, 1), date(2024, 6, 30), [date(2023, 6, 30), date(2023, 12, 31), date(2024, 6, 30)]),
+    ("每周报送", date(2023, 3, 1), date(2023, 3, 20), [date(2023, 3, 3), date(2023, 3, 10), date(2023, 3, 17)]),
+    ("每月底前报送", date(2023, 1, 15), date(2023, 3, 31), [date(2023, 1, 31), date(2023, 2, 28), date(2023, 3, 31)]),
+    ("定期开展检查", date(2023, 1, 1), date(2023, 12, 31), []),
+])
+def test_occurrences(text: str, start: date, end: date, expected: list[date]) -> None:
+    spec = _first(text, start.isoformat())
+    assert occurrences(spec, start=start, end=end) == expected
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+_TOKENS = st.sampled_from([
+    "2023年", "4月", "底前", "30日", "前", "每", "季度", "年底前", "个工作日内", "《", "》", "(", ")", "—", "-",
+    "二〇二三", "十二", "上半年", "春节", "汛期前", "定期", "常态化", "自", "之日起", "后", ",", "。", " ", "9",
+    "31", "2月29日", "13月", "0", "每月", "每年", "施行", "版",
+])
+_TEXT = st.one_of(st.text(max_size=80), st.lists(st.one_of(_TOKENS, st.text(max_size=3)), max_size=25).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT, issued=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
+def test_never_raises_and_spans_are_exact(text: str, issued: date) -> None:
+    for spec in extract_deadlines(text, issued_on=issued):
+        assert 0 <= spec.start < spec.end <= len(text)
+        assert spec.text == text[spec.start:spec.end]
+        assert spec.kind in KINDS
+        assert spec.recurrence is None or spec.recurrence in RECURRENCES
+        if spec.due is None and spec.kind not in ("relative_event", "recurring", "ongoing"):
+            assert "unresolved" in spec.flags
