@@ -23,7 +23,19 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import CharField, DateField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.fields import PositiveSmallIntegerField
 from django.utils import timezone
 
@@ -116,9 +128,20 @@ def escalation_due(*, overdue_workdays: int) -> bool:
 
 
 def _open_occurrences() -> QuerySet[DeadlineOccurrence]:
+    """Open occurrences of tasks a department still owes, with `eff_due`, the date that counts.
+
+    An approved extension moves Deadline.due_on (the original is kept); for a one-off deadline that
+    date wins over its single occurrence's, so the reminders move with the extension.
+    """
     return DeadlineOccurrence.objects.filter(
         completed_at__isnull=True,
         deadline__task__status__in=REMINDABLE_STATUSES,
+    ).annotate(
+        eff_due=Case(
+            When(Q(deadline__recurrence="") & Q(deadline__due_on__isnull=False), then=F("deadline__due_on")),
+            default=F("due_on"),
+            output_field=DateField(),
+        )
     )
 
 
@@ -144,7 +167,7 @@ def _occurrence_rows(
         r_department=F("deadline__task__assignments__department_id"),
         r_kind=Value(kind, output_field=CharField()),
         r_channel=Value(channel, output_field=CharField()),
-        r_due_on=F("due_on"),
+        r_due_on=F("eff_due"),
     )
 
 
@@ -205,37 +228,37 @@ def _record(*, as_of: date, token: str, now: datetime, calendar: WorkCalendar) -
     overdue_dates = overdue_workdays_by_date(
         calendar=calendar,
         as_of=as_of,
-        due_dates=list(open_occurrences.filter(due_on__lt=as_of).values_list("due_on", flat=True).distinct()),
+        due_dates=list(open_occurrences.filter(eff_due__lt=as_of).values_list("eff_due", flat=True).distinct()),
     )
     repeat_dates = [d for d, n in overdue_dates.items() if overdue_reminder_due(overdue_workdays=n)]
     escalate_dates = [d for d, n in overdue_dates.items() if escalation_due(overdue_workdays=n)]
     for channel in channels:
         _insert(
-            _occurrence_rows(open_occurrences.filter(due_on=as_of), kind=Reminder.Kind.DUE_TODAY, channel=channel),
+            _occurrence_rows(open_occurrences.filter(eff_due=as_of), kind=Reminder.Kind.DUE_TODAY, channel=channel),
             as_of=as_of, token=token, now=now,
         )
         # Due-soon goes out once per due date: on the first scan inside the window.
         soon = _occurrence_rows(
-            open_occurrences.filter(due_on__gt=as_of, due_on__lte=soon_until),
+            open_occurrences.filter(eff_due__gt=as_of, eff_due__lte=soon_until),
             kind=Reminder.Kind.DUE_SOON, channel=channel,
         ).exclude(
             Exists(Reminder.objects.filter(
                 occurrence_id=OuterRef("pk"), department_id=OuterRef("r_department"),
-                kind=Reminder.Kind.DUE_SOON, channel=channel, due_on=OuterRef("due_on"),
+                kind=Reminder.Kind.DUE_SOON, channel=channel, due_on=OuterRef("eff_due"),
             ))
         )
         _insert(soon, as_of=as_of, token=token, now=now)
         if repeat_dates:
             _insert(
                 _occurrence_rows(
-                    open_occurrences.filter(due_on__in=repeat_dates), kind=Reminder.Kind.OVERDUE, channel=channel
+                    open_occurrences.filter(eff_due__in=repeat_dates), kind=Reminder.Kind.OVERDUE, channel=channel
                 ),
                 as_of=as_of, token=token, now=now,
             )
     if escalate_dates and _manager_emails():
         _insert(
             _occurrence_rows(
-                open_occurrences.filter(due_on__in=escalate_dates),
+                open_occurrences.filter(eff_due__in=escalate_dates),
                 kind=Reminder.Kind.ESCALATION, channel=Reminder.Channel.EMAIL, escalation=True,
             ),
             as_of=as_of, token=token, now=now,
@@ -258,7 +281,9 @@ def _breached_nodes(*, as_of: date, calendar: WorkCalendar) -> dict[str, QuerySe
 # ---------------------------------------------------------------- scan
 
 
-def reminders_scan(*, as_of: date, now: datetime | None = None, dry_run: bool = False) -> ScanResult:
+def reminders_scan(
+    *, as_of: date, now: datetime | None = None, dry_run: bool = False, dispatch: bool = True
+) -> ScanResult:
     """Record today's notices under the unique constraints and enqueue the sending of this run's rows."""
     now = now or timezone.now()
     calendar = work_calendar()
@@ -281,7 +306,8 @@ def reminders_scan(*, as_of: date, now: datetime | None = None, dry_run: bool = 
             result.digests = _preview(result.reminder_ids, as_of=as_of)
             transaction.set_rollback(True)
             return result
-        _dispatch(result.reminder_ids + result.swept_ids)
+        if dispatch:
+            _dispatch(result.reminder_ids + result.swept_ids)
     return result
 
 
@@ -424,7 +450,7 @@ def reminder_send(*, reminder_ids: Sequence[int], now: datetime | None = None) -
         claim = uuid.uuid4().hex
         # The claim is committed before delivery: a second worker's UPDATE then matches nothing.
         claimed = Reminder.objects.filter(sendable, id__in=ids).update(
-            status=Reminder.Status.SENDING, claim_token=claim, claimed_at=timezone.now(),
+            status=Reminder.Status.SENDING, claim_token=claim, claimed_at=now,
             attempts=F("attempts") + 1,
         )
         if not claimed:
@@ -441,7 +467,7 @@ def reminder_send(*, reminder_ids: Sequence[int], now: datetime | None = None) -
             delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
             Reminder.objects.filter(claim_token=claim).update(
                 status=Reminder.Status.FAILED, error=str(exc)[:2000],
-                next_attempt_at=timezone.now() + timedelta(seconds=delay),
+                next_attempt_at=now + timedelta(seconds=delay),
             )
             result.failed_ids += [r.id for r in rows]
             continue
