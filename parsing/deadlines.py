@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -51,8 +51,13 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _SPACES = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b")
 
 
-def _prepare(text: str) -> tuple[str, list[int]]:
+_NEEDS_PREP = re.compile("[\\s\u3000\xa0\u2002\u2003\u2009\u200b\uff01-\uff5e]")
+
+
+def _prepare(text: str) -> tuple[str, Sequence[int]]:
     """Half-width, whitespace removed; `index[i]` is the input position of normalised char i."""
+    if not _NEEDS_PREP.search(text):
+        return text, range(len(text))  # already normalised: the common case, kept cheap
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -109,7 +114,7 @@ _YPRE = rf"(?:(?P<y>{_YEAR})年|(?P<rel>今|明|当|次|本)年)"
 @dataclass(slots=True)
 class _Ctx:
     norm: str
-    index: list[int]
+    index: Sequence[int]
     raw: str
     issued_on: date
     calendar: WorkCalendar
@@ -207,11 +212,10 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
                 or e == len(ctx.norm))
 
 
-def _finish(ctx: _Ctx, spec: DeadlineSpec, explicit_year: bool = True) -> DeadlineSpec:
-    flags = list(spec.flags)
+def _finish(ctx: _Ctx, spec: DeadlineSpec) -> DeadlineSpec:
     if spec.due is not None and spec.kind not in ("recurring", "relative") and spec.due < ctx.issued_on:
-        flags.append("past_at_issue")
-    return replace(spec, flags=tuple(flags))
+        return replace(spec, flags=(*spec.flags, "past_at_issue"))
+    return spec
 
 
 # --- handlers: each gets the match and the context, returns a spec, None (claim, not a deadline)
@@ -665,29 +669,37 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 # --- the grammar --------------------------------------------------------------------------------
 
 _BEF = rf"(?P<before>{_BEFORE})?"
+# Lookaheads on the first character: they let the regex engine skip most positions cheaply.
+_AT_NUM = "(?=[0-9〇零○Ｏ一二两三四五六七八九十今明当次本])"
+_AT_YEAR = "(?=[0-9二])"
+# Per pattern, characters one of which must occur for it to match: skips most scans cheaply.
+_TRIGGERS: tuple[frozenset[str], ...] = tuple(frozenset(chars) for chars in (
+    "月", ".-/", "月", "月", "月", "年", "年", "年", "年", "年", "五", "季", "季", "年", "春旦庆五劳", "汛", "内",
+    "每", "每按", "每按", "半", "周星", "日天", "每", "定", "坚持常",
+))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
-    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
                 rf"(?P<d2>{_DAY})[日号]{_BEF}"), _h_date_range),
-    (re.compile(rf"(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
-    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:(?:24|二十四)时|24:00)?{_BEF}"), _h_date),
-    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
+    (re.compile(rf"{_AT_YEAR}(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:(?:24|二十四)时|24:00)?{_BEF}"), _h_date),
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
      _h_month_range),
-    (re.compile(rf"{_YPRE}?(?P<m>{_MONTH})月(?:份)?(?P<part>底|末|上旬|中旬|下旬|中下旬|初|中(?=前|旬))?{_BEF}"), _h_month),
-    (re.compile(rf"(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?(?P<part>底|末|上旬|中旬|下旬|中下旬|初|中(?=前|旬))?{_BEF}"), _h_month),
+    (re.compile(rf"(?=[到至截力争])(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
      _h_year_target),
-    (re.compile(rf"(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
     (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|^(?P<y0>{_YEAR})年(?=,)"), _h_year_bare),
-    (re.compile(rf"(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
+    (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
      _h_year_part),
-    (re.compile(rf"(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
     (re.compile(r"[“\"]?(?P<n>十[一二三四五六])五[”\"]?(?:规划)?(?P<part>期间|时期|末期|末)"), _h_five_year),
-    (re.compile(rf"{_YPRE}?(?:第)?(?P<q>[一二三四1-4])季度(?P<part>末|底)?{_BEF}"), _h_quarter),
+    (re.compile(rf"(?=[0-9二今明当次本第一三四])(?:{_YPRE})?(?:第)?(?P<q>[一二三四1-4])季度(?P<part>末|底)?{_BEF}"), _h_quarter),
     (re.compile(rf"(?<![每各按本个])季度(?P<part>末|底){_BEF}"), _h_quarter),
-    (re.compile(rf"{_YPRE}?(?P<h>上半年|下半年|年中(?=前))(?P<part>末|底)?{_BEF}"), _h_half),
+    (re.compile(rf"(?=[0-9二今明当次本上下年])(?:{_YPRE})?(?P<h>上半年|下半年|年中(?=前))(?P<part>末|底)?{_BEF}"), _h_half),
     (re.compile(r"(?P<name>春节|元旦|国庆节|国庆|五一|劳动节)(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|"
                 r"(?:之前|以前|前)(?!后))"), _h_holiday),
     (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
-    (re.compile(rf"(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
+    (re.compile(rf"(?=[0-9一二两三四五六七八九十百])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
                 r"(?:之内|以内|内)"), _h_relative),
     (re.compile(rf"每(?:个)?年(?:度)?(?:的)?(?:(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?"
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
@@ -710,6 +722,12 @@ _ENGLISH_DATE = re.compile(
 )
 
 
+def _placed(spec: DeadlineSpec, text: str, start: int, end: int) -> DeadlineSpec:
+    """`spec` at its span in the input (a direct constructor call: dataclasses.replace is slow)."""
+    return DeadlineSpec(text, start, end, spec.kind, spec.due, spec.recurrence, spec.offset, spec.anchor,
+                        spec.range_start, spec.confidence, spec.flags, spec.rule)
+
+
 def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
     """Generic absolute dates the grammar does not know, through dateparser (imported lazily)."""
     out = []
@@ -725,7 +743,7 @@ def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
     return out
 
 
-_QUICK = re.compile(r"[年月日季旬期常持定每内前底末节]|\d[.\-/]\d")
+_LATIN_DATE_HINT = re.compile(r"[A-Za-z]{3}[a-z]*\.? \d")
 
 
 def extract_deadlines(
@@ -737,10 +755,12 @@ def extract_deadlines(
     norm, index = _prepare(text)
     specs: list[DeadlineSpec] = []
     taken_raw: list[tuple[int, int]] = []
-    if _QUICK.search(norm):
+    present = set(_TRIGGER_RE.findall(norm))
+    if present:
         ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
-        for order, (pattern, handler) in enumerate(_PATTERNS):
+        for order in sorted({o for ch in present for o in _BY_CHAR[ch]}):
+            pattern, handler = _PATTERNS[order]
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
                     hits.append((m.end() - m.start(), -order, m.start(), m, handler))
@@ -764,8 +784,8 @@ def extract_deadlines(
             start, end = index[hit.start], index[hit.end - 1] + 1
             taken_raw.append((start, end))
             if hit.spec is not None:
-                specs.append(replace(hit.spec, text=text[start:end], start=start, end=end))
-    if "," in text or " " in text:
+                specs.append(_placed(hit.spec, text[start:end], start, end))
+    if _LATIN_DATE_HINT.search(text):
         specs.extend(_fallback(text, taken_raw))
         specs.sort(key=lambda s: s.start)
     return tuple(specs)
@@ -816,6 +836,10 @@ def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None
     else:
         offset, day = int(parts[1]), parts[2]
     y, mo = start.year, first_month
+    if code == "M":
+        mo = start.month
+    elif code in ("Q", "H"):
+        mo = (start.month - 1) // step * step + 1
     while True:
         month = mo + offset - 1 if code != "M" else mo
         if code == "Y":
@@ -830,3 +854,11 @@ def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None
             mo -= 12
             y += 1
     return out
+
+if len(_TRIGGERS) != len(_PATTERNS):  # pragma: no cover - a wiring error, caught at import
+    raise RuntimeError("parsing.deadlines: one trigger tuple per pattern")
+_BY_CHAR: dict[str, tuple[int, ...]] = {
+    ch: tuple(o for o, chars in enumerate(_TRIGGERS) if ch in chars) for ch in set().union(*_TRIGGERS)
+}
+_TRIGGER_RE = re.compile("[" + re.escape("".join(sorted(_BY_CHAR))) + "]")
+
