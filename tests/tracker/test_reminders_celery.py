@@ -185,7 +185,8 @@ directive = Directive.objects.create(source=src, doc_number="阳政办发〔2023
                                      issuer="市政府办公室", line_start=1, line_end=2)
 for i in range(N):
     dept = Department.objects.create(name=f"测试局{i:02d}", webhook_url=f"URL/robot/{i}", webhook_kind="wecom")
-    for j, due in enumerate((date(2023, 10, 9), date(2023, 9, 28))):  # due today; overdue 1 working day
+    # due today; overdue 3 working days (10-07 and 10-08 are 调休 working days, then 10-09)
+    for j, due in enumerate((date(2023, 10, 9), date(2023, 9, 28))):
         task = Task.objects.create(directive=directive, ref=f"{i}.{j}", title=f"任务{i}-{j}", text="…",
                                    status="in_progress", assigned_at=timezone.now(), first_report_at=timezone.now())
         Assignment.objects.create(task=task, department=dept, role="lead")
@@ -282,7 +283,7 @@ def test_two_concurrent_scans_deliver_each_digest_exactly_once(
     for path, content in receiver.messages:
         i = int(path.rsplit("/", 1)[1])
         assert f"任务{i}-0" in content and f"任务{i}-1" in content
-        assert "阳政办发〔2023〕9号" in content and "今日到期" in content and "已逾期1个工作日" in content
+        assert "阳政办发〔2023〕9号" in content and "今日到期" in content and "已逾期3个工作日" in content
     assert _statuses(worker_db) == {"sent": 2 * DEPARTMENTS}
 
 

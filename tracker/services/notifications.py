@@ -89,7 +89,7 @@ def notice_line(*, item: NoticeItem) -> str:
     if item.note:
         parts.append(f"说明：{item.note}")
     parts.append(f"详情：{task_url(task_id=item.task_id)}")
-    return "；".join(parts[:1] + ["\n  " + "；".join(parts[1:])]) if len(parts) > 1 else parts[0]
+    return parts[0] + "\n   " + "；".join(parts[1:])
 
 
 def digest_render(*, recipient: str, as_of: date, items: Sequence[NoticeItem]) -> tuple[str, str]:

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     DateField,
@@ -37,6 +38,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields import PositiveSmallIntegerField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from parsing.workdays import WorkCalendar
@@ -146,9 +148,9 @@ def _open_occurrences() -> QuerySet[DeadlineOccurrence]:
 
 
 def _channel_q(prefix: str, channel: str) -> Q:
-    if channel == Reminder.Channel.EMAIL:
-        return Q(**{f"{prefix}active": True}) & ~Q(**{f"{prefix}contact_email": ""})
-    return Q(**{f"{prefix}active": True}) & ~Q(**{f"{prefix}webhook_url": ""})
+    """Departments reachable on `channel` (a non-empty address; `> ''` keeps it a plain join condition)."""
+    column = "contact_email" if channel == Reminder.Channel.EMAIL else "webhook_url"
+    return Q(**{f"{prefix}active": True, f"{prefix}{column}__gt": ""})
 
 
 def _occurrence_rows(
@@ -182,13 +184,14 @@ def _node_rows(tasks: QuerySet[Task], *, node: str, channel: str) -> QuerySet[As
         .filter(_channel_q("department__", channel))
         .exclude(Exists(earlier))
         .annotate(
-            r_occurrence=Value(None, output_field=PositiveSmallIntegerField()),
+            # Typed NULLs: PostgreSQL reads an untyped parameter in a sub-select as text.
+            r_occurrence=Cast(Value(None), output_field=BigIntegerField()),
             r_node=Value(node, output_field=CharField()),
             r_task=F("task_id"),
             r_department=F("department_id"),
             r_kind=Value(Reminder.Kind.NODE_BREACH, output_field=CharField()),
             r_channel=Value(channel, output_field=CharField()),
-            r_due_on=Value(None, output_field=DateField()),
+            r_due_on=Cast(Value(None), output_field=DateField()),
         )
     )
 
