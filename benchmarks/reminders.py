@@ -27,12 +27,15 @@ def _fill(model, count_sql: str, values: dict[str, str], params: list[object] | 
     from django.db import connection
 
     columns, exprs, args = [], [], []
+    pending = list(params or [])  # consumed in column order, one per %s of a value expression
     for field in model._meta.concrete_fields:
         if field.primary_key and field.column not in values:
             continue
         columns.append(field.column)
         if field.column in values:
             exprs.append(values[field.column])
+            for _ in range(values[field.column].count("%s")):
+                args.append(pending.pop(0))
         elif field.null:
             exprs.append("NULL")
         else:
@@ -43,7 +46,7 @@ def _fill(model, count_sql: str, values: dict[str, str], params: list[object] | 
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
            f"SELECT {', '.join(exprs)} FROM {count_sql}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, args + list(params or []))
+        cursor.execute(sql, args)
 
 
 def _build() -> None:
