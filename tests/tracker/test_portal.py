@@ -1,0 +1,167 @@
+"""Portal views: list with filters, task page content and forms shown only when legal, actions."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from tests.tracker.workflow import PASSWORD, department_user, office_user, workflow_task
+from tracker.models import SourceFile, Task
+from tracker.services import lifecycle
+
+pytestmark = pytest.mark.django_db
+
+S = Task.Status
+
+
+@pytest.fixture
+def office():
+    return office_user()
+
+
+@pytest.fixture
+def unit():
+    return department_user(username="portal_unit", department_name="市农业农村局")
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_login_page_logs_in_and_redirects_to_my_tasks(unit):
+    client = Client()
+    page = client.get("/portal/login/")
+    assert page.status_code == 200 and "登录" in page.content.decode()
+    response = client.post("/portal/login/", {"username": "portal_unit", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/portal/"
+    assert client.get("/portal/").status_code == 200
+
+
+def test_wrong_password_shows_a_chinese_error(unit):
+    response = Client().post("/portal/login/", {"username": "portal_unit", "password": "nope"})
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_my_tasks_lists_only_my_departments_tasks_with_lights(unit):
+    user, department = unit
+    _, other = department_user(username="other", department_name="市林业局")
+    mine = workflow_task(lead=department, status=S.SIGNED, due_on=date(2020, 1, 1), text="推进高标准农田建设任务。")
+    workflow_task(lead=other, status=S.SIGNED, due_on=date(2030, 1, 1), text="推进国土绿化行动任务。")
+    html = _client(user).get("/portal/").content.decode()
+    assert "推进高标准农田建设任务" in html and "推进国土绿化行动任务" not in html
+    assert "light-red" in html and "逾期" in html
+    assert f"/portal/tasks/{mine.pk}/" in html
+
+
+def test_my_tasks_filters_by_status(unit):
+    user, department = unit
+    workflow_task(lead=department, status=S.SIGNED, due_on=date(2030, 1, 1), text="甲事项：编制产业规划。")
+    workflow_task(lead=department, status=S.IN_PROGRESS, due_on=date(2030, 1, 1), text="乙事项：建设冷链物流。")
+    html = _client(user).get("/portal/", {"status": S.IN_PROGRESS}).content.decode()
+    assert "乙事项" in html and "甲事项" not in html
+
+
+def test_task_page_shows_excerpt_deadlines_and_only_legal_forms(unit):
+    user, department = unit
+    source = SourceFile.objects.create(
+        name="gazette.txt", sha256="a" * 64, size=10, encoding="utf-8",
+        text="标题\n一、重点任务\n（一）加快建设农产品加工园区，\n2030年底前建成。\n二、保障措施\n")
+    task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2030, 12, 31))
+    Task.objects.filter(pk=task.pk).update(line_start=3, line_end=4)
+    task.directive.source = source
+    task.directive.save(update_fields=["source"])
+    html = _client(user).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "加快建设农产品加工园区" in html and "2030年底前建成" in html and "保障措施" not in html
+    assert "2030-12-31" in html
+    assert 'name="submit-sign"' in html and 'name="submit-return"' in html
+    assert 'name="submit-report"' not in html and 'name="submit-sign-off"' not in html
+    assert 'name="submit-urge"' not in html
+
+
+def test_office_sees_office_forms(office, unit):
+    task = workflow_task(lead=unit[1], status=S.COMPLETION_REQUESTED, due_on=date(2030, 12, 31))
+    html = _client(office).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert 'name="submit-sign-off"' in html and 'name="submit-send-back"' in html
+    assert 'name="submit-urge"' in html and 'name="submit-sign"' not in html
+
+
+def test_sign_through_the_portal(unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2030, 12, 31))
+    response = _client(user).post(f"/portal/tasks/{task.pk}/sign/", {"sign-note": ""}, follow=True)
+    assert "已签收" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == S.SIGNED
+
+
+def test_illegal_action_shows_the_transition_error(unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2030, 12, 31))
+    response = _client(user).post(f"/portal/tasks/{task.pk}/completion/",
+                                  {"completion-text": "已全部完成并通过验收，佐证材料见附件。"}, follow=True)
+    assert "当前状态「已交办」不能执行「申请办结」" in response.content.decode()
+
+
+def test_boilerplate_report_is_refused_with_a_message(unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.SIGNED, due_on=date(2030, 12, 31))
+    response = _client(user).post(f"/portal/tasks/{task.pk}/report/",
+                                  {"report-text": "正在推进", "report-percent": "10"}, follow=True)
+    assert "空话套话" in response.content.decode()
+    assert not task.progress_reports.exists()
+
+
+def test_extension_request_and_approval_through_the_portal(office, unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.IN_PROGRESS, due_on=date(2099, 6, 30))
+    _client(user).post(f"/portal/tasks/{task.pk}/extension/", {
+        "extension-requested_due_on": "2099-09-30",
+        "extension-reason": "受汛期影响，施工无法按期进行。",
+        "extension-current_progress": "主体完成60%",
+    })
+    extension = task.extension_requests.get()
+    html = _client(office).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert f"/portal/extensions/{extension.pk}/decide/" in html
+    _client(office).post(f"/portal/extensions/{extension.pk}/decide/",
+                         {"decide-decision": "approve", "decide-note": "同意"})
+    deadline = task.deadlines.get()
+    assert (deadline.due_on, deadline.original_due_on) == (date(2099, 9, 30), date(2099, 6, 30))
+    html = _client(user).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "原时限 2099-06-30" in html
+
+
+def test_urge_from_the_task_page_notifies_and_department_replies(
+    office, unit, django_capture_on_commit_callbacks, settings
+):
+    settings.REMINDER_SEND_WINDOW = False
+    user, department = unit
+    task = workflow_task(lead=department, status=S.SIGNED, due_on=date(2099, 6, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(office).post(f"/portal/tasks/{task.pk}/urge/", {"urge-note": "请本周内报送进展"})
+    assert len(mail.outbox) == 1
+    urge = task.urges.get()
+    _client(user).post(f"/portal/urges/{urge.pk}/reply/", {"reply-reply": "已安排专人，周五前报送。"})
+    urge.refresh_from_db()
+    assert urge.reply == "已安排专人，周五前报送。"
+    html = _client(office).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "请本周内报送进展" in html and "已安排专人" in html
+
+
+def test_history_shows_events_with_actor(office, unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.PENDING_REVIEW, due_on=date(2099, 6, 30))
+    lifecycle.task_assign(task=task, actor=office)
+    lifecycle.task_sign(task=task, actor=user)
+    html = _client(user).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "办理记录" in html and "交办" in html and "签收" in html and "portal_unit" in html
+
+
+def test_get_on_an_action_url_is_refused(unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2030, 12, 31))
+    assert _client(user).get(f"/portal/tasks/{task.pk}/sign/").status_code == 405
+    assert _client(user).post(f"/portal/tasks/{task.pk}/nonsense/").status_code == 404

@@ -1,0 +1,72 @@
+"""TaskFilterSet: the single definition of task filtering (portal list, dashboards, exports).
+
+"Overdue only" and the red light both come from TaskQuerySet.overdue(as_of); `as_of` is passed in
+by the interface (default: today in settings.TIME_ZONE).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tracker.models import Department, Directive, Task
+from tracker.permissions import department_visible_to, directive_visible_to
+from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, task_filter_by_light, tasks_with_due
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_q")
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=Task.Status.choices)
+    light = django_filters.ChoiceFilter(
+        label="督办灯", choices=[(v, LIGHT_LABELS[v]) for v in (GREEN, YELLOW, RED)], method="filter_light"
+    )
+    due_after = django_filters.DateFilter(label="时限起", method="filter_due_after",
+                                          widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    due_before = django_filters.DateFilter(label="时限止", method="filter_due_before",
+                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
+    department = django_filters.ModelChoiceFilter(label="承办单位", queryset=Department.objects.none(),
+                                                  method="filter_department")
+    overdue = django_filters.BooleanFilter(label="仅看逾期", method="filter_overdue",
+                                           widget=django_filters.widgets.BooleanWidget())
+
+    class Meta:
+        model = Task
+        fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue"]
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Task] | None = None, *, as_of: date | None = None,
+                 user: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.as_of = as_of or timezone.localdate()
+        if user is not None:
+            directives = directive_visible_to(user=user)
+            departments = department_visible_to(user=user)
+        else:
+            directives, departments = Directive.objects.all(), Department.objects.all()
+        self.filters["directive"].queryset = directives.order_by("-issued_on", "pk")
+        self.filters["department"].queryset = departments.order_by("name")
+        self.form.fields["overdue"].widget = django_filters.widgets.forms.CheckboxInput()
+
+    def filter_q(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value)
+                               | Q(directive__doc_number__icontains=value))
+
+    def filter_light(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return task_filter_by_light(tasks=queryset, light=value, as_of=self.as_of) if value else queryset
+
+    def filter_due_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
+        return tasks_with_due(queryset).filter(current_due_on__gte=value) if value else queryset
+
+    def filter_due_before(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
+        return tasks_with_due(queryset).filter(current_due_on__lte=value) if value else queryset
+
+    def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
+        return queryset.filter(assignments__department=value).distinct() if value else queryset
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        return queryset.overdue(self.as_of) if value else queryset

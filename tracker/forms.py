@@ -1,0 +1,93 @@
+"""Portal forms: input shape and upload limits only; the rules live in tracker.services.lifecycle."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from tracker.models import Department
+from tracker.services.lifecycle import TransitionError, attachment_check
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked against the size and type limits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ",".join(f".{e}" for e in settings.UPLOAD_ALLOWED_EXTENSIONS)
+        }))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        files = [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
+        files = [f for f in files if f]
+        for upload in files:
+            try:
+                attachment_check(name=upload.name, size=upload.size)
+            except TransitionError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return files
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="备注", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReassignForm(forms.Form):
+    lead_departments = forms.ModelMultipleChoiceField(
+        label="牵头单位", queryset=Department.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    support_departments = forms.ModelMultipleChoiceField(
+        label="配合单位", queryset=Department.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    note = forms.CharField(label="备注", required=False, max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(active=True).order_by("name")
+        self.fields["lead_departments"].queryset = departments
+        self.fields["support_departments"].queryset = departments
+
+
+class ProgressReportForm(forms.Form):
+    text = forms.CharField(label="进展情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="写明已完成的具体工作、下一步安排；空话套话将被退回。")
+    percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
+    files = MultipleFileField(label="附件")
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_due_on = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="延期理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    current_progress = forms.CharField(label="当前进展", max_length=2000,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecideForm(forms.Form):
+    decision = forms.ChoiceField(label="审批意见", choices=[("approve", "批准"), ("reject", "驳回")],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", required=False, max_length=1000)
+
+
+class CompletionRequestForm(forms.Form):
+    text = forms.CharField(label="办结情况及佐证说明", max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label="佐证材料")
+
+
+class UrgeReplyForm(forms.Form):
+    reply = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,107 @@
+"""Roles and row-level security, in one place.
+
+The office (督查室) and managers (领导) see every row; department staff (承办单位) see only the tasks
+assigned to their departments (DepartmentMembership), and what hangs off those tasks. Portal views,
+the attachment download, exports and admin `get_queryset` all start from these querysets, so a
+department user who guesses an id gets a 404, never another department's row.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tracker.models import (
+    Attachment,
+    Department,
+    DepartmentMembership,
+    Directive,
+    ExtensionRequest,
+    ProgressReport,
+    Task,
+    Urge,
+)
+
+OFFICE_GROUP = "督查室"
+DEPARTMENT_GROUP = "承办单位"
+MANAGER_GROUP = "领导"
+
+
+def _groups(user: Any) -> set[str]:
+    cached = getattr(user, "_tracker_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+        user._tracker_groups = cached
+    return cached
+
+
+def user_is_office(user: Any) -> bool:
+    """督查室: assigns, signs off, sends back, urges, decides extensions."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or OFFICE_GROUP in _groups(user)))
+
+
+def user_is_manager(user: Any) -> bool:
+    """领导: reads everything, changes nothing."""
+    return bool(user.is_authenticated and user.is_active and MANAGER_GROUP in _groups(user))
+
+
+def user_sees_all(user: Any) -> bool:
+    return user_is_office(user) or user_is_manager(user)
+
+
+def user_department_ids(user: Any) -> set[int]:
+    """The departments a user works for (empty for anonymous or inactive users)."""
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    return set(DepartmentMembership.objects.filter(user=user).values_list("department_id", flat=True))
+
+
+def department_visible_to(*, user: Any) -> QuerySet[Department]:
+    if user_sees_all(user):
+        return Department.objects.all()
+    return Department.objects.filter(pk__in=user_department_ids(user))
+
+
+def task_visible_to(*, user: Any) -> QuerySet[Task]:
+    """Tasks the user may read: all for office/managers, else those assigned to the user's departments."""
+    if user_sees_all(user):
+        return Task.objects.all()
+    department_ids = user_department_ids(user)
+    if not department_ids:
+        return Task.objects.none()
+    # pending_review tasks are the office's drafts: departments see a task once it is assigned.
+    return (
+        Task.objects.filter(assignments__department_id__in=department_ids)
+        .exclude(status=Task.Status.PENDING_REVIEW)
+        .distinct()
+    )
+
+
+def directive_visible_to(*, user: Any) -> QuerySet[Directive]:
+    if user_sees_all(user):
+        return Directive.objects.all()
+    return Directive.objects.filter(pk__in=task_visible_to(user=user).values("directive_id"))
+
+
+def progress_report_visible_to(*, user: Any) -> QuerySet[ProgressReport]:
+    if user_sees_all(user):
+        return ProgressReport.objects.all()
+    return ProgressReport.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+
+
+def attachment_visible_to(*, user: Any) -> QuerySet[Attachment]:
+    if user_sees_all(user):
+        return Attachment.objects.all()
+    return Attachment.objects.filter(report__task__in=task_visible_to(user=user).values("pk"))
+
+
+def extension_request_visible_to(*, user: Any) -> QuerySet[ExtensionRequest]:
+    if user_sees_all(user):
+        return ExtensionRequest.objects.all()
+    return ExtensionRequest.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+
+
+def urge_visible_to(*, user: Any) -> QuerySet[Urge]:
+    if user_sees_all(user):
+        return Urge.objects.all()
+    return Urge.objects.filter(task__in=task_visible_to(user=user).values("pk"))
