@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .results import DeadlineSpec
@@ -124,7 +124,7 @@ class _Ctx:
 class _Hit:
     start: int  # in normalised text
     end: int
-    spec: DeadlineSpec | None  # None: claimed but not a deadline
+    spec: _Draft | None  # None: claimed but not a deadline
 
 
 def _month_end(y: int, m: int) -> date:
@@ -151,8 +151,23 @@ def _year_of(m: re.Match[str], issued: date) -> tuple[int, bool]:
     return issued.year, False
 
 
-def _spec(kind: str, due: date | None, **kw: object) -> DeadlineSpec:
-    return DeadlineSpec(text="", start=0, end=0, kind=kind, due=due, **kw)  # type: ignore[arg-type]
+@dataclass(slots=True)
+class _Draft:
+    """A deadline before it is placed in the input: mutable and cheap (frozen dataclasses are slow to build)."""
+
+    kind: str
+    due: date | None
+    recurrence: str | None = None
+    offset: str | None = None
+    anchor: str | None = None
+    range_start: date | None = None
+    confidence: float = 1.0
+    flags: tuple[str, ...] = ()
+    rule: str | None = None
+
+
+def _spec(kind: str, due: date | None, **kw: object) -> _Draft:
+    return _Draft(kind, due, **kw)  # type: ignore[arg-type]
 
 
 # --- context tests -----------------------------------------------------------------------------
@@ -212,16 +227,16 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
                 or e == len(ctx.norm))
 
 
-def _finish(ctx: _Ctx, spec: DeadlineSpec) -> DeadlineSpec:
+def _finish(ctx: _Ctx, spec: _Draft) -> _Draft:
     if spec.due is not None and spec.kind not in ("recurring", "relative") and spec.due < ctx.issued_on:
-        return replace(spec, flags=(*spec.flags, "past_at_issue"))
+        spec.flags = (*spec.flags, "past_at_issue")
     return spec
 
 
 # --- handlers: each gets the match and the context, returns a spec, None (claim, not a deadline)
 # --- or False (no claim: let shorter patterns try) ---------------------------------------------
 
-Handler = Callable[[re.Match[str], _Ctx], "DeadlineSpec | None | bool"]
+Handler = Callable[[re.Match[str], _Ctx], "_Draft | None | bool"]
 
 
 def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
@@ -236,7 +251,7 @@ def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
     return bool(re.search(r"有效期(?:至|到|为|截至)?$", ctx.norm[max(0, s - 5):s]))
 
 
-def _h_date(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     y, explicit = _year_of(m, ctx.issued_on)
@@ -261,7 +276,7 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("date", due, confidence=confidence))
 
 
-def _h_date_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     y, _ = _year_of(m, ctx.issued_on)
@@ -278,7 +293,7 @@ def _h_date_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("range", due, range_start=start))
 
 
-def _h_month_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     y, explicit = _year_of(m, ctx.issued_on)
@@ -297,7 +312,7 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 _PART_DAY = {"上旬": 10, "中旬": 20, "初": 10, "中": 15}
 
 
-def _h_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     y, explicit = _year_of(m, ctx.issued_on)
@@ -323,7 +338,7 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("month", due, confidence=confidence))
 
 
-def _h_year_part(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_year_part(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """年底前, 2020年底前, 2020年年底前, 年内, 年末, 年初, 今年年底."""
     if _common_skip(m, ctx):
         return None
@@ -338,7 +353,7 @@ def _h_year_part(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("year", date(y, 12, 31)))
 
 
-def _h_year_target(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_year_target(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """到2025年, 2025年前, 2025年预期值, 力争到2025年底."""
     if _in_title(ctx, m.start()):
         return None
@@ -351,7 +366,7 @@ def _h_year_target(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=confidence))
 
 
-def _h_year_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_year_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()) or _in_parens(ctx, m.start(), m.end()):
         return None
     y1, y2 = _num(m.group("y")), _num(m.group("y2"))
@@ -364,7 +379,7 @@ def _h_year_range(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
 
 
-def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """"2020年,我市建成区实现…": a sentence opened by a bare year states that year's target."""
     y = _num(m.group("y") or m.group("y0") or "")
     if y is None or y < ctx.issued_on.year or _in_title(ctx, m.start()):
@@ -377,7 +392,7 @@ def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 _FYP_FIRST = {"十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026, "十六": 2031}
 
 
-def _h_five_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_five_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     first = _FYP_FIRST.get(m.group("n"))
@@ -389,7 +404,7 @@ def _h_five_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("range", last, range_start=date(first, 1, 1)))
 
 
-def _h_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     q = _num(m.groupdict().get("q") or "")
@@ -403,7 +418,7 @@ def _h_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _finish(ctx, _spec("quarter", _month_end(y, q * 3)))
 
 
-def _h_half(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _common_skip(m, ctx):
         return None
     y, _ = _year_of(m, ctx.issued_on)
@@ -420,7 +435,7 @@ _FLOOD_DEF = re.compile(
 )
 
 
-def _h_holiday(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_holiday(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     name = m.group("name")
@@ -487,7 +502,7 @@ def _add_months(d: date, months: int) -> date:
     return date(y, mo, min(d.day, _cal.monthrange(y, mo)[1]))
 
 
-def _h_relative(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_relative(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     n = _num(m.group("n"))
@@ -544,11 +559,11 @@ _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
             "4": 3, "5": 4, "6": 5, "7": 6}
 
 
-def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, **kw: object) -> DeadlineSpec:
+def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, **kw: object) -> _Draft:
     spec = _spec("recurring", None, recurrence=recurrence, rule=rule, **kw)
     if rule is not None:
-        first = occurrences(spec, start=ctx.issued_on, end=ctx.issued_on + timedelta(days=800), limit=1)
-        spec = replace(spec, due=first[0] if first else None)
+        first = _rule_dates(rule, start=ctx.issued_on, end=ctx.issued_on + timedelta(days=800), limit=1)
+        spec.due = first[0] if first else None
     return spec
 
 
@@ -569,7 +584,7 @@ def _day_rule(day: str | None, part: str | None) -> str | None:
     return "end"
 
 
-def _h_every_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     if m.group("m"):
@@ -586,7 +601,7 @@ def _h_every_year(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8)
 
 
-def _h_every_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     day = _day_rule(m.group("d"), m.group("part"))
@@ -595,7 +610,7 @@ def _h_every_month(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
     return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
 
 
-def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     which = m.group("which") or ""
@@ -607,26 +622,26 @@ def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
                       confidence=1.0 if which or m.group("d") or m.group("part") else 0.8)
 
 
-def _h_every_half(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     return _recurring(ctx, "half-yearly", "H:6:end")
 
 
-def _h_every_week(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_week(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     wd = _WEEKDAY.get(m.group("wd") or "五", 4)
     return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8)
 
 
-def _h_every_day(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_day(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     return _recurring(ctx, "daily", "D")
 
 
-def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx):
         return None
     return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
@@ -639,7 +654,7 @@ _REGULAR_VERBS = re.compile(
 )
 
 
-def _h_regular(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_regular(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if ctx.norm[max(0, m.start() - 1):m.start()] == "不" or _in_title(ctx, m.start()):
         return None
     if not _REGULAR_VERBS.match(ctx.norm[m.end():m.end() + 8]):
@@ -650,7 +665,7 @@ def _h_regular(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
 _ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|[,;。、]|$)")
 
 
-def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> DeadlineSpec | None | bool:
+def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     word = m.group(0)
@@ -672,10 +687,14 @@ _BEF = rf"(?P<before>{_BEFORE})?"
 # Lookaheads on the first character: they let the regex engine skip most positions cheaply.
 _AT_NUM = "(?=[0-9〇零○Ｏ一二两三四五六七八九十今明当次本])"
 _AT_YEAR = "(?=[0-9二])"
-# Per pattern, characters one of which must occur for it to match: skips most scans cheaply.
-_TRIGGERS: tuple[frozenset[str], ...] = tuple(frozenset(chars) for chars in (
-    "月", ".-/", "月", "月", "月", "年", "年", "年", "年", "年", "五", "季", "季", "年", "春旦庆五劳", "汛", "内",
-    "每", "每按", "每按", "半", "周星", "日天", "每", "定", "坚持常",
+# Per pattern, groups of characters: every match holds one character of each group, so a pattern runs
+# only on texts that have them all (this skips most scans cheaply).
+_DASHES = "—–-~至到"
+_TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for g in groups) for groups in (
+    ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
+    ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳",),
+    ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每", "年"),
+    ("定", "期"), ("坚持常",),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
@@ -722,8 +741,8 @@ _ENGLISH_DATE = re.compile(
 )
 
 
-def _placed(spec: DeadlineSpec, text: str, start: int, end: int) -> DeadlineSpec:
-    """`spec` at its span in the input (a direct constructor call: dataclasses.replace is slow)."""
+def _placed(spec: _Draft, text: str, start: int, end: int) -> DeadlineSpec:
+    """The result for a draft found at [start, end) of the input."""
     return DeadlineSpec(text, start, end, spec.kind, spec.due, spec.recurrence, spec.offset, spec.anchor,
                         spec.range_start, spec.confidence, spec.flags, spec.rule)
 
@@ -760,6 +779,8 @@ def extract_deadlines(
         ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
         for order in sorted({o for ch in present for o in _BY_CHAR[ch]}):
+            if any(present.isdisjoint(group) for group in _TRIGGERS[order][1:]):
+                continue
             pattern, handler = _PATTERNS[order]
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
@@ -778,7 +799,7 @@ def extract_deadlines(
             if result is False:
                 continue
             claimed[s:e] = b"\x01" * (e - s)
-            chosen.append(_Hit(s, e, result if isinstance(result, DeadlineSpec) else None))
+            chosen.append(_Hit(s, e, result if isinstance(result, _Draft) else None))
         chosen.sort(key=lambda h: h.start)
         for hit in chosen:
             start, end = index[hit.start], index[hit.end - 1] + 1
@@ -805,7 +826,10 @@ def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None
     `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "Q:<month of quarter 1-3>:<day|end>";
     "H:<month of half 1-6>:<day|end>"; "Y:<month>:<day|end>". No rule (定期, ongoing): empty list.
     """
-    rule = spec.rule
+    return _rule_dates(spec.rule, start=start, end=end, limit=limit)
+
+
+def _rule_dates(rule: str | None, *, start: date, end: date, limit: int | None = None) -> list[date]:
     out: list[date] = []
     if not rule or end < start:
         return out
@@ -857,8 +881,9 @@ def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None
 
 if len(_TRIGGERS) != len(_PATTERNS):  # pragma: no cover - a wiring error, caught at import
     raise RuntimeError("parsing.deadlines: one trigger tuple per pattern")
-_BY_CHAR: dict[str, tuple[int, ...]] = {
-    ch: tuple(o for o, chars in enumerate(_TRIGGERS) if ch in chars) for ch in set().union(*_TRIGGERS)
+_BY_CHAR: dict[str, tuple[int, ...]] = {  # first-group character → patterns it may start
+    ch: tuple(o for o, groups in enumerate(_TRIGGERS) if ch in groups[0])
+    for ch in set().union(*(g for groups in _TRIGGERS for g in groups))
 }
 _TRIGGER_RE = re.compile("[" + re.escape("".join(sorted(_BY_CHAR))) + "]")
 
