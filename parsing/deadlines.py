@@ -170,6 +170,17 @@ def _spec(kind: str, due: date | None, **kw: object) -> _Draft:
     return _Draft(kind, due, **kw)  # type: ignore[arg-type]
 
 
+_RE_DONE = re.compile(r"完成|实现|建成|达到|前")
+_RE_VALIDITY = re.compile(r"有效期(?:至|到|为|截至)?$")
+_RE_CUTOFF = re.compile(r"(?:截至|截止|截止到|截至到)$")
+_RE_COUNTED_YEAR = re.compile(r"(?:[一二两三四五六七八九十\d]|每|近|多|半)$")
+_RE_LOOKBACK_BEFORE = re.compile(r"(?:近|前|过去|以来)$")
+_RE_CONDITION = re.compile(r"^[^,;。]{0,6}的(?:[,;。]|$)")
+_RE_ONGOING_BEFORE = re.compile(r"(?:推动|推进|实现|坚持|保持|形成)")
+_RE_ONGOING_NOT = re.compile(r"(?:适应|统筹做好|条件下)")
+_RE_ATTRIBUTE = re.compile(r"^[^、]{0,4}(?:要求|需要|条件|机制|制度|体系|场所)")
+
+
 # --- context tests -----------------------------------------------------------------------------
 
 _CLAUSE_END = ",;。;!?:\n、"
@@ -221,7 +232,7 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
     if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
     rest = _clause_after(ctx, e)[:32]
-    if _LABEL_NOUNS.search(rest) and not re.search(r"完成|实现|建成|达到|前", rest):
+    if _LABEL_NOUNS.search(rest) and not _RE_DONE.search(rest):
         return False
     return bool(_DEADLINE_BEFORE.search(before) or _ACTION_AFTER.match(after) or _CLAUSE_START.search(before)
                 or e == len(ctx.norm))
@@ -246,9 +257,9 @@ def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
     after = ctx.norm[e:e + 4]
     if _NOT_DEADLINE_AFTER.match(after) and not m.groupdict().get("before"):
         return True
-    if _EFFECTIVE_AFTER.match(ctx.norm[e:]) and _START_WORDS.search(ctx.norm[max(0, s - 1):s]):
+    if _EFFECTIVE_AFTER.match(ctx.norm[e:e + 16]) and _START_WORDS.search(ctx.norm[max(0, s - 1):s]):
         return True
-    return bool(re.search(r"有效期(?:至|到|为|截至)?$", ctx.norm[max(0, s - 5):s]))
+    return bool(_RE_VALIDITY.search(ctx.norm[max(0, s - 5):s]))
 
 
 def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -266,7 +277,7 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
     if not marked:
-        if re.search(r"(?:截至|截止|截止到|截至到)$", before) and due <= ctx.issued_on:
+        if _RE_CUTOFF.search(before) and due <= ctx.issued_on:
             return None  # a statistics cut-off, not a duty
         if due < ctx.issued_on and not _DEADLINE_BEFORE.search(before):
             return None  # a past event: 今年2月18日召开
@@ -348,7 +359,7 @@ def _h_year_part(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         return _finish(ctx, _spec("year", date(y, 1, 31), confidence=0.6, flags=("approximate",)))
     if part == "中":
         return _finish(ctx, _spec("half_year", date(y, 6, 30), confidence=0.8))
-    if part == "内" and re.search(r"(?:[一二两三四五六七八九十\d]|每|近|多|半)$", ctx.norm[max(0, m.start() - 1):m.start()]):
+    if part == "内" and _RE_COUNTED_YEAR.search(ctx.norm[max(0, m.start() - 1):m.start()]):
         return False
     return _finish(ctx, _spec("year", date(y, 12, 31)))
 
@@ -513,9 +524,9 @@ def _h_relative(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     after = ctx.norm[m.end():m.end() + 8]
     if _SERVICE_BEFORE.search(before_clause) or _SERVICE_AFTER.match(after):
         return None
-    if _LOOKBACK_AFTER.match(after) or re.search(r"(?:近|前|过去|以来)$", before_clause):
+    if _LOOKBACK_AFTER.match(after) or _RE_LOOKBACK_BEFORE.search(before_clause):
         return None
-    if re.match(r"^[^,;。]{0,6}的(?:[,;。]|$)", _clause_after(ctx, m.end()) + "。"):
+    if _RE_CONDITION.match(_clause_after(ctx, m.end()) + "。"):
         return None  # 入职训练2个月内退出的: a condition on people, not a duty
     offset = f"{n} {unit}"
     anchor: str | None = None
@@ -672,11 +683,11 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if "常态化" in word:
         after = ctx.norm[m.end():m.end() + 3]
         before = ctx.norm[max(0, m.start() - 12):m.start()]
-        if not (_ONGOING_AFTER.match(after) or re.search(r"(?:推动|推进|实现|坚持|保持|形成)", before)):
+        if not (_ONGOING_AFTER.match(after) or _RE_ONGOING_BEFORE.search(before)):
             return None
-        if re.search(r"(?:适应|统筹做好|条件下)", before + after):
+        if _RE_ONGOING_NOT.search(before + after):
             return None
-        if re.match(r"^[^、]{0,4}(?:要求|需要|条件|机制|制度|体系|场所)", _clause_after(ctx, m.end())):
+        if _RE_ATTRIBUTE.match(_clause_after(ctx, m.end())):
             return None  # 常态化监管要求, 常态化防控条件下: an attribute of a noun, not a duty
     return _spec("ongoing", None, recurrence="ongoing")
 
@@ -685,8 +696,8 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 
 _BEF = rf"(?P<before>{_BEFORE})?"
 # Lookaheads on the first character: they let the regex engine skip most positions cheaply.
-_AT_NUM = "(?=[0-9〇零○Ｏ一二两三四五六七八九十今明当次本])"
-_AT_YEAR = "(?=[0-9二])"
+_AT_NUM = "(?=[0-9〇零○ＯOo一二两三四五六七八九十今明当次本年]{1,8}月)"  # a month within reach
+_AT_YEAR = "(?=(?:19|20)[0-9][0-9]|二[〇零○ＯOo0])"
 # Per pattern, groups of characters: every match holds one character of each group, so a pattern runs
 # only on texts that have them all (this skips most scans cheaply).
 _DASHES = "—–-~至到"
@@ -718,7 +729,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"(?P<name>春节|元旦|国庆节|国庆|五一|劳动节)(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|"
                 r"(?:之前|以前|前)(?!后))"), _h_holiday),
     (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
-    (re.compile(rf"(?=[0-9一二两三四五六七八九十百])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
+    (re.compile(rf"(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
                 r"(?:之内|以内|内)"), _h_relative),
     (re.compile(rf"每(?:个)?年(?:度)?(?:的)?(?:(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?"
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
@@ -765,6 +776,20 @@ def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
 _LATIN_DATE_HINT = re.compile(r"[A-Za-z]{3}[a-z]*\.? \d")
 
 
+_ORDERS_CACHE: dict[frozenset[str], tuple[int, ...]] = {}
+
+
+def _orders_for(present: frozenset[str]) -> tuple[int, ...]:
+    """The patterns whose trigger groups all occur among `present` characters (memoised: few distinct sets)."""
+    orders = _ORDERS_CACHE.get(present)
+    if orders is None:
+        orders = tuple(o for o, groups in enumerate(_TRIGGERS) if all(not present.isdisjoint(g) for g in groups))
+        if len(_ORDERS_CACHE) > 4096:
+            _ORDERS_CACHE.clear()
+        _ORDERS_CACHE[present] = orders
+    return orders
+
+
 def extract_deadlines(
     text: str, *, issued_on: date, calendar: WorkCalendar | None = None
 ) -> tuple[DeadlineSpec, ...]:
@@ -774,13 +799,11 @@ def extract_deadlines(
     norm, index = _prepare(text)
     specs: list[DeadlineSpec] = []
     taken_raw: list[tuple[int, int]] = []
-    present = set(_TRIGGER_RE.findall(norm))
+    present = frozenset(_TRIGGER_RE.findall(norm))
     if present:
         ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
-        for order in sorted({o for ch in present for o in _BY_CHAR[ch]}):
-            if any(present.isdisjoint(group) for group in _TRIGGERS[order][1:]):
-                continue
+        for order in _orders_for(present):
             pattern, handler = _PATTERNS[order]
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
