@@ -1,0 +1,26 @@
+"""All tracker models, split by area (docs/models.md) and re-exported here."""
+from tracker.models.directory import Department, DepartmentAlias, DepartmentMembership, HolidayOverride
+from tracker.models.documents import Directive, SourceFile
+from tracker.models.reminders import Reminder, RobotMessage
+from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
+from tracker.models.workflow import Attachment, ExtensionRequest, ProgressReport, TaskEvent, Urge
+
+__all__ = [
+    "Assignment",
+    "Attachment",
+    "Deadline",
+    "DeadlineOccurrence",
+    "Department",
+    "DepartmentAlias",
+    "DepartmentMembership",
+    "Directive",
+    "ExtensionRequest",
+    "HolidayOverride",
+    "ProgressReport",
+    "Reminder",
+    "RobotMessage",
+    "SourceFile",
+    "Task",
+    "TaskEvent",
+    "Urge",
+]

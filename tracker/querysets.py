@@ -1,0 +1,97 @@
+"""Query vocabulary for tasks. "Overdue" is defined here, once; everything else calls it.
+
+A task's *due items* are what it still owes:
+- a one-off deadline (recurrence "") with a date and no completed occurrence: due on `Deadline.due_on`
+  (the current date: an approved extension or an office correction moves it);
+- each uncompleted occurrence of a recurring deadline (daily … yearly): due on its own `due_on`;
+- a recurring deadline whose occurrences were never generated: due on `Deadline.due_on` (its first one).
+Ongoing deadlines (长期坚持) and undated ones are never due.
+
+`overdue(as_of)`: the task is in the departments' hands (已交办, 已签收, 办理中) and one of its due items
+is due strictly before `as_of` — a task due today is not overdue. Tasks awaiting review (待审核), handed
+back (已退回), awaiting sign-off (申请办结: the department has reported completion) or signed off
+(已销号) are never overdue. The current due date of a task is the earliest of its due items.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
+
+OPEN_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress", "completion_requested")
+# The statuses in which the departments still owe the work: only these can be overdue.
+OWED_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress")
+RECURRING: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly")
+
+
+def _model(name: str) -> Any:
+    return apps.get_model("tracker", name)
+
+
+def _deadline_items(lookups: dict[str, Any]) -> QuerySet[Any]:
+    """Deadlines of the outer task that are due items themselves (one-off, or recurring never expanded)."""
+    deadline, occurrence = _model("Deadline"), _model("DeadlineOccurrence")
+    completed = occurrence.objects.filter(deadline=OuterRef("pk"), completed_at__isnull=False)
+    any_occurrence = occurrence.objects.filter(deadline=OuterRef("pk"))
+    return deadline.objects.filter(task=OuterRef("pk"), due_on__isnull=False, **lookups).filter(
+        (Q(recurrence="") & ~Exists(completed)) | (Q(recurrence__in=RECURRING) & ~Exists(any_occurrence))
+    )
+
+
+def _occurrence_items(lookups: dict[str, Any]) -> QuerySet[Any]:
+    """Open occurrences of the outer task's recurring deadlines."""
+    return _model("DeadlineOccurrence").objects.filter(
+        deadline__task=OuterRef("pk"), deadline__recurrence__in=RECURRING, completed_at__isnull=True, **lookups
+    )
+
+
+def _due_items_q(*, deadline_lookups: dict[str, Any], occurrence_lookups: dict[str, Any]) -> Q:
+    return Q(Exists(_deadline_items(deadline_lookups))) | Q(Exists(_occurrence_items(occurrence_lookups)))
+
+
+class TaskQuerySet(QuerySet[Any]):
+    def open(self) -> TaskQuerySet:
+        """Assigned and not yet signed off (including tasks awaiting sign-off)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def owed(self) -> TaskQuerySet:
+        """In the departments' hands: 已交办, 已签收, 办理中."""
+        return self.filter(status__in=OWED_STATUSES)
+
+    def overdue(self, as_of: date) -> TaskQuerySet:
+        """Owed tasks with a due item strictly before `as_of` (see the module docstring)."""
+        return self.owed().filter(
+            _due_items_q(deadline_lookups={"due_on__lt": as_of}, occurrence_lookups={"due_on__lt": as_of})
+        )
+
+    def due_between(self, start: date, end: date) -> TaskQuerySet:
+        """Tasks with a due item from `start` to `end`, both included (any status: combine with open())."""
+        return self.filter(
+            _due_items_q(
+                deadline_lookups={"due_on__range": (start, end)},
+                occurrence_lookups={"due_on__range": (start, end)},
+            )
+        )
+
+    def for_departments(self, department_ids: Iterable[int]) -> TaskQuerySet:
+        """Tasks assigned (lead or support) to any of the departments."""
+        ids = list(department_ids)
+        assignment = _model("Assignment")
+        return self.filter(Exists(assignment.objects.filter(task=OuterRef("pk"), department_id__in=ids)))
+
+    def with_current_due(self) -> TaskQuerySet:
+        """Annotate `current_due`: the earliest due item's date (None when the task owes no dated item)."""
+        first_deadline = Subquery(
+            _deadline_items({}).order_by("due_on").values("due_on")[:1], output_field=DateField()
+        )
+        first_occurrence = Subquery(
+            _occurrence_items({}).order_by("due_on").values("due_on")[:1], output_field=DateField()
+        )
+        # LEAST ignores NULLs on PostgreSQL but not on SQLite: coalesce each side with the other.
+        return self.annotate(
+            _due_a=first_deadline, _due_b=first_occurrence
+        ).annotate(current_due=Least(Coalesce(F("_due_a"), F("_due_b")), Coalesce(F("_due_b"), F("_due_a"))))
