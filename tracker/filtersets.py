@@ -60,10 +60,10 @@ class TaskFilterSet(django_filters.FilterSet):
         return task_filter_by_light(tasks=queryset, light=value, as_of=self.as_of) if value else queryset
 
     def filter_due_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return tasks_with_due(queryset).filter(current_due_on__gte=value) if value else queryset
+        return tasks_with_due(queryset).filter(current_due__gte=value) if value else queryset
 
     def filter_due_before(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return tasks_with_due(queryset).filter(current_due_on__lte=value) if value else queryset
+        return tasks_with_due(queryset).filter(current_due__lte=value) if value else queryset
 
     def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
         return queryset.filter(assignments__department=value).distinct() if value else queryset

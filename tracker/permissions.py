@@ -70,11 +70,7 @@ def task_visible_to(*, user: Any) -> QuerySet[Task]:
     if not department_ids:
         return Task.objects.none()
     # pending_review tasks are the office's drafts: departments see a task once it is assigned.
-    return (
-        Task.objects.filter(assignments__department_id__in=department_ids)
-        .exclude(status=Task.Status.PENDING_REVIEW)
-        .distinct()
-    )
+    return Task.objects.for_departments(department_ids).exclude(status=Task.Status.PENDING_REVIEW)
 
 
 def directive_visible_to(*, user: Any) -> QuerySet[Directive]:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from tracker.models import Assignment, Directive, Task
@@ -39,8 +39,8 @@ def behind_schedule_margin() -> int:
 
 
 def tasks_with_due(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Annotate `current_due_on`: the task's earliest dated deadline."""
-    return tasks.annotate(current_due_on=Min("deadlines__due_on"))
+    """Annotate `current_due`: the earliest date the task still owes (TaskQuerySet.with_current_due)."""
+    return tasks.with_current_due()
 
 
 def behind_schedule(*, assigned_on: date | None, due_on: date | None, percent: int, as_of: date) -> bool:
@@ -58,9 +58,11 @@ def _light(*, status: str, overdue: bool, due_on: date | None, assigned_on: date
         return NONE
     if overdue:
         return RED
+    if status == Task.Status.COMPLETION_REQUESTED:  # the office's turn: never overdue, never behind
+        return GREEN
     if due_on is not None and due_on <= yellow_until:
         return YELLOW
-    if status != Task.Status.COMPLETION_REQUESTED and behind_schedule(
+    if behind_schedule(
         assigned_on=assigned_on, due_on=due_on, percent=percent, as_of=as_of
     ):
         return YELLOW
@@ -77,7 +79,7 @@ def task_lights(*, tasks: QuerySet[Task], as_of: date) -> dict[int, str]:
     yellow_until = _yellow_until(as_of)
     lights = {}
     for pk, status, due_on, assigned_at, percent in tasks_with_due(tasks.order_by()).values_list(
-        "pk", "status", "current_due_on", "assigned_at", "progress_percent"
+        "pk", "status", "current_due", "assigned_at", "progress_percent"
     ):
         lights[pk] = _light(
             status=status, overdue=pk in overdue_ids, due_on=due_on,
@@ -123,12 +125,12 @@ def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[T
         tasks_with_due(tasks)
         .select_related("directive")
         .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department")))
-        .order_by("current_due_on", "pk")[:limit]
+        .order_by(F("current_due").asc(nulls_last=True), "pk")[:limit]
     )
     rows = []
     for task in objects:
         light = lights.get(task.pk, NONE)
-        due = task.current_due_on
+        due = task.current_due
         overdue = light == RED
         rows.append(TaskRow(task, light, due, overdue, (as_of - due).days if overdue and due else 0,
                             list(task.assignments.all())))
@@ -185,7 +187,7 @@ def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:
     tasks = Task.objects.filter(pk=task.pk)
     light = task_lights(tasks=tasks, as_of=as_of).get(task.pk, NONE)
     deadlines = list(task.deadlines.order_by("due_on", "pk"))
-    due = min((d.due_on for d in deadlines if d.due_on), default=None)
+    due = tasks_with_due(tasks).values_list("current_due", flat=True).first()
     assigned_on = timezone.localtime(task.assigned_at).date() if task.assigned_at else None
     events = list(task.events.select_related("actor").order_by("created_at", "pk"))
     for event in events:

@@ -1,7 +1,20 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from tracker import views
+
 app_name = "tracker"
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
+    path("portal/login/", auth_views.LoginView.as_view(
+        template_name="tracker/portal/login.html", redirect_authenticated_user=True), name="login"),
+    path("portal/logout/", auth_views.LogoutView.as_view(next_page="/portal/login/"), name="logout"),
+    path("portal/", views.task_list, name="task_list"),
+    path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
+    path("portal/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path("portal/urges/<int:pk>/reply/", views.urge_reply, name="urge_reply"),
+    path("portal/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
 ]

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from tracker import querysets
 from tracker.models import (
     Assignment,
     Attachment,
@@ -51,7 +52,7 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 OFFICE, LEAD, DEPARTMENT = "office", "lead", "department"
-OPEN_STATUSES = frozenset({S.ASSIGNED, S.SIGNED, S.IN_PROGRESS, S.COMPLETION_REQUESTED})
+OPEN_STATUSES = frozenset(querysets.OPEN_STATUSES)
 
 
 @dataclass(frozen=True, slots=True)
