@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.factories import DepartmentFactory
 
+from tests.factories import DepartmentFactory
 from tests.tracker.workflow import workflow_task
 from tracker.models import Task, TaskEvent
 from tracker.services.demo import PLAN, demo_workflow_seed
