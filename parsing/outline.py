@@ -43,6 +43,7 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
 )
+MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
 FURNITURE_RE = re.compile(r"^-?\s*\d{1,3}\s*-?$|^·[^·]{2,12}·|人民政府公报$|^—\s*\d+\s*—$")
@@ -52,6 +53,17 @@ NON_TASK_RE = re.compile(
     r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
 )
 STOP_RE = re.compile(r"起草说明|政策解读|^解读")
+# Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
+# "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
+ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
+SIGNATURE_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
+    r"^\(此件[^()]{0,20}\)$"
+)
+TITLE_LINE_RE = re.compile(
+    r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
+)
+SENTENCE_CLOSED = "。;!?)”"
 TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
@@ -74,6 +86,8 @@ class _Node:
 
 def _marker(text: str) -> tuple[str, int, str, str] | None:
     """(kind, number, canonical marker, rest of line) when the line opens an outline item."""
+    if not text or text[0] not in MARKER_FIRST:
+        return None
     for kind, pattern in MARKER_RES:
         m = pattern.match(text)
         if not m:
@@ -106,12 +120,28 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     last_unit_line: SourceLine | None = None
     table_unit_col: int | None = None
     last_number: dict[str, int] = {}
+    in_attachment_list = False
+    previous_text = "。"
     for line in lines:
         text = _strip_decoration(line.text)
         if not text or FURNITURE_RE.search(text):
             continue
         if STOP_RE.search(text) and len(text) < 80:
             break
+        marker = _marker(text)
+        if in_attachment_list:
+            # "附件：1. A" / "2. B（略）": attachment names, never items; the list ends at a sentence
+            if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num"):
+                continue
+            in_attachment_list = False
+        closes = _closes_item(text, previous_text, marker is not None)
+        previous_text = text
+        if closes:
+            stack.clear()
+            last_unit_line = None
+            table_unit_col = None
+            in_attachment_list = closes == "attachment"
+            continue
         current = stack[-1] if stack else None
         cells = [c.strip() for c in TABLE_SPLIT_RE.split(text) if c.strip()] if ("\t" in line.text or "|" in text) else []
         if len(cells) >= 3:
@@ -124,8 +154,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
                 current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col]))
                 continue
         elif not cells:
-            table_unit_col = None if _marker(text) else table_unit_col
-        marker = _marker(text)
+            table_unit_col = None if marker else table_unit_col
         if marker is not None and not _accept_marker(marker, stack, last_number):
             marker = None
         if marker is not None:
@@ -161,6 +190,19 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
         last_unit_line = None
         current.lines.append(SourceLine(line.number, text))
     return roots
+
+
+def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
+    """"attachment" for an attachment heading or list, "end" for a signature or a title line, else None."""
+    if is_marker or len(text) > 60 or "。" in text:
+        return None
+    if text.startswith("附件") and ATTACHMENT_RE.match(text):
+        return "attachment"
+    if SIGNATURE_RE.match(text):
+        return "end"
+    if previous[-1:] in SENTENCE_CLOSED and TITLE_LINE_RE.match(text):
+        return "end"
+    return None
 
 
 def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: dict[str, int]) -> bool:

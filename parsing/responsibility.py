@@ -24,10 +24,12 @@ LABEL_RE = re.compile(rf"(?:({LEAD_LABEL})|({SUPPORT_LABEL}))(?:单位|部门)\s
 LINE_LABEL_RE = re.compile(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})(?:单位|部门)\s*[:]")
 # A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
 SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同)[、,;]|[,;]")
+# A role verb at the end of a segment, with its optional qualifiers ("按职责分工分别负责", "按职责牵头").
 ROLE_TAIL_RE = re.compile(
-    r"(按照?职责分工负责|按职能分工负责|按职责负责|分别负责|共同负责|具体负责|负责落实|负责|牵头|配合|参与|协助|协同)$"
+    r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|牵头|配合|参与|协助|协同)$"
 )
-ALL_LEAD_RE = re.compile(r"按照?职责分工负责|按职能分工负责|按职责负责|分别负责|共同负责")
+# Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
+ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
 PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头)")
@@ -37,6 +39,7 @@ FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
+BRACKET_RE = re.compile(r"[()]")
 CONJUNCTION_RE = re.compile(r"以及|和|及|与")
 
 
@@ -153,7 +156,7 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         if not raw:
             continue
         tail = ROLE_TAIL_RE.search(raw)
-        verb = tail.group(1) if tail else ""
+        verb = tail.group("verb").removesuffix("落实") if tail else ""
         body = raw[: tail.start()] if tail else raw
         before, _, after = body.partition("会同")
         names_before = split_units(before, directory) if before.strip("、, ") else []
@@ -212,8 +215,11 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
 def find_clauses(text: str, directory: DepartmentDirectory) -> list[Clause]:
     """Bracketed unit clauses in a task's text, in order; brackets that are not unit lists are skipped."""
     clauses: list[Clause] = []
+    if "(" not in text:
+        return clauses
     depth, start = 0, -1
-    for i, ch in enumerate(text):
+    for m in BRACKET_RE.finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "(":
             if depth == 0:
                 start = i
@@ -279,6 +285,8 @@ def parse_declaration(text: str, directory: DepartmentDirectory) -> Units | None
 def inline_aliases(text: str, directory: DepartmentDirectory) -> dict[str, str]:
     """"全称（以下简称“简称”）" definitions, short name → full written name, for the rest of the directive."""
     aliases: dict[str, str] = {}
+    if "以下简称" not in text:
+        return aliases
     for m in INLINE_ALIAS_RE.finditer(text):
         full = clean_unit(re.split(r"[,;、。由将要的]", m.group(1))[-1])
         if full and directory.looks_like_unit(full):
