@@ -1,0 +1,295 @@
+"""Importing a gazette file: decode it, split it into directives, and store their tasks,
+departments and deadlines. The only importer of `parsing` for documents; one transaction per file.
+
+Re-import rules: the same file (same SHA-256) changes nothing; a directive whose (文号, issuer) is
+already stored is skipped with a message and its tasks are left exactly as they are, so a confirmed
+or edited task is never overwritten.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from parsing.extract import parse_gazette
+from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
+from tracker.models import Assignment, Deadline, Department, DepartmentAlias, Directive, SourceFile, Task
+from tracker.services.deadlines import DEFAULT_HORIZON_DAYS, deadline_occurrences_sync, work_calendar
+from tracker.services.departments import department_directory
+
+# Share of characters that may be control/unassigned/private-use before a file counts as binary.
+MAX_NON_TEXT_RATIO = 0.01
+
+
+class ImportRefused(ValueError):
+    """The file cannot be imported (empty, binary, undecodable); the message names the file."""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What one file's import did; `messages` are for the user (Chinese)."""
+
+    name: str
+    sha256: str
+    source: SourceFile | None = None
+    duplicate_file: bool = False
+    directives: list[Directive] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    tasks: int = 0
+    deadlines: int = 0
+    unknown_departments: list[str] = field(default_factory=list)
+    flagged_tasks: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.source is not None and not self.duplicate_file
+
+    def summary(self) -> str:
+        if self.duplicate_file:
+            return f"{self.name}：该文件已导入过（SHA-256 相同），未做任何修改。"
+        text = (f"{self.name}：导入文件 {len(self.directives)} 件、任务 {self.tasks} 项、时限 {self.deadlines} 条"
+                f"（待核任务 {self.flagged_tasks} 项）")
+        if self.skipped:
+            text += f"；跳过已导入的文件 {len(self.skipped)} 件"
+        if self.unknown_departments:
+            text += f"；新建未核实单位 {len(self.unknown_departments)} 个"
+        return text + "。"
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _non_text_ratio(text: str) -> float:
+    bad = sum(
+        1 for ch in text
+        if ch not in "\t\n\r\x0c" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+        or ch == "\ufffd"
+    )
+    return bad / max(len(text), 1)
+
+
+def text_decode(*, name: str, data: bytes) -> tuple[str, str]:
+    """(text, encoding) of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
+
+    Raises ImportRefused, naming the file (and the line where relevant), for an empty, binary or
+    undecodable file.
+    """
+    if not data.strip():
+        raise ImportRefused(f"文件「{name}」是空文件，未导入。")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates: Sequence[str] = ("utf-16",)
+    elif data.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise ImportRefused(f"文件「{name}」是二进制文件（第 {_line_of(data, nul)} 行含空字节），不是文本，未导入。")
+        candidates = ("utf-8", "gb18030")
+    furthest: UnicodeDecodeError | None = None
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            if furthest is None or error.start > furthest.start:
+                furthest = error
+            continue
+        if not text.strip():
+            raise ImportRefused(f"文件「{name}」是空文件，未导入。")
+        if _non_text_ratio(text) > MAX_NON_TEXT_RATIO:
+            raise ImportRefused(f"文件「{name}」含大量非文本字符，疑似二进制文件，未导入。")
+        return text, "utf-8" if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf") else encoding
+    assert furthest is not None
+    line = _line_of(data, furthest.start)
+    raise ImportRefused(
+        f"文件「{name}」第 {line} 行无法按 UTF-8 或 GB18030 解码（{' / '.join(candidates)}），未导入。"
+    )
+
+
+# --- mapping ParsedDocument → rows -----------------------------------------------------------------
+
+
+class _Departments:
+    """Name/alias → Department for one import; unknown mentions become unverified departments."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Department] = {d.name: d for d in Department.objects.all()}
+        self.by_alias: dict[str, Department] = {
+            a.alias: a.department for a in DepartmentAlias.objects.select_related("department")
+        }
+        self.created: list[str] = []
+
+    def resolve(self, mention: DepartmentMention) -> Department:
+        found = self.by_name.get(mention.name) or self.by_alias.get(mention.name)
+        if found is None:
+            found = self.by_alias.get(mention.as_written) or self.by_name.get(mention.as_written)
+        if found is not None:
+            return found
+        kind = Department.Kind.GROUP if mention.is_group else Department.Kind.OTHER
+        department = Department.objects.create(name=mention.name[:100], kind=kind, verified=False)
+        self.by_name[department.name] = department
+        self.created.append(department.name)
+        if mention.as_written and mention.as_written != department.name and mention.as_written not in self.by_alias:
+            DepartmentAlias.objects.create(department=department, alias=mention.as_written[:100])
+            self.by_alias[mention.as_written] = department
+        return department
+
+
+def _deadline_calendar(spec: DeadlineSpec) -> str:
+    if spec.kind != "relative" or spec.offset is None or "workday" not in spec.offset:
+        return ""
+    return "weekends (unconfirmed)" if "calendar_unconfirmed" in spec.flags else "chinese_calendar"
+
+
+def _deadline_unresolved(spec: DeadlineSpec) -> bool:
+    return spec.due is None and spec.recurrence is None and not spec.anchor
+
+
+def _task_create(
+    *, directive: Directive, extracted: ExtractedTask, parent: Task | None, recipients: Iterable[DepartmentMention],
+    departments: _Departments, as_of: date | None, result: ImportResult,
+) -> Task:
+    flags = list(extracted.flags)
+    leads, supports = list(extracted.lead_units), list(extracted.support_units)
+    if not leads and not supports:
+        # A task naming no unit goes to the directive's recipients (主送), flagged for review.
+        leads = list(recipients)
+        if "no_unit" not in flags:
+            flags.append("no_unit")
+    if any(_deadline_unresolved(spec) for spec in extracted.deadlines):
+        flags.append("deadline_unresolved")
+    task = Task.objects.create(
+        directive=directive, parent=parent, ref=extracted.ref[:100], title=(extracted.title or extracted.text)[:200],
+        text=extracted.text, line_start=extracted.line, line_end=max(extracted.line_end, extracted.line),
+        status=Task.Status.PENDING_REVIEW, origin=Task.Origin.EXTRACTED, flags=flags,
+    )
+    assigned: set[int] = set()
+    for mention in [*leads, *supports]:
+        department = departments.resolve(mention)
+        if department.pk in assigned:  # named twice (lead and support): the first, lead, role stays
+            continue
+        assigned.add(department.pk)
+        role = Assignment.Role.LEAD if mention in leads else Assignment.Role.SUPPORT
+        Assignment.objects.create(task=task, department=department, role=role, as_written=mention.as_written[:100])
+    for spec in extracted.deadlines:
+        deadline = Deadline.objects.create(
+            task=task, text=spec.text[:200], kind=spec.kind[:30], due_on=spec.due, parsed_due_on=spec.due,
+            recurrence=spec.recurrence or "", rule=(spec.rule or "")[:40], offset=(spec.offset or "")[:40],
+            anchor=(spec.anchor or "")[:100], range_start=spec.range_start, confidence=spec.confidence,
+            flags=list(spec.flags), calendar=_deadline_calendar(spec), resolved_by=Deadline.ResolvedBy.RULE,
+        )
+        deadline_occurrences_sync(
+            deadline=deadline, as_of=as_of or directive.issued_on or spec.due or date.min,
+            horizon_days=DEFAULT_HORIZON_DAYS,
+        )
+        result.deadlines += 1
+    result.tasks += 1
+    result.flagged_tasks += bool(flags)
+    return task
+
+
+def _directive_create(
+    *, source: SourceFile, doc: ParsedDocument, departments: _Departments, directory: Any,
+    as_of: date | None, result: ImportResult,
+) -> Directive:
+    directive = Directive.objects.create(
+        source=source, doc_number=doc.doc_number[:64], title=doc.title[:500], issuer=doc.issuer[:100],
+        issued_on=doc.issued_on, recipients=list(doc.recipients), kind=doc.kind[:20],
+        task_bearing=doc.task_bearing, line_start=doc.line_start, line_end=max(doc.line_end, doc.line_start),
+        flags=list(doc.flags),
+    )
+    recipients = [m for r in doc.recipients for m in directory.mentions(r, "lead")]
+    by_ref: dict[str, Task] = {}
+    for extracted in doc.tasks:
+        parent = by_ref.get(extracted.parent_ref) if extracted.parent_ref else None
+        by_ref[extracted.ref] = _task_create(
+            directive=directive, extracted=extracted, parent=parent, recipients=recipients,
+            departments=departments, as_of=as_of, result=result,
+        )
+    return directive
+
+
+def _already_imported(result: ImportResult, sha256: str) -> ImportResult:
+    result.duplicate_file = True
+    result.source = SourceFile.objects.get(sha256=sha256)
+    result.messages.append(result.summary())
+    return result
+
+
+def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | None = None) -> ImportResult:
+    """Import one gazette file in one transaction; refuses bad input with ImportRefused (nothing written).
+
+    `as_of` (today, from the interface) starts the rolling horizon of recurring deadlines; without it
+    each recurring deadline starts at its first due date.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    result = ImportResult(name=name, sha256=sha256)
+    if SourceFile.objects.filter(sha256=sha256).exists():
+        return _already_imported(result, sha256)
+    text, encoding = text_decode(name=name, data=data)
+    directory = department_directory()
+    documents = parse_gazette(text, file=name, directory=directory, calendar=work_calendar())
+    try:
+        with transaction.atomic():
+            source = SourceFile.objects.create(
+                name=name[:255], sha256=sha256, size=len(data), encoding=encoding, text=text,
+                imported_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            result.source = source
+            departments = _Departments()
+            created: dict[tuple[str, str], Directive] = {}
+            for doc in documents:
+                key = (doc.doc_number, doc.issuer)
+                if doc.doc_number and (key in created or Directive.objects.filter(
+                        doc_number=doc.doc_number, issuer=doc.issuer).exists()):
+                    result.skipped.append(doc.doc_number)
+                    result.messages.append(
+                        f"{name}：{doc.issuer}{doc.doc_number}《{doc.title}》已导入过，跳过（其任务保持不变）。"
+                    )
+                    continue
+                directive = _directive_create(
+                    source=source, doc=doc, departments=departments, directory=directory, as_of=as_of,
+                    result=result,
+                )
+                created[key] = directive
+                result.directives.append(directive)
+            _duplicates_link(documents=documents, created=created)
+            result.unknown_departments = departments.created
+            if not created and result.skipped:
+                # Every directive was already stored: keep no trace of this file either.
+                transaction.set_rollback(True)
+                result.source = None
+                result.unknown_departments = []
+                result.messages.append(f"{name}：文件中的所有文件均已导入过，未做任何修改。")
+                return result
+    except IntegrityError:
+        # A concurrent import of the same file won the race on the unique SHA-256.
+        if SourceFile.objects.filter(sha256=sha256).exists():
+            return _already_imported(ImportResult(name=name, sha256=sha256), sha256)
+        raise
+    if not documents:
+        result.messages.append(f"{name}：未识别出任何文件（没有找到文号）。")
+    result.messages.insert(0, result.summary())
+    return result
+
+
+def _duplicates_link(*, documents: Sequence[ParsedDocument], created: dict[tuple[str, str], Directive]) -> None:
+    """Link a directive to its twin (one report sent under two 文号) when the parser found one."""
+    for doc in documents:
+        directive = created.get((doc.doc_number, doc.issuer))
+        if directive is None or not doc.duplicate_of:
+            continue
+        twin = next((d for (number, _), d in created.items() if number == doc.duplicate_of), None)
+        twin = twin or Directive.objects.filter(doc_number=doc.duplicate_of).exclude(pk=directive.pk).first()
+        if twin is not None:
+            directive.duplicate_of = twin
+            directive.save(update_fields=["duplicate_of"])
