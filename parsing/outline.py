@@ -67,6 +67,7 @@ SENTENCE_CLOSED = "。;!?)”"
 TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
+SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sentence (not a stray tail)
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -344,7 +345,9 @@ def _note_following(clauses: list[Clause], ctx: _Context) -> None:
 def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, Clause | None]]:
     """Split an item at unit clauses that are followed by more sentences: each group is its own task."""
     unit_clauses = [c for c in clauses if c.units]
-    if len(unit_clauses) < 2:
+    if not unit_clauses or (
+        len(unit_clauses) == 1 and len(CJK_RE.findall(text[unit_clauses[0].end:])) < SINGLE_CLAUSE_REMAINDER
+    ):
         return [(0, len(text), unit_clauses[0] if unit_clauses else None)]
     groups: list[tuple[int, int, Clause | None]] = []
     start = 0
