@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.cn")
-    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
+    password = factory.django.Password("pw-test-123")
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,498 @@
+"""Admin for the supervision office: directives with their source text and task tree, task review,
+the department directory (aliases, merging unverified units), deadlines, holiday overrides and the
+upload form. Every write that is more than a field edit goes through a service."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker import admin_reminders  # noqa: F401  (registers the reminder log)
+from tracker.models import (
+    Assignment,
+    Attachment,
+    Deadline,
+    DeadlineOccurrence,
+    Department,
+    DepartmentAlias,
+    DepartmentMembership,
+    Directive,
+    ExtensionRequest,
+    HolidayOverride,
+    ProgressReport,
+    SourceFile,
+    Task,
+    TaskEvent,
+    Urge,
+)
+from tracker.services.deadlines import deadline_correct
+from tracker.services.departments import MergeError, department_merge, departments_verify
+from tracker.services.directives import ImportRefused, directive_import
+from tracker.services.review import task_mark_edited, tasks_confirm
+
+admin.site.site_header = "督查督办系统"
+admin.site.site_title = "督查督办"
+admin.site.index_title = "管理后台"
+
+# One level of the outline per numbering marker: 一、 （一） 1. （1） ① 第一条
+_REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)）]+[)）]|\d+[.、．]?|[①-⑳]|第[^条]+条")
+
+
+def _numbered_lines(lines: list[tuple[int, str]], highlight: tuple[int, int] | None = None) -> str:
+    rows = format_html_join(
+        "\n", '<tr{}><td style="text-align:right;color:#888;padding-right:1em">{}</td><td>{}</td></tr>',
+        (
+            (mark_safe(' style="background:#fff3c4"') if highlight and highlight[0] <= n <= highlight[1] else "",
+             n, text)
+            for n, text in lines
+        ),
+    )
+    return format_html('<table class="source-lines" style="font-family:monospace">{}</table>', rows)
+
+
+def _lead_names(task: Task) -> str:
+    return "、".join(a.department.name for a in task.assignments.all() if a.role == Assignment.Role.LEAD)
+
+
+# --- directives -------------------------------------------------------------------------------------
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "年份"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).dates("issued_on", "year", order="DESC")
+        return [(str(d.year), f"{d.year}年") for d in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Directive]) -> QuerySet[Directive]:
+        return queryset.filter(issued_on__year=int(self.value())) if self.value() else queryset
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="公报文本文件", help_text="UTF-8 或 GB18030 编码的 .txt 文件；同一文件重复导入不会产生变化")
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    fk_name = "directive"
+    fields = ("ref", "title", "status", "line_start", "line_end")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Directive)
+class DirectiveAdmin(admin.ModelAdmin):
+    list_display = ("doc_number", "title", "issuer", "issued_on", "kind", "task_bearing", "task_count", "source")
+    search_fields = ("doc_number", "title")
+    list_filter = ("issuer", YearFilter, "kind", "task_bearing")
+    list_select_related = ("source",)
+    readonly_fields = ("source", "doc_number", "issuer", "issued_on", "recipients", "kind", "task_bearing",
+                       "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
+    fields = ("title", *readonly_fields)
+    change_list_template = "admin/tracker/directive/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Directive]:
+        return super().get_queryset(request).annotate(n_tasks=Count("tasks"))
+
+    @admin.display(description="任务数", ordering="n_tasks")
+    def task_count(self, obj: Directive) -> int:
+        return getattr(obj, "n_tasks", 0)
+
+    @admin.display(description="原文（带行号）")
+    def source_text(self, obj: Directive) -> str:
+        return _numbered_lines(obj.numbered_lines())
+
+    @admin.display(description="任务树")
+    def task_tree(self, obj: Directive) -> str:
+        tasks = obj.tasks.prefetch_related("assignments__department").order_by("line_start", "pk")
+        rows = []
+        for task in tasks:
+            depth = max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0)
+            url = reverse("admin:tracker_task_change", args=[task.pk])
+            rows.append((depth * 1.5, url, task.ref, task.title or task.text[:40], task.get_status_display(),
+                         _lead_names(task) or "—", f"第{task.line_start}–{task.line_end}行"))
+        if not rows:
+            return "（无任务）"
+        return format_html(
+            "<ul style='list-style:none;margin:0;padding:0'>{}</ul>",
+            format_html_join(
+                "", "<li style='margin-left:{}em'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
+            ),
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="tracker_directive_upload"),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("tracker.add_sourcefile"):
+            messages.error(request, "您没有导入文件的权限。")
+            return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = directive_import(name=upload.name, data=upload.read(), user=request.user,
+                                          as_of=timezone.localdate())
+            except ImportRefused as error:
+                messages.error(request, str(error))
+            else:
+                for message in result.messages:
+                    messages.info(request, message)
+                if result.unknown_departments:
+                    messages.warning(request, "新建未核实单位（请合并或确认）：" + "、".join(result.unknown_departments))
+                return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
+        context = {**self.admin_site.each_context(request), "form": form, "title": "导入公报文件",
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/tracker/directive/upload.html", context)
+
+
+@admin.register(SourceFile)
+class SourceFileAdmin(admin.ModelAdmin):
+    list_display = ("name", "imported_at", "imported_by", "encoding", "size", "sha256")
+    search_fields = ("name", "sha256")
+    readonly_fields = ("name", "sha256", "size", "encoding", "imported_at", "imported_by", "numbered_text")
+    exclude = ("text",)
+
+    @admin.display(description="全文（带行号）")
+    def numbered_text(self, obj: SourceFile) -> str:
+        return _numbered_lines(obj.numbered_lines())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:tracker_directive_upload"))
+
+
+# --- tasks ----------------------------------------------------------------------------------------
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ("department", "role", "as_written")
+    readonly_fields = ("as_written",)
+    autocomplete_fields = ("department",)
+    extra = 0
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    fields = ("text", "kind", "due_on", "parsed_due_on", "original_due_on", "recurrence", "confidence",
+              "resolved_by", "corrected_by", "corrected_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True  # corrections go through the deadline page (keeps text, parsed date, who)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "待核标记"
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "有待核标记"), ("no", "无")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        if self.value() == "yes":
+            return queryset.exclude(flags=[])
+        if self.value() == "no":
+            return queryset.filter(flags=[])
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "是否逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "已逾期")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        return queryset.overdue(timezone.localdate()) if self.value() == "yes" else queryset  # type: ignore[attr-defined]
+
+
+class TaskAdminForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ("ref", "title", "text", "parent", "category", "line_start", "line_end", "flags")
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    form = TaskAdminForm
+    list_display = ("ref", "short_title", "directive_number", "status", "lead_units", "flag_list", "edited",
+                    "confirmed_at")
+    list_filter = ("status", OverdueFilter, FlaggedFilter, "edited", "origin", "category", "directive__issuer")
+    search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title")
+    list_select_related = ("directive",)
+    raw_id_fields = ("parent",)
+    readonly_fields = ("directive", "status", "source_lines", "origin", "edited", "progress_percent",
+                       "confirmed_at", "confirmed_by", "assigned_at", "signed_at", "first_report_at",
+                       "completion_requested_at", "signed_off_at", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("directive", "status", ("ref", "category"), "title", "text", "parent",
+                           ("line_start", "line_end"), "flags", "edited")}),
+        ("原文", {"fields": ("source_lines",)}),
+        ("办理节点", {"classes": ("collapse",), "fields": (
+            "origin", "progress_percent", "confirmed_at", "confirmed_by", "assigned_at", "signed_at",
+            "first_report_at", "completion_requested_at", "signed_off_at", "created_at", "updated_at")}),
+    )
+    inlines = (AssignmentInline, DeadlineInline)
+    actions = ("confirm_and_assign", "confirm_only")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
+        return super().get_queryset(request).prefetch_related("assignments__department")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="任务", ordering="title")
+    def short_title(self, obj: Task) -> str:
+        return (obj.title or obj.text)[:40]
+
+    @admin.display(description="文号", ordering="directive__doc_number")
+    def directive_number(self, obj: Task) -> str:
+        return obj.directive.doc_number
+
+    @admin.display(description="牵头单位")
+    def lead_units(self, obj: Task) -> str:
+        return _lead_names(obj)
+
+    @admin.display(description="待核标记")
+    def flag_list(self, obj: Task) -> str:
+        return "、".join(obj.flags)
+
+    @admin.display(description="原文（前后各两行）")
+    def source_lines(self, obj: Task) -> str:
+        if obj.line_start is None:
+            return "—"
+        end = obj.line_end or obj.line_start
+        lines = obj.directive.source.numbered_lines(obj.line_start - 2, end + 2)
+        return _numbered_lines(lines, highlight=(obj.line_start, end))
+
+    def save_model(self, request: HttpRequest, obj: Task, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            task_mark_edited(task=obj, user=request.user,
+                             changed=[str(form.fields[name].label) for name in form.changed_data])
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if change and formset.model is Assignment and formset.has_changed():
+            task_mark_edited(task=form.instance, user=request.user, changed=["承办单位"])
+
+    @admin.action(description="确认并交办所选任务", permissions=["change"])
+    def confirm_and_assign(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        self._confirm(request, queryset, assign=True)
+
+    @admin.action(description="仅确认（暂不交办）", permissions=["change"])
+    def confirm_only(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        self._confirm(request, queryset, assign=False)
+
+    def _confirm(self, request: HttpRequest, queryset: QuerySet[Task], *, assign: bool) -> None:
+        result = tasks_confirm(tasks=queryset.order_by("pk"), user=request.user, assign=assign)
+        self.message_user(request, f"已确认 {len(result.confirmed)} 项任务" + ("并交办。" if assign else "。"))
+        for error in result.errors:
+            self.message_user(request, error, level=messages.WARNING)
+
+
+class OccurrenceInline(admin.TabularInline):
+    model = DeadlineOccurrence
+    fields = ("due_on", "completed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DeadlineCorrectionForm(forms.ModelForm):
+    note = forms.CharField(label="修改说明", required=False)
+
+    class Meta:
+        model = Deadline
+        fields = ("due_on",)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    """The office corrects a date here; the text as written and the parser's date stay beside it."""
+
+    form = DeadlineCorrectionForm
+    list_display = ("text", "task", "due_on", "parsed_due_on", "recurrence", "kind", "resolved_by", "corrected_by")
+    list_filter = ("resolved_by", "recurrence", "kind")
+    search_fields = ("text", "task__title", "task__directive__doc_number")
+    list_select_related = ("task", "corrected_by")
+    readonly_fields = ("task", "text", "kind", "parsed_due_on", "original_due_on", "recurrence", "rule", "offset",
+                       "anchor", "range_start", "confidence", "flags", "calendar", "resolved_by", "corrected_by",
+                       "corrected_at")
+    fields = ("task", "text", "due_on", "note", *readonly_fields[2:])
+    inlines = (OccurrenceInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Deadline, form: Any, change: bool) -> None:
+        if change and "due_on" in form.changed_data:
+            deadline_correct(deadline=obj, due_on=form.cleaned_data["due_on"], user=request.user,
+                             note=form.cleaned_data.get("note", ""))
+
+
+# --- departments ----------------------------------------------------------------------------------
+
+
+class AliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+
+
+class MembershipInline(admin.TabularInline):
+    model = DepartmentMembership
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label="合并到", queryset=Department.objects.filter(verified=True).order_by("name"),
+        help_text="所选单位的名称和别名将成为目标单位的别名，其承办任务一并转入",
+    )
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "verified", "active", "alias_list", "assignment_count", "contact_email",
+                    "webhook_kind")
+    list_filter = ("verified", "kind", "active", "webhook_kind")
+    search_fields = ("name", "short_name", "aliases__alias")
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("members",)
+    inlines = (AliasInline, MembershipInline)
+    actions = ("merge_selected", "verify_selected")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "kind", "parent", "members", "verified", "active")}),
+        ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_url", "webhook_secret")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
+        return super().get_queryset(request).annotate(n_assignments=Count("assignments", distinct=True)) \
+            .prefetch_related("aliases")
+
+    @admin.display(description="别名")
+    def alias_list(self, obj: Department) -> str:
+        return "、".join(a.alias for a in obj.aliases.all())[:80]
+
+    @admin.display(description="承办任务数", ordering="n_assignments")
+    def assignment_count(self, obj: Department) -> int:
+        return getattr(obj, "n_assignments", 0)
+
+    @admin.action(description="确认为已核实单位", permissions=["change"])
+    def verify_selected(self, request: HttpRequest, queryset: QuerySet[Department]) -> None:
+        self.message_user(request, f"已确认 {departments_verify(departments=queryset)} 个单位。")
+
+    @admin.action(description="合并到其他单位…", permissions=["change"])
+    def merge_selected(self, request: HttpRequest, queryset: QuerySet[Department]) -> HttpResponse | None:
+        if "apply" in request.POST:
+            form = MergeForm(request.POST)
+            if form.is_valid():
+                target = form.cleaned_data["target"]
+                merged = 0
+                for source in queryset.exclude(pk=target.pk):
+                    try:
+                        department_merge(source=source, target=target)
+                    except MergeError as error:
+                        self.message_user(request, str(error), level=messages.ERROR)
+                        continue
+                    merged += 1
+                self.message_user(request, f"已将 {merged} 个单位合并到「{target.name}」。")
+                return None
+        else:
+            form = MergeForm()
+        context = {**self.admin_site.each_context(request), "form": form, "departments": queryset,
+                   "title": "合并单位", "opts": self.model._meta,
+                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return render(request, "admin/tracker/department/merge.html", context)
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("day", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"
+    search_fields = ("note",)
+
+
+# --- workflow records (append-only: read-only here) -------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "task", "action", "from_status", "to_status", "actor", "note")
+    list_filter = ("action",)
+    search_fields = ("task__title", "note")
+    list_select_related = ("task", "actor")
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "task", "department", "percent", "is_completion", "author")
+    list_filter = ("is_completion",)
+    search_fields = ("task__title", "text", "department__name")
+    list_select_related = ("task", "department", "author")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "report", "size", "content_type", "uploaded_by", "created_at")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "task", "department", "original_due_on", "requested_due_on", "status",
+                    "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("task", "department", "decided_by")
+
+
+@admin.register(Urge)
+class UrgeAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "task", "urged_by", "note", "replied_at")
+    list_select_related = ("task", "urged_by")
