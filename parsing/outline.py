@@ -68,6 +68,9 @@ TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵�
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
 SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sentence (not a stray tail)
+# A closing statement after the last item ("以上政策自公布之日起施行"), not a task of its own.
+CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施|规定|制度|细则|计划)")
+BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -346,7 +349,9 @@ def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, C
     """Split an item at unit clauses that are followed by more sentences: each group is its own task."""
     unit_clauses = [c for c in clauses if c.units]
     if not unit_clauses or (
-        len(unit_clauses) == 1 and len(CJK_RE.findall(text[unit_clauses[0].end:])) < SINGLE_CLAUSE_REMAINDER
+        len(unit_clauses) == 1
+        and (len(CJK_RE.findall(text[unit_clauses[0].end:])) < SINGLE_CLAUSE_REMAINDER
+             or CLOSING_RE.match(text[unit_clauses[0].end:].lstrip("。;, ")))
     ):
         return [(0, len(text), unit_clauses[0] if unit_clauses else None)]
     groups: list[tuple[int, int, Clause | None]] = []
@@ -397,6 +402,8 @@ def _add_task(
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
         flags.append("no_unit")
+    elif any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
+        units = _bare_groups_to_recipients(units, ctx.doc.recipients)
     lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
     ctx.tasks.append(
         ExtractedTask(
@@ -411,6 +418,18 @@ def _add_task(
             flags=tuple(flags),
         )
     )
+
+
+def _bare_groups_to_recipients(units: Units, recipients: tuple[str, ...]) -> Units:
+    """"各部门" / "各单位" with no level: the directive's own recipient group of departments (市直各单位, 区直…)."""
+    group = next((r for r in recipients if "直" in r), None)
+    if group is None:
+        return units
+
+    def swap(names: list[str]) -> list[str]:
+        return [group if BARE_GROUP_RE.match(n) else n for n in names]
+
+    return Units(lead=swap(units.lead), support=swap(units.support))
 
 
 TITLE_RE = re.compile(r"^[^。;:]{2,40}?[。]")

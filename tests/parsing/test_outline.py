@@ -87,3 +87,29 @@ def test_inline_alias_holds_for_the_rest(directory: DepartmentDirectory) -> None
     (task,) = extract_tasks(_doc(text), directory=directory)
     assert task.support_units[0].name == "中国铁塔股份有限公司阳泉分公司"
     assert task.support_units[0].as_written == "阳泉铁塔"
+
+
+def test_qualified_role_verbs_name_all_leads(directory: DepartmentDirectory) -> None:
+    tasks = extract_tasks(_doc(
+        "一、重点任务\n1.保障生态流量。(市水利局、市生态环境局按职责牵头,市财政局配合)\n"
+        "2.推进专业镇。(市工信局牵头,市发改委、市财政局等部门分工负责)\n"
+    ), directory=directory)
+    assert {m.name for m in tasks[0].lead_units} == {"市水利局", "市生态环境局"}
+    assert {m.name for m in tasks[0].support_units} == {"市财政局"}
+    assert {m.name for m in tasks[1].lead_units} == {"市工业和信息化局"}
+    assert "no_unit" not in tasks[0].flags + tasks[1].flags
+
+
+def test_title_line_and_attachment_list_close_the_item(directory: DepartmentDirectory) -> None:
+    tasks = extract_tasks(_doc(
+        "一、重点任务\n1.建设基站。(市工信局负责)\n阳泉市加快5G产业发展的若干措施\n"
+        "附件:1.阳泉市基站名录(略)\n2.阳泉市站址清单(略)\n阳泉市人民政府办公室\n2020年1月10日\n"
+    ), directory=directory)
+    assert [t.ref for t in tasks] == ["一、1."]
+    assert tasks[0].line_end == tasks[0].line
+
+
+def test_recipients_fall_back_through_the_directory(directory: DepartmentDirectory) -> None:
+    tasks = extract_tasks(_doc("一、开展排查。\n", recipients=("孟县人民政府",)), directory=directory)
+    assert [m.name for m in tasks[0].lead_units] == ["盂县人民政府"]
+    assert tasks[0].flags == ("no_unit",)
