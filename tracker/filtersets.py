@@ -32,10 +32,22 @@ class TaskFilterSet(django_filters.FilterSet):
                                                   method="filter_department")
     overdue = django_filters.BooleanFilter(label="仅看逾期", method="filter_overdue",
                                            widget=django_filters.widgets.BooleanWidget())
+    # Dashboard drill-downs and ledger exports (issue 7).
+    issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
+    year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
+    extended = django_filters.BooleanFilter(label="获批延期", method="filter_extended",
+                                            widget=django_filters.widgets.BooleanWidget())
+    late = django_filters.BooleanFilter(label="逾期（含逾期销号）", method="filter_late",
+                                        widget=django_filters.widgets.BooleanWidget())
+    signed_off_after = django_filters.DateFilter(label="销号起", method="filter_signed_off_after",
+                                                 widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    signed_off_before = django_filters.DateFilter(label="销号止", method="filter_signed_off_before",
+                                                  widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Task
-        fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue"]
+        fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue",
+                  "issuer", "year", "extended", "late", "signed_off_after", "signed_off_before"]
 
     def __init__(self, data: Any = None, queryset: QuerySet[Task] | None = None, *, as_of: date | None = None,
                  user: Any = None, **kwargs: Any) -> None:
@@ -70,3 +82,21 @@ class TaskFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         return queryset.overdue(self.as_of) if value else queryset
+
+    def filter_extended(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if value is None:
+            return queryset
+        extended = Task.objects.extended().values("pk")
+        return queryset.filter(pk__in=extended) if value else queryset.exclude(pk__in=extended)
+
+    def filter_late(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if value is None:
+            return queryset
+        late = Task.objects.late(self.as_of).values("pk")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def filter_signed_off_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
+        return queryset.filter(signed_off_at__date__gte=value) if value else queryset
+
+    def filter_signed_off_before(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
+        return queryset.filter(signed_off_at__date__lte=value) if value else queryset

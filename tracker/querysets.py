@@ -7,6 +7,10 @@ A task's *due items* are what it still owes:
 - a recurring deadline whose occurrences were never generated: due on `Deadline.due_on` (its first one).
 Ongoing deadlines (长期坚持) and undated ones are never due.
 
+`extended()`: the task has an approved extension (延期): the on-time rate counts these apart.
+`late(as_of)`: overdue now, or signed off (已销号) on a later day than its current due date; a signed-off
+task that is not late was signed off on time (按期办结).
+
 `overdue(as_of)`: the task is in the departments' hands (已交办, 已签收, 办理中) and one of its due items
 is due strictly before `as_of` — a task due today is not overdue. Tasks awaiting review (待审核), handed
 back (已退回), awaiting sign-off (申请办结: the department has reported completion) or signed off
@@ -20,7 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, TruncDate
 
 OPEN_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress", "completion_requested")
 # The statuses in which the departments still owe the work: only these can be overdue.
@@ -95,3 +99,22 @@ class TaskQuerySet(QuerySet[Any]):
         return self.annotate(
             _due_a=first_deadline, _due_b=first_occurrence
         ).annotate(current_due=Least(Coalesce(F("_due_a"), F("_due_b")), Coalesce(F("_due_b"), F("_due_a"))))
+
+    def extended(self) -> TaskQuerySet:
+        """Tasks with an approved extension request (延期获批)."""
+        approved = _model("ExtensionRequest").objects.filter(task=OuterRef("pk"), status="approved")
+        return self.filter(Exists(approved))
+
+    def signed_off_late(self) -> TaskQuerySet:
+        """Signed off (已销号) on a later local day than the current due date."""
+        return (
+            self.filter(status="signed_off", signed_off_at__isnull=False)
+            .with_current_due()
+            .filter(current_due__lt=TruncDate("signed_off_at"))
+        )
+
+    def late(self, as_of: date) -> TaskQuerySet:
+        """Overdue now, or signed off after the due date: the complement, among signed-off tasks, of 按期办结."""
+        late_ids = self.model.objects.signed_off_late().values("pk")
+        overdue_ids = self.model.objects.overdue(as_of).values("pk")
+        return self.filter(Q(pk__in=late_ids) | Q(pk__in=overdue_ids))
