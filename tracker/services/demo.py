@@ -84,11 +84,12 @@ def _walk(task: Task, target: str, *, office: Any, staff: Any, as_of: date) -> N
 
 
 def _set_due(task: Task, due_on: date) -> None:
-    deadline = task.deadlines.order_by("due_on", "pk").first()
-    if deadline is None:
+    # Every dated deadline moves: a task with two (4月底前, 6月底前) would otherwise keep the earlier one.
+    dated = task.deadlines.exclude(due_on__isnull=True)
+    if not dated.exists():
         Deadline.objects.create(task=task, text=f"{due_on:%Y年%m月%d日}前", due_on=due_on)
     else:
-        Deadline.objects.filter(pk=deadline.pk).update(due_on=due_on)
+        dated.update(due_on=due_on)
 
 
 @transaction.atomic
