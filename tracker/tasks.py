@@ -40,3 +40,12 @@ def reminder_send(self, reminder_ids: list[int]) -> dict[str, int]:  # type: ign
     if result.failed_ids and not self.request.is_eager:
         raise ReminderDeliveryFailed(f"{len(result.failed_ids)} reminders failed")
     return {"sent": len(result.sent_ids), "failed": len(result.failed_ids), "messages": result.messages}
+
+
+@shared_task(name="tracker.tasks.occurrences_generate", acks_late=True)
+def occurrences_generate(as_of: str | None = None) -> dict[str, int]:
+    """Daily (beat, before the reminder scan): roll recurring deadlines' occurrences over the horizon."""
+    from tracker.services.deadlines import occurrences_generate as generate
+
+    run = generate(as_of=date.fromisoformat(as_of) if as_of else timezone.localdate())
+    return {"deadlines": run.deadlines, "created": run.created}

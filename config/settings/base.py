@@ -117,6 +117,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 REMINDER_SCAN_HOUR = env.int("REMINDER_SCAN_HOUR", default=8)
 REMINDER_SCAN_MINUTE = env.int("REMINDER_SCAN_MINUTE", default=30)
 CELERY_BEAT_SCHEDULE = {
+    # Recurring deadlines get their next occurrences before the reminder scan reads them.
+    "occurrences-daily": {
+        "task": "tracker.tasks.occurrences_generate",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "reminders-daily-scan": {
         "task": "tracker.tasks.reminders_scan",
         "schedule": crontab(hour=REMINDER_SCAN_HOUR, minute=REMINDER_SCAN_MINUTE),
