@@ -107,7 +107,7 @@ def text_decode(*, name: str, data: bytes) -> tuple[str, str]:
             raise ImportRefused(f"文件「{name}」是空文件，未导入。")
         if _non_text_ratio(text) > MAX_NON_TEXT_RATIO:
             raise ImportRefused(f"文件「{name}」含大量非文本字符，疑似二进制文件，未导入。")
-        return text, "utf-8" if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf") else encoding
+        return text, encoding
     assert furthest is not None
     line = _line_of(data, furthest.start)
     raise ImportRefused(
