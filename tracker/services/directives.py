@@ -293,3 +293,66 @@ def _duplicates_link(*, documents: Sequence[ParsedDocument], created: dict[tuple
         if twin is not None:
             directive.duplicate_of = twin
             directive.save(update_fields=["duplicate_of"])
+
+
+@dataclass(slots=True)
+class ReextractResult:
+    kept: int = 0
+    removed: int = 0
+    created: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def _task_is_the_offices(task: Task) -> bool:
+    """Confirmed, edited, manual or already in the cycle: re-extraction never touches it."""
+    return (task.edited or task.confirmed_at is not None or task.origin == Task.Origin.MANUAL
+            or task.status != Task.Status.PENDING_REVIEW)
+
+
+@transaction.atomic
+def directive_reextract(*, directive: Directive, as_of: date | None = None) -> ReextractResult:
+    """Run the current parser again over a stored directive's source text.
+
+    Tasks the office has confirmed, edited or assigned are kept exactly as they are, and block a
+    new task at the same outline ref; the other (untouched, pending-review) tasks are replaced.
+    """
+    directive = Directive.objects.select_for_update().select_related("source").get(pk=directive.pk)
+    directory = department_directory()
+    documents = parse_gazette(directive.source.text, file=directive.source.name, directory=directory,
+                              calendar=work_calendar())
+    doc = next((d for d in documents if d.doc_number == directive.doc_number and d.issuer == directive.issuer), None)
+    doc = doc or next((d for d in documents if d.line_start == directive.line_start), None)
+    result = ReextractResult()
+    if doc is None:
+        result.messages.append(f"在原文中找不到{directive.doc_number or directive.title}，未做修改。")
+        return result
+    tasks = list(directive.tasks.all())
+    kept = [t for t in tasks if _task_is_the_offices(t)]
+    stale = [t for t in tasks if not _task_is_the_offices(t)]
+    stale_ids = {t.pk for t in stale}
+    # Kept children of replaced parents must not be cascaded away with them.
+    Task.objects.filter(pk__in=[t.pk for t in kept if t.parent_id in stale_ids]).update(parent=None)
+    for task in stale:  # one by one: simple-history records each deletion
+        task.delete()
+    result.kept, result.removed = len(kept), len(stale)
+    import_result = ImportResult(name=directive.source.name, sha256=directive.source.sha256)
+    departments = _Departments()
+    recipients = [m for r in directive.recipients for m in directory.mentions(r, "lead")]
+    by_ref: dict[str, Task] = {t.ref: t for t in kept}
+    kept_refs = set(by_ref)
+    for extracted in doc.tasks:
+        if extracted.ref in kept_refs:
+            continue
+        parent = by_ref.get(extracted.parent_ref) if extracted.parent_ref else None
+        by_ref[extracted.ref] = _task_create(
+            directive=directive, extracted=extracted, parent=parent, recipients=recipients,
+            departments=departments, as_of=as_of, result=import_result,
+        )
+    result.created = import_result.tasks
+    result.messages.append(
+        f"{directive.doc_number or directive.title}：保留已确认/已修改任务 {result.kept} 项，"
+        f"替换待审核任务 {result.removed} 项，新提取 {result.created} 项。"
+    )
+    if departments.created:
+        result.messages.append("新建未核实单位：" + "、".join(departments.created))
+    return result

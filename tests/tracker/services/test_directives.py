@@ -267,3 +267,22 @@ def test_the_five_gazettes_import_every_labelled_directive_and_reimport_is_a_noo
     for path in sorted(GAZETTES.glob("*.txt")):
         assert directive_import(name=path.name, data=path.read_bytes()).duplicate_file
     assert (Directive.objects.count(), Task.objects.count(), Assignment.objects.count()) == counts
+
+
+def test_reextract_keeps_confirmed_and_edited_tasks_and_replaces_the_rest(parsed, directory):
+    from tracker.services.directives import directive_reextract
+
+    first = ExtractedTask(ref="一、", line=5, line_end=5, text="做好春耕。", lead_units=(lead("市财政局"),))
+    second = ExtractedTask(ref="二、", line=6, line_end=6, text="旧的第二项。", lead_units=(lead("市财政局"),))
+    parsed.append(document(tasks=(first, second)))
+    directive_import(name="g.txt", data=SAMPLE.encode())
+    Task.objects.filter(ref="一、").update(text="督查室改写", edited=True)
+    parsed[:] = [document(tasks=(
+        ExtractedTask(ref="一、", line=5, line_end=5, text="新解析的第一项。", lead_units=(lead("市财政局"),)),
+        ExtractedTask(ref="二、", line=6, line_end=6, text="新的第二项。", lead_units=(lead("市农业农村局"),)),
+        ExtractedTask(ref="三、", line=7, line_end=7, text="新增第三项。", lead_units=(lead("市财政局"),)),
+    ))]
+    result = directive_reextract(directive=Directive.objects.get())
+    assert (result.kept, result.removed, result.created) == (1, 1, 2)
+    assert dict(Task.objects.values_list("ref", "text")) == {
+        "一、": "督查室改写", "二、": "新的第二项。", "三、": "新增第三项。"}
