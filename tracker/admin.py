@@ -38,7 +38,7 @@ from tracker.models import (
 )
 from tracker.services.deadlines import deadline_correct
 from tracker.services.departments import MergeError, department_merge, departments_verify
-from tracker.services.directives import ImportRefused, directive_import
+from tracker.services.directives import ImportRefused, directive_import, directive_reextract
 from tracker.services.review import task_mark_edited, tasks_confirm
 
 admin.site.site_header = "督查督办系统"
@@ -107,6 +107,13 @@ class DirectiveAdmin(admin.ModelAdmin):
                        "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
     fields = ("title", *readonly_fields)
     change_list_template = "admin/tracker/directive/change_list.html"
+    actions = ("reextract_selected",)
+
+    @admin.action(description="重新提取任务（保留已确认、已修改、已交办的任务）", permissions=["change"])
+    def reextract_selected(self, request: HttpRequest, queryset: QuerySet[Directive]) -> None:
+        for directive in queryset:
+            for message in directive_reextract(directive=directive, as_of=timezone.localdate()).messages:
+                self.message_user(request, message)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Directive]:
         return super().get_queryset(request).annotate(n_tasks=Count("tasks"))

@@ -132,3 +132,11 @@ def test_holiday_override_can_be_added(client):
                                                                    "note": "调休"})
     assert response.status_code == 302
     assert HolidayOverride.objects.get().is_workday
+
+
+def test_reextract_action_keeps_edited_tasks(client, task):
+    Task.objects.filter(pk=task.pk).update(edited=True, text="督查室改写")
+    response = client.post("/admin/tracker/directive/", {"action": "reextract_selected",
+                                                         ACTION_CHECKBOX_NAME: [task.directive.pk]}, follow=True)
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).text == "督查室改写"
