@@ -15,6 +15,7 @@ from django.utils import timezone
 from tracker.models import Department, Directive, Task
 from tracker.permissions import department_visible_to, directive_visible_to
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, task_filter_by_light, tasks_with_due
+from tracker.services.clocks import node_breached_tasks
 
 
 class TaskFilterSet(django_filters.FilterSet):
@@ -39,6 +40,8 @@ class TaskFilterSet(django_filters.FilterSet):
                                             widget=django_filters.widgets.BooleanWidget())
     late = django_filters.BooleanFilter(label="逾期（含逾期销号）", method="filter_late",
                                         widget=django_filters.widgets.BooleanWidget())
+    breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach",
+                                         choices=[("sign", "超时未签收"), ("first_report", "超时未首次反馈")])
     signed_off_after = django_filters.DateFilter(label="销号起", method="filter_signed_off_after",
                                                  widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     signed_off_before = django_filters.DateFilter(label="销号止", method="filter_signed_off_before",
@@ -47,7 +50,7 @@ class TaskFilterSet(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue",
-                  "issuer", "year", "extended", "late", "signed_off_after", "signed_off_before"]
+                  "issuer", "year", "extended", "late", "breach", "signed_off_after", "signed_off_before"]
 
     def __init__(self, data: Any = None, queryset: QuerySet[Task] | None = None, *, as_of: date | None = None,
                  user: Any = None, **kwargs: Any) -> None:
@@ -94,6 +97,9 @@ class TaskFilterSet(django_filters.FilterSet):
             return queryset
         late = Task.objects.late(self.as_of).values("pk")
         return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def filter_breach(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return node_breached_tasks(node=value, as_of=self.as_of, queryset=queryset) if value else queryset
 
     def filter_signed_off_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
         return queryset.filter(signed_off_at__date__gte=value) if value else queryset

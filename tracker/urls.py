@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tracker import views
+from tracker import views, views_exports
 
 app_name = "tracker"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("portal/urges/<int:pk>/reply/", views.urge_reply, name="urge_reply"),
     path("portal/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),
 ]

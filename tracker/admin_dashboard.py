@@ -1,0 +1,148 @@
+"""督办看板 in the admin: the dashboard, the TaskFilterSet task list behind every number, and a page per
+department. Thin views: scope → TaskFilterSet → selectors_dashboard → template.
+
+Added to `admin.site` by wrapping its `get_urls()` (each view through `admin_site.admin_view`), so no
+AdminSite is swapped. Only the office (督查室) and managers (领导) may open these pages: department staff
+never see the ranking.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from tracker import charts
+from tracker.filtersets import TaskFilterSet
+from tracker.models import Assignment, Department
+from tracker.permissions import task_visible_to, user_sees_all
+from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
+from tracker.selectors_dashboard import dashboard_summary, department_page, query, tasks_with_light
+
+LIGHT_COLORS = {RED: charts.RED, YELLOW: charts.YELLOW, GREEN: charts.GREEN}
+PAGE_SIZE = 100
+
+
+def _require_office_or_manager(request: HttpRequest) -> None:
+    if not user_sees_all(request.user):
+        raise PermissionDenied("督办看板仅对督查室和领导开放。")
+
+
+def _scope(request: HttpRequest) -> dict[str, Any]:
+    """The TaskFilterSet parameters of the request (others, like the page number, are dropped)."""
+    names = set(TaskFilterSet.base_filters)
+    return {key: values if len(values) > 1 else values[0]
+            for key, values in request.GET.lists() if key in names and any(values)}
+
+
+def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {**admin.site.each_context(request), "task_list_url": reverse("admin:tracker_dashboard_tasks"), **extra}
+
+
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    _require_office_or_manager(request)
+    as_of = timezone.localdate()
+    scope = _scope(request)
+    visible = task_visible_to(user=request.user)
+    tasks = TaskFilterSet(request.GET, queryset=visible, as_of=as_of, user=request.user).qs if scope else visible
+    board = dashboard_summary(tasks=tasks, as_of=as_of, scope=scope)
+    list_url = reverse("admin:tracker_dashboard_tasks")
+
+    def href(query: str) -> str:
+        return f"{list_url}?{query}" if query else ""
+
+    ranking_top = board.ranking[:20]
+    context = _context(
+        request, title="督办看板", board=board, scope=scope,
+        scope_query=query(scope),
+        light_chart=charts.hbar_chart(
+            [charts.Bar(f.label, f.value, href(f.query), LIGHT_COLORS[f.key]) for f in board.by_light],
+            title="督办灯分布", label_width=60),
+        status_chart=charts.hbar_chart(
+            [charts.Bar(f.label, f.value, href(f.query), charts.BLUE) for f in board.by_status],
+            title="按状态", label_width=80),
+        ranking_chart=charts.hbar_chart(
+            [charts.Bar(r.name, r.overdue.value, href(r.overdue.query), charts.RED) for r in ranking_top],
+            title="逾期事项单位排名（前20）"),
+        due_chart=charts.column_chart(
+            [f.label for f in board.due_soon],
+            [("到期事项", charts.YELLOW, [charts.Bar(f.label, f.value, href(f.query)) for f in board.due_soon])],
+            title="未来7日到期", height=180),
+        trend_chart=charts.column_chart(
+            [f"{t.month:%y-%m}" for t in board.trends],
+            [("销号", charts.GREEN, [charts.Bar(t.completed.label, t.completed.value, href(t.completed.query))
+                                   for t in board.trends]),
+             ("新增逾期", charts.RED, [charts.Bar(t.new_overdue.label, t.new_overdue.value,
+                                               href(t.new_overdue.query)) for t in board.trends])],
+            title="月度趋势"),
+        directive_chart=charts.hbar_chart(
+            [charts.Bar(d.doc_number or d.title, round(d.done_share * 100), href(d.signed_off.query), charts.GREEN,
+                        text=f"{d.done_share:.0%}（{d.signed_off.value}/{d.total.value}）")
+             for d in board.directives[:15]],
+            title="各文件销号进度", maximum=100),
+    )
+    return TemplateResponse(request, "admin/tracker/dashboard.html", context)
+
+
+def task_list_view(request: HttpRequest) -> HttpResponse:
+    """The task list behind every dashboard number: TaskFilterSet over the user's tasks, paginated."""
+    _require_office_or_manager(request)
+    as_of = timezone.localdate()
+    filterset = TaskFilterSet(request.GET or None, queryset=task_visible_to(user=request.user), as_of=as_of,
+                              user=request.user)
+    rows = (
+        tasks_with_light(filterset.qs, as_of=as_of).select_related("directive")
+        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department")))
+        .order_by(F("current_due").asc(nulls_last=True), "pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for task in page.object_list:
+        task.light_label = LIGHT_LABELS[task.light]
+        task.overdue_days = (as_of - task.current_due).days if task.light == RED and task.current_due else 0
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = _context(request, title="督办事项清单", filterset=filterset, page=page, as_of=as_of,
+                       query=query.urlencode())
+    return TemplateResponse(request, "admin/tracker/dashboard_tasks.html", context)
+
+
+def department_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_office_or_manager(request)
+    as_of = timezone.localdate()
+    department = get_object_or_404(Department, pk=pk)
+    data = department_page(department=department, as_of=as_of)
+    worst = max([p.ranked for p in data.rank_history] + [1])
+    context = _context(
+        request, title=f"{department.name}：督办情况", data=data,
+        rank_chart=charts.rank_line_chart([(f"{p.month:%y-%m}", p.rank) for p in data.rank_history],
+                                          title="逾期排名走势", worst=worst),
+    )
+    return TemplateResponse(request, "admin/tracker/department_dashboard.html", context)
+
+
+def _wrap(get_urls: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
+    def urls() -> list[Any]:
+        view = admin.site.admin_view
+        return [
+            path("tracker/dashboard/", view(dashboard_view), name="tracker_dashboard"),
+            path("tracker/dashboard/tasks/", view(task_list_view), name="tracker_dashboard_tasks"),
+            path("tracker/dashboard/departments/<int:pk>/", view(department_view),
+                 name="tracker_dashboard_department"),
+            *get_urls(),
+        ]
+
+    return urls
+
+
+if not getattr(admin.site, "_tracker_dashboard", False):
+    admin.site.get_urls = _wrap(admin.site.get_urls)  # type: ignore[method-assign]
+    admin.site.index_template = "admin/tracker/index.html"
+    admin.site._tracker_dashboard = True  # type: ignore[attr-defined]
