@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-# Debian's chromium drives the real-browser tests; install it where missing (root only).
+# Debian's chromium (and a CJK font for readable screenshots) drive the real-browser tests;
+# install them where missing (root only).
 browser:
-	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
-	  (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null))
+	@if [ "$$(id -u)" = 0 ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; }; then \
+	  apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null && apt-get install -y -q chromium fonts-wqy-microhei >/dev/null); fi
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -26,8 +28,10 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# The reminder and dashboard benchmarks need PostgreSQL: BENCH_DATABASE_URL (default: the local server).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python -m benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
