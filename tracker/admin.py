@@ -18,8 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import admin_dashboard  # noqa: F401  (adds the 督办看板 pages)
-from tracker import admin_reminders  # noqa: F401  (registers the reminder log)
+from tracker import admin_dashboard, admin_reminders  # noqa: F401  (督办看板 pages; the reminder log)
 from tracker.models import (
     Assignment,
     Attachment,

@@ -3,6 +3,7 @@ sizes, drill-down links that reproduce each number, and who may see the pages.""
 from __future__ import annotations
 
 from datetime import date
+
 import pytest
 import time_machine
 from django.db import connection
