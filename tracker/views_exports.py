@@ -24,7 +24,11 @@ def task_export(request: HttpRequest, report: str, fmt: str) -> HttpResponse | S
     as_of = timezone.localdate()
     filterset = TaskFilterSet(request.GET or None, queryset=task_visible_to(user=request.user), as_of=as_of,
                               user=request.user)
-    tasks = filterset.qs if filterset.is_bound else task_visible_to(user=request.user)
+    if not filterset.is_bound:
+        tasks = task_visible_to(user=request.user)
+    else:
+        # An invalid filter (e.g. another department's id) exports nothing rather than everything visible.
+        tasks = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     filename = exports.export_filename(report=report, as_of=as_of, extension=fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(

@@ -1,0 +1,129 @@
+"""督办台账 / overdue report exports: the .xlsx opened with openpyxl, the CSV bytes, filters and permissions."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.tracker import dashboard_data
+from tests.tracker.dashboard_data import AS_OF, PASSWORD, user
+from tracker.models import Task
+from tracker.services import exports
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    return dashboard_data.build()
+
+
+def _xlsx(tasks, report=exports.LEDGER):
+    buffer = io.BytesIO()
+    result = exports.ledger_xlsx_write(tasks=tasks, report=report, as_of=AS_OF, out=buffer)
+    buffer.seek(0)
+    return result, load_workbook(buffer).active
+
+
+def _records(sheet):
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_xlsx_header_frozen_pane_widths_and_dates(data):
+    result, sheet = _xlsx(Task.objects.all())
+    assert result.rows == 12 and result.filename == "督办台账_20240614.xlsx"
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["序号", "文号", "文件标题"] and "牵头单位" in header and "逾期天数" in header
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["G"].width == 60  # 任务内容
+    records = _records(sheet)
+    over_b = next(r for r in records if r["办理时限"] and r["办理时限"].date() == date(2024, 5, 31)
+                  and r["状态"] == "已交办")
+    # Real dates, not text: openpyxl reads them back as datetimes with a date format.
+    date_col = header.index("办理时限") + 1
+    row_index = records.index(over_b) + 2
+    cell = sheet.cell(row=row_index, column=date_col)
+    assert cell.is_date and "yy" in cell.number_format
+    assert over_b["牵头单位"] == "市水务局" and over_b["逾期天数"] == 14 and over_b["督办灯"] == "逾期"
+    assert sheet.cell(row=row_index, column=header.index("成文日期") + 1).is_date
+
+
+def test_xlsx_fills_overdue_rows_red_and_only_them(data):
+    _, sheet = _xlsx(Task.objects.all())
+    header = [cell.value for cell in sheet[1]]
+    light_col = header.index("督办灯")
+    for row in sheet.iter_rows(min_row=2):
+        red = row[light_col].value == "逾期"
+        filled = row[0].fill.fill_type == "solid" and row[0].fill.start_color.rgb.endswith("FFC7CE")
+        assert filled == red, [c.value for c in row]
+        assert row[-1].fill.fill_type == ("solid" if red else None)
+
+
+def test_formula_like_text_is_escaped(data):
+    _, sheet = _xlsx(Task.objects.all())
+    contents = [r["任务内容"] for r in _records(sheet)]
+    assert "'=HYPERLINK(\"http://evil\")推进商贸中心建设" in contents
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert exports.cell_text("+1") == "'+1" and exports.cell_text("-2") == "'-2"
+    assert exports.cell_text("@SUM(A1)") == "'@SUM(A1)" and exports.cell_text("市商务局") == "市商务局"
+
+
+def test_overdue_report_lists_overdue_tasks_most_overdue_first(data):
+    result, sheet = _xlsx(Task.objects.all(), report=exports.OVERDUE)
+    assert result.rows == 3
+    assert [r["逾期天数"] for r in _records(sheet)] == [14, 4, 1]
+    assert [r["配合单位"] for r in _records(sheet)] == [None, None, "市水务局"]  # empty cells
+
+
+def test_csv_has_bom_chinese_headers_and_escaping(data):
+    raw = exports.ledger_csv_bytes(tasks=Task.objects.all(), report=exports.LEDGER, as_of=AS_OF)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["序号", "文号", "文件标题"] and len(rows) == 13
+    assert any(cell.startswith("'=HYPERLINK") for row in rows for cell in row)
+    assert "2024-05-31" in {row[10] for row in rows[1:]}
+
+
+def _login(client, username):
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+@time_machine.travel(dashboard_data.at(AS_OF), tick=False)
+def test_export_view_respects_filters(client, data):
+    user("office", "督查室", staff=True)
+    c = _login(client, "office")
+    response = c.get(reverse("tracker:task_export", args=["ledger", "xlsx"]), {"department": data.b.pk})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    # 市水务局 carries over_a2 (support), over_b, behind, done_late.
+    assert sheet.max_row - 1 == 4
+    response = c.get(reverse("tracker:task_export", args=["overdue", "csv"]), {"department": data.b.pk})
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").count("\n") == 3
+
+
+@time_machine.travel(dashboard_data.at(AS_OF), tick=False)
+def test_export_view_respects_the_users_departments(client, data):
+    user("unit-a", "承办单位", department=data.a)
+    c = _login(client, "unit-a")
+    sheet = load_workbook(io.BytesIO(c.get(reverse("tracker:task_export", args=["ledger", "xlsx"])).content)).active
+    leads = {row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    # 市商务局's own tasks (over_a1, over_a2, done_on_time, requested); never others', never drafts.
+    assert sheet.max_row - 1 == 4 and leads == {"市商务局"}
+    # Asking for another department's tasks by filter gives nothing (not a leak, not an error).
+    response = c.get(reverse("tracker:task_export", args=["ledger", "csv"]), {"department": data.b.pk})
+    assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 1
+
+
+def test_export_requires_login(client, data):
+    response = client.get(reverse("tracker:task_export", args=["ledger", "xlsx"]))
+    assert response.status_code == 302
+    assert client.get("/portal/export/secret/xlsx/").status_code == 302
