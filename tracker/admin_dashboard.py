@@ -71,13 +71,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             title="按状态", label_width=80),
         ranking_chart=charts.hbar_chart(
             [charts.Bar(r.name, r.overdue.value, href(r.overdue.query), charts.RED) for r in ranking_top],
-            title="逾期事项单位排名（前20）"),
+            title="逾期事项单位排名（前20）", label_width=160),
         due_chart=charts.column_chart(
             [f.label for f in board.due_soon],
             [("到期事项", charts.YELLOW, [charts.Bar(f.label, f.value, href(f.query)) for f in board.due_soon])],
             title="未来7日到期", height=180),
         trend_chart=charts.column_chart(
-            [f"{t.month:%y-%m}" for t in board.trends],
+            [f"{t.month.month}月" for t in board.trends],
             [("销号", charts.GREEN, [charts.Bar(t.completed.label, t.completed.value, href(t.completed.query))
                                    for t in board.trends]),
              ("新增逾期", charts.RED, [charts.Bar(t.new_overdue.label, t.new_overdue.value,
@@ -87,7 +87,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             [charts.Bar(d.doc_number or d.title, round(d.done_share * 100), href(d.signed_off.query), charts.GREEN,
                         text=f"{d.done_share:.0%}（{d.signed_off.value}/{d.total.value}）")
              for d in board.directives[:15]],
-            title="各文件销号进度", maximum=100),
+            title="各文件销号进度", maximum=100, label_width=170),
     )
     return TemplateResponse(request, "admin/tracker/dashboard.html", context)
 

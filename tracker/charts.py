@@ -4,6 +4,7 @@ Each bar is a link to the task list behind it; the numbers are also printed in a
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -25,7 +26,7 @@ def _link(href: str, inner: str) -> str:
     return f'<a href="{escape(href)}">{inner}</a>' if href else inner
 
 
-def hbar_chart(bars: list[Bar], *, title: str, label_width: int = 170, width: int = 560, row: int = 24,
+def hbar_chart(bars: list[Bar], *, title: str, label_width: int = 120, width: int = 440, row: int = 26,
                maximum: float | None = None) -> SafeString:
     """Horizontal bars, one row each, label on the left and value on the right."""
     top = max([maximum or 0.0, *[b.value for b in bars], 1.0])
@@ -39,10 +40,10 @@ def hbar_chart(bars: list[Bar], *, title: str, label_width: int = 170, width: in
         length = 0 if bar.value <= 0 else max(2.0, plot * bar.value / top)
         text = escape(bar.text or f"{bar.value:g}")
         parts.append(_link(bar.href, (
-            f'<g><text x="{label_width - 6}" y="{y + row * 0.65:.1f}" text-anchor="end" font-size="12">'
-            f"{escape(bar.label[:14])}</text>"
+            f'<g><text x="{label_width - 6}" y="{y + row * 0.65:.1f}" text-anchor="end" font-size="13">'
+            f"{escape(bar.label[:max(label_width // 13, 4)])}</text>"
             f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" fill="{bar.color}" rx="2"/>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + row * 0.65:.1f}" font-size="12">{text}</text></g>'
+            f'<text x="{label_width + length + 4:.1f}" y="{y + row * 0.65:.1f}" font-size="13">{text}</text></g>'
         )))
     if not bars:
         parts.append('<text x="10" y="20" font-size="12" fill="#666">暂无数据</text>')
@@ -51,10 +52,10 @@ def hbar_chart(bars: list[Bar], *, title: str, label_width: int = 170, width: in
 
 
 def column_chart(categories: list[str], series: list[tuple[str, str, list[Bar]]], *, title: str,
-                 width: int = 640, height: int = 220) -> SafeString:
+                 width: int = 440, height: int = 220) -> SafeString:
     """Grouped columns per category (e.g. months); `series` is (name, color, bars aligned with categories)."""
     values = [bar.value for _, _, bars in series for bar in bars]
-    top = max([*values, 1.0])
+    top = float(max(4, math.ceil(max([*values, 1.0]) / 4) * 4))  # four whole-number grid steps
     left, bottom, legend = 36, 36, 22
     plot_w, plot_h = width - left - 8, height - bottom - legend
     group = plot_w / max(len(categories), 1)
@@ -70,7 +71,7 @@ def column_chart(categories: list[str], series: list[tuple[str, str, list[Bar]]]
                      f"{value:.0f}</text>")
     for s_index, (name, color, bars) in enumerate(series):
         parts.append(f'<rect x="{left + s_index * 110}" y="4" width="12" height="12" fill="{color}"/>'
-                     f'<text x="{left + s_index * 110 + 16}" y="14" font-size="12">{escape(name)}</text>')
+                     f'<text x="{left + s_index * 110 + 16}" y="14" font-size="13">{escape(name)}</text>')
         for c_index, bar in enumerate(bars):
             h = plot_h * bar.value / top
             x = left + c_index * group + group * 0.1 + s_index * column
@@ -81,17 +82,17 @@ def column_chart(categories: list[str], series: list[tuple[str, str, list[Bar]]]
             )))
     for c_index, category in enumerate(categories):
         x = left + c_index * group + group / 2
-        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="10">'
+        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">'
                      f"{escape(category)}</text>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above
 
 
-def rank_line_chart(points: list[tuple[str, int | None]], *, title: str, worst: int, width: int = 640,
+def rank_line_chart(points: list[tuple[str, int | None]], *, title: str, worst: int, width: int = 440,
                     height: int = 180) -> SafeString:
     """A department's rank per month (1 at the top = most overdue); months without a rank are gaps."""
-    left, top_pad, bottom = 36, 12, 28
-    plot_w, plot_h = width - left - 12, height - top_pad - bottom
+    left, top_pad, bottom = 40, 14, 28
+    plot_w, plot_h = width - left - 20, height - top_pad - bottom
     worst = max(worst, 1)
     step = plot_w / max(len(points) - 1, 1)
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
@@ -102,12 +103,12 @@ def rank_line_chart(points: list[tuple[str, int | None]], *, title: str, worst: 
         return top_pad + (plot_h * (rank - 1) / max(worst - 1, 1) if worst > 1 else plot_h / 2)
 
     for rank in sorted({1, worst}):
-        parts.append(f'<text x="{left - 4}" y="{y_of(rank) + 4:.1f}" text-anchor="end" font-size="10" '
+        parts.append(f'<text x="{left - 4}" y="{y_of(rank) + 4:.1f}" text-anchor="end" font-size="12" '
                      f'fill="#666">第{rank}</text>')
     path: list[str] = []
     for index, (label, rank) in enumerate(points):
         x = left + index * step
-        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{escape(label)}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{escape(label)}</text>')
         if rank is None:
             path.append("")
             continue

@@ -272,7 +272,7 @@ def due_soon_counts(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any]
     counts = {row["current_due"]: row["n"] for row in rows}
     days = [as_of + timedelta(days=offset) for offset in range(DUE_SOON_DAYS + 1)]
     return [
-        Figure(f"{day:%m-%d}", counts.get(day, 0), query(scope, **OWED_QUERY, due_after=day, due_before=day),
+        Figure(f"{day.month}/{day.day}", counts.get(day, 0), query(scope, **OWED_QUERY, due_after=day, due_before=day),
                key=day.isoformat())
         for day in days
     ]
