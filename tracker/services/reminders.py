@@ -43,11 +43,12 @@ from django.utils import timezone
 
 from parsing.workdays import WorkCalendar
 from tracker.models import Assignment, DeadlineOccurrence, Reminder, Task
+from tracker.querysets import OWED_STATUSES
 from tracker.services import notifications
 from tracker.services.deadlines import work_calendar
 
-# Statuses in which the department still owes work; completion_requested waits on the office.
-REMINDABLE_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress")
+# The statuses in which the departments still owe the work (the same set that can be overdue).
+REMINDABLE_STATUSES: tuple[str, ...] = OWED_STATUSES
 SWEEP_DAYS = 7  # pending or failed rows older than this are left alone (stale news)
 ORPHAN_GRACE = timedelta(minutes=5)  # a pending row this old lost its scan (crash before enqueue)
 SENDING_LEASE = timedelta(minutes=15)  # longer than any delivery, rate-limit waits included
