@@ -314,3 +314,12 @@ def test_celery_scan_task_delegates_to_the_service(directive, department, settin
     make_task(directive, department, "当天到期", date(2023, 10, 9))
     out = reminders_scan_task.apply(args=["2023-10-09"]).get()
     assert out["created"] == {"due_today": 1}
+
+
+def test_reminder_log_admin_lists_and_filters(directive, department, admin_client):
+    make_task(directive, department, "当天到期", date(2023, 10, 9))
+    reminders_scan(as_of=date(2023, 10, 9), now=morning(date(2023, 10, 9)))
+    response = admin_client.get("/admin/tracker/reminder/", {"status": "pending", "kind": "due_today",
+                                                            "channel": "email"})
+    assert response.status_code == 200
+    assert "当天到期" in response.content.decode()
