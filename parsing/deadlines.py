@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .normalize import half_width
 from .results import DeadlineSpec
 from .workdays import DEFAULT_CALENDAR, WorkCalendar, festival_day
 
@@ -54,18 +55,26 @@ _SPACES = frozenset(" \t\r\n\u3000\xa0\u2002\u2003\u2009\u200b")
 _NEEDS_PREP = re.compile("[\\s\u3000\xa0\u2002\u2003\u2009\u200b\uff01-\uff5e]")
 
 
+_SPACE_RUN = re.compile("[" + "".join(sorted(_SPACES)) + "]+")
+
+
 def _prepare(text: str) -> tuple[str, Sequence[int]]:
     """Half-width, whitespace removed; `index[i]` is the input position of normalised char i."""
     if not _NEEDS_PREP.search(text):
         return text, range(len(text))  # already normalised: the common case, kept cheap
-    chars: list[str] = []
+    text = half_width(text)  # one char for one char: positions unchanged
+    if not _SPACE_RUN.search(text):
+        return text, range(len(text))
+    parts: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _SPACES:
-            continue
-        chars.append(chr(_WIDTH.get(ord(ch), ord(ch))))
-        index.append(i)
-    return "".join(chars), index
+    pos = 0
+    for m in _SPACE_RUN.finditer(text):  # copy the runs between whitespace, not char by char
+        parts.append(text[pos:m.start()])
+        index.extend(range(pos, m.start()))
+        pos = m.end()
+    parts.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    return "".join(parts), index
 
 
 # --- numerals ----------------------------------------------------------------------------------

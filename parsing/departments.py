@@ -104,6 +104,7 @@ class DepartmentDirectory:
     _abbrev: list[tuple[str, str, str]] = field(default_factory=list)  # (abbreviated key, suffix, name)
     _cache: dict[str, str | None] = field(default_factory=dict)
     _shape_cache: dict[str, bool] = field(default_factory=dict)
+    _mention_cache: dict[tuple[str, str], tuple[DepartmentMention, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> DepartmentDirectory:
@@ -125,6 +126,7 @@ class DepartmentDirectory:
         self.entries[entry.name] = entry
         self._cache.clear()
         self._shape_cache.clear()
+        self._mention_cache.clear()
         for written in (entry.name, *entry.aliases):
             self._exact.setdefault(written, entry.name)
             key = normalize_unit(written)
@@ -192,6 +194,15 @@ class DepartmentDirectory:
 
     def mentions(self, text: str, role: Role, *, aliases: Mapping[str, str] | None = None) -> list[DepartmentMention]:
         """One written unit → mentions: a known unit, its group's members, or an unknown unit or group."""
+        if aliases:
+            return self._mentions(text, role, aliases)
+        key = (text, role)
+        cached = self._mention_cache.get(key)
+        if cached is None:
+            cached = self._mention_cache[key] = tuple(self._mentions(text, role, None))
+        return list(cached)
+
+    def _mentions(self, text: str, role: Role, aliases: Mapping[str, str] | None) -> list[DepartmentMention]:
         written = clean_unit(text)
         if not written:
             return []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from .deadlines import extract_deadlines
@@ -25,13 +26,15 @@ def parse_gazette(
         if doc.task_bearing:
             tasks = extract_tasks(doc, directory=directory)
             if doc.issued_on is not None:
-                tasks = tuple(
-                    replace(t, deadlines=extract_deadlines(t.text, issued_on=doc.issued_on, calendar=calendar))
-                    for t in tasks
-                )
+                tasks = tuple(_with_deadlines(t, doc.issued_on, calendar) for t in tasks)
             doc = replace(doc, tasks=tasks)
         documents.append(doc)
     return documents
+
+
+def _with_deadlines(task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None) -> ExtractedTask:
+    deadlines = extract_deadlines(task.text, issued_on=issued_on, calendar=calendar)
+    return replace(task, deadlines=deadlines) if deadlines else task  # replace() is costly; most tasks have none
 
 
 def _unit_json(unit: DepartmentMention) -> dict[str, Any]:

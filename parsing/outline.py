@@ -45,8 +45,10 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
+DECORATION_FIRST = frozenset("#-*")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
-FURNITURE_RE = re.compile(r"^-?\s*\d{1,3}\s*-?$|^·[^·]{2,12}·|人民政府公报$|^—\s*\d+\s*—$")
+FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|—\s*\d+\s*—$")  # used with .match (anchored)
+FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
@@ -113,6 +115,8 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
 
 
 def _strip_decoration(text: str) -> str:
+    if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
+        return text.strip()
     return DECORATION_RE.sub("", text).strip()
 
 
@@ -128,9 +132,9 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     previous_text = "。"
     for line in lines:
         text = _strip_decoration(line.text)
-        if not text or FURNITURE_RE.search(text):
+        if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
-        if STOP_RE.search(text) and len(text) < 80:
+        if len(text) < 80 and STOP_RE.search(text):
             break
         marker = _marker(text)
         if in_attachment_list:

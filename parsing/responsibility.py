@@ -37,6 +37,7 @@ PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵�
 FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均)([^。]*?)(?:,?负责落实|,?负责|,?牵头|落实)[^。]*?不再(?:一一)?列出")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
+ALIAS_OPEN_RE = re.compile(r"\(以下简称")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
 BRACKET_RE = re.compile(r"[()]")
@@ -287,7 +288,15 @@ def inline_aliases(text: str, directory: DepartmentDirectory) -> dict[str, str]:
     aliases: dict[str, str] = {}
     if "以下简称" not in text:
         return aliases
-    for m in INLINE_ALIAS_RE.finditer(text):
+    # The full name is at most 40 chars before "(以下简称": search a window there, not the whole directive.
+    end = 0
+    for hit in ALIAS_OPEN_RE.finditer(text):
+        if hit.start() < end:
+            continue
+        m = INLINE_ALIAS_RE.search(text, max(end, hit.start() - 40), hit.end() + 30)
+        if m is None:
+            continue
+        end = m.end()
         full = clean_unit(re.split(r"[,;、。由将要的]", m.group(1))[-1])
         if full and directory.looks_like_unit(full):
             aliases[m.group(2).strip()] = full
