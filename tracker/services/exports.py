@@ -12,6 +12,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -24,8 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tracker.models import Assignment, Deadline, ExtensionRequest, Task
-from tracker.selectors import LIGHT_LABELS, RED
-from tracker.selectors_dashboard import tasks_with_light
+from tracker.selectors import LIGHT_LABELS, RED, _light, _yellow_until
 
 LEDGER = "ledger"
 OVERDUE = "overdue"
@@ -87,7 +87,7 @@ def _row_query(tasks: QuerySet[Task], *, report: str, as_of: date) -> Iterator[t
     first_text = Deadline.objects.filter(task=OuterRef("pk")).order_by("due_on", "pk").values("text")[:1]
     original = (Deadline.objects.filter(task=OuterRef("pk")).order_by().values("task")
                 .annotate(first=Min("original_due_on")).values("first"))
-    annotated = tasks_with_light(export_tasks(tasks=tasks, report=report, as_of=as_of).order_by(), as_of=as_of)
+    annotated = export_tasks(tasks=tasks, report=report, as_of=as_of).order_by().with_current_due()
     annotated = annotated.annotate(
         deadline_text=Subquery(first_text), original_due=Subquery(original),
         is_extended=Exists(ExtensionRequest.objects.filter(task=OuterRef("pk"), status="approved")),
@@ -95,7 +95,7 @@ def _row_query(tasks: QuerySet[Task], *, report: str, as_of: date) -> Iterator[t
     ordering = ("current_due", "directive_id", "pk") if report == OVERDUE else ("directive_id", "line_start", "pk")
     return annotated.order_by(*ordering).values_list(
         "pk", "directive__doc_number", "directive__title", "directive__issuer", "directive__issued_on",
-        "ref", "text", "deadline_text", "current_due", "original_due", "status", "light", "progress_percent",
+        "ref", "text", "deadline_text", "current_due", "original_due", "status", "progress_percent",
         "assigned_at", "signed_off_at",
     ).iterator(chunk_size=CHUNK)
 
@@ -120,14 +120,22 @@ def _departments(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
 
 
 def ledger_rows(*, tasks: QuerySet[Task], report: str, as_of: date) -> Iterator[tuple[list[Any], bool]]:
-    """(cells, overdue) per task, cells aligned with COLUMNS; dates as `date`, text not yet escaped."""
+    """(cells, overdue) per task, cells aligned with COLUMNS; dates as `date`, text not yet escaped.
+
+    The light is tracker.selectors' own rule applied per row (cheaper here than the SQL CASE, whose
+    current-due subqueries PostgreSQL would evaluate once per reference)."""
+    overdue_ids = set(export_tasks(tasks=tasks, report=report, as_of=as_of).overdue(as_of)
+                      .order_by().values_list("pk", flat=True).iterator(chunk_size=20_000))
+    yellow_until = _yellow_until(as_of)
     number = 0
     for chunk in _chunks(_row_query(tasks, report=report, as_of=as_of), CHUNK):
         departments = _departments([row[0] for row in chunk])
         for (pk, doc_number, title, issuer, issued_on, ref, text, deadline_text, due, original_due, status,
-             light, percent, assigned_at, signed_off_at) in chunk:
+             percent, assigned_at, signed_off_at) in chunk:
             number += 1
             leads, supports = departments.get(pk, ([], []))
+            light = _light(status=status, overdue=pk in overdue_ids, due_on=due, assigned_on=_local_day(assigned_at),
+                           percent=percent or 0, as_of=as_of, yellow_until=yellow_until)
             overdue = light == RED
             yield [
                 number, doc_number, title, issuer, issued_on, ref, text, "、".join(leads), "、".join(supports),
@@ -156,14 +164,18 @@ def ledger_xlsx_write(*, tasks: QuerySet[Task], report: str, as_of: date, out: I
         header.append(cell)
     sheet.append(header)
     count = 0
+    # Style the red template once and copy its style array: assigning `fill` per cell re-hashes the fill.
+    red = WriteOnlyCell(sheet)
+    red.fill = OVERDUE_FILL
     for cells, overdue in ledger_rows(tasks=tasks, report=report, as_of=as_of):
         count += 1
         values = [cell_text(v) if isinstance(v, str) else v for v in cells]
         if overdue:
             row: list[Any] = []
             for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.fill = OVERDUE_FILL
+                cell = WriteOnlyCell(sheet)
+                cell._style = copy(red._style)
+                cell.value = value  # after the style: a date sets its number format on top of the fill
                 row.append(cell)
             sheet.append(row)
         else:
