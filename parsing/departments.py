@@ -36,8 +36,22 @@ ABBREVIATIONS = (("委员会", "委"), ("发展改革", "发改"), ("和", ""), 
 KIND_SUFFIX_RE = re.compile(
     r"(管委会|委员会|中心支行|支行|分行|中心|公司|集团|政府|小组|指挥部|办公室|局|委|办|厅|部|院|队|社|所|会|站|行|处|台)$"
 )
-# Words that make a name a group of units rather than one unit.
-GROUP_RE = re.compile(r"^各|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|市直|企业$")
+# Words that make a name a group of units rather than one unit: 各…, 市直…, members of a body, "事发地…"
+# (whichever county the event is in).
+GROUP_RE = re.compile(r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|市直")
+# A unit described by its function ("行业部门", "起草部门", "市工业经济主管部门"): no single body of the directory
+# ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the
+# mention; it does not make a prose subject acceptable.)
+DESCRIBED_GROUP_RE = re.compile(r"(?:部门|单位|机构)$")
+# Generic categories of enterprises, media and people: addressed by directives, but never a department of the
+# directory. As a prose subject ("耐材企业要…", "所有企业要…") they name no responsible unit; in an explicit
+# unit list ("配合单位：新闻媒体") they stay, as a group mention, never as an unverified department.
+CATEGORY_RE = re.compile(r"(?:企业|媒体|群众|公众|个人|居民|市民|经营者|经营户|商户|业主|农户|从业人员)$")
+# Outline or article markers glued to a name by a lost line break: "第五条各单位", "5.4队伍保障…", "(六)市直…".
+LEADING_MARKER_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条|\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.、]|[一二三四五六七八九十]{1,3}[、.]|"
+    r"\([一二三四五六七八九十\d]{1,3}\))\s*"
+)
 # Words trimmed from either end of a written unit name.
 TRIM_HEAD_RE = re.compile(r"^(?:由|和|及|与|以及|并|会同|协调|联合|请)+")
 TRIM_TAIL_RE = re.compile(
@@ -57,7 +71,8 @@ def normalize_unit(text: str) -> str:
 @lru_cache(maxsize=8192)
 def clean_unit(text: str) -> str:
     """The written name without connectors and role words around it (由A负责 → A)."""
-    text = SPACE_RE.sub("", normalize_line(text)).strip("、,;:。.")
+    text = SPACE_RE.sub("", normalize_line(text))
+    text = LEADING_MARKER_RE.sub("", text, count=1).strip("、,;:。.")
     if text.count("(") != text.count(")"):
         text = text.strip("()")
     previous = None
@@ -65,6 +80,10 @@ def clean_unit(text: str) -> str:
         previous = text
         text = TRIM_TAIL_RE.sub("", TRIM_HEAD_RE.sub("", text)).strip("、,;:。.")
     return text
+
+
+def _is_group_text(text: str) -> bool:
+    return bool(GROUP_RE.search(text) or DESCRIBED_GROUP_RE.search(text) or CATEGORY_RE.search(text))
 
 
 def _strip_city(key: str) -> str:
@@ -190,7 +209,8 @@ class DepartmentDirectory:
         name = self.match(text)
         if name is not None:
             return self.entries[name].kind == "group"
-        return bool(GROUP_RE.search(clean_unit(text)))
+        written = clean_unit(text)
+        return bool(GROUP_RE.search(written) or CATEGORY_RE.search(written))
 
     def mentions(self, text: str, role: Role, *, aliases: Mapping[str, str] | None = None) -> list[DepartmentMention]:
         """One written unit → mentions: a known unit, its group's members, or an unknown unit or group."""
@@ -212,7 +232,7 @@ class DepartmentDirectory:
             name = self.match(target[1:])
         if name is None:
             return [DepartmentMention(name=normalize_unit(target), as_written=written, role=role, known=False,
-                                      is_group=bool(GROUP_RE.search(target)))]
+                                      is_group=_is_group_text(target))]
         entry = self.entries[name]
         if entry.kind == "group":
             if entry.members:

@@ -65,6 +65,9 @@ SIGNATURE_RE = re.compile(
 TITLE_LINE_RE = re.compile(
     r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
 )
+# A decimal section heading of an emergency plan ("### 5.4 信息报送", "5.1.信息接报核查"): not an outline level we
+# build, but it ends the item above it (its paragraphs are not that item's text). Amounts such as "3.5亿元" are not.
+DECIMAL_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?(?![亿万千百元吨个])[\u4e00-\u9fff][^\s。;,:!?、]{1,23}$")
 SENTENCE_CLOSED = "。;!?)”"
 TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
@@ -206,7 +209,7 @@ def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
         return None
     if text.startswith("附件") and ATTACHMENT_RE.match(text):
         return "attachment"
-    if SIGNATURE_RE.match(text):
+    if SIGNATURE_RE.match(text) or DECIMAL_HEADING_RE.match(text):
         return "end"
     if previous[-1:] in SENTENCE_CLOSED and TITLE_LINE_RE.match(text):
         return "end"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .departments import NOT_UNIT_RE, DepartmentDirectory, clean_unit
+from .departments import CATEGORY_RE, NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
 LEAD_LABEL = r"牵头|主办|责任|主责|负责"
@@ -264,13 +264,14 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
         if names:
-            units.lead.extend(names)
+            units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     for sentence in SENTENCE_END_RE.split(text):
         m = PROSE_SUBJECT_RE.match(sentence.lstrip(" ,"))
         if m and not m.group(1).startswith("由"):
             names = split_units(m.group(1), directory)
             if names and all(directory.match(n) is not None or directory.is_group_name(n) for n in names):
-                units.lead.extend(names)
+                # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
+                units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     return units or None
 
 

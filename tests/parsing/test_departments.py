@@ -54,3 +54,48 @@ def test_unknown_unit_kept_unverified(directory: DepartmentDirectory) -> None:
 def test_from_entries_accepts_database_shaped_rows() -> None:
     rows = [{"name": "市财政局", "kind": "city_department", "aliases": [], "members": [], "parent": None}]
     assert DepartmentDirectory.from_entries(rows).match("阳泉市财政局") == "市财政局"
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("区文旅局", "城区文化和旅游局"),  # 城区 bulletin: "区X局" are 城区 bodies, not city ones
+    ("区科技局", "城区科学技术局"),
+    ("区生态环境分局", "市生态环境局城区分局"),
+    ("区河长办", "城区河长制办公室"),
+    ("阳泉农商行", "山西阳泉农村商业银行"),
+    ("平定农信联社", "平定县农村信用合作联社"),
+    ("市医保中心", "市医疗保障服务中心"),
+    ("武警阳泉支队", "武警阳泉市支队"),
+    ("市军分区战备建设处", "阳泉军分区战备建设处"),
+    ("阳泉公路分局", "山西省公路局阳泉分局"),
+])
+def test_real_units_of_the_gazettes_are_in_the_directory(
+    directory: DepartmentDirectory, written: str, canonical: str
+) -> None:
+    assert directory.match(written) == canonical
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("第五条 各单位", "各单位"),
+    ("第二十七条申请动用医药储备的市有关部门", "申请动用医药储备的市有关部门"),
+    ("(六)市直各部门", "市直各部门"),
+    ("5.4队伍保障各成员单位", "队伍保障各成员单位"),
+    ("六、市直各部门", "市直各部门"),
+    ("3.市财政局", "市财政局"),
+])
+def test_outline_markers_glued_to_a_unit_are_stripped(directory: DepartmentDirectory, written: str, name: str) -> None:
+    (mention, *_) = directory.mentions(written, "lead")
+    assert mention.as_written == name
+
+
+@pytest.mark.parametrize("written", ["行业部门", "起草部门", "市工业经济主管部门", "新闻媒体", "各耐材企业",
+                                     "参加突发事件医药储备调拨的各有关单位", "事发地县(区)人民政府", "各金融机构"])
+def test_described_units_and_categories_are_groups_not_unverified_departments(
+    directory: DepartmentDirectory, written: str
+) -> None:
+    (mention,) = directory.mentions(written, "support")
+    assert mention.is_group and not mention.known
+
+
+def test_a_name_ending_like_a_body_stays_a_unit(directory: DepartmentDirectory) -> None:
+    (mention,) = directory.mentions("市某某新设中心", "lead")
+    assert not mention.is_group and not mention.known

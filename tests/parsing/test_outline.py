@@ -11,6 +11,7 @@ from parsing.outline import extract_tasks
 from parsing.results import ParsedDocument
 
 ROOT = Path(__file__).resolve().parents[2]
+COUNTIES = ["城区人民政府", "矿区人民政府", "郊区人民政府", "平定县人民政府", "盂县人民政府"]
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +114,33 @@ def test_recipients_fall_back_through_the_directory(directory: DepartmentDirecto
     tasks = extract_tasks(_doc("一、开展排查。\n", recipients=("孟县人民政府",)), directory=directory)
     assert [m.name for m in tasks[0].lead_units] == ["盂县人民政府"]
     assert tasks[0].flags == ("no_unit",)
+
+
+def test_a_category_subject_is_no_unit_and_falls_back_to_recipients(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、重点任务",
+        "1.加强企业数字化建设。各耐材企业要按照环保要求安装在线监测装置。",
+        "2.完善经费保障。各县区政府要保障经费。所有企业要足额提取安全费用。",
+    ])
+    first, second = extract_tasks(_doc(text, recipients=("市直各有关单位",)), directory=directory)
+    assert [m.name for m in first.lead_units] == ["市直各有关单位"] and first.flags == ("no_unit",)
+    assert {m.name for m in second.lead_units} == set(COUNTIES) and second.flags == ()
+
+
+def test_article_marker_is_not_part_of_the_prose_subject(directory: DepartmentDirectory) -> None:
+    text = "第一条 阳泉市医药储备所需资金由市人民政府负责落实。\n第二条 市财政局要做好资金保障。"
+    first, second = extract_tasks(_doc(text), directory=directory)
+    assert [(m.name, m.known) for m in first.lead_units] == [("阳泉市人民政府", True)]
+    assert [m.as_written for m in second.lead_units] == ["市财政局"]
+
+
+def test_a_decimal_section_heading_ends_the_item_above(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "(1) 当省政府派遣工作组到达事发地时，市指挥部按照指导意见开展处置。",
+        "### 5.4 信息报送",
+        "信息报告要包括事件发生时间、地点。市公安局要立即报告。",
+        "(1) 市应急局要做好值守。",
+        "全市投入3.5亿元",
+    ])
+    tasks = extract_tasks(_doc(text), directory=directory)
+    assert [(t.ref, t.line, t.line_end) for t in tasks] == [("(1)", 1, 1), ("P2/(1)", 4, 5)]
