@@ -43,6 +43,8 @@ GROUP_RE = re.compile(r"^各|^事发地|成员单位|有关单位|相关单位|�
 # ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the
 # mention; it does not make a prose subject acceptable.)
 DESCRIBED_GROUP_RE = re.compile(r"(?:部门|单位|机构)$")
+# A level or scope in front of a name: "市…", "各…", "县级…" are not a bare function ("财政部门").
+LEVEL_PREFIX_RE = re.compile(r"^(?:山西省|阳泉|市|县|区|各|省|乡|镇|全|本|有关|相关|其他|上级|同级|当地|属地|事发地)")
 # Generic categories of enterprises, media and people: addressed by directives, but never a department of the
 # directory. As a prose subject ("耐材企业要…", "所有企业要…") they name no responsible unit; in an explicit
 # unit list ("配合单位：新闻媒体") they stay, as a group mention, never as an unverified department.
@@ -193,7 +195,7 @@ class DepartmentDirectory:
             return None
         suffix = KIND_SUFFIX_RE.search(short)
         if suffix is None:
-            return None
+            return self._match_function(key)
         found = {
             name
             for long, long_suffix, name in self._abbrev
@@ -202,7 +204,23 @@ class DepartmentDirectory:
         if len(found) == 1:
             return found.pop()
         exact_length = {name for name in found if len(_abbreviate(_strip_city(normalize_unit(name)))) == len(short)}
-        return exact_length.pop() if len(exact_length) == 1 else None
+        if len(exact_length) == 1:
+            return exact_length.pop()
+        return self._match_function(key)
+
+    def _match_function(self, key: str) -> str | None:
+        """"财政部门" / "人力资源和社会保障部门" with no level: the one city department of that function
+        (市财政局). Prefixed ones ("各县(区)能源部门", "市级部门") and unclear functions stay unmatched."""
+        if not key.endswith("部门") or LEVEL_PREFIX_RE.match(key) or len(key) < 4:
+            return None
+        function = _abbreviate(key[:-2])
+        found = {
+            name
+            for long, _, name in self._abbrev
+            if self.entries[name].kind == "city_department" and long[0] == function[0]
+            and _is_subsequence(function, long)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def is_group_name(self, text: str) -> bool:
         """Whether a written name denotes a group (各县区人民政府, 市直各有关单位, …)."""

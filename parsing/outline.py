@@ -342,8 +342,18 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
-    _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None, prose_text=text)
+    _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
+              prose_text=_prose_text(node.lines, text))
     _note_following(clauses, ctx)
+
+
+def _prose_text(lines: list[SourceLine], text: str) -> str:
+    """The item's text for prose subjects: a heading line ("六、确保各项政策落到实处") ends a sentence of its own,
+    so the next line's subject ("各县(区)、各有关部门要…") starts a sentence."""
+    head = lines[0].text
+    if len(lines) > 1 and head[-1:] not in SENTENCE_CLOSED and len(head) <= 40 and "。" not in head:
+        return head + "。" + text[len(head):]
+    return text
 
 
 def _note_following(clauses: list[Clause], ctx: _Context) -> None:

@@ -99,3 +99,13 @@ def test_described_units_and_categories_are_groups_not_unverified_departments(
 def test_a_name_ending_like_a_body_stays_a_unit(directory: DepartmentDirectory) -> None:
     (mention,) = directory.mentions("市某某新设中心", "lead")
     assert not mention.is_group and not mention.known
+
+
+@pytest.mark.parametrize(("written", "canonical"), [
+    ("财政部门", "市财政局"), ("人力资源和社会保障部门", "市人力资源和社会保障局"), ("发改部门", "市发展和改革委员会"),
+    ("行业部门", None), ("各县(区)能源部门", None), ("市级部门", None),
+])
+def test_a_bare_function_department_is_the_one_city_department(
+    directory: DepartmentDirectory, written: str, canonical: str | None
+) -> None:
+    assert directory.match(written) == canonical

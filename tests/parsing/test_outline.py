@@ -144,3 +144,13 @@ def test_a_decimal_section_heading_ends_the_item_above(directory: DepartmentDire
     ])
     tasks = extract_tasks(_doc(text), directory=directory)
     assert [(t.ref, t.line, t.line_end) for t in tasks] == [("(1)", 1, 1), ("P2/(1)", 4, 5)]
+
+
+def test_prose_after_a_heading_line_and_bare_function_departments(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、确保各项救助帮扶政策落到实处",
+        "各县(区)、各有关部门要进一步提高政治站位。财政部门要优先安排资金。民政部门要畅通社会救助服务热线。",
+    ])
+    (task,) = extract_tasks(_doc(text, recipients=("各县（区）人民政府", "市直各单位")), directory=directory)
+    assert {m.name for m in task.lead_units} == {*COUNTIES, "市直各有关单位", "市财政局", "市民政局"}
+    assert task.flags == ()
