@@ -34,7 +34,21 @@ def parse_gazette(
 
 def _with_deadlines(task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None) -> ExtractedTask:
     deadlines = extract_deadlines(task.text, issued_on=issued_on, calendar=calendar)
-    return replace(task, deadlines=deadlines) if deadlines else task  # replace() is costly; most tasks have none
+    if not deadlines:
+        return task  # replace() is costly; most tasks have none
+    return replace(task, deadlines=distinct_schedules(deadlines))
+
+
+def distinct_schedules(specs: tuple[DeadlineSpec, ...]) -> tuple[DeadlineSpec, ...]:
+    """One deadline per schedule: "每月至少召开…每月至少深入…" in one task is one monthly deadline, not two."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for spec in specs:
+        key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor)
+        if key not in seen:
+            seen.add(key)
+            kept.append(spec)
+    return tuple(kept) if len(kept) < len(specs) else specs
 
 
 def _unit_json(unit: DepartmentMention) -> dict[str, Any]:
