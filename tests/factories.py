@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from tracker.models import Assignment, Deadline, Department, Directive, SourceFile, Task
+from tracker.services.deadlines import task_due_refresh
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,9 +82,16 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 class DeadlineFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Deadline
+        skip_postgeneration_save = True
 
     task = factory.SubFactory(TaskFactory)
     text = "2023年12月31日前"
     kind = "date"
     due_on = date(2023, 12, 31)
     parsed_due_on = factory.LazyAttribute(lambda d: d.due_on)
+
+    @factory.post_generation
+    def refresh_due(obj: Deadline, create: bool, extracted: object, **kwargs: object) -> None:
+        # Task.current_due is derived: the services refresh it after every deadline write, so must we.
+        if create:
+            task_due_refresh(task_ids=[obj.task_id])

@@ -36,7 +36,7 @@ from tracker.models import (
     TaskEvent,
     Urge,
 )
-from tracker.services.deadlines import deadline_correct
+from tracker.services.deadlines import deadline_correct, deadlines_delete
 from tracker.services.departments import MergeError, department_merge, departments_verify
 from tracker.services.directives import ImportRefused, directive_import, directive_reextract
 from tracker.services.review import task_mark_edited, tasks_confirm
@@ -370,6 +370,12 @@ class DeadlineAdmin(SimpleHistoryAdmin):
         if change and "due_on" in form.changed_data:
             deadline_correct(deadline=obj, due_on=form.cleaned_data["due_on"], user=request.user,
                              note=form.cleaned_data.get("note", ""))
+
+    def delete_model(self, request: HttpRequest, obj: Deadline) -> None:
+        deadlines_delete(deadlines=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Deadline]) -> None:
+        deadlines_delete(deadlines=queryset)
 
 
 # --- departments ----------------------------------------------------------------------------------

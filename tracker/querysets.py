@@ -15,6 +15,17 @@ task that is not late was signed off on time (按期办结).
 is due strictly before `as_of` — a task due today is not overdue. Tasks awaiting review (待审核), handed
 back (已退回), awaiting sign-off (申请办结: the department has reported completion) or signed off
 (已销号) are never overdue. The current due date of a task is the earliest of its due items.
+
+Storage: the current due date is stored on the task (`Task.current_due`, indexed) so lists and the
+dashboard filter and sort on a column instead of recomputing it per row. `computed_due_expression()`
+below is its one definition; `tracker.services.deadlines.task_due_refresh` copies it into the column,
+and every service that writes deadlines or occurrences calls it. "Overdue" itself is never stored: it
+depends on `as_of`, so it stays a filter on the stored date (a due item before `as_of` exists iff the
+earliest one is before `as_of`).
+
+`due_between(start, end)` (and the FilterSet's due range) means: the task's current due date — the next
+thing it owes — falls in the range. A task owing a monthly report and a year-end deliverable is "due"
+on the next report date, not also at year end.
 """
 from __future__ import annotations
 
@@ -23,7 +34,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 
 OPEN_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress", "completion_requested")
@@ -36,25 +47,47 @@ def _model(name: str) -> Any:
     return apps.get_model("tracker", name)
 
 
-def _deadline_items(lookups: dict[str, Any]) -> QuerySet[Any]:
+def _deadline_items() -> QuerySet[Any]:
     """Deadlines of the outer task that are due items themselves (one-off, or recurring never expanded)."""
     deadline, occurrence = _model("Deadline"), _model("DeadlineOccurrence")
     completed = occurrence.objects.filter(deadline=OuterRef("pk"), completed_at__isnull=False)
     any_occurrence = occurrence.objects.filter(deadline=OuterRef("pk"))
-    return deadline.objects.filter(task=OuterRef("pk"), due_on__isnull=False, **lookups).filter(
+    return deadline.objects.filter(task=OuterRef("pk"), due_on__isnull=False).filter(
         (Q(recurrence="") & ~Exists(completed)) | (Q(recurrence__in=RECURRING) & ~Exists(any_occurrence))
     )
 
 
-def _occurrence_items(lookups: dict[str, Any]) -> QuerySet[Any]:
+def _occurrence_items() -> QuerySet[Any]:
     """Open occurrences of the outer task's recurring deadlines."""
     return _model("DeadlineOccurrence").objects.filter(
-        deadline__task=OuterRef("pk"), deadline__recurrence__in=RECURRING, completed_at__isnull=True, **lookups
+        deadline__task=OuterRef("pk"), deadline__recurrence__in=RECURRING, completed_at__isnull=True
     )
 
 
-def _due_items_q(*, deadline_lookups: dict[str, Any], occurrence_lookups: dict[str, Any]) -> Q:
-    return Q(Exists(_deadline_items(deadline_lookups))) | Q(Exists(_occurrence_items(occurrence_lookups)))
+def computed_due_expression() -> Any:
+    """The current due date of the outer task, computed from its deadlines and occurrences (see above)."""
+    first_deadline = Subquery(_deadline_items().order_by("due_on").values("due_on")[:1], output_field=DateField())
+    first_occurrence = Subquery(
+        _occurrence_items().order_by("due_on").values("due_on")[:1], output_field=DateField()
+    )
+    # LEAST ignores NULLs on PostgreSQL but not on SQLite: coalesce each side with the other.
+    return Least(Coalesce(first_deadline, first_occurrence), Coalesce(first_occurrence, first_deadline),
+                 output_field=DateField())
+
+
+def overdue_q(as_of: date) -> Q:
+    """The overdue condition on a task row (for filters and CASE/COUNT expressions): see `overdue`."""
+    return Q(status__in=OWED_STATUSES, current_due__lt=as_of)
+
+
+def signed_off_late_q() -> Q:
+    """Signed off (已销号) on a later local day than the current due date."""
+    return Q(status="signed_off", signed_off_at__isnull=False, current_due__lt=TruncDate("signed_off_at"))
+
+
+def late_q(as_of: date) -> Q:
+    """Overdue now, or signed off late."""
+    return overdue_q(as_of) | signed_off_late_q()
 
 
 class TaskQuerySet(QuerySet[Any]):
@@ -67,19 +100,12 @@ class TaskQuerySet(QuerySet[Any]):
         return self.filter(status__in=OWED_STATUSES)
 
     def overdue(self, as_of: date) -> TaskQuerySet:
-        """Owed tasks with a due item strictly before `as_of` (see the module docstring)."""
-        return self.owed().filter(
-            _due_items_q(deadline_lookups={"due_on__lt": as_of}, occurrence_lookups={"due_on__lt": as_of})
-        )
+        """Owed tasks with a due item strictly before `as_of`: their earliest one is (module docstring)."""
+        return self.filter(overdue_q(as_of))
 
     def due_between(self, start: date, end: date) -> TaskQuerySet:
-        """Tasks with a due item from `start` to `end`, both included (any status: combine with open())."""
-        return self.filter(
-            _due_items_q(
-                deadline_lookups={"due_on__range": (start, end)},
-                occurrence_lookups={"due_on__range": (start, end)},
-            )
-        )
+        """Tasks whose current due date is from `start` to `end`, both included (any status)."""
+        return self.filter(current_due__range=(start, end))
 
     def for_departments(self, department_ids: Iterable[int]) -> TaskQuerySet:
         """Tasks assigned (lead or support) to any of the departments."""
@@ -88,17 +114,12 @@ class TaskQuerySet(QuerySet[Any]):
         return self.filter(Exists(assignment.objects.filter(task=OuterRef("pk"), department_id__in=ids)))
 
     def with_current_due(self) -> TaskQuerySet:
-        """Annotate `current_due`: the earliest due item's date (None when the task owes no dated item)."""
-        first_deadline = Subquery(
-            _deadline_items({}).order_by("due_on").values("due_on")[:1], output_field=DateField()
-        )
-        first_occurrence = Subquery(
-            _occurrence_items({}).order_by("due_on").values("due_on")[:1], output_field=DateField()
-        )
-        # LEAST ignores NULLs on PostgreSQL but not on SQLite: coalesce each side with the other.
-        return self.annotate(
-            _due_a=first_deadline, _due_b=first_occurrence
-        ).annotate(current_due=Least(Coalesce(F("_due_a"), F("_due_b")), Coalesce(F("_due_b"), F("_due_a"))))
+        """Kept for callers: `current_due` is a stored column now (Task.current_due)."""
+        return self
+
+    def computed_due(self) -> TaskQuerySet:
+        """Annotate `computed_due`: the current due date recomputed from the due items (checks, refresh)."""
+        return self.annotate(computed_due=computed_due_expression())
 
     def extended(self) -> TaskQuerySet:
         """Tasks with an approved extension request (延期获批)."""
@@ -107,14 +128,8 @@ class TaskQuerySet(QuerySet[Any]):
 
     def signed_off_late(self) -> TaskQuerySet:
         """Signed off (已销号) on a later local day than the current due date."""
-        return (
-            self.filter(status="signed_off", signed_off_at__isnull=False)
-            .with_current_due()
-            .filter(current_due__lt=TruncDate("signed_off_at"))
-        )
+        return self.filter(signed_off_late_q())
 
     def late(self, as_of: date) -> TaskQuerySet:
         """Overdue now, or signed off after the due date: the complement, among signed-off tasks, of 按期办结."""
-        late_ids = self.model.objects.signed_off_late().values("pk")
-        overdue_ids = self.model.objects.overdue(as_of).values("pk")
-        return self.filter(Q(pk__in=late_ids) | Q(pk__in=overdue_ids))
+        return self.filter(late_q(as_of))

@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from tests.factories import DeadlineFactory, DepartmentFactory, DirectiveFactory, TaskFactory
 
+from tests.factories import DeadlineFactory, DepartmentFactory, DirectiveFactory, TaskFactory
 from tracker.models import Assignment, Department, DepartmentMembership, Task
+from tracker.services.deadlines import task_due_refresh
 
 _seq = count(1)
 PASSWORD = "pw-test-123"
@@ -79,4 +80,6 @@ def workflow_task(
     task.deadlines.all().delete()
     if due_on is not None:
         DeadlineFactory(task=task, due_on=due_on, parsed_due_on=due_on, text=f"{due_on:%Y年%m月%d日}前")
+    task_due_refresh(task_ids=[task.pk])
+    task.refresh_from_db(fields=["current_due"])
     return task

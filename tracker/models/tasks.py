@@ -59,6 +59,8 @@ class Task(models.Model):
     first_report_at = models.DateTimeField("首次反馈时间", null=True, blank=True)
     completion_requested_at = models.DateTimeField("申请办结时间", null=True, blank=True)
     signed_off_at = models.DateTimeField("销号时间", null=True, blank=True)
+    # Derived: the earliest due item (tracker.querysets), kept by services.deadlines.task_due_refresh.
+    current_due = models.DateField("当前时限", null=True, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -81,7 +83,11 @@ class Task(models.Model):
                 violation_error_message="结束行不能早于起始行。",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="tracker_task_status")]
+        indexes = [
+            models.Index(fields=["status"], name="tracker_task_status"),
+            # Overdue / due-soon / light: status IN (…) AND current_due < as_of.
+            models.Index(fields=["status", "current_due"], name="tracker_task_status_due"),
+        ]
 
     def __str__(self) -> str:
         label = self.title or self.text[:30]

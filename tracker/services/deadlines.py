@@ -2,6 +2,7 @@
 rolling horizon of occurrences of recurring deadlines."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -13,7 +14,7 @@ from parsing.deadlines import occurrences as rule_occurrences
 from parsing.results import DeadlineSpec
 from parsing.workdays import WorkCalendar
 from tracker.models import Deadline, DeadlineOccurrence, HolidayOverride, Task, TaskEvent
-from tracker.querysets import RECURRING
+from tracker.querysets import RECURRING, computed_due_expression
 
 DEFAULT_HORIZON_DAYS = 90
 
@@ -21,6 +22,16 @@ DEFAULT_HORIZON_DAYS = 90
 def work_calendar() -> WorkCalendar:
     """The Chinese working-day calendar, with the office's HolidayOverride rows winning over the package."""
     return WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("day", "is_workday")))
+
+
+def task_due_refresh(*, task_ids: Iterable[int] | None = None) -> int:
+    """Store the current due date (tracker.querysets.computed_due_expression) of the given tasks, or of all.
+
+    One set-based UPDATE; every service that writes Deadline.due_on or DeadlineOccurrence rows calls it
+    in its own transaction. Returns the number of rows updated.
+    """
+    tasks = Task.objects.all() if task_ids is None else Task.objects.filter(pk__in=list(task_ids))
+    return tasks.order_by().update(current_due=computed_due_expression())
 
 
 def deadline_dates(*, deadline: Deadline, start: date, end: date) -> list[date]:
@@ -37,7 +48,8 @@ def deadline_occurrences_sync(*, deadline: Deadline, as_of: date, horizon_days: 
 
     A one-off deadline has one occurrence on its date. A recurring one gets its dates from the later of
     its first due date and `as_of` (or the day after its last occurrence): past periods of a directive
-    imported late are not invented as overdue. Completed occurrences are never touched.
+    imported late are not invented as overdue. Completed occurrences are never touched. The caller
+    refreshes the task's stored current due date (task_due_refresh), once for all the deadlines it syncs.
     """
     if deadline.recurrence == "":
         if deadline.due_on is None or deadline.occurrences.exists():
@@ -66,9 +78,15 @@ def occurrences_generate(*, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAY
     """Extend every dated deadline of a task not yet signed off up to `as_of + horizon_days` (idempotent)."""
     deadlines = Deadline.objects.exclude(task__status=Task.Status.SIGNED_OFF).exclude(recurrence="ongoing")
     seen = created = 0
+    changed: set[int] = set()
     for deadline in deadlines.iterator():
         seen += 1
-        created += deadline_occurrences_sync(deadline=deadline, as_of=as_of, horizon_days=horizon_days)
+        made = deadline_occurrences_sync(deadline=deadline, as_of=as_of, horizon_days=horizon_days)
+        created += made
+        if made:
+            changed.add(deadline.task_id)
+    if changed:
+        task_due_refresh(task_ids=changed)
     return OccurrenceRun(deadlines=seen, created=created)
 
 
@@ -90,6 +108,7 @@ def deadline_correct(*, deadline: Deadline, due_on: date | None, user: Any, note
             open_occurrences.delete()
         elif not open_occurrences.update(due_on=due_on) and not deadline.occurrences.exists():
             DeadlineOccurrence.objects.create(deadline=deadline, due_on=due_on)
+    task_due_refresh(task_ids=[deadline.task_id])
     task = deadline.task
     if not task.edited:
         task.edited = True
@@ -102,3 +121,17 @@ def deadline_correct(*, deadline: Deadline, due_on: date | None, user: Any, note
         note=f"时限「{deadline.text}」由 {old} 改为 {new}" + (f"：{note}" if note else ""),
     )
     return deadline
+
+
+@transaction.atomic
+def deadlines_delete(*, deadlines: Iterable[Deadline]) -> int:
+    """Delete deadlines (one by one: simple-history records each) and refresh their tasks' due dates."""
+    task_ids: set[int] = set()
+    count = 0
+    for deadline in deadlines:
+        task_ids.add(deadline.task_id)
+        deadline.delete()
+        count += 1
+    if task_ids:
+        task_due_refresh(task_ids=task_ids)
+    return count

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tracker.models import Assignment, Deadline, Department, DepartmentMembership, Task, TaskEvent
 from tracker.permissions import DEPARTMENT_GROUP, MANAGER_GROUP, OFFICE_GROUP
 from tracker.services import lifecycle
+from tracker.services.deadlines import task_due_refresh
 
 DEMO_PASSWORD = "demo-12345"
 DEMO_NOTE = "演示数据"
@@ -55,6 +56,9 @@ def _user(username: str, group: str, *, is_staff: bool = False, full_name: str =
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    elif is_staff and not user.is_staff:  # accounts made before managers got the read-only admin
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user
 
@@ -90,15 +94,17 @@ def _set_due(task: Task, due_on: date) -> None:
         Deadline.objects.create(task=task, text=f"{due_on:%Y年%m月%d日}前", due_on=due_on)
     else:
         dated.update(due_on=due_on)
+    task_due_refresh(task_ids=[task.pk])
 
 
 @transaction.atomic
 def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount]:
     """Create the demo accounts and walk some imported tasks through every state; returns the accounts."""
     office = _user("duban", OFFICE_GROUP, is_staff=True, full_name="督查室")
-    leader = _user("lingdao", MANAGER_GROUP, full_name="市领导")
+    # Managers open the admin (督办看板) read-only: their group has only view permissions.
+    leader = _user("lingdao", MANAGER_GROUP, is_staff=True, full_name="市领导")
     accounts = [DemoAccount(office.username, DEMO_PASSWORD, "督查室（交办、销号、催办、审批延期；可进入管理后台）"),
-                DemoAccount(leader.username, DEMO_PASSWORD, "领导（只读，查看全部）")]
+                DemoAccount(leader.username, DEMO_PASSWORD, "领导（只读，查看全部；可进入管理后台查看督办看板）")]
     busiest = list(
         Department.objects.filter(assignments__role=Assignment.Role.LEAD, assignments__task__status=Task.Status.PENDING_REVIEW)
         .annotate(n=Count("assignments")).order_by("-n", "name")[:departments]

@@ -19,7 +19,12 @@ from django.db import IntegrityError, transaction
 from parsing.extract import parse_gazette
 from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
 from tracker.models import Assignment, Deadline, Department, DepartmentAlias, Directive, SourceFile, Task
-from tracker.services.deadlines import DEFAULT_HORIZON_DAYS, deadline_occurrences_sync, work_calendar
+from tracker.services.deadlines import (
+    DEFAULT_HORIZON_DAYS,
+    deadline_occurrences_sync,
+    task_due_refresh,
+    work_calendar,
+)
 from tracker.services.departments import department_directory
 
 # Share of characters that may be control/unassigned/private-use before a file counts as binary.
@@ -215,6 +220,7 @@ def _directive_create(
             directive=directive, extracted=extracted, parent=parent, recipients=recipients,
             departments=departments, as_of=as_of, result=result,
         )
+    task_due_refresh(task_ids=[task.pk for task in by_ref.values()])
     return directive
 
 
@@ -348,6 +354,7 @@ def directive_reextract(*, directive: Directive, as_of: date | None = None) -> R
             directive=directive, extracted=extracted, parent=parent, recipients=recipients,
             departments=departments, as_of=as_of, result=import_result,
         )
+    task_due_refresh(task_ids=[task.pk for ref, task in by_ref.items() if ref not in kept_refs])
     result.created = import_result.tasks
     result.messages.append(
         f"{directive.doc_number or directive.title}：保留已确认/已修改任务 {result.kept} 项，"

@@ -33,6 +33,7 @@ from tracker.models import (
     Urge,
 )
 from tracker.permissions import user_department_ids, user_is_office
+from tracker.services.deadlines import task_due_refresh
 from tracker.services.reminders import urge_notify
 
 S = Task.Status
@@ -403,6 +404,7 @@ def extension_decide(*, extension: ExtensionRequest, actor: Any, approve: bool, 
             deadline.original_due_on = deadline.due_on
         deadline.due_on = extension.requested_due_on
         deadline.save(update_fields=["original_due_on", "due_on"])
+        task_due_refresh(task_ids=[task.pk])
         text = f"批准延期至 {extension.requested_due_on:%Y-%m-%d}（原时限 {extension.original_due_on:%Y-%m-%d}）"
     else:
         text = "驳回延期申请"
