@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tracker.models import Department, Directive, Task
 from tracker.permissions import department_visible_to, directive_visible_to
+from tracker.querysets import extended_q, late_q
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, task_filter_by_light, tasks_with_due
 from tracker.services.clocks import node_breached_tasks
 
@@ -89,14 +90,12 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_extended(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        extended = Task.objects.extended().values("pk")
-        return queryset.filter(pk__in=extended) if value else queryset.exclude(pk__in=extended)
+        return queryset.filter(extended_q()) if value else queryset.exclude(extended_q())
 
     def filter_late(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        late = Task.objects.late(self.as_of).values("pk")
-        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+        return queryset.filter(late_q(self.as_of)) if value else queryset.exclude(late_q(self.as_of))
 
     def filter_breach(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return node_breached_tasks(node=value, as_of=self.as_of, queryset=queryset) if value else queryset

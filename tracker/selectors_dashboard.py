@@ -16,14 +16,17 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -32,8 +35,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, Least, TruncDate, TruncMonth
 
-from tracker.models import Department, ExtensionRequest, Task
-from tracker.querysets import OPEN_STATUSES, OWED_STATUSES
+from tracker.models import Department, Directive, ExtensionRequest, Task
+from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, extended_q, overdue_q, signed_off_late_q
 from tracker.selectors import (
     GREEN,
     LIGHT_LABELS,
@@ -86,8 +89,8 @@ OPEN_QUERY: dict[str, Any] = {"status": list(OPEN_STATUSES)}
 
 
 def task_light_sql(*, as_of: date) -> Case:
-    """selectors._light as one SQL CASE: red = TaskQuerySet.overdue, yellow = due within N working days
-    or behind 序时进度, green otherwise; tasks outside OPEN_STATUSES get "none". Needs `current_due`."""
+    """selectors._light as one SQL CASE: red = TaskQuerySet.overdue (its condition), yellow = due within N working days
+    or behind 序时进度, green otherwise; tasks outside OPEN_STATUSES get "none"."""
     yellow_until = work_calendar().add_workdays(as_of, yellow_within_workdays())
     assigned_day = EpochDay(TruncDate("assigned_at"))
     due_day = EpochDay(F("current_due"))
@@ -99,7 +102,7 @@ def task_light_sql(*, as_of: date) -> Case:
     )
     return Case(
         When(~Q(status__in=OPEN_STATUSES), then=Value(NONE)),
-        When(pk__in=Task.objects.overdue(as_of).values("pk"), then=Value(RED)),
+        When(overdue_q(as_of), then=Value(RED)),
         When(status=Task.Status.COMPLETION_REQUESTED, then=Value(GREEN)),
         When(current_due__lte=yellow_until, then=Value(YELLOW)),
         When(behind, then=Value(YELLOW)),
@@ -220,15 +223,22 @@ def task_status_light_counts(*, tasks: QuerySet[Task], as_of: date) -> dict[tupl
 
 def on_time_rate(*, tasks: QuerySet[Task], scope: dict[str, Any]) -> OnTimeRate:
     """按期办结率 of `tasks` (one query). `scope` is the TaskFilterSet query of `tasks` itself."""
-    extended = Q(pk__in=Task.objects.extended().values("pk"))
-    late = Q(pk__in=Task.objects.signed_off_late().values("pk"))
-    counts = tasks.order_by().filter(status=Task.Status.SIGNED_OFF).aggregate(
-        total=Count("pk"),
-        extended=Count("pk", filter=extended),
-        extended_on_time=Count("pk", filter=extended & ~late),
-        on_time=Count("pk", filter=~extended & ~late),
-        late=Count("pk", filter=~extended & late),
+    # Group by the two conditions: each is evaluated once per row (a FILTER per figure would repeat them).
+    rows = (
+        tasks.order_by().filter(status=Task.Status.SIGNED_OFF)
+        .annotate(is_extended=ExpressionWrapper(extended_q(), output_field=BooleanField()),
+                  is_late=ExpressionWrapper(signed_off_late_q(), output_field=BooleanField()))
+        .values("is_extended", "is_late").annotate(n=Count("pk"))
     )
+    counts = {"total": 0, "extended": 0, "extended_on_time": 0, "on_time": 0, "late": 0}
+    for row in rows:
+        extended, late = bool(row["is_extended"]), bool(row["is_late"])  # NULL (no due date): not late
+        counts["total"] += row["n"]
+        if extended:
+            counts["extended"] += row["n"]
+            counts["extended_on_time"] += 0 if late else row["n"]
+        else:
+            counts["late" if late else "on_time"] += row["n"]
     signed = {**scope, "status": Task.Status.SIGNED_OFF}
     return OnTimeRate(
         signed_off=Figure("已销号", counts["total"], query(**signed)),
@@ -241,13 +251,16 @@ def on_time_rate(*, tasks: QuerySet[Task], scope: dict[str, Any]) -> OnTimeRate:
 
 
 def department_overdue_ranking(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any]) -> list[DepartmentRank]:
-    """Departments by overdue tasks (lead or support), worst first; ties by total days overdue (one query)."""
-    rows = (
-        tasks.order_by().overdue(as_of).with_current_due()
-        .values("assignments__department_id", "assignments__department__name")
+    """Departments by overdue tasks (lead or support), worst first; ties by total days overdue, then name
+    (two queries: the counts grouped by department id alone, then the names of the departments counted)."""
+    rows = list(
+        tasks.order_by().overdue(as_of).filter(assignments__isnull=False)  # inner join, reused below
+        .values("assignments__department_id")
         .annotate(n=Count("pk"), days=Sum(Value(_epoch(as_of)) - EpochDay(F("current_due"))))
-        .order_by("-n", "-days", "assignments__department__name")
     )
+    names = dict(Department.objects.filter(pk__in=[row["assignments__department_id"] for row in rows])
+                 .values_list("pk", "name"))
+    rows.sort(key=lambda row: (-row["n"], -(row["days"] or 0), names[row["assignments__department_id"]]))
     ranking, previous, rank = [], None, 0
     for index, row in enumerate(rows, 1):
         key = (row["n"], row["days"])
@@ -255,7 +268,7 @@ def department_overdue_ranking(*, tasks: QuerySet[Task], as_of: date, scope: dic
             rank, previous = index, key
         department_id = row["assignments__department_id"]
         ranking.append(DepartmentRank(
-            rank=rank, department_id=department_id, name=row["assignments__department__name"],
+            rank=rank, department_id=department_id, name=names[department_id],
             overdue=Figure("逾期", row["n"], query(scope, department=department_id, overdue=True)),
             days_overdue_total=row["days"] or 0,
         ))
@@ -318,31 +331,35 @@ def monthly_trends(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any])
 
 def directive_progress(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any],
                        limit: int = DIRECTIVE_TOP) -> list[DirectiveProgress]:
-    """Per directive with open or overdue work: tasks, signed off, overdue, mean reported % (one query)."""
-    overdue = Q(pk__in=Task.objects.overdue(as_of).values("pk"))
-    rows = (
+    """Per directive with open or overdue work: tasks, signed off, overdue, mean reported % (two queries)."""
+    # Grouped by the directive id alone (a hash aggregate over few groups); grouping by its text
+    # columns too made PostgreSQL sort every task row. The top rows' numbers and titles come after.
+    rows = list(
         tasks.order_by().exclude(status=Task.Status.PENDING_REVIEW)
-        .values("directive_id", "directive__doc_number", "directive__title", "directive__issued_on")
+        .values("directive_id")
         .annotate(
             total=Count("pk"),
             signed_off=Count("pk", filter=Q(status=Task.Status.SIGNED_OFF)),
-            overdue=Count("pk", filter=overdue),
+            overdue=Count("pk", filter=overdue_q(as_of)),
             percent=Avg("progress_percent"),
+            issued_on=Max("directive__issued_on"),
         )
-        .order_by("-overdue", F("directive__issued_on").desc(nulls_last=True), "directive_id")[:limit]
+        .order_by("-overdue", F("issued_on").desc(nulls_last=True), "directive_id")[:limit]
     )
-    return [
-        DirectiveProgress(
-            directive_id=row["directive_id"], doc_number=row["directive__doc_number"],
-            title=row["directive__title"],
-            total=Figure("事项", row["total"], query(scope, directive=row["directive_id"])),
+    directives = Directive.objects.only("doc_number", "title").in_bulk([row["directive_id"] for row in rows])
+    progress = []
+    for row in rows:
+        directive_id = row["directive_id"]
+        directive = directives[directive_id]
+        progress.append(DirectiveProgress(
+            directive_id=directive_id, doc_number=directive.doc_number, title=directive.title,
+            total=Figure("事项", row["total"], query(scope, directive=directive_id)),
             signed_off=Figure("已销号", row["signed_off"], query(
-                **scope, directive=row["directive_id"], status=Task.Status.SIGNED_OFF)),
-            overdue=Figure("逾期", row["overdue"], query(scope, directive=row["directive_id"], overdue=True)),
+                **scope, directive=directive_id, status=Task.Status.SIGNED_OFF)),
+            overdue=Figure("逾期", row["overdue"], query(scope, directive=directive_id, overdue=True)),
             average_percent=float(row["percent"] or 0),
-        )
-        for row in rows
-    ]
+        ))
+    return progress
 
 
 def dashboard_summary(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any] | None = None) -> Dashboard:
