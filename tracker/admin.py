@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import admin_dashboard, admin_reminders  # noqa: F401  (督办看板 pages; the reminder log)
+from tracker.filtersets import TaskFilterSet
 from tracker.models import (
     Assignment,
     Attachment,
@@ -36,6 +38,7 @@ from tracker.models import (
     TaskEvent,
     Urge,
 )
+from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
 from tracker.services.deadlines import deadline_correct, deadlines_delete
 from tracker.services.departments import MergeError, department_merge, departments_verify
 from tracker.services.directives import ImportRefused, directive_import, directive_reextract
@@ -233,15 +236,53 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class FilterSetChoice(admin.SimpleListFilter):
+    """A sidebar entry for a TaskFilterSet parameter: it only offers the links; TaskFilterSet filters."""
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        return queryset
+
+
+class OverdueFilter(FilterSetChoice):
     title = "是否逾期"
     parameter_name = "overdue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "已逾期")]
+        return [("1", "已逾期")]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
-        return queryset.overdue(timezone.localdate()) if self.value() == "yes" else queryset  # type: ignore[attr-defined]
+
+class LightFilter(FilterSetChoice):
+    title = "督办灯"
+    parameter_name = "light"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, LIGHT_LABELS[value]) for value in (RED, YELLOW, GREEN)]
+
+
+# The admin's own search box is `q` too: it searches more fields than TaskFilterSet's keyword filter.
+TASK_FILTERSET_PARAMS = frozenset(TaskFilterSet.base_filters) - {"q"}
+
+
+class TaskChangeList(ChangeList):
+    """The admin task list filtered by TaskFilterSet (issue 7: one definition of task filtering), so
+    every dashboard drill-down query string also works here: /admin/tracker/task/?overdue=1&department=3"""
+
+    def get_filters_params(self, params: Any = None) -> Any:
+        lookup_params = super().get_filters_params(params)
+        claimed = {f.parameter_name for f in self.list_filter if isinstance(f, type)
+                   and issubclass(f, admin.SimpleListFilter)}
+        for key in TASK_FILTERSET_PARAMS - claimed:
+            lookup_params.pop(key, None)
+        return lookup_params
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet[Task]:
+        queryset = super().get_queryset(request, exclude_parameters)
+        data = request.GET.copy()
+        for key in set(data) - TASK_FILTERSET_PARAMS:
+            data.pop(key)
+        if not data:
+            return queryset
+        return TaskFilterSet(data, queryset=queryset, as_of=timezone.localdate(), user=request.user).qs
 
 
 class TaskAdminForm(forms.ModelForm):
@@ -253,9 +294,10 @@ class TaskAdminForm(forms.ModelForm):
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
     form = TaskAdminForm
-    list_display = ("ref", "short_title", "directive_number", "status", "lead_units", "flag_list", "edited",
-                    "confirmed_at")
-    list_filter = ("status", OverdueFilter, FlaggedFilter, "edited", "origin", "category", "directive__issuer")
+    list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
+                    "edited", "confirmed_at")
+    list_filter = ("status", OverdueFilter, LightFilter, FlaggedFilter, "edited", "origin", "category",
+                   "directive__issuer")
     search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title")
     list_select_related = ("directive",)
     raw_id_fields = ("parent",)
@@ -275,6 +317,9 @@ class TaskAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return super().get_queryset(request).prefetch_related("assignments__department")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return TaskChangeList
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
