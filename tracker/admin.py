@@ -106,7 +106,7 @@ class DirectiveAdmin(admin.ModelAdmin):
     search_fields = ("doc_number", "title")
     list_filter = ("issuer", YearFilter, "kind", "task_bearing")
     list_select_related = ("source",)
-    readonly_fields = ("source", "doc_number", "issuer", "issued_on", "recipients", "kind", "task_bearing",
+    readonly_fields = ("source", "doc_number", "issuer", "issued_on", "recipient_list", "kind", "task_bearing",
                        "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
     fields = ("title", *readonly_fields)
     change_list_template = "admin/tracker/directive/change_list.html"
@@ -120,6 +120,10 @@ class DirectiveAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Directive]:
         return super().get_queryset(request).annotate(n_tasks=Count("tasks"))
+
+    @admin.display(description="主送")
+    def recipient_list(self, obj: Directive) -> str:
+        return "、".join(obj.recipients) or "-"
 
     @admin.display(description="任务数", ordering="n_tasks")
     def task_count(self, obj: Directive) -> int:

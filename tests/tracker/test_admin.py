@@ -59,6 +59,12 @@ def test_directive_page_shows_numbered_source_and_task_tree(client, task):
     assert f"/admin/tracker/task/{task.pk}/change/" in html and "市农业农村局" in html
 
 
+def test_directive_page_lists_recipients_as_words_not_json(client, task):
+    Directive.objects.filter(pk=task.directive.pk).update(recipients=["各县（区）人民政府", "市直各单位"])
+    html = client.get(f"/admin/tracker/directive/{task.directive.pk}/change/").content.decode()
+    assert "各县（区）人民政府、市直各单位" in html
+
+
 def test_task_page_shows_source_lines_assignments_and_deadlines(client, task):
     html = client.get(f"/admin/tracker/task/{task.pk}/change/").content.decode()
     assert "2030年底前建成" in html and "市农业农村局" in html and "2030年底前" in html
