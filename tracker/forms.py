@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 
-from tracker.models import Department
+from tracker.models import DeadlineOccurrence, Department
 from tracker.services.lifecycle import TransitionError, attachment_check
 
 
@@ -63,11 +64,28 @@ class ReassignForm(forms.Form):
         self.fields["support_departments"].queryset = departments
 
 
+class OccurrenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.due_on:%Y-%m-%d} 到期 · {obj.deadline.text}"
+
+
 class ProgressReportForm(forms.Form):
     text = forms.CharField(label="进展情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text="写明已完成的具体工作、下一步安排；空话套话将被退回。")
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
+    occurrence = OccurrenceChoiceField(
+        label="本次反馈对应的时限（期）", queryset=DeadlineOccurrence.objects.none(), required=False,
+        empty_label="（不对应某一期）", help_text="选中的一期将记为已完成。",
+    )
     files = MultipleFileField(label="附件")
+
+    def __init__(self, *args: Any, occurrences: QuerySet[DeadlineOccurrence] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if occurrences is None:  # nothing to fulfil, or the user may not complete a period
+            del self.fields["occurrence"]
+        else:
+            self.fields["occurrence"].queryset = occurrences
 
 
 class ExtensionRequestForm(forms.Form):

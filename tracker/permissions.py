@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from tracker.models import (
     Attachment,
+    DeadlineOccurrence,
     Department,
     DepartmentMembership,
     Directive,
@@ -95,6 +96,12 @@ def extension_request_visible_to(*, user: Any) -> QuerySet[ExtensionRequest]:
     if user_sees_all(user):
         return ExtensionRequest.objects.all()
     return ExtensionRequest.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+
+
+def occurrence_visible_to(*, user: Any) -> QuerySet[DeadlineOccurrence]:
+    if user_sees_all(user):
+        return DeadlineOccurrence.objects.all()
+    return DeadlineOccurrence.objects.filter(deadline__task__in=task_visible_to(user=user).values("pk"))
 
 
 def urge_visible_to(*, user: Any) -> QuerySet[Urge]:

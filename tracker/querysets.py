@@ -5,7 +5,13 @@ A task's *due items* are what it still owes:
   (the current date: an approved extension or an office correction moves it);
 - each uncompleted occurrence of a recurring deadline (daily … yearly): due on its own `due_on`;
 - a recurring deadline whose occurrences were never generated: due on `Deadline.due_on` (its first one).
-Ongoing deadlines (长期坚持) and undated ones are never due.
+Ongoing deadlines (长期坚持) and undated ones are never due. An occurrence is completed (本期已完成) by a
+progress report that fulfils it or by the office (services.lifecycle.occurrence_complete); completed
+occurrences stay, and the task's due date moves on to its next open one.
+
+Sign-off (销号) completes every occurrence still open, at the sign-off time. For a signed-off task the
+due items are what it still owed at sign-off: occurrences completed at or after `signed_off_at` count
+as open, so `current_due` keeps the date the on-time rate (late / 按期办结) is judged on.
 
 `extended()`: the task has an approved extension (延期): the on-time rate counts these apart.
 `late(as_of)`: overdue now, or signed off (已销号) on a later day than its current due date; a signed-off
@@ -34,8 +40,9 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models.lookups import IsNull, LessThan
 
 OPEN_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress", "completion_requested")
 # The statuses in which the departments still owe the work: only these can be overdue.
@@ -50,7 +57,11 @@ def _model(name: str) -> Any:
 def _deadline_items() -> QuerySet[Any]:
     """Deadlines of the outer task that are due items themselves (one-off, or recurring never expanded)."""
     deadline, occurrence = _model("Deadline"), _model("DeadlineOccurrence")
-    completed = occurrence.objects.filter(deadline=OuterRef("pk"), completed_at__isnull=False)
+    signed_off_at = OuterRef(OuterRef("signed_off_at"))
+    # Completed before the task's sign-off (or the task is not signed off): no longer owed.
+    completed = occurrence.objects.filter(deadline=OuterRef("pk"), completed_at__isnull=False).filter(
+        Q(IsNull(signed_off_at, True)) | Q(LessThan(F("completed_at"), signed_off_at))
+    )
     any_occurrence = occurrence.objects.filter(deadline=OuterRef("pk"))
     return deadline.objects.filter(task=OuterRef("pk"), due_on__isnull=False).filter(
         (Q(recurrence="") & ~Exists(completed)) | (Q(recurrence__in=RECURRING) & ~Exists(any_occurrence))
@@ -58,9 +69,10 @@ def _deadline_items() -> QuerySet[Any]:
 
 
 def _occurrence_items() -> QuerySet[Any]:
-    """Open occurrences of the outer task's recurring deadlines."""
+    """Open occurrences of the outer task's recurring deadlines (for a signed-off task: open at sign-off)."""
     return _model("DeadlineOccurrence").objects.filter(
-        deadline__task=OuterRef("pk"), deadline__recurrence__in=RECURRING, completed_at__isnull=True
+        Q(completed_at__isnull=True) | Q(completed_at__gte=OuterRef("signed_off_at")),
+        deadline__task=OuterRef("pk"), deadline__recurrence__in=RECURRING,
     )
 
 

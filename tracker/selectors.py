@@ -16,15 +16,16 @@ from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from tracker.models import Assignment, Directive, Task
+from tracker.models import Assignment, DeadlineOccurrence, Directive, Task
 from tracker.permissions import (
     extension_request_visible_to,
     progress_report_visible_to,
     urge_visible_to,
     user_department_ids,
 )
+from tracker.querysets import OWED_STATUSES, RECURRING
 from tracker.services.clocks import task_node_clocks, work_calendar
-from tracker.services.lifecycle import OPEN_STATUSES, task_allowed_actions
+from tracker.services.lifecycle import LEAD, OFFICE, OPEN_STATUSES, actor_has_role, task_allowed_actions
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 LIGHT_LABELS = {GREEN: "正常", YELLOW: "预警", RED: "逾期", NONE: "—"}
@@ -137,6 +138,69 @@ def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[T
     return rows
 
 
+OCCURRENCES_PAST_SHOWN = 24  # a daily duty would otherwise list years of days
+OCCURRENCES_NEXT_SHOWN = 3
+
+
+def occurrence_window_end(*, as_of: date) -> date:
+    """The last due date a report may fulfil now: today plus the due-soon window (the reminders' one)."""
+    return work_calendar().add_workdays(as_of, int(getattr(settings, "REMINDER_DUE_SOON_WORKDAYS", 3)))
+
+
+def task_fulfillable_occurrences(*, task: Task, as_of: date) -> QuerySet[DeadlineOccurrence]:
+    """Open periods of the task's recurring deadlines due by the end of the due-soon window, earliest first:
+    the choices of "本次反馈对应的时限（期）"."""
+    return (
+        DeadlineOccurrence.objects.filter(
+            deadline__task=task, deadline__recurrence__in=RECURRING, completed_at__isnull=True,
+            due_on__lte=occurrence_window_end(as_of=as_of),
+        )
+        .select_related("deadline")
+        .order_by("due_on", "pk")
+    )
+
+
+def report_occurrence_choices(*, task: Task, user: Any, as_of: date) -> QuerySet[DeadlineOccurrence] | None:
+    """The periods `user`'s report may fulfil (None: offer no choice): lead departments only, as the
+    service allows (tracker.services.lifecycle.occurrence_complete)."""
+    if not actor_has_role(task=task, actor=user, role=LEAD):
+        return None
+    choices = task_fulfillable_occurrences(task=task, as_of=as_of)
+    return choices if choices.exists() else None
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRow:
+    occurrence: DeadlineOccurrence
+    state: str  # done | overdue | open
+    can_complete: bool
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "已完成", "overdue": "逾期未完成", "open": "待完成"}[self.state]
+
+
+def task_occurrence_rows(*, task: Task, user: Any, as_of: date) -> list[OccurrenceRow]:
+    """Periods of the task's recurring deadlines, latest due first: the next few ahead of the due-soon
+    window, then every period up to it (completed ones stay, with who completed them and the report)."""
+    base = (
+        DeadlineOccurrence.objects.filter(deadline__task=task, deadline__recurrence__in=RECURRING)
+        .select_related("deadline", "completed_by", "report__department")
+    )
+    window_end = occurrence_window_end(as_of=as_of)
+    ahead = list(base.filter(due_on__gt=window_end).order_by("due_on", "pk")[:OCCURRENCES_NEXT_SHOWN])
+    past = list(base.filter(due_on__lte=window_end).order_by("-due_on", "-pk")[:OCCURRENCES_PAST_SHOWN])
+    office = task.status in OWED_STATUSES and actor_has_role(task=task, actor=user, role=OFFICE)
+    rows = []
+    for occurrence in [*reversed(ahead), *past]:
+        if occurrence.completed_at is not None:
+            state = "done"
+        else:
+            state = "overdue" if occurrence.due_on < as_of else "open"
+        rows.append(OccurrenceRow(occurrence, state, office and state != "done"))
+    return rows
+
+
 @dataclass(frozen=True, slots=True)
 class ExcerptLine:
     number: int
@@ -203,6 +267,7 @@ def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:
             assigned_on=assigned_on, due_on=due, percent=task.progress_percent or 0, as_of=as_of),
         "assignments": list(task.assignments.select_related("department").order_by("role", "pk")),
         "deadlines": deadlines,
+        "occurrences": task_occurrence_rows(task=task, user=user, as_of=as_of),
         "clocks": task_node_clocks(task=task, as_of=as_of, has_due_date=due is not None),
         "excerpt": task_excerpt(task=task),
         "events": events,

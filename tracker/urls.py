@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
     path("portal/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("portal/urges/<int:pk>/reply/", views.urge_reply, name="urge_reply"),
+    path("portal/occurrences/<int:pk>/complete/", views.occurrence_complete, name="occurrence_complete"),
     path("portal/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -24,6 +25,7 @@ from tracker.permissions import (
     attachment_visible_to,
     directive_visible_to,
     extension_request_visible_to,
+    occurrence_visible_to,
     task_visible_to,
     urge_visible_to,
 )
@@ -36,10 +38,20 @@ class PortalAction:
     form: type[forms.Form]
     run: Callable[..., Any]
     done: str
+    # Extra form arguments that depend on the task, the user and today (the report's periods).
+    form_kwargs: Callable[[Any, Any, date], dict[str, Any]] | None = None
+
+    def make_form(self, task: Any, user: Any, as_of: date, *args: Any, prefix: str) -> forms.Form:
+        extra = self.form_kwargs(task, user, as_of) if self.form_kwargs else {}
+        return self.form(*args, prefix=prefix, **extra)
 
 
 def _files(data: dict[str, Any]) -> list[Any]:
     return list(data.get("files") or [])
+
+
+def _report_form_kwargs(task: Any, user: Any, as_of: date) -> dict[str, Any]:
+    return {"occurrences": selectors.report_occurrence_choices(task=task, user=user, as_of=as_of)}
 
 
 ACTIONS: dict[str, PortalAction] = {
@@ -53,7 +65,8 @@ ACTIONS: dict[str, PortalAction] = {
         task=t, actor=u, lead_departments=list(d["lead_departments"]),
         support_departments=list(d["support_departments"]), note=d["note"]), "已重新交办"),
     "report": PortalAction(portal_forms.ProgressReportForm, lambda t, u, d, a: lifecycle.progress_report_create(
-        task=t, actor=u, text=d["text"], percent=d["percent"], files=_files(d)), "进展已反馈"),
+        task=t, actor=u, text=d["text"], percent=d["percent"], files=_files(d),
+        occurrence=d.get("occurrence")), "进展已反馈", _report_form_kwargs),
     "extension": PortalAction(portal_forms.ExtensionRequestForm, lambda t, u, d, a: (
         lifecycle.extension_request_create(
             task=t, actor=u, reason=d["reason"], requested_due_on=d["requested_due_on"],
@@ -96,7 +109,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(task_visible_to(user=request.user).select_related("directive__source"), pk=pk)
     context = selectors.task_page(task=task, user=request.user, as_of=as_of)
     context.update({
-        "forms": {name: action.form(prefix=name) for name, action in ACTIONS.items()},
+        "forms": {name: action.make_form(task, request.user, as_of, prefix=name) for name, action in ACTIONS.items()},
         "decide_form": portal_forms.ExtensionDecideForm(prefix="decide"),
         "reply_form": portal_forms.UrgeReplyForm(prefix="reply"),
     })
@@ -110,12 +123,13 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if spec is None:
         raise Http404
     task = get_object_or_404(task_visible_to(user=request.user), pk=pk)
-    form = spec.form(request.POST, request.FILES, prefix=action)
+    as_of = timezone.localdate()
+    form = spec.make_form(task, request.user, as_of, request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
         return redirect("tracker:task_detail", pk=task.pk)
     try:
-        spec.run(task, request.user, form.cleaned_data, timezone.localdate())
+        spec.run(task, request.user, form.cleaned_data, as_of)
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -140,6 +154,20 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "延期申请已审批")
     return redirect("tracker:task_detail", pk=extension.task_id)
+
+
+@login_required
+@require_POST
+def occurrence_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """本期已完成 (the office's button on the task page)."""
+    occurrence = get_object_or_404(occurrence_visible_to(user=request.user).select_related("deadline"), pk=pk)
+    try:
+        lifecycle.occurrence_complete(occurrence=occurrence, actor=request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{occurrence.due_on:%Y-%m-%d} 这一期已记为完成")
+    return redirect("tracker:task_detail", pk=occurrence.deadline.task_id)
 
 
 @login_required

@@ -187,6 +187,14 @@ class DeadlineOccurrence(models.Model):
     )
     due_on = models.DateField("到期日")
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="确认人",
+    )
+    report = models.ForeignKey(
+        "tracker.ProgressReport", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="fulfilled_occurrences", verbose_name="对应反馈",
+    )
 
     class Meta:
         verbose_name = "时限节点"

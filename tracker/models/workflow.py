@@ -25,6 +25,7 @@ class TaskEvent(models.Model):
         REASSIGN = "reassign", "重新交办"
         EDIT = "edit", "修改"
         DEADLINE_CORRECT = "deadline_correct", "修改时限"
+        OCCURRENCE_COMPLETE = "occurrence_complete", "完成本期"
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="events", verbose_name="任务")
     actor = models.ForeignKey(

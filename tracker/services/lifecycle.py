@@ -25,6 +25,7 @@ from tracker.models import (
     Assignment,
     Attachment,
     Deadline,
+    DeadlineOccurrence,
     Department,
     ExtensionRequest,
     ProgressReport,
@@ -50,6 +51,7 @@ ACTION_LABELS: dict[str, str] = {
     "send_back": "退办",
     "urge": "催办",
     "urge_reply": "答复催办",
+    "occurrence_complete": "完成本期",
 }
 
 OFFICE, LEAD, DEPARTMENT = "office", "lead", "department"
@@ -311,8 +313,13 @@ def progress_report_create(
     text: str,
     percent: int,
     files: Sequence[UploadedFile] = (),
+    occurrence: DeadlineOccurrence | None = None,
 ) -> ProgressReport:
-    """反馈: a department reports progress; the first report moves 已签收 → 办理中."""
+    """反馈: a department reports progress; the first report moves 已签收 → 办理中.
+
+    With `occurrence`, the report fulfils that period of a recurring deadline (本期已完成), in the same
+    transaction: a refused completion refuses the report too.
+    """
     task = _locked(task)
     transition_check(task=task, actor=actor, action="report")
     if not 0 <= int(percent) <= 100:
@@ -330,7 +337,65 @@ def progress_report_create(
         task.first_report_at = report.created_at
         fields.append("first_report_at")
     _move(task=task, actor=actor, action="report", note=f"{department.name}：{percent}%", fields=fields)
+    if occurrence is not None:
+        _occurrence_complete(task=task, occurrence=_locked_occurrence(occurrence), actor=actor, report=report)
     return report
+
+
+def _locked_occurrence(occurrence: DeadlineOccurrence) -> DeadlineOccurrence:
+    return DeadlineOccurrence.objects.select_for_update().select_related("deadline").get(pk=occurrence.pk)
+
+
+@transaction.atomic
+def occurrence_complete(
+    *, occurrence: DeadlineOccurrence, actor: Any, report: ProgressReport | None = None, note: str = ""
+) -> DeadlineOccurrence:
+    """本期已完成: one occurrence of a task's deadline is done; the task's due date moves to its next open one.
+
+    The office may complete any open occurrence; a lead department only a period of a recurring deadline
+    and only with the progress report that fulfils it (a one-off deadline ends with 申请办结 and 销号).
+    """
+    task_id = DeadlineOccurrence.objects.values_list("deadline__task_id", flat=True).get(pk=occurrence.pk)
+    task = Task.objects.select_for_update().get(pk=task_id)  # the task first, as every transition locks it
+    return _occurrence_complete(task=task, occurrence=_locked_occurrence(occurrence), actor=actor,
+                                report=report, note=note)
+
+
+def _occurrence_complete(
+    *, task: Task, occurrence: DeadlineOccurrence, actor: Any, report: ProgressReport | None = None,
+    note: str = "",
+) -> DeadlineOccurrence:
+    """occurrence_complete on a locked task and occurrence."""
+    label = ACTION_LABELS["occurrence_complete"]
+    deadline = occurrence.deadline
+    if deadline.task_id != task.pk:
+        raise TransitionError("所选时限不属于该事项")
+    if task.status not in querysets.OWED_STATUSES:
+        raise TransitionError(f"当前状态「{_status_label(task.status)}」不能执行「{label}」")
+    if occurrence.completed_at is not None:
+        done_on = timezone.localtime(occurrence.completed_at).date()
+        raise TransitionError(f"{occurrence.due_on:%Y-%m-%d} 这一期已于 {done_on:%Y-%m-%d} 完成")
+    is_office = actor_has_role(task=task, actor=actor, role=OFFICE)
+    if not is_office and not actor_has_role(task=task, actor=actor, role=LEAD):
+        raise TransitionError(f"只有牵头单位或督查室可以执行「{label}」")
+    if report is not None and report.task_id != task.pk:
+        raise TransitionError("所选反馈不属于该事项")
+    if not is_office:
+        if deadline.recurrence not in querysets.RECURRING:
+            raise TransitionError("一次性时限须通过申请办结、销号完成")
+        if report is None:
+            raise TransitionError("承办单位须通过反馈进展完成本期，请在反馈时选择对应的时限（期）")
+    occurrence.completed_at = timezone.now()
+    occurrence.completed_by = actor
+    occurrence.report = report
+    occurrence.save(update_fields=["completed_at", "completed_by", "report"])
+    task_due_refresh(task_ids=[task.pk])
+    text = f"{occurrence.due_on:%Y-%m-%d} 这一期已完成（{deadline.text}）"
+    if report is not None:
+        text += f"，见{report.department.name}的反馈"
+    _event(task=task, actor=actor, action=TaskEvent.Action.OCCURRENCE_COMPLETE, from_status=task.status,
+           to_status=task.status, note=text + (f"：{note}" if note else ""))
+    return occurrence
 
 
 def task_current_deadline(*, task: Task) -> Deadline | None:
@@ -404,6 +469,8 @@ def extension_decide(*, extension: ExtensionRequest, actor: Any, approve: bool, 
             deadline.original_due_on = deadline.due_on
         deadline.due_on = extension.requested_due_on
         deadline.save(update_fields=["original_due_on", "due_on"])
+        if deadline.recurrence == "":  # its single occurrence moves with it (as deadline_correct does)
+            deadline.occurrences.filter(completed_at__isnull=True).update(due_on=deadline.due_on)
         task_due_refresh(task_ids=[task.pk])
         text = f"批准延期至 {extension.requested_due_on:%Y-%m-%d}（原时限 {extension.original_due_on:%Y-%m-%d}）"
     else:
@@ -442,7 +509,14 @@ def task_sign_off(*, task: Task, actor: Any, note: str = "") -> Task:
     if _office_is_also_requester(task=task, actor=actor):
         raise TransitionError("不能为本单位承办的事项销号")
     task.signed_off_at = timezone.now()
-    return _move(task=task, actor=actor, action="sign_off", note=note, fields=["signed_off_at"])
+    _move(task=task, actor=actor, action="sign_off", note=note, fields=["signed_off_at"])
+    # Every occurrence still open is closed by the sign-off, at its time: tracker.querysets then still
+    # judges the task's on-time sign-off on what it owed at that moment.
+    DeadlineOccurrence.objects.filter(deadline__task=task, completed_at__isnull=True).update(
+        completed_at=task.signed_off_at, completed_by=actor
+    )
+    task_due_refresh(task_ids=[task.pk])
+    return task
 
 
 @transaction.atomic

@@ -1,0 +1,285 @@
+"""Recurring deadlines are tracked period by period: a report or the office completes one occurrence
+(本期已完成), the task's due date moves to the next open one, sign-off closes the rest, and reminders
+leave completed periods alone."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import DeadlineFactory
+from tests.tracker.services.test_current_due import stale
+from tests.tracker.workflow import department_user, office_user, workflow_task
+from tracker.models import DeadlineOccurrence, ProgressReport, Reminder, Task, TaskEvent
+from tracker.services import lifecycle
+from tracker.services.deadlines import task_due_refresh
+from tracker.services.lifecycle import TransitionError
+from tracker.services.reminders import reminders_scan
+
+pytestmark = pytest.mark.django_db
+
+S = Task.Status
+REPORT = "本月完成入户走访120户，整改隐患8处，报送月度进展表。"
+JAN, FEB, MAR = date(2024, 1, 29), date(2024, 2, 28), date(2024, 3, 28)
+
+
+@pytest.fixture
+def office():
+    return office_user()
+
+
+@pytest.fixture
+def unit():
+    return department_user(username="occ_lead", department_name="市应急管理局")
+
+
+def monthly_task(lead, dues, *, status=S.IN_PROGRESS, support=(), text="每月28日前报送进展"):
+    """A task whose only deadline is a monthly duty, expanded into the given occurrences."""
+    task = workflow_task(lead=lead, support=support, status=status)
+    deadline = DeadlineFactory(task=task, text=text, kind="recurring", due_on=dues[0], recurrence="monthly")
+    occurrences = [DeadlineOccurrence.objects.create(deadline=deadline, due_on=d) for d in dues]
+    task_due_refresh(task_ids=[task.pk])
+    task.refresh_from_db()
+    return task, occurrences
+
+
+def current_due(task: Task) -> date | None:
+    return Task.objects.values_list("current_due", flat=True).get(pk=task.pk)
+
+
+def test_completing_an_occurrence_moves_the_due_date_to_the_next_open_one(office, unit):
+    task, (jan, feb, _) = monthly_task(unit[1], [JAN, FEB, MAR])
+    assert current_due(task) == JAN
+    assert Task.objects.overdue(date(2024, 2, 5)).filter(pk=task.pk).exists()
+
+    lifecycle.occurrence_complete(occurrence=jan, actor=office)
+
+    jan.refresh_from_db()
+    assert jan.completed_at is not None and jan.completed_by == office and jan.report is None
+    assert current_due(task) == FEB
+    assert not Task.objects.overdue(date(2024, 2, 5)).filter(pk=task.pk).exists()
+    assert Task.objects.overdue(date(2024, 2, 29)).filter(pk=task.pk).exists()  # February is still owed
+    event = task.events.get(action=TaskEvent.Action.OCCURRENCE_COMPLETE)
+    assert event.actor == office and "2024-01-29" in event.note
+    assert DeadlineOccurrence.objects.filter(pk=jan.pk).exists()  # completed periods stay
+    assert stale() == []
+
+
+def test_a_progress_report_fulfils_the_period_it_names(unit):
+    user, department = unit
+    task, (jan, feb, _) = monthly_task(department, [JAN, FEB, MAR])
+
+    report = lifecycle.progress_report_create(task=task, actor=user, text=REPORT, percent=30, occurrence=jan)
+
+    jan.refresh_from_db()
+    feb.refresh_from_db()
+    assert jan.completed_at is not None and jan.report == report and jan.completed_by == user
+    assert feb.completed_at is None
+    assert current_due(task) == FEB
+    assert list(task.events.values_list("action", flat=True)) == ["report", "occurrence_complete"]
+
+
+def test_a_report_naming_no_period_completes_none(unit):
+    user, department = unit
+    task, (jan, _) = monthly_task(department, [JAN, FEB])
+    lifecycle.progress_report_create(task=task, actor=user, text=REPORT, percent=30)
+    assert not DeadlineOccurrence.objects.filter(completed_at__isnull=False).exists()
+    assert current_due(task) == JAN
+
+
+def test_a_refused_period_refuses_the_report_too(unit):
+    user, department = unit
+    task, _ = monthly_task(department, [JAN, FEB])
+    _, (foreign, _) = monthly_task(department, [JAN, FEB], text="每月28日前报送另一项进展")
+    with pytest.raises(TransitionError, match="不属于该事项"):
+        lifecycle.progress_report_create(task=task, actor=user, text=REPORT, percent=30, occurrence=foreign)
+    assert not ProgressReport.objects.exists()
+    assert not DeadlineOccurrence.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_sign_off_closes_the_open_periods_and_keeps_the_completed_ones(office, unit):
+    user, department = unit
+    today = timezone.localdate()
+    past, soon, later = today - timedelta(days=30), today + timedelta(days=10), today + timedelta(days=40)
+    task, (first, second, third) = monthly_task(department, [past, soon, later])
+    report = lifecycle.progress_report_create(task=task, actor=user, text=REPORT, percent=60, occurrence=first)
+    first.refresh_from_db()
+    first_done = first.completed_at
+
+    lifecycle.task_completion_request(task=task, actor=user, text="全年走访及隐患整改工作已全部完成，附台账。")
+    lifecycle.task_sign_off(task=task, actor=office)
+
+    task.refresh_from_db()
+    first.refresh_from_db()
+    assert (first.completed_at, first.completed_by, first.report) == (first_done, user, report)
+    for occurrence in (second, third):
+        occurrence.refresh_from_db()
+        assert occurrence.completed_at == task.signed_off_at and occurrence.completed_by == office
+    # What it owed at sign-off stays its due date: the next period, not yet due, so signed off on time.
+    assert task.current_due == soon
+    assert not Task.objects.signed_off_late().filter(pk=task.pk).exists()
+    assert stale() == []
+
+
+def test_sign_off_with_an_unfulfilled_past_period_is_late(office, unit):
+    user, department = unit
+    past = timezone.localdate() - timedelta(days=30)
+    task, _ = monthly_task(department, [past, past + timedelta(days=30)])
+    lifecycle.task_completion_request(task=task, actor=user, text="全年走访及隐患整改工作已全部完成，附台账。")
+    lifecycle.task_sign_off(task=task, actor=office)
+    task.refresh_from_db()
+    assert not DeadlineOccurrence.objects.filter(completed_at__isnull=True).exists()
+    assert task.current_due == past
+    assert Task.objects.signed_off_late().filter(pk=task.pk).exists()
+    assert stale() == []
+
+
+def test_a_completed_period_cannot_be_completed_again(office, unit):
+    task, (jan, _) = monthly_task(unit[1], [JAN, FEB])
+    lifecycle.occurrence_complete(occurrence=jan, actor=office)
+    with pytest.raises(TransitionError, match="已于"):
+        lifecycle.occurrence_complete(occurrence=jan, actor=office)
+    assert task.events.filter(action=TaskEvent.Action.OCCURRENCE_COMPLETE).count() == 1
+
+
+@pytest.mark.parametrize("status", [S.PENDING_REVIEW, S.RETURNED, S.COMPLETION_REQUESTED, S.SIGNED_OFF])
+def test_only_a_task_in_the_departments_hands_has_periods_to_complete(office, unit, status):
+    _, (jan, _) = monthly_task(unit[1], [JAN, FEB], status=status)
+    with pytest.raises(TransitionError, match="不能执行「完成本期」"):
+        lifecycle.occurrence_complete(occurrence=jan, actor=office)
+    jan.refresh_from_db()
+    assert jan.completed_at is None
+
+
+def test_support_and_unrelated_departments_cannot_complete_a_period(unit):
+    support_user, support = department_user(username="occ_support", department_name="市公安局")
+    stranger, _ = department_user(username="occ_stranger", department_name="市林业局")
+    task, (jan, _) = monthly_task(unit[1], [JAN, FEB], support=(support,))
+    report = lifecycle.progress_report_create(task=task, actor=support_user, text=REPORT, percent=20)
+    for actor, kwargs in ((support_user, {"report": report}), (stranger, {})):
+        with pytest.raises(TransitionError, match="只有牵头单位或督查室"):
+            lifecycle.occurrence_complete(occurrence=jan, actor=actor, **kwargs)
+    # The support department's report may not fulfil a period either (and is refused with it).
+    with pytest.raises(TransitionError, match="只有牵头单位或督查室"):
+        lifecycle.progress_report_create(task=task, actor=support_user, text=REPORT + "补充。", percent=25,
+                                         occurrence=jan)
+    jan.refresh_from_db()
+    assert jan.completed_at is None and task.progress_reports.count() == 1
+
+
+def test_a_lead_department_completes_a_period_only_with_a_report(unit):
+    user, department = unit
+    _, (jan, _) = monthly_task(department, [JAN, FEB])
+    with pytest.raises(TransitionError, match="须通过反馈进展"):
+        lifecycle.occurrence_complete(occurrence=jan, actor=user)
+
+
+def test_a_one_off_deadline_is_not_completed_as_a_period_by_the_department(unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.IN_PROGRESS, due_on=date(2024, 6, 30))
+    occurrence = DeadlineOccurrence.objects.create(deadline=task.deadlines.get(), due_on=date(2024, 6, 30))
+    with pytest.raises(TransitionError, match="申请办结"):
+        lifecycle.progress_report_create(task=task, actor=user, text=REPORT, percent=50, occurrence=occurrence)
+    occurrence.refresh_from_db()
+    assert occurrence.completed_at is None and current_due(task) == date(2024, 6, 30)
+
+
+def test_an_approved_extension_moves_the_open_occurrence_of_a_one_off_deadline(office, unit):
+    user, department = unit
+    task = workflow_task(lead=department, status=S.IN_PROGRESS, due_on=date(2024, 6, 30))
+    occurrence = DeadlineOccurrence.objects.create(deadline=task.deadlines.get(), due_on=date(2024, 6, 30))
+    request = lifecycle.extension_request_create(
+        task=task, actor=user, reason="受汛期影响，施工无法按期进行。", requested_due_on=date(2024, 9, 30),
+        current_progress="主体工程完成60%", as_of=date(2024, 6, 1))
+    lifecycle.extension_decide(extension=request, actor=office, approve=True, note="同意")
+    occurrence.refresh_from_db()
+    assert occurrence.due_on == date(2024, 9, 30) and current_due(task) == date(2024, 9, 30)
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def test_reminders_skip_completed_occurrences(office, unit):
+    # 2024-02-28 is a Wednesday: both tasks are due today; only the open period is reminded.
+    task, (done, _) = monthly_task(unit[1], [FEB, MAR])
+    open_task, (still_open, _) = monthly_task(unit[1], [FEB, MAR], text="每月28日前报送统计报表")
+    lifecycle.occurrence_complete(occurrence=done, actor=office)
+    now = datetime.combine(FEB, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = reminders_scan(as_of=FEB, now=now)
+    reminded = set(Reminder.objects.filter(id__in=result.reminder_ids).values_list("occurrence_id", "kind"))
+    assert (still_open.pk, Reminder.Kind.DUE_TODAY) in reminded
+    assert not any(occurrence_id == done.pk for occurrence_id, _ in reminded)
+    assert not Reminder.objects.filter(task=task, kind=Reminder.Kind.DUE_TODAY).exists()
+
+
+# ---------------------------------------------------------------- portal
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_task_page_lists_periods_and_offers_the_due_ones_to_the_lead_report(office, unit):
+    user, department = unit
+    today = timezone.localdate()
+    dues = [today - timedelta(days=60), today - timedelta(days=30), today + timedelta(days=1),
+            today + timedelta(days=60), today + timedelta(days=90)]
+    task, occurrences = monthly_task(department, dues)
+    DeadlineOccurrence.objects.filter(pk=occurrences[0].pk).update(completed_at=timezone.now())
+
+    html = _client(user).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "分期时限" in html and "已完成" in html and "逾期未完成" in html and "待完成" in html
+    assert "本次反馈对应的时限（期）" in html
+    select = html.split('name="report-occurrence"')[1].split("</select>")[0]
+    offered = [f'value="{o.pk}"' in select for o in occurrences]
+    assert offered == [False, True, True, False, False]  # open and due within the window only
+    assert "本期已完成" not in html  # the button is the office's
+    # Most recent first: the later periods come before the earlier ones.
+    listed = html.split('id="occurrences"')[1].split("</ul>")[0]
+    positions = [listed.index(f"{d:%Y-%m-%d}") for d in reversed(dues)]
+    assert positions == sorted(positions)
+
+    office_html = _client(office).get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert f'name="complete-occurrence-{occurrences[1].pk}"' in office_html
+    assert f'name="complete-occurrence-{occurrences[0].pk}"' not in office_html
+
+
+def test_portal_report_fulfils_the_chosen_period(unit):
+    user, department = unit
+    today = timezone.localdate()
+    task, (due, later) = monthly_task(department, [today - timedelta(days=3), today + timedelta(days=28)])
+    response = _client(user).post(f"/portal/tasks/{task.pk}/report/", {
+        "report-text": REPORT, "report-percent": "40", "report-occurrence": str(due.pk)})
+    assert response.status_code == 302
+    due.refresh_from_db()
+    assert due.completed_at is not None and due.report == task.progress_reports.get()
+    assert current_due(task) == later.due_on
+
+
+def test_office_button_completes_a_period(office, unit):
+    task, (jan, _) = monthly_task(unit[1], [JAN, FEB])
+    response = _client(office).post(f"/portal/occurrences/{jan.pk}/complete/")
+    assert response.status_code == 302 and response["Location"] == f"/portal/tasks/{task.pk}/"
+    jan.refresh_from_db()
+    assert jan.completed_by == office
+
+
+def test_another_departments_user_cannot_complete_a_period(unit):
+    stranger, _ = department_user(username="occ_other", department_name="市林业局")
+    _, (jan, _) = monthly_task(unit[1], [JAN, FEB])
+    assert _client(stranger).post(f"/portal/occurrences/{jan.pk}/complete/").status_code == 404
+    # The lead department itself is refused without a report (message, nothing completed).
+    response = _client(unit[0]).post(f"/portal/occurrences/{jan.pk}/complete/", follow=True)
+    assert "须通过反馈进展" in response.content.decode()
+    jan.refresh_from_db()
+    assert jan.completed_at is None
+
+
+def test_completing_a_period_needs_a_post(office, unit):
+    _, (jan, _) = monthly_task(unit[1], [JAN, FEB])
+    assert _client(office).get(f"/portal/occurrences/{jan.pk}/complete/").status_code == 405
