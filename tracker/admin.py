@@ -380,7 +380,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 class OccurrenceInline(admin.TabularInline):
     model = DeadlineOccurrence
-    fields = ("due_on", "completed_at")
+    fields = ("due_on", "completed_at", "completed_by", "report")
     readonly_fields = fields
     extra = 0
     can_delete = False
