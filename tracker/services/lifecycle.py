@@ -399,8 +399,17 @@ def _occurrence_complete(
 
 
 def task_current_deadline(*, task: Task) -> Deadline | None:
-    """The deadline an extension applies to: the earliest dated one of the task."""
-    return task.deadlines.exclude(due_on__isnull=True).order_by("due_on", "pk").first()
+    """The deadline an extension applies to: the earliest dated one-off deadline still owed.
+
+    A recurring duty is fulfilled period by period (occurrence_complete); moving its first date would
+    change none of its occurrences, so it is never the one extended.
+    """
+    return (
+        task.deadlines.filter(recurrence="", due_on__isnull=False)
+        .exclude(occurrences__completed_at__isnull=False)
+        .order_by("due_on", "pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -418,8 +427,12 @@ def extension_request_create(
     task = _locked(task)
     transition_check(task=task, actor=actor, action="extension_request")
     deadline = deadline or task_current_deadline(task=task)
+    if deadline is None and task.deadlines.filter(recurrence__in=querysets.RECURRING).exists():
+        raise TransitionError("周期性时限按期逐期完成，不适用延期申请")
     if deadline is None or deadline.task_id != task.pk or deadline.due_on is None:
         raise TransitionError("该事项没有明确的办理时限，无需申请延期")
+    if deadline.recurrence != "":
+        raise TransitionError("周期性时限按期逐期完成，不适用延期申请")
     # "Before the due date": on the due date itself the task is not yet overdue, so it may still ask.
     if as_of > deadline.due_on:
         raise TransitionError(f"办理时限（{deadline.due_on:%Y-%m-%d}）已过，不能再申请延期")

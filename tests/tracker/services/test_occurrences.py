@@ -199,6 +199,25 @@ def test_an_approved_extension_moves_the_open_occurrence_of_a_one_off_deadline(o
     assert occurrence.due_on == date(2024, 9, 30) and current_due(task) == date(2024, 9, 30)
 
 
+def test_an_extension_applies_to_the_one_off_deadline_not_the_monthly_duty(office, unit):
+    user, department = unit
+    task, _ = monthly_task(department, [JAN, FEB, MAR])
+    year_end = DeadlineFactory(task=task, text="年底前完成整治", due_on=date(2024, 12, 31))
+    request = lifecycle.extension_request_create(
+        task=task, actor=user, reason="整治范围扩大，需增加两个片区的工作量。", requested_due_on=date(2025, 3, 31),
+        current_progress="已完成六个片区", as_of=date(2024, 2, 5))
+    assert request.deadline == year_end
+
+
+def test_a_monthly_duty_alone_is_not_extended(unit):
+    user, department = unit
+    task, _ = monthly_task(department, [JAN, FEB])
+    with pytest.raises(TransitionError, match="周期性时限"):
+        lifecycle.extension_request_create(
+            task=task, actor=user, reason="本月数据尚未汇总完毕，需推迟报送时间。", requested_due_on=date(2024, 2, 10),
+            current_progress="已汇总八成", as_of=date(2024, 1, 20))
+
+
 # ---------------------------------------------------------------- reminders
 
 
