@@ -16,8 +16,8 @@ import os
 import statistics
 import time
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
+from benchmarks.pg import postgres_url, throwaway_database
 from benchmarks.reminders import _fill
 
 DEPARTMENTS = 300
@@ -105,23 +105,14 @@ def _build(as_of: date) -> None:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    url = postgres_url()
+    if url is None:
         print("dashboard: needs PostgreSQL (set DATABASE_URL=postgres://…); skipped")
         return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'tracker'}_bench_dash"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["DJANGO_DEBUG"] = "false"  # no query log: measure what production runs
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    try:
+    # BENCH_KEEP_DB=1 keeps the database to profile queries by hand
+    with throwaway_database(url, "bench_dash", keep=os.environ.get("BENCH_KEEP_DB") == "1"):
         import django
 
         django.setup()
@@ -168,7 +159,3 @@ def main() -> None:
         print(f"ledger .xlsx through the view: {time.perf_counter() - started:.1f} s "
               f"(HTTP {response.status_code}, {len(response.content) / 1e6:.1f} MB)")
         connection.close()
-    finally:
-        if os.environ.get("BENCH_KEEP_DB") != "1":  # keep it to profile queries by hand
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import time
 from datetime import date, datetime
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.pg import postgres_url, throwaway_database
 
 AS_OF = date(2024, 4, 10)  # a Wednesday, an ordinary working day
 DEPARTMENTS = 300
@@ -110,22 +111,12 @@ def _build() -> None:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    url = postgres_url()
+    if url is None:
         print("reminders: needs PostgreSQL (set DATABASE_URL=postgres://…); skipped")
         return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'tracker'}_bench_reminders"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["REMINDER_SEND_WINDOW"] = "false"
-    try:
+    with throwaway_database(url, "bench_reminders"):
         import django
 
         django.setup()
@@ -158,6 +149,3 @@ def main() -> None:
         print(f"second scan the same day: {time.perf_counter() - started:.2f} s, "
               f"{len(again.reminder_ids)} new reminders (exactly-once)")
         connection.close()
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
