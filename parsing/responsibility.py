@@ -38,6 +38,8 @@ FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
+# The full name is the last piece before "(以下简称": "…其森林草原防灭火指挥部办公室" → not "其…".
+ALIAS_HEAD_SPLIT_RE = re.compile(r"[,;、。由将要的其]")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
 BRACKET_RE = re.compile(r"[()]")
@@ -272,7 +274,85 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
             if names and all(directory.match(n) is not None or directory.is_group_name(n) for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
                 units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
+    if not units:
+        units = _opening_subject(text, directory) or units
     return units or None
+
+
+def _opening_subject(text: str, directory: DepartmentDirectory) -> Units | None:
+    """Units opening the item's first sentence, or the one after a short heading ("加强火源管控。市林业局会同…").
+
+    A unit named further down is one actor among the item's measures, not its doer."""
+    sentences = [s.lstrip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    for i, sentence in enumerate(sentences[:2]):
+        if i == 0:
+            sentence = _ITEM_MARKER_RE.sub("", sentence, count=1)
+        subject = sentence_subject(sentence, directory)
+        if subject or len(sentence) > _HEADING_CHARS:
+            return subject
+    return None
+
+
+# After a subject list: "A、B和C" continue it, "会同/联合/协同/协调 B" names support units.
+_JOIN_CHARS = "、和及与,;"
+_LIST_JOIN_RE = re.compile(r"[、和及与]|以及")
+_SUPPORT_JOIN_RE = re.compile(r"会同|联合|协同|协调")
+_SUBJECT_TAIL_RE = re.compile(r"等(?:有关|相关)?(?:部门|单位)?")
+# A subject followed by these is not the doer of a task: "市政府同意…", "市财政局的资金…", "市住建局已完成…".
+_NOT_A_DOER_RE = re.compile(r"^(?:的|之|是|已|曾|同意|批准|研究|决定|印发|发布|下发|召开|获|被|所|为|作为|于20"
+                            r"|网站|平台|系统|门户|官网|公众号)")
+# "市人民政府工业经济主管部门…": the doer is a department of the unit that the text does not name.
+_SUB_UNIT_RE = re.compile(r"^[^\s,;。、]{0,12}?(?:主管部门|管理部门|职能部门|部门|单位|机构)")
+_MAX_UNIT_CHARS = 32
+_HEADING_CHARS = 20
+# The item's own number in front of its first sentence: 第三条 / 二、 / (一) / 1. / ①.
+_ITEM_MARKER_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+[、.]|\(\s*[一二三四五六七八九十\d]+\s*\)"
+                             r"|\d{1,2}[.、．](?!\d)|[①-⑳])\s*")
+
+
+def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:
+    """Length of the longest known unit at the start of `text` (0 when none)."""
+    for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
+        if text[k - 1] not in _JOIN_CHARS and directory.match(text[:k]) is not None:
+            return k
+    return 0
+
+
+def _unit_run(text: str, directory: DepartmentDirectory) -> tuple[list[str], int]:
+    """Known units listed at the start of `text` ("A、B和C"), and where the list ends."""
+    names: list[str] = []
+    pos = 0
+    while True:
+        k = _unit_prefix(text[pos:], directory)
+        if not k:
+            break
+        names.append(text[pos: pos + k])
+        pos += k
+        join = _LIST_JOIN_RE.match(text, pos)
+        if not join or not _unit_prefix(text[join.end():], directory):
+            break
+        pos = join.end()
+    return names, pos
+
+
+def sentence_subject(sentence: str, directory: DepartmentDirectory) -> Units | None:
+    """A sentence opened by known units: "市林业局会同市公安局、市应急局在清明节前开展检查", "各县区每月5日前报送"."""
+    lead, pos = _unit_run(sentence, directory)
+    if not lead:
+        return None
+    support: list[str] = []
+    join = _SUPPORT_JOIN_RE.match(sentence, pos)
+    if join:
+        support, end = _unit_run(sentence[join.end():], directory)
+        if support:
+            pos = join.end() + end
+    tail = _SUBJECT_TAIL_RE.match(sentence, pos)
+    if tail:
+        pos = tail.end()
+    rest = sentence[pos:]
+    if not rest or _NOT_A_DOER_RE.match(rest) or _SUB_UNIT_RE.match(rest):
+        return None
+    return Units(lead=lead, support=support)
 
 
 def parse_declaration(text: str, directory: DepartmentDirectory) -> Units | None:
@@ -298,7 +378,7 @@ def inline_aliases(text: str, directory: DepartmentDirectory) -> dict[str, str]:
         if m is None:
             continue
         end = m.end()
-        full = clean_unit(re.split(r"[,;、。由将要的]", m.group(1))[-1])
+        full = clean_unit(ALIAS_HEAD_SPLIT_RE.split(m.group(1))[-1])
         if full and directory.looks_like_unit(full):
             aliases[m.group(2).strip()] = full
     return aliases

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from parsing.deadlines import _prepare
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
 from parsing.normalize import _MARKUP_RE, _WIDTH_TABLE, half_width, normalize_line, source_lines, strip_markup
-from parsing.responsibility import INLINE_ALIAS_RE, inline_aliases
+from parsing.responsibility import ALIAS_HEAD_SPLIT_RE, INLINE_ALIAS_RE, inline_aliases
 
 ROOT = Path(__file__).resolve().parents[2]
 GAZETTES = sorted((ROOT / "fixtures" / "gazettes").glob("*.txt"))
@@ -88,7 +87,7 @@ def _aliases_reference(text: str, directory: DepartmentDirectory) -> dict[str, s
 
     aliases: dict[str, str] = {}
     for m in INLINE_ALIAS_RE.finditer(text):
-        full = clean_unit(re.split(r"[,;、。由将要的]", m.group(1))[-1])
+        full = clean_unit(ALIAS_HEAD_SPLIT_RE.split(m.group(1))[-1])
         if full and directory.looks_like_unit(full):
             aliases[m.group(2).strip()] = full
     return aliases
