@@ -16,6 +16,10 @@ Reading rules (documented once, here):
 - Not deadlines (claimed and dropped): years in cited titles 《…》, effective dates (自…起施行), version
   labels (2023年版), reporting-period labels (2023年第一季度全市政府网站…), rates (每人每年280元), service
   levels (压缩至1个工作日内, 1个工作日内办结), look-back windows (三年内发生过), past events.
+- Festivals: "清明节前" is the day before the next 清明 after the issue date (one already past rolls to next
+  year; a written year wins, flagged "past_at_issue" if past). Several named (中秋、国庆前): the first one
+  named that is still ahead decides. 春节/端午/中秋 come from tables, 清明 is the solar term, "…假期后第一个
+  工作日" needs the package's holiday block; beyond the data: kind "holiday", due None, "unresolved".
 - What cannot be resolved is returned with due None and the flag "unresolved", never guessed.
 """
 from __future__ import annotations
@@ -37,7 +41,7 @@ KINDS: dict[str, str] = {
     "half_year": "a half year: 上半年, 下半年, 年中",
     "year": "a year or its end/start: 年底前, 年内, 2020年底前, 到2025年, 2025年前, 2025年预期值",
     "range": "a span of time; due is its end, range_start its start: 2019—2021年, 十四五期间, 1月-3月",
-    "holiday": "a festival: 春节前, 元旦前, 国庆前, 汛期前 (when defined), 春节假期后的第一个工作日",
+    "holiday": "a festival: 春节前, 元旦前, 清明节前, 端午节前, 中秋、国庆前, 汛期前 (when defined), 春节假期后的第一个工作日",
     "relative": "a span counted from the issue date: 3个工作日内, 30日内, 自印发之日起三个月内",
     "relative_event": "a span counted from another event (offset + anchor, due None): 接报后1小时内",
     "recurring": "a recurring duty: 每月2日前, 每季度末, 每年3月底前, 每周, 定期 (recurrence unknown)",
@@ -448,8 +452,11 @@ def _h_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("half_year", due))
 
 
-_HOLIDAY_NAMES = {"春节": "春节", "元旦": "元旦", "国庆": "国庆节", "国庆节": "国庆节", "五一": "劳动节",
-                  "劳动节": "劳动节"}
+_HOLIDAY_NAMES = {"春节": "春节", "元旦": "元旦", "元旦节": "元旦", "国庆": "国庆节", "国庆节": "国庆节",
+                  "五一": "劳动节", "五一节": "劳动节", "劳动节": "劳动节", "清明": "清明", "清明节": "清明",
+                  "端午": "端午", "端午节": "端午", "中秋": "中秋", "中秋节": "中秋"}
+_FESTIVAL = "(?:春节|元旦节?|国庆节?|五一节?|劳动节|清明节?|端午节?|中秋节?)"  # a festival name, 节 optional
+_FESTIVAL_NAME = re.compile(_FESTIVAL)
 _FLOOD_DEF = re.compile(
     rf"(?:汛期|主汛期)(?:为|是|:|\()?(?:每年)?(?P<m>{_MONTH})月(?:(?P<d>{_DAY})日)?{_DASH}"
 )
@@ -471,20 +478,46 @@ def _h_holiday(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         if start <= issued:
             start = _safe_date(issued.year + 1, start.month, start.day) or start
         return _spec("holiday", start - timedelta(days=1), confidence=0.9)
-    canonical = _HOLIDAY_NAMES[name]
-    if m.group("after"):  # 春节假期后的第一个工作日
-        for year in (issued.year, issued.year + 1):
-            span = ctx.calendar.holiday_span(canonical, year)
-            if span and span[1] >= issued:
-                return _spec("holiday", ctx.calendar.next_workday(span[1]))
+    names = [_HOLIDAY_NAMES[n] for n in _FESTIVAL_NAME.findall(name)]
+    year: int | None = None  # a year written out (2025年春节前, 明年春节前) wins: no rollover, kept if past
+    if m.group("y") or m.group("rel"):
+        year = _year_of(m, issued)[0]
+    try:
+        if m.group("after"):  # 春节假期后的第一个工作日: the day after the package's holiday block
+            def block_end(festival: str, in_year: int) -> date | None:
+                span = ctx.calendar.holiday_span(festival, in_year)
+                return span[1] if span else None
+
+            end = _first_named_ahead(names, issued, block_end, year=year, include_issue_day=True)
+            due = ctx.calendar.next_workday(end) if end else None
+        else:
+            day = _first_named_ahead(names, issued, festival_day, year=year, include_issue_day=False)
+            due = day - timedelta(days=1) if day else None
+    except (ValueError, OverflowError, NotImplementedError):  # a year outside what dates can hold
+        due = None
+    if due is None:
         return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
-    for year in (issued.year, issued.year + 1):
-        day = festival_day(canonical, year)
+    return _finish(ctx, _spec("holiday", due))
+
+
+def _first_named_ahead(names: list[str], issued: date, day_of: Callable[[str, int], date | None], *,
+                       year: int | None, include_issue_day: bool) -> date | None:
+    """The day of the festival that decides a phrase naming `names` in text order; None when unknown.
+
+    One name: its day in the issue year if still ahead, else next year's. Several (中秋、国庆前, 元旦春节前):
+    the FIRST one named whose day in the issue year is still ahead decides. A product decision: the
+    order the writer chose wins, not the calendar (国庆、中秋前 issued in 2023 reads as by 国庆 although
+    中秋 fell two days earlier). When all have passed, the first one named, next year. A day the data
+    cannot give (a year beyond the tables) makes the whole phrase unresolved rather than skipping it.
+    With an explicit `year` the same choice is made within that year, and nothing rolls over.
+    """
+    for name in names:
+        day = day_of(name, issued.year if year is None else year)
         if day is None:
-            return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
-        if day > issued:
-            return _spec("holiday", day - timedelta(days=1))
-    return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+            return None
+        if day > issued or (include_issue_day and day == issued):
+            return day
+    return day_of(names[0], issued.year + 1 if year is None else year)
 
 
 # --- relative spans ---------------------------------------------------------------------------
@@ -712,7 +745,7 @@ _AT_YEAR = "(?=(?:19|20)[0-9][0-9]|二[〇零○ＯOo0])"
 _DASHES = "—–-~至到"
 _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for g in groups) for groups in (
     ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
-    ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳",),
+    ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每", "年"),
     ("定", "期"), ("坚持常",),
 ))
@@ -735,8 +768,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"(?=[0-9二今明当次本第一三四])(?:{_YPRE})?(?:第)?(?P<q>[一二三四1-4])季度(?P<part>末|底)?{_BEF}"), _h_quarter),
     (re.compile(rf"(?<![每各按本个])季度(?P<part>末|底){_BEF}"), _h_quarter),
     (re.compile(rf"(?=[0-9二今明当次本上下年])(?:{_YPRE})?(?P<h>上半年|下半年|年中(?=前))(?P<part>末|底)?{_BEF}"), _h_half),
-    (re.compile(r"(?P<name>春节|元旦|国庆节|国庆|五一|劳动节)(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|"
-                r"(?:之前|以前|前)(?!后))"), _h_holiday),
+    # 清明节前, 2025年春节前, 中秋、国庆前, 春节假期后的第一个工作日; not 前后, nor 前往 after a name (王国庆前往)
+    (re.compile(rf"(?=[春元国五劳清端中]|{_YEAR}年|[今明当次本]年)(?:{_YPRE})?(?P<name>{_FESTIVAL}(?:(?:、|和|及|与|暨)?{_FESTIVAL})*)"
+                r"(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|(?:假期|放假)?(?:之前|以前|前)(?![后往]))"),
+     _h_holiday),
     (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
     (re.compile(rf"(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
                 r"(?:之内|以内|内)"), _h_relative),

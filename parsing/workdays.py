@@ -29,6 +29,33 @@ LUNAR_NEW_YEAR: dict[int, date] = {
     )
 }
 
+# 端午 (5th day of the 5th lunar month) and 中秋 (15th day of the 8th lunar month) for 2008–2026, the years
+# the package ships with both as statutory holidays. The package marks holiday blocks, not the festival
+# day (端午 2012 fell on an unmarked Saturday; 中秋 2020 is filed under National Day; a Sat–Mon block may
+# hold the festival on the Saturday, 2025, or the Monday, 2024), so the day itself is kept here. Each date
+# was computed from the new moon (Meeus ch. 49) and the month holding 夏至 / 秋分, agrees with the Hong
+# Kong Observatory tables, and is checked in tests against the package's blocks and the 春节 table.
+# No date beyond 2026: festival_day returns None and the deadline is flagged, never guessed.
+DRAGON_BOAT: dict[int, date] = {
+    y: date(y, m, d)
+    for y, m, d in (
+        (2008, 6, 8), (2009, 5, 28), (2010, 6, 16), (2011, 6, 6), (2012, 6, 23), (2013, 6, 12),
+        (2014, 6, 2), (2015, 6, 20), (2016, 6, 9), (2017, 5, 30), (2018, 6, 18), (2019, 6, 7),
+        (2020, 6, 25), (2021, 6, 14), (2022, 6, 3), (2023, 6, 22), (2024, 6, 10), (2025, 5, 31),
+        (2026, 6, 19),
+    )
+}
+MID_AUTUMN: dict[int, date] = {
+    y: date(y, m, d)
+    for y, m, d in (
+        (2008, 9, 14), (2009, 10, 3), (2010, 9, 22), (2011, 9, 12), (2012, 9, 30), (2013, 9, 19),
+        (2014, 9, 8), (2015, 9, 27), (2016, 9, 15), (2017, 10, 4), (2018, 9, 24), (2019, 9, 13),
+        (2020, 10, 1), (2021, 9, 21), (2022, 9, 10), (2023, 9, 29), (2024, 9, 17), (2025, 10, 6),
+        (2026, 9, 25),
+    )
+}
+_LUNAR_TABLES: dict[str, dict[int, date]] = {"春节": LUNAR_NEW_YEAR, "端午": DRAGON_BOAT, "中秋": MID_AUTUMN}
+
 # Holidays with a fixed Gregorian date: name → (month, day) of the festival's first day.
 FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
     "元旦": (1, 1),
@@ -55,14 +82,40 @@ def spring_festival(year: int) -> date | None:
     return LUNAR_NEW_YEAR.get(year)
 
 
+@lru_cache(maxsize=256)
+def qingming(year: int) -> date | None:
+    """The day of 清明 (the solar term Pure Brightness) in `year`, or None outside 1900–2100.
+
+    The package computes solar terms by the 寿星 formula with its own corrections; 清明 is the statutory
+    holiday day itself, which the tests check for every year the package ships.
+    """
+    try:
+        terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+    except (NotImplementedError, ValueError):
+        return None
+    return next((day for day, term in terms if term == "清明"), None)
+
+
 def festival_day(name: str, year: int) -> date | None:
-    """The (first) day of a named festival in `year`: 春节, 元旦, 劳动节, 国庆节; None if unknown."""
-    if name == "春节":
-        return spring_festival(year)
+    """The (first) day of a named festival in `year`: 春节, 元旦, 清明, 劳动节, 端午, 中秋, 国庆节.
+
+    None when the name is unknown or the year is outside the festival's data.
+    """
+    if name in _LUNAR_TABLES:
+        return _LUNAR_TABLES[name].get(year)
+    if name == "清明":
+        return qingming(year)
     if name in FIXED_HOLIDAYS:
         month, day = FIXED_HOLIDAYS[name]
-        return date(year, month, day)
+        return _safe_day(year, month, day)
     return None
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:  # a year outside 1..9999
+        return None
 
 
 @lru_cache(maxsize=64)
@@ -127,7 +180,9 @@ class WorkCalendar:
         """First and last day off of a statutory holiday (e.g. 春节) in `year`, from the package.
 
         None when the package does not know the year or the name; the block is the run of days
-        off (including adjoining weekends) that contains the package's days for that holiday.
+        off (including adjoining weekends) that contains the package's days for that holiday, or,
+        when the package files the festival under another holiday (中秋 2020 under National Day),
+        the run that contains the festival day itself.
         """
         english = _PACKAGE_NAMES.get(name)
         if english is None or not self.confirmed(year):
@@ -137,7 +192,10 @@ class WorkCalendar:
             if holiday == english and d.year == year and not self.is_workday(d)
         )
         if not days:
-            return None
+            day = festival_day(name, year)
+            if day is None or self.is_workday(day):
+                return None
+            days = [day]
         first, last = days[0], days[-1]
         while not self.is_workday(first - timedelta(days=1)):
             first -= timedelta(days=1)

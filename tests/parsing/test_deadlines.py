@@ -116,6 +116,71 @@ def test_holidays(text: str, issued: str, due: date) -> None:
     assert spec.due == due
 
 
+# Festival days used below (hand-checked): 清明 2023-04-05, 2024-04-04, 2025-04-04, 2030-04-05;
+# 端午 2024-06-10, 2025-05-31; 中秋 2023-09-29, 2024-09-17, 2025-10-06; 春节 2024-02-10, 2025-01-29.
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    # 清明: the solar term, computable beyond the package's years
+    ("市林业局会同市公安局在清明节前开展专项检查", "2024-02-20", date(2024, 4, 3)),
+    ("清明节之前完成", "2023-01-05", date(2023, 4, 4)),
+    ("清明前完成", "2024-04-10", date(2025, 4, 3)),  # already past: next year's
+    ("清明节前完成", "2030-01-10", date(2030, 4, 4)),
+    ("清明假期后的第一个工作日报送", "2024-03-01", date(2024, 4, 7)),  # a 调休 Sunday
+    # 端午
+    ("端午节前完成", "2024-02-20", date(2024, 6, 9)),
+    ("端午前完成", "2024-06-10", date(2025, 5, 30)),  # issued on the day itself: next year's
+    ("端午节假期后第一个工作日报送", "2025-05-20", date(2025, 6, 3)),  # block 05-31..06-02
+    # 中秋
+    ("中秋节前", "2024-08-01", date(2024, 9, 16)),
+    ("中秋节前完成", "2023-09-01", date(2023, 9, 28)),
+    ("中秋节前完成", "2024-09-20", date(2025, 10, 5)),
+    ("中秋假期后的第一个工作日召开", "2020-09-01", date(2020, 10, 9)),  # 中秋 2020 = 国庆, block 10-01..10-08
+    # several named: the first one named that is still ahead decides, not the earliest date
+    ("中秋、国庆前", "2024-08-01", date(2024, 9, 16)),
+    ("中秋、国庆前完成", "2024-09-20", date(2024, 9, 30)),  # 中秋 passed: 国庆
+    ("国庆、中秋前完成", "2023-08-01", date(2023, 9, 30)),  # 国庆 named first, though 中秋 (09-29) is earlier
+    ("中秋国庆节前完成", "2025-09-01", date(2025, 10, 5)),
+    ("元旦、春节前发放到位", "2023-11-10", date(2023, 12, 31)),  # both passed in 2023: 元旦 2024
+    ("元旦和春节前发放到位", "2024-01-05", date(2024, 2, 9)),
+    ("元旦节前完成", "2023-11-10", date(2023, 12, 31)),
+    # a year written out wins
+    ("2025年春节前完成", "2024-03-01", date(2025, 1, 28)),
+    ("明年中秋节前完成", "2024-03-01", date(2025, 10, 5)),
+])
+def test_festivals(text: str, issued: str, due: date) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.due, spec.flags) == ("holiday", due, ())
+    assert spec.text == text[spec.start:spec.end]
+
+
+def test_festival_named_with_a_past_year_is_kept_and_flagged() -> None:
+    spec = _first("今年春节前完成", "2024-03-01")
+    assert (spec.kind, spec.due, spec.flags) == ("holiday", date(2024, 2, 9), ("past_at_issue",))
+
+
+@pytest.mark.parametrize(("text", "issued"), [
+    ("端午节前完成", "2026-07-01"),  # 端午 2026 passed; 2027 is beyond the table
+    ("端午节前完成", "2007-03-01"),  # before 端午 was a statutory holiday: not in the table
+    ("中秋、国庆前完成", "2026-10-05"),  # both passed; 中秋 2027 unknown
+    ("2027年中秋节前完成", "2024-03-01"),
+    ("清明节前完成", "2101-01-05"),  # beyond the solar-term formula
+    ("中秋假期后的第一个工作日召开", "2027-01-05"),  # the package does not know 2027's holidays
+    ("春节前完成", "2035-03-01"),  # 春节 2036 is beyond the lunar table
+])
+def test_unknown_festival_days_are_unresolved_not_dropped(text: str, issued: str) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.due, spec.flags, spec.confidence) == ("holiday", None, ("unresolved",), 0.0)
+
+
+@pytest.mark.parametrize("text", [
+    "清明前后是森林防火关键期",
+    "中秋、国庆期间加强值班值守",
+    "《关于在端午节前开展安全检查的通知》",
+    "成员:王国庆前往现场督导",
+])
+def test_festivals_that_are_not_deadlines(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 3, 1)) == ()
+
+
 def test_undefined_flood_season_is_unresolved_not_guessed() -> None:
     spec = _first("汛期前完成隐患排查", "2023-03-01")
     assert spec.due is None
@@ -223,7 +288,8 @@ def test_occurrences(text: str, start: date, end: date, expected: list[date]) ->
 _TOKENS = st.sampled_from([
     "2023年", "4月", "底前", "30日", "前", "每", "季度", "年底前", "个工作日内", "《", "》", "(", ")", "—", "-",
     "二〇二三", "十二", "上半年", "春节", "汛期前", "定期", "常态化", "自", "之日起", "后", ",", "。", " ", "9",
-    "31", "2月29日", "13月", "0", "每月", "每年", "施行", "版",
+    "31", "2月29日", "13月", "0", "每月", "每年", "施行", "版", "清明节", "端午", "中秋、国庆", "元旦",
+    "假期后的第一个工作日", "节之前",
 ])
 _TEXT = st.one_of(st.text(max_size=80), st.lists(st.one_of(_TOKENS, st.text(max_size=3)), max_size=25).map("".join))
 
