@@ -55,6 +55,8 @@ NON_TASK_RE = re.compile(
     r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
 )
 STOP_RE = re.compile(r"起草说明|政策解读|^解读")
+# A line opening with its own label ("完成时限：", "责任领导：") is a field of the item, never the tail of a unit list.
+FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
@@ -193,7 +195,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             current.unit_lines.append(SourceLine(line.number, text))
             last_unit_line = current.unit_lines[-1]
             continue
-        if last_unit_line is not None and "。" not in text and len(text) < 60:
+        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]

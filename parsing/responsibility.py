@@ -26,7 +26,12 @@ LINE_LABEL_RE = re.compile(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})(?:单位|部门)
 SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同)[、,;]|[,;]")
 # A role verb at the end of a segment, with its optional qualifiers ("按职责分工分别负责", "按职责牵头").
 ROLE_TAIL_RE = re.compile(
-    r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|牵头|配合|参与|协助|协同)$"
+    r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|牵头|配合|参与|协助|协同|抓好落实|组织落实|落实)$"
+)
+# Labelled fields beside the units that name no unit: "完成时限：年底前", "责任领导：张三".
+OTHER_FIELD_RE = re.compile(
+    r"^(?:完成|办结|工作)?(?:时限|时间|期限)(?:要求|节点)?\s*[:]|^时间节点\s*[:]|^(?:责任|牵头|分管|包联)?(?:领导|人|市领导)\s*[:]"
+    r"|^联系人\s*[:]"
 )
 # Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
@@ -159,7 +164,7 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         if not raw:
             continue
         tail = ROLE_TAIL_RE.search(raw)
-        verb = tail.group("verb").removesuffix("落实") if tail else ""
+        verb = (tail.group("verb").removesuffix("落实") or "负责") if tail else ""  # "B落实": B carries it out
         body = raw[: tail.start()] if tail else raw
         before, _, after = body.partition("会同")
         names_before = split_units(before, directory) if before.strip("、, ") else []
@@ -205,7 +210,7 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
     if m:
         following = Units(lead=split_units(m.group(1), directory) or [])
         text = text[: m.start()]
-    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,") and not OTHER_FIELD_RE.match(s.strip(" ,"))]
     units = Units()
     for sentence in sentences:
         parsed = parse_labelled(sentence, directory) or parse_verb_clause(sentence, directory)

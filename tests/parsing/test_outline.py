@@ -154,3 +154,33 @@ def test_prose_after_a_heading_line_and_bare_function_departments(directory: Dep
     (task,) = extract_tasks(_doc(text, recipients=("各县（区）人民政府", "市直各单位")), directory=directory)
     assert {m.name for m in task.lead_units} == {*COUNTIES, "市直各有关单位", "市财政局", "市民政局"}
     assert task.flags == ()
+
+
+def test_field_lines_under_an_item_are_not_unit_list_tails(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "一、提升政务服务效能",
+        "（一）推进“一网通办”。企业开办时间压缩至1个工作日内。",
+        "责任单位：市行政审批局",
+        "完成时限：2024年6月底前",
+        "（二）深化“证照分离”改革。",
+        "牵头单位：市市场监管局",
+        "配合单位：市行政审批局、市司法局",
+        "责任领导：张三",
+    ])
+    first, second = extract_tasks(_doc(text), directory=directory)
+    assert [m.as_written for m in first.lead_units] == ["市行政审批局"] and not first.support_units
+    assert first.text.endswith("完成时限:2024年6月底前") and (first.line, first.line_end) == (2, 4)
+    assert [m.as_written for m in second.lead_units] == ["市市场监管局"]
+    assert [m.as_written for m in second.support_units] == ["市行政审批局", "市司法局"]
+    assert first.flags == second.flags == ()
+
+
+def test_clause_with_a_time_limit_field_and_an_implementing_unit(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "（一）规范涉企行政执法。开展涉企执法专项检查（市司法局牵头，各县区人民政府落实）。",
+        "（二）建立企业诉求响应机制。（责任单位：市司法局；完成时限：长期坚持）",
+    ])
+    first, second = extract_tasks(_doc(text), directory=directory)
+    assert [m.as_written for m in first.lead_units] == ["市司法局"]
+    assert {m.name for m in first.support_units} == set(COUNTIES)
+    assert [m.as_written for m in second.lead_units] == ["市司法局"] and second.flags == ()
