@@ -72,6 +72,8 @@ TITLE_LINE_RE = re.compile(
 DECIMAL_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?(?![亿万千百元吨个])[\u4e00-\u9fff][^\s。;,:!?、]{1,23}$")
 SENTENCE_CLOSED = "。;!?)”"
 TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
+TABLE_SUPPORT_HEADER_RE = re.compile(r"配合单位|配合部门|协办单位|参与单位|协助单位")
+TABLE_RULE_RE = re.compile(r"^:?-{2,}:?$")  # a markdown table's |---|---| line
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
 SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sentence (not a stray tail)
@@ -90,7 +92,8 @@ class _Node:
     parent: _Node | None
     lines: list[SourceLine] = field(default_factory=list)
     unit_lines: list[SourceLine] = field(default_factory=list)
-    table_rows: list[tuple[str, list[SourceLine], str]] = field(default_factory=list)  # (row ref, lines, unit cell)
+    # (row ref, lines, lead unit cell, support unit cell)
+    table_rows: list[tuple[str, list[SourceLine], str, str]] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     declared: Units | None = None  # responsibility declared for the items beneath
 
@@ -132,6 +135,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     seen_top: set[str] = set()
     last_unit_line: SourceLine | None = None
     table_unit_col: int | None = None
+    table_support_col: int | None = None
     last_number: dict[str, int] = {}
     in_attachment_list = False
     previous_text = "。"
@@ -156,15 +160,21 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             in_attachment_list = closes == "attachment"
             continue
         current = stack[-1] if stack else None
-        cells = [c.strip() for c in TABLE_SPLIT_RE.split(text) if c.strip()] if ("\t" in line.text or "|" in text) else []
+        cells = _table_cells(text, line.text)
         if len(cells) >= 3:
             header = [i for i, c in enumerate(cells) if TABLE_UNIT_HEADER_RE.search(c)]
             if header:
                 table_unit_col = header[0]
+                support = [i for i, c in enumerate(cells) if TABLE_SUPPORT_HEADER_RE.search(c)]
+                table_support_col = support[0] if support else None
+                continue
+            if all(TABLE_RULE_RE.match(c) for c in cells if c):
                 continue
             if table_unit_col is not None and current is not None and len(cells) > table_unit_col:
                 first = cells[0] if cells[0].isdigit() else str(len(current.table_rows) + 1)
-                current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col]))
+                support_cell = cells[table_support_col] if table_support_col is not None and len(
+                    cells) > table_support_col else ""
+                current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col], support_cell))
                 continue
         elif not cells:
             table_unit_col = None if marker else table_unit_col
@@ -312,8 +322,11 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     non_task = _section_is_non_task(node)
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
-        for ref, row_lines, unit_cell in node.table_rows:
+        for ref, row_lines, unit_cell, support_cell in node.table_rows:
             units = _cell_units(unit_cell, ctx)
+            support = _cell_units(support_cell, ctx) if support_cell else None
+            if units and support:
+                units = Units(lead=units.lead, support=units.support + support.lead + support.support)
             row_text = " ".join(line.text for line in row_lines)
             _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
         return
@@ -388,6 +401,21 @@ def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, C
         s, _, c = groups[-1]
         groups[-1] = (s, len(text), c)
     return groups
+
+
+def _table_cells(text: str, raw: str) -> list[str]:
+    """A table row's cells: tab-separated (runs of tabs are one gap) or pipe-separated (an empty cell is kept
+    in its column; the outer pipes open and close the row)."""
+    if "|" in text:
+        cells = [c.strip() for c in TABLE_SPLIT_RE.split(text)]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and not cells[-1]:
+            cells = cells[:-1]
+        return cells
+    if "\t" in raw:
+        return [c.strip() for c in TABLE_SPLIT_RE.split(text) if c.strip()]
+    return []
 
 
 def _cell_units(cell: str, ctx: _Context) -> Units | None:

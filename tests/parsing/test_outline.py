@@ -184,3 +184,18 @@ def test_clause_with_a_time_limit_field_and_an_implementing_unit(directory: Depa
     assert [m.as_written for m in first.lead_units] == ["市司法局"]
     assert {m.name for m in first.support_units} == set(COUNTIES)
     assert [m.as_written for m in second.lead_units] == ["市司法局"] and second.flags == ()
+
+
+def test_table_with_lead_and_support_columns(directory: DepartmentDirectory) -> None:
+    text = "\n".join([
+        "二、重点任务",
+        "|序号|任务内容|牵头单位|配合单位|完成时限|",
+        "|---|---|---|---|---|",
+        "|1|完成城镇老旧小区改造100个|市住建局|各县区人民政府|2024年11月底前|",
+        "|2|实施背街小巷改造|市城市管理局||每季度|",
+    ])
+    first, second = extract_tasks(_doc(text), directory=directory)
+    assert (first.ref, second.ref) == ("二、#1", "二、#2")
+    assert [m.as_written for m in first.lead_units] == ["市住建局"]
+    assert {m.name for m in first.support_units} == set(COUNTIES)
+    assert [m.as_written for m in second.lead_units] == ["市城市管理局"] and not second.support_units
