@@ -334,6 +334,8 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 
 
 _PART_DAY = {"上旬": 10, "中旬": 20, "初": 10, "中": 15}
+# Result verbs that make a bare month a deadline; "完成了" is a past event.
+_BARE_MONTH_DUTY = re.compile(r"份?(?:全面|全部|基本)?(?:完成|建成|实现|出台|制定|报送|上报|提交|竣工|投用|投运)(?!了)")
 
 
 def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -344,10 +346,12 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if mo is None or not 1 <= mo <= 12:
         return None
     part, before = m.group("part") or "", m.group("before") or ""
-    if not part and not before and not _bare_period_is_deadline(ctx, m.start(), m.end()):
-        return None
     if not part and not before and not explicit:
-        return None  # a bare "5月" without year or marker is too weak to be a deadline
+        # A bare "5月" is too weak to be a deadline, unless a result verb follows it: "6月(份)完成招标".
+        if not _BARE_MONTH_DUTY.match(ctx.norm, m.end()):
+            return None
+    elif not part and not before and not _bare_period_is_deadline(ctx, m.start(), m.end()):
+        return None
     if m.groupdict().get("rel") == "当" and (part or before):
         day = _day_rule(None, part or "底")
         return _recurring(ctx, "yearly", f"Y:{mo}:{day}")
@@ -746,7 +750,7 @@ _DASHES = "—–-~至到"
 _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for g in groups) for groups in (
     ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
-    ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每", "年"),
+    ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
     ("定", "期"), ("坚持常",),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
@@ -785,7 +789,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"(?:每(?:个)?周|每星期|按周)(?:的)?(?:星期|周)?(?P<wd>[一二三四五六日天1-7](?!季|次|年|个|周))?{_BEF}"),
      _h_every_week),
     (re.compile(r"(?:每日|每天|按日|逐日)"), _h_every_day),
-    (re.compile(r"每(?:两|二|三|四|五|十)年"), _h_every_n_years),
+    # 每两年, 每两个月, 每三周, 每十天, 每半月, 每旬: a cadence the recurrence values cannot hold
+    (re.compile(r"每(?:(?:两|二|三|四|五|六|十|[2-9])(?:个)?(?:年|月|周|星期|天|日)|半(?:个)?月|旬)"), _h_every_n_years),
     (re.compile(r"定期"), _h_regular),
     (re.compile(r"长期坚持|持续推进|常态化"), _h_ongoing),
 ]

@@ -262,6 +262,28 @@ def test_regular_without_period_is_flagged() -> None:
     assert "recurrence_unknown" in spec.flags
 
 
+@pytest.mark.parametrize("text", ["每两个月报送一次", "每三周调度一次", "每十天通报", "每半月报送", "每旬调度一次", "每两年评估一次"])
+def test_cadences_without_a_recurrence_value_are_flagged_not_dropped(text: str) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", None, None)
+    assert "recurrence_unknown" in spec.flags
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("6月完成招标", date(2024, 6, 30)),
+    ("于6月份完成招标", date(2024, 6, 30)),
+    ("10月全面建成", date(2024, 10, 31)),
+])
+def test_bare_month_followed_by_a_result_verb(text: str, due: date) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("month", due)
+
+
+@pytest.mark.parametrize("text", ["6月份启动", "今年2月完成了摸底", "5月,市政府召开会议"])
+def test_bare_month_without_a_result_is_no_deadline(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
+
+
 def test_ongoing() -> None:
     spec = _first("长期坚持,久久为功", "2023-03-15")
     assert (spec.kind, spec.recurrence, spec.due) == ("ongoing", "ongoing", None)
