@@ -1,8 +1,16 @@
 """Split one gazette into its directives (文件).
 
-A directive starts at its header: the issuer line (发文机关), the title lines (关于……的通知) and a line that holds
-only the 文号 (阳政发〔2023〕1号). The 文号 line is the anchor; the header is found by walking back from it. The
-directive runs to just before the next header, so an attached plan, its annexes and any second signature block
+A directive starts at its header: the issuer line (发文机关), the title lines (关于……的通知) and its 文号
+(阳政发〔2023〕1号). Three kinds of line anchor a header:
+- a line holding only the 文号 (also in brackets): the title is found by walking back from it, or below it in the
+  red-header layout;
+- a title line ending in its 文号, "……的通知（阳政发〔2024〕3号）" or "……的通知 阳政发〔2024〕3号", when a 主送 line
+  follows or the line above ends the previous directive (a cited 文号 wrapped in running text is neither);
+- no 文号 at all (pasted from a website, or printed without one): title line(s) that start with 关于/印发/转发 (or
+  issuer + 关于) and end in a genre word, directly followed by a 主送 line of unit names ending in a colon. Such a
+  directive has ``doc_number=""`` and the flag "no_doc_number". An attached plan's own title has no 主送 line
+  under it, and a table-of-contents entry neither, so neither starts a directive.
+The directive runs to just before the next header, so an attached plan, its annexes and any second signature block
 belong to the directive that printed them. Cover, table of contents and back-cover lines belong to no directive.
 
 Field conventions (README: extract contract):
@@ -11,6 +19,8 @@ Field conventions (README: extract contract):
   removed (spaces inside “quoted” phrases are kept), without the 文号: 阳泉市人民政府关于做好2023年安全生产工作的通知.
 - ``title``, ``issuer`` and ``recipients`` use Chinese punctuation (（）：，); ``lines`` are plain
   ``normalize_line`` output (half-width ASCII) with Markdown markup removed.
+- ``issuer``: the header's organisation (issuer line, or the title's leading name); when the header names none, the
+  signature block's (落款).
 - ``issued_on``: the signed date (成文日期); for a 印发 notice, the notice's own date, which precedes the plan.
 """
 from __future__ import annotations
@@ -70,6 +80,28 @@ _ATTACHMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("措施", "措施"), ("行动计划", "计划"), ("计划", "计划"), ("规划", "规划"), ("任务", "任务"),
     ("方案", "方案"),
 )
+_KIND_SUFFIXES = tuple(suffix for suffix, _ in _TITLE_KINDS)
+
+# A 文号 to embed (DOC_NUMBER_RE without its group names); unbracketed after a title, its abbreviation must carry
+# no OCR space, or the end of the title would be taken for it.
+_NUMBER = re.sub(r"\(\?P<\w+>", "(?:", DOC_NUMBER_RE.pattern)
+_UNSPACED_NUMBER = rf"[{_CJK}]{{1,10}}\s*[〔\[［【(（]\s*\d{{4}}\s*[〕\]］】)）]\s*\d{{1,4}}\s*号"
+# Title and 文号 on one line: "……的通知（阳政发〔2024〕3号）", "……的通知 阳政发〔2024〕3号". The title is greedy and
+# must end in a genre word, so an abbreviation holding one (阳政办函) stays whole.
+TITLE_DOC_NUMBER_RE = re.compile(
+    rf"^(?P<title>.*(?:{'|'.join(_KIND_SUFFIXES)}))\s*"
+    rf"(?:[(（]\s*(?P<bracketed>{_NUMBER})\s*[)）]|(?P<bare>{_UNSPACED_NUMBER}))$"
+)
+# A 文号 alone on its line but in brackets, under its title: "（阳政发〔2024〕3号）".
+BRACKETED_DOC_NUMBER_LINE_RE = re.compile(rf"^[(（]\s*(?P<number>{DOC_NUMBER_RE.pattern})\s*[)）]$")
+# 主送: unit names separated by 、，, the last one ending in a unit word ("如下：", "措施：" end a sentence instead).
+_RECIPIENT_ITEM_RE = re.compile(rf"^[{_CJK}()（）]{{1,40}}$")
+_RECIPIENT_LAST_RE = re.compile(
+    r"(?:政府|单位|部门|企业|办事处|街道|管委会|委员会|常委会|委|局|办|厅|室|中心|公司|集团|银行|院|所|镇|乡|社区|村|"
+    r"机构|学校|医院|部|处|组|会|队|站|行|社|校|馆|团|厂|场|区|县|市)$"
+)
+# Role labels ending in 单位 that head a list inside a task ("责任单位："), never a 主送 line.
+_ROLE_LABEL_RE = re.compile(r"^(?:牵头|责任|配合|协办|主办|承办|参与|联系|督办|实施|抄送|主送|报送|成员)")
 _APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
 # A 通报 bears tasks only when it ends with requirements (工作要求, 下一步, 整改); otherwise it reports results.
 _REQUIREMENTS_RE = re.compile(r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改")
@@ -181,9 +213,17 @@ class _Header:
         self.doc_number = doc_number
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
 def _compact(text: str) -> str:
     """Letter-spaced OCR headings: "阳 泉 市 人 民 政 府" → "阳泉市人民政府"."""
-    return re.sub(r"\s+", "", text)
+    return _SPACES_RE.sub("", text)
+
+
+def _ends_in_kind(text: str) -> bool:
+    """The line ends in a genre word (通知, 意见, ……), letter-spaced or not: the last line of a title."""
+    return text.endswith(_KIND_SUFFIXES) or (" " in text and _compact(text).endswith(_KIND_SUFFIXES))
 
 
 def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
@@ -216,15 +256,18 @@ def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     return header
 
 
-def _header_before(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
-    """Walk back from a 文号 line over the title lines to the issuer; None when no title precedes it."""
-    doc_number = normalize_doc_number(lines[anchor].text)
+def _header_before(lines: Sequence[SourceLine], anchor: int, *, doc_number: str = "",
+                   tail: str = "") -> _Header | None:
+    """Walk back from a 文号 line over the title lines to the issuer; None when no title precedes it.
+
+    ``tail`` is the title text printed on the 文号's own line ("……的通知（阳政发〔2024〕3号）"), its last part."""
+    doc_number = doc_number or normalize_doc_number(lines[anchor].text)
     title_parts: list[str] = []
     issuer = ""
     start = anchor
-    for j in range(anchor - 1, max(-1, anchor - 7), -1):
-        text = lines[j].text
-        if _HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text):
+    for j in range(anchor if tail else anchor - 1, max(-1, anchor - 7), -1):
+        text = tail if j == anchor else lines[j].text
+        if j != anchor and (_HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text)):
             break
         issuer_only = ISSUER_RE.match(_compact(text))
         if issuer_only:
@@ -257,6 +300,112 @@ def _header_before(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     return _Header(start, anchor, _display(issuer), title_parts, doc_number)
 
 
+def _title_and_number(text: str) -> tuple[str, str] | None:
+    """A title line ending in its 文号 → (title, normalised 文号); None for any other line."""
+    if len(text) > 200:  # a paragraph that happens to end in 号
+        return None
+    m = TITLE_DOC_NUMBER_RE.match(text)
+    if m is None:
+        return None
+    title, number = m["title"], m["bracketed"] or m["bare"]
+    head, space, rest = title.rpartition(" ")
+    if m["bare"] and space and head.endswith(_KIND_SUFFIXES) and re.fullmatch(rf"[{_CJK}]{{1,9}}", rest):
+        title, number = head, rest + number  # "……的通知 晋政办函字〔2024〕1号": that 函 belongs to the 文号
+    if _HEADER_STOP_RE.search(title) or re.search(r"[。；;：:]", title):
+        return None
+    return title.rstrip(), normalize_doc_number(number)
+
+
+def _title_line_header(lines: Sequence[SourceLine], i: int) -> _Header | None:
+    """A header whose 文号 closes a title line, or sits in brackets alone under its title.
+
+    Either shape also occurs where running text cites a document, so the header must be confirmed: a 主送 line
+    follows it, or the line above it ends the previous directive (signed date, publication note, page furniture,
+    a finished sentence) or there is none."""
+    text = lines[i].text
+    bracketed = BRACKETED_DOC_NUMBER_LINE_RE.match(text)
+    if bracketed:
+        if i == 0 or _inside_sentence(lines, i) or not _ends_in_kind(lines[i - 1].text):
+            return None
+        header = _header_before(lines, i, doc_number=normalize_doc_number(bracketed["number"]))
+    else:
+        split = _title_and_number(text)
+        if split is None:
+            return None
+        header = _header_before(lines, i, doc_number=split[1], tail=split[0])
+    if header is None or not _compact(header.title_parts[0]).startswith(("关于", "印发", "转发")):
+        return None
+    if _recipients_end(lines, i + 1) is None and not _ends_directive(lines, header.start - 1):
+        return None
+    return header
+
+
+def _ends_directive(lines: Sequence[SourceLine], i: int) -> bool:
+    """Line i closes whatever came before a header: no line at all, a signed date, a publication note, page
+    furniture, a masthead, a finished sentence."""
+    if i < 0:
+        return True
+    text = lines[i].text
+    return bool(DATE_LINE_RE.match(text) or PUBLICATION_NOTE_RE.match(text) or text.endswith(("此件公开发布)", "。"))
+                or is_noise_line(text) or _MASTHEAD_RE.search(text))
+
+
+def _is_recipient_list(text: str) -> bool:
+    """主送 without its colon: unit names separated by 、，, the last ending in a unit word."""
+    if not text or len(text) > 150:
+        return False
+    items = _RECIPIENT_SPLIT_RE.split(text)
+    return (all(_RECIPIENT_ITEM_RE.match(item) and not _ROLE_LABEL_RE.match(item) for item in items)
+            and bool(_RECIPIENT_LAST_RE.search(items[-1])))
+
+
+def _recipients_end(lines: Sequence[SourceLine], begin: int) -> int | None:
+    """Index of the colon line closing a 主送 block of 1–3 lines that starts at begin; None when there is none."""
+    for i in range(begin, min(len(lines), begin + 3)):
+        text = lines[i].text
+        if text[-1] in ":：":
+            joined = "".join(_compact(lines[j].text) for j in range(begin, i + 1))[:-1]
+            return i if _is_recipient_list(joined) else None
+        if re.search(r"[。；;:：]", text):
+            return None
+    return None
+
+
+def _unnumbered_header(lines: Sequence[SourceLine], colon: int) -> _Header | None:
+    """A header without 文号: title line(s) directly above a 主送 block that ends at line ``colon``."""
+    for begin in range(colon, max(0, colon - 3), -1):
+        if begin < colon and re.search(r"[。；;:：]", lines[begin].text):
+            return None
+        if not _ends_in_kind(lines[begin - 1].text):
+            continue
+        if _recipients_end(lines, begin) == colon:
+            return _title_above(lines, begin)
+    return None
+
+
+def _title_above(lines: Sequence[SourceLine], begin: int) -> _Header | None:
+    """Up to four title lines ending just above line begin, the first starting with 关于/印发/转发 or an issuer and
+    关于, with an optional issuer line above; None when they do not start that way (an attached plan's title)."""
+    parts: list[str] = []
+    for j in range(begin - 1, max(-1, begin - 5), -1):
+        text = lines[j].text
+        if _HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text) \
+                or is_noise_line(text):
+            return None
+        compact = _compact(text)
+        parts.insert(0, text)
+        if compact.startswith(("关于", "印发", "转发")):
+            above = ISSUER_RE.match(_compact(lines[j - 1].text)) if j > 0 else None
+            if above:
+                return _Header(j - 1, begin - 1, _display(above["issuer"]), parts, "")
+            return _Header(j, begin - 1, "", parts, "")
+        combined = ISSUER_TITLE_RE.match(compact)
+        if combined:
+            parts[0] = combined["title"]
+            return _Header(j, begin - 1, _display(combined["issuer"]), parts, "")
+    return None
+
+
 def _inside_sentence(lines: Sequence[SourceLine], i: int) -> bool:
     """A cited 文号 that a hard wrap left alone on its line: "（" before it or "）" after it."""
     before = lines[i - 1].text if i > 0 else ""
@@ -287,17 +436,24 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         parts.append(text)
         if text.endswith((":", "：")):
             joined = "".join(parts)[:-1]
-            if "。" in joined or len(joined) > 120 or DATE_RE.search(joined):
-                return ()
-            names = (_display(re.sub(r"\s+", "", n)) for n in _RECIPIENT_SPLIT_RE.split(joined))
-            return tuple(n for n in names if n)
+            if "。" in joined or len(joined) > 120 or DATE_RE.search(joined) or not _is_recipient_list(_compact(joined)):
+                return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
+            names: list[str] = []
+            for piece in _RECIPIENT_SPLIT_RE.split(joined):
+                name = _display(re.sub(r"\s+", "", piece))
+                if len(name) == 1 and names:  # "市人民政府各委、办、局" is one group, not three names
+                    names[-1] += "、" + name
+                elif name:
+                    names.append(name)
+            return tuple(names)
         if re.search(r"[。；;]", text):
             return ()
     return ()
 
 
-def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date | None, tuple[str, ...]]:
-    """The signed date: the first date line next to a signature or publication note, else the first date line."""
+def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date | None, tuple[str, ...], str]:
+    """The signed date: the first date line next to a signature or publication note, else the first date line;
+    with the signing organisation (落款) when one stands next to that date."""
     first: date | None = None
     for i in range(begin, end):
         text = lines[i].text
@@ -309,14 +465,18 @@ def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date 
         near = [lines[j].text for j in range(max(begin, i - 2), min(end, i + 3)) if j != i]
         if any(ISSUER_RE.match(t) or PUBLICATION_NOTE_RE.match(t) or t.endswith("此件公开发布)") for t in near) \
                 or ISSUER_RE.match(text.split(" ")[0]):
-            flags = ()
+            flags: tuple[str, ...] = ()
             if i + 1 < end and ISSUER_RE.match(lines[i + 1].text) and not (i > begin and ISSUER_RE.match(
                     lines[i - 1].text)):
                 flags = ("date_before_signature",)
-            return found, flags
+            # The signer: above the date, on its line, or (date_before_signature) below it.
+            candidates = [lines[j].text for j in (i - 1, i - 2) if j >= begin] + [text.split(" ")[0]] + \
+                [lines[j].text for j in (i + 1, i + 2) if j < end]
+            signer = next((m["issuer"] for t in candidates if (m := ISSUER_RE.match(_compact(t)))), "")
+            return found, flags, signer
         if first is None:
             first = found
-    return first, (() if first else ("no_issued_on",))
+    return first, (() if first else ("no_issued_on",)), ""
 
 
 def _similar(a: Sequence[SourceLine], b: Sequence[SourceLine]) -> float:
@@ -335,10 +495,18 @@ def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
     lines = [s for s in lines if s.text]
     headers: list[_Header] = []
     for i, line in enumerate(lines):
-        if DOC_NUMBER_LINE_RE.match(line.text) and not _inside_sentence(lines, i):
-            header = _find_header(lines, i)
-            if header is not None and (not headers or header.start > headers[-1].anchor):
-                headers.append(header)
+        text = line.text
+        last = text[-1]  # every anchor is told by its last character first: most lines are none
+        header = None
+        if last == "号" and DOC_NUMBER_LINE_RE.match(text):
+            if not _inside_sentence(lines, i):
+                header = _find_header(lines, i)
+        elif last == "号" or (last == ")" and text.endswith("号)")):
+            header = _title_line_header(lines, i)
+        elif last in ":：" and i > 0 and len(text) <= 150:  # a 主送 line is short; "……通知如下：" often is not
+            header = _unnumbered_header(lines, i)
+        if header is not None and (not headers or header.start > headers[-1].anchor):
+            headers.append(header)
     # Drop anchors with no body before the next one: table-of-contents entries laid out like headers.
     kept: list[_Header] = []
     for n, header in enumerate(headers):
@@ -356,18 +524,21 @@ def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
             end -= 1  # page number / running header between two directives
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
-        issued_on, flags = _issued_on(lines, header.anchor + 1, end)
+        issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
         recipients = _recipients(lines, header.anchor + 1, end)
+        issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
-        title = title_core if not header.issuer or title_core.startswith(header.issuer) else header.issuer + title_core
+        title = title_core if not issuer or title_core.startswith(issuer) else issuer + title_core
         kind = _kind(title, header.doc_number)
+        if not header.doc_number:
+            flags = ("no_doc_number", *flags)
         if not recipients:
             flags += ("no_recipients",)
         documents.append(ParsedDocument(
             file=file.replace("\\", "/").rsplit("/", 1)[-1],
             doc_number=header.doc_number,
             title=title,
-            issuer=header.issuer,
+            issuer=issuer,
             issued_on=issued_on,
             recipients=recipients,
             kind=kind,

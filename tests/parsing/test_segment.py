@@ -203,3 +203,136 @@ def test_doc_number_normalisation(raw, want):
 def test_parse_date(raw, want):
     assert parse_date(normalize_line(raw)) == want
 
+
+
+def _fields(doc):
+    return (doc.doc_number, doc.title, doc.issuer, doc.issued_on, doc.recipients, doc.kind, doc.task_bearing,
+            doc.line_start, doc.line_end)
+
+
+PRINTED_PLAN = """阳泉市人民政府关于印发阳泉市2024年大气污染防治行动计划的通知{number}
+各县（区）人民政府，市直各单位，省属以上企业：
+    现将《阳泉市2024年大气污染防治行动计划》印发给你们，请认真贯彻执行。
+                                    阳泉市人民政府
+                                    2024年2月20日
+    （此件公开发布）
+阳泉市2024年大气污染防治行动计划
+    为持续改善环境空气质量，制定本计划。
+    一、工作目标
+    到2024年底，全市PM2.5平均浓度控制在40微克/立方米以下。
+    二、重点任务
+    （一）推进工业企业深度治理。9月底前完成焦化企业超低排放改造（牵头单位：市生态环境局）。
+"""
+
+
+@pytest.mark.parametrize("number", ["（阳政发〔2024〕3号）", "(阳政发[2024]3号)", " 阳政发〔2024〕3号", "阳政发〔2024〕3号"])
+def test_doc_number_on_the_title_line(number):
+    (doc,) = split_documents(PRINTED_PLAN.format(number=number), file="plan.txt")
+    assert _fields(doc) == (
+        "阳政发〔2024〕3号", "阳泉市人民政府关于印发阳泉市2024年大气污染防治行动计划的通知", "阳泉市人民政府",
+        date(2024, 2, 20), ("各县（区）人民政府", "市直各单位", "省属以上企业"), "计划", True, 1, 12)
+    assert doc.flags == ()
+    assert "阳泉市2024年大气污染防治行动计划" in [line.text for line in doc.lines]  # the plan stays in the notice
+
+
+def test_doc_number_closing_a_wrapped_title_under_its_issuer_line():
+    text = ("阳泉市人民政府办公室\n关于印发阳泉市城市更新\n行动方案的通知（阳政办发〔2024〕7号）\n市直各单位：\n"
+            "现将《阳泉市城市更新行动方案》印发给你们。\n阳泉市人民政府办公室\n2024年5月8日\n")
+    (doc,) = split_documents(text, file="x.txt")
+    assert _fields(doc) == ("阳政办发〔2024〕7号", "阳泉市人民政府办公室关于印发阳泉市城市更新行动方案的通知",
+                            "阳泉市人民政府办公室", date(2024, 5, 8), ("市直各单位",), "方案", True, 1, 7)
+
+
+def test_bracketed_doc_number_alone_under_its_title():
+    text = ("阳泉市人民政府\n关于做好安全工作的通知\n（阳政发〔2024〕3号）\n各县（区）人民政府：\n现通知如下：\n"
+            "一、各县区于6月底前完成排查。\n阳泉市人民政府\n2024年3月5日\n")
+    (doc,) = split_documents(text, file="x.txt")
+    assert _fields(doc) == ("阳政发〔2024〕3号", "阳泉市人民政府关于做好安全工作的通知", "阳泉市人民政府",
+                            date(2024, 3, 5), ("各县（区）人民政府",), "通知", True, 1, 8)
+
+
+WITHOUT_NUMBER = """关于进一步加强城市精细化管理工作的通知
+各区人民政府，市直各有关单位：
+    为进一步提升城市管理水平，经市政府同意，现就有关事项通知如下：
+    一、全面开展市容环境整治。6月底前完成主次干道占道经营清理（责任单位：市城市管理局，各区人民政府）。
+    二、建立长效管理机制。
+                                    阳泉市人民政府办公室
+                                      2024年3月15日
+"""
+
+
+def test_single_directive_without_doc_number():
+    (doc,) = split_documents(WITHOUT_NUMBER, file="web.txt")
+    # The title names no issuer: the signature does, and the title takes it as other titles carry theirs.
+    assert _fields(doc) == ("", "阳泉市人民政府办公室关于进一步加强城市精细化管理工作的通知", "阳泉市人民政府办公室",
+                            date(2024, 3, 15), ("各区人民政府", "市直各有关单位"), "通知", True, 1, 7)
+    assert doc.flags == ("no_doc_number",)
+
+
+def test_directive_without_doc_number_pasted_from_a_website():
+    text = ("首页 > 政务公开 > 政策文件\n阳泉市人民政府办公室\n关于印发阳泉市城市更新\n行动方案的通知\n各区人民政府，\n"
+            "市直各有关单位：\n《阳泉市城市更新行动方案》已经市政府同意，现印发给你们，请认真组织实施。\n"
+            "阳泉市人民政府办公室\n2024年5月8日\n阳泉市城市更新行动方案\n一、总体要求\n（一）市住建局牵头，年底前完成。\n")
+    (doc,) = split_documents(text, file="web.txt")
+    assert _fields(doc) == ("", "阳泉市人民政府办公室关于印发阳泉市城市更新行动方案的通知", "阳泉市人民政府办公室",
+                            date(2024, 5, 8), ("各区人民政府", "市直各有关单位"), "方案", True, 2, 12)
+    assert doc.flags == ("no_doc_number",)
+
+
+def test_directive_without_doc_number_after_a_numbered_one():
+    numbered = ("阳泉市人民政府办公室\n关于做好春季森林防火工作的通知\n阳政办发〔2024〕8号\n各县（区）人民政府，市直各单位：\n"
+                "为做好春季森林防火工作，现通知如下：\n一、各县区于3月底前完成隐患排查。\n阳泉市人民政府办公室\n"
+                "2024年3月1日\n（此件公开发布）\n")
+    unnumbered = ("阳泉市人民政府关于进一步加强城市精细化管理工作的通知\n各区人民政府，市直各有关单位：\n"
+                  "为进一步提升城市管理水平，现就有关事项通知如下：\n一、全面开展市容环境整治。\n阳泉市人民政府\n"
+                  "2024年3月15日\n")
+    first, second = split_documents(numbered + unnumbered, file="mixed.txt")
+    assert _fields(first) == ("阳政办发〔2024〕8号", "阳泉市人民政府办公室关于做好春季森林防火工作的通知",
+                              "阳泉市人民政府办公室", date(2024, 3, 1), ("各县（区）人民政府", "市直各单位"), "通知",
+                              True, 1, 9)
+    assert _fields(second) == ("", "阳泉市人民政府关于进一步加强城市精细化管理工作的通知", "阳泉市人民政府",
+                               date(2024, 3, 15), ("各区人民政府", "市直各有关单位"), "通知", True, 10, 15)
+    assert (first.flags, second.flags) == ((), ("no_doc_number",))
+
+
+def test_attachment_titles_inside_a_directive_do_not_split_it():
+    text = ("关于印发阳泉市防汛工作方案的通知\n各县（区）人民政府，市直各单位：\n"
+            "现将《阳泉市防汛工作方案》印发给你们，请认真贯彻执行。\n阳泉市人民政府\n2024年4月1日\n"
+            "阳泉市防汛工作方案\n为做好防汛工作，制定本方案。\n一、市应急局牵头，5月底前完成演练。\n"
+            "附件\n关于加强防汛物资储备的实施意见\n为加强防汛物资储备，提出如下意见：\n一、市应急局负责物资储备。\n"
+            "关于建立防汛值班制度的通知\n责任单位：\n市应急局\n")
+    (doc,) = split_documents(text, file="x.txt")
+    assert (doc.doc_number, doc.title, doc.issuer, doc.line_start, doc.line_end, doc.kind) == (
+        "", "阳泉市人民政府关于印发阳泉市防汛工作方案的通知", "阳泉市人民政府", 1, 15, "方案")
+
+
+def test_title_line_doc_number_needs_recipients_or_the_end_of_the_directive_above():
+    text = ("阳泉市人民政府\n关于做好安全工作的通知 阳政发 [2024] 3号\n各县（区）人民政府，市直各单位，省属以\n上企业：\n"
+            "按照山西省人民政府\n关于做好安全工作的通知(晋政发〔2024〕1号)\n要求，现通知如下：\n"
+            "一、各县区于6月底前完成排查。\n阳泉市人民政府\n2024年3月5日\n"
+            "阳泉市人民政府关于做好防汛工作的通知（阳政发〔2024〕4号）\n为做好防汛工作，现通知如下：\n"
+            "一、各县区于5月底前完成演练。\n阳泉市人民政府\n2024年4月1日\n")
+    first, second = split_documents(text, file="x.txt")
+    # The cited 晋政发 title in the running text (neither recipients below nor a directive's end above) is no header.
+    assert _fields(first) == ("阳政发〔2024〕3号", "阳泉市人民政府关于做好安全工作的通知", "阳泉市人民政府",
+                              date(2024, 3, 5), ("各县（区）人民政府", "市直各单位", "省属以上企业"), "通知", True, 1, 10)
+    # Right after the signed date, a title line with its 文号 starts a directive even with no recipients line.
+    assert _fields(second) == ("阳政发〔2024〕4号", "阳泉市人民政府关于做好防汛工作的通知", "阳泉市人民政府",
+                               date(2024, 4, 1), (), "通知", True, 11, 15)
+    assert second.flags == ("no_recipients",)
+
+
+def test_table_of_contents_with_doc_numbers_on_title_lines_yields_no_document():
+    toc = ("阳泉市人民政府公报\n目录\n阳泉市人民政府关于做好安全工作的通知（阳政发〔2024〕3号）\n"
+           "阳泉市人民政府关于做好防汛工作的通知（阳政发〔2024〕4号）\n关于进一步加强城市精细化管理工作的通知\n")
+    assert split_documents(toc, file="toc.txt") == []
+    docs = split_documents(toc + PRINTED_PLAN.format(number="（阳政发〔2024〕3号）"), file="toc.txt")
+    assert [(d.doc_number, d.line_start) for d in docs] == [("阳政发〔2024〕3号", 6)]
+
+
+def test_recipients_keep_a_committees_offices_and_bureaus_group_whole():
+    text = ("阳泉市人民政府关于做好2024年安全生产工作的通知\n阳政发〔2024〕2号\n"
+            "各县（区）人民政府，市人民政府各委、办、局：\n现就做好安全生产工作通知如下：\n一、压实责任。\n"
+            "阳泉市人民政府\n2024年1月5日\n")
+    (doc,) = split_documents(text, file="t.txt")
+    assert doc.recipients == ("各县（区）人民政府", "市人民政府各委、办、局")
