@@ -252,12 +252,11 @@ def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | 
             )
             result.source = source
             departments = _Departments()
-            created: dict[tuple[str, str], Directive] = {}
+            created: dict[tuple[Any, ...], Directive] = {}
             for doc in documents:
-                key = (doc.doc_number, doc.issuer)
-                if doc.doc_number and (key in created or Directive.objects.filter(
-                        doc_number=doc.doc_number, issuer=doc.issuer).exists()):
-                    result.skipped.append(doc.doc_number)
+                key = _identity(doc)
+                if key in created or Directive.objects.filter(**_identity_lookup(doc)).exists():
+                    result.skipped.append(doc.doc_number or doc.title)
                     result.messages.append(
                         f"{name}：{doc.issuer}{doc.doc_number}《{doc.title}》已导入过，跳过（其任务保持不变）。"
                     )
@@ -283,18 +282,31 @@ def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | 
             return _already_imported(ImportResult(name=name, sha256=sha256), sha256)
         raise
     if not documents:
-        result.messages.append(f"{name}：未识别出任何文件（没有找到文号）。")
+        result.messages.append(f"{name}：未识别出任何文件（没有找到文号，也没有“关于……的通知”式标题加主送单位）。")
     result.messages.insert(0, result.summary())
     return result
 
 
-def _duplicates_link(*, documents: Sequence[ParsedDocument], created: dict[tuple[str, str], Directive]) -> None:
+def _identity(doc: ParsedDocument) -> tuple[Any, ...]:
+    """What makes two documents the same directive: 文号 and issuer; without a 文号, issuer, title and date."""
+    if doc.doc_number:
+        return (doc.doc_number, doc.issuer)
+    return ("", doc.issuer, doc.title[:500], doc.issued_on)
+
+
+def _identity_lookup(doc: ParsedDocument) -> dict[str, Any]:
+    if doc.doc_number:
+        return {"doc_number": doc.doc_number[:64], "issuer": doc.issuer[:100]}
+    return {"doc_number": "", "issuer": doc.issuer[:100], "title": doc.title[:500], "issued_on": doc.issued_on}
+
+
+def _duplicates_link(*, documents: Sequence[ParsedDocument], created: dict[tuple[Any, ...], Directive]) -> None:
     """Link a directive to its twin (one report sent under two 文号) when the parser found one."""
     for doc in documents:
-        directive = created.get((doc.doc_number, doc.issuer))
+        directive = created.get(_identity(doc))
         if directive is None or not doc.duplicate_of:
             continue
-        twin = next((d for (number, _), d in created.items() if number == doc.duplicate_of), None)
+        twin = next((d for key, d in created.items() if key[0] == doc.duplicate_of), None)
         twin = twin or Directive.objects.filter(doc_number=doc.duplicate_of).exclude(pk=directive.pk).first()
         if twin is not None:
             directive.duplicate_of = twin
@@ -326,7 +338,8 @@ def directive_reextract(*, directive: Directive, as_of: date | None = None) -> R
     directory = department_directory()
     documents = parse_gazette(directive.source.text, file=directive.source.name, directory=directory,
                               calendar=work_calendar())
-    doc = next((d for d in documents if d.doc_number == directive.doc_number and d.issuer == directive.issuer), None)
+    doc = next((d for d in documents if d.doc_number == directive.doc_number and d.issuer == directive.issuer
+                and (d.doc_number or d.title == directive.title)), None)
     doc = doc or next((d for d in documents if d.line_start == directive.line_start), None)
     result = ReextractResult()
     if doc is None:

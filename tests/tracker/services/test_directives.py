@@ -286,3 +286,30 @@ def test_reextract_keeps_confirmed_and_edited_tasks_and_replaces_the_rest(parsed
     assert (result.kept, result.removed, result.created) == (1, 1, 2)
     assert dict(Task.objects.values_list("ref", "text")) == {
         "一、": "督查室改写", "二、": "新的第二项。", "三、": "新增第三项。"}
+
+
+UNNUMBERED = ("关于进一步加强城市精细化管理工作的通知\n各区人民政府，市直各有关单位：\n"
+              "为进一步提升城市管理水平，现就有关事项通知如下：\n"
+              "一、全面开展市容环境整治。6月底前完成占道经营清理（责任单位：市城市管理局）。\n"
+              "阳泉市人民政府办公室\n2024年3月15日\n")
+UNNUMBERED_TWO = UNNUMBERED + (
+    "关于做好2024年春季植树工作的通知\n各区人民政府，市直各有关单位：\n现就有关事项通知如下：\n"
+    "一、4月底前完成植树任务（责任单位：市林业局）。\n阳泉市人民政府办公室\n2024年3月15日\n")
+
+
+def test_directives_without_doc_number_are_told_apart_by_title_and_reimport_is_a_noop():
+    departments_seed(entries=[{"name": "市城市管理局", "kind": "city_department", "aliases": []},
+                              {"name": "市林业局", "kind": "city_department", "aliases": []}])
+    first = directive_import(name="web.txt", data=UNNUMBERED_TWO.encode())
+    directives = list(Directive.objects.order_by("line_start"))
+    assert [(d.doc_number, d.title, d.flags) for d in directives] == [
+        ("", "阳泉市人民政府办公室关于进一步加强城市精细化管理工作的通知", ["no_doc_number"]),
+        ("", "阳泉市人民政府办公室关于做好2024年春季植树工作的通知", ["no_doc_number"]),
+    ]
+    assert [t.deadlines.get().due_on for t in Task.objects.order_by("line_start")] == [date(2024, 6, 30),
+                                                                                         date(2024, 4, 30)]
+    assert len(first.directives) == 2
+    # The same directive pasted again into another file (different bytes): known by issuer, title and date.
+    again = directive_import(name="again.txt", data=("\n" + UNNUMBERED).encode())
+    assert again.source is None and again.skipped == ["阳泉市人民政府办公室关于进一步加强城市精细化管理工作的通知"]
+    assert (Directive.objects.count(), Task.objects.count()) == (2, 2)
