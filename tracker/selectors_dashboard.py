@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     CharField,
@@ -26,7 +25,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Max,
     Q,
     QuerySet,
     Sum,
@@ -215,10 +213,13 @@ def _as_date(value: Any) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def task_status_light_counts(*, tasks: QuerySet[Task], as_of: date) -> dict[tuple[str, str], int]:
-    """Task counts per (status, light): one query."""
-    rows = tasks_with_light(tasks.order_by(), as_of=as_of).values("status", "light").annotate(n=Count("pk"))
-    return {(row["status"], row["light"]): row["n"] for row in rows}
+def task_counts(*, tasks: QuerySet[Task], as_of: date) -> list[dict[str, Any]]:
+    """Tasks and their summed reported % per (directive, status, light): one scan feeding the status and light
+    figures and the directive progress table (red is exactly TaskQuerySet.overdue)."""
+    return list(
+        tasks_with_light(tasks.order_by(), as_of=as_of).values("directive_id", "status", "light")
+        .annotate(n=Count("pk"), percent=Sum("progress_percent"))
+    )
 
 
 def on_time_rate(*, tasks: QuerySet[Task], scope: dict[str, Any]) -> OnTimeRate:
@@ -254,7 +255,7 @@ def department_overdue_ranking(*, tasks: QuerySet[Task], as_of: date, scope: dic
     """Departments by overdue tasks (lead or support), worst first; ties by total days overdue, then name
     (two queries: the counts grouped by department id alone, then the names of the departments counted)."""
     rows = list(
-        tasks.order_by().overdue(as_of).filter(assignments__isnull=False)  # inner join, reused below
+        tasks.order_by().overdue(as_of).filter(assignments__department__isnull=False)  # inner join, reused below
         .values("assignments__department_id")
         .annotate(n=Count("pk"), days=Sum(Value(_epoch(as_of)) - EpochDay(F("current_due"))))
     )
@@ -312,7 +313,9 @@ def monthly_trends(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any])
     )
     completed = {_as_date(row["month"]): row["n"] for row in completed_rows}
     late_rows = (
-        tasks.order_by().late(as_of).with_current_due().filter(current_due__gte=first, current_due__lte=as_of)
+        # status__in adds nothing to late() but lets PostgreSQL range-scan (status, current_due)
+        tasks.order_by().late(as_of).with_current_due()
+        .filter(status__in=[*OWED_STATUSES, Task.Status.SIGNED_OFF], current_due__gte=first, current_due__lte=as_of)
         .annotate(month=TruncMonth("current_due", output_field=DateField())).values("month").annotate(n=Count("pk"))
     )
     late = {_as_date(row["month"]): row["n"] for row in late_rows}
@@ -329,35 +332,32 @@ def monthly_trends(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any])
     return trends
 
 
-def directive_progress(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, Any],
+def directive_progress(*, counts: list[dict[str, Any]], scope: dict[str, Any],
                        limit: int = DIRECTIVE_TOP) -> list[DirectiveProgress]:
-    """Per directive with open or overdue work: tasks, signed off, overdue, mean reported % (two queries)."""
-    # Grouped by the directive id alone (a hash aggregate over few groups); grouping by its text
-    # columns too made PostgreSQL sort every task row. The top rows' numbers and titles come after.
-    rows = list(
-        tasks.order_by().exclude(status=Task.Status.PENDING_REVIEW)
-        .values("directive_id")
-        .annotate(
-            total=Count("pk"),
-            signed_off=Count("pk", filter=Q(status=Task.Status.SIGNED_OFF)),
-            overdue=Count("pk", filter=overdue_q(as_of)),
-            percent=Avg("progress_percent"),
-            issued_on=Max("directive__issued_on"),
-        )
-        .order_by("-overdue", F("issued_on").desc(nulls_last=True), "directive_id")[:limit]
-    )
-    directives = Directive.objects.only("doc_number", "title").in_bulk([row["directive_id"] for row in rows])
+    """Per directive with assigned work (from `task_counts` rows): tasks, signed off, overdue, mean reported %;
+    most overdue first, then the newest (two queries: the directives' dates, then the top rows' titles)."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tasks, signed off, overdue, % sum
+    for row in counts:
+        if row["status"] == Task.Status.PENDING_REVIEW:
+            continue
+        total = totals[row["directive_id"]]
+        total[0] += row["n"]
+        total[1] += row["n"] if row["status"] == Task.Status.SIGNED_OFF else 0
+        total[2] += row["n"] if row["light"] == RED else 0
+        total[3] += row["percent"] or 0
+    issued = dict(Directive.objects.filter(pk__in=list(totals)).values_list("pk", "issued_on"))
+    top = sorted(totals, key=lambda pk: (-totals[pk][2], -(issued[pk] or date.min).toordinal(), pk))[:limit]
+    directives = Directive.objects.only("doc_number", "title").in_bulk(top)
     progress = []
-    for row in rows:
-        directive_id = row["directive_id"]
-        directive = directives[directive_id]
+    for directive_id in top:
+        directive, (total, signed_off, overdue, percent_sum) = directives[directive_id], totals[directive_id]
         progress.append(DirectiveProgress(
             directive_id=directive_id, doc_number=directive.doc_number, title=directive.title,
-            total=Figure("事项", row["total"], query(scope, directive=directive_id)),
-            signed_off=Figure("已销号", row["signed_off"], query(
+            total=Figure("事项", total, query(scope, directive=directive_id)),
+            signed_off=Figure("已销号", signed_off, query(
                 **scope, directive=directive_id, status=Task.Status.SIGNED_OFF)),
-            overdue=Figure("逾期", row["overdue"], query(scope, directive=directive_id, overdue=True)),
-            average_percent=float(row["percent"] or 0),
+            overdue=Figure("逾期", overdue, query(scope, directive=directive_id, overdue=True)),
+            average_percent=percent_sum / total,
         ))
     return progress
 
@@ -368,21 +368,20 @@ def dashboard_summary(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, An
     `scope` is the TaskFilterSet query that produced `tasks`; every drill-down adds to it.
     """
     scope = dict(scope or {})
-    counts = task_status_light_counts(tasks=tasks, as_of=as_of)
-    by_status = [
-        Figure(str(label), sum(n for (status, _), n in counts.items() if status == value),
-               query(scope, status=value), key=value)
-        for value, label in Task.Status.choices
-    ]
-    by_light = [
-        Figure(LIGHT_LABELS[light], sum(n for (_, lit), n in counts.items() if lit == light),
-               query(scope, light=light) if light != NONE else "", key=light)
-        for light in (RED, YELLOW, GREEN)
-    ]
+    counts = task_counts(tasks=tasks, as_of=as_of)
+    per_status: dict[str, int] = defaultdict(int)
+    per_light: dict[str, int] = defaultdict(int)
+    for row in counts:
+        per_status[row["status"]] += row["n"]
+        per_light[row["light"]] += row["n"]
+    by_status = [Figure(str(label), per_status[value], query(scope, status=value), key=value)
+                 for value, label in Task.Status.choices]
+    by_light = [Figure(LIGHT_LABELS[light], per_light[light], query(scope, light=light), key=light)
+                for light in (RED, YELLOW, GREEN)]
     due_soon = due_soon_counts(tasks=tasks, as_of=as_of, scope=scope)
     return Dashboard(
         as_of=as_of,
-        total=Figure("全部事项", sum(counts.values()), query(scope)),
+        total=Figure("全部事项", sum(per_status.values()), query(scope)),
         by_status=by_status,
         by_light=by_light,
         on_time=on_time_rate(tasks=tasks, scope=scope),
@@ -393,7 +392,7 @@ def dashboard_summary(*, tasks: QuerySet[Task], as_of: date, scope: dict[str, An
             query(scope, **OWED_QUERY, due_after=as_of, due_before=as_of + timedelta(days=DUE_SOON_DAYS))),
         breaches=breach_counts(tasks=tasks, as_of=as_of, scope=scope),
         trends=monthly_trends(tasks=tasks, as_of=as_of, scope=scope),
-        directives=directive_progress(tasks=tasks, as_of=as_of, scope=scope),
+        directives=directive_progress(counts=counts, scope=scope),
     )
 
 

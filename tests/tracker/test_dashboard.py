@@ -109,6 +109,10 @@ def test_progress_per_directive(data, board):
     rows = [(d.doc_number, d.total.value, d.signed_off.value, d.overdue.value) for d in board.directives]
     # The draft is not counted; the directive with overdue tasks comes first.
     assert rows == [("阳政办发〔2024〕1号", 6, 0, 3), ("阳政发〔2023〕9号", 5, 4, 0)]
+    for progress in board.directives:  # mean reported % of the directive's assigned tasks, drafts left out
+        percents = list(Task.objects.filter(directive_id=progress.directive_id).exclude(
+            status=Task.Status.PENDING_REVIEW).values_list("progress_percent", flat=True))
+        assert progress.average_percent == pytest.approx(sum(percents) / len(percents))
     assert _drill(board.directives[1].signed_off.query) == _ids(
         data, "done_on_time", "done_late", "done_extended", "done_june")
 
