@@ -64,6 +64,8 @@ SIGNATURE_RE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
     r"^\(此件[^()]{0,20}\)$"
 )
+# The signing organisation alone on the line above the signed date (落款).
+SIGNER_RE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|局|厅|部)$")
 TITLE_LINE_RE = re.compile(
     r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
 )
@@ -139,10 +141,13 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     last_number: dict[str, int] = {}
     in_attachment_list = False
     previous_text = "。"
-    for line in lines:
+    for index, line in enumerate(lines):
         text = _strip_decoration(line.text)
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
+        if SIGNER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
+                _strip_decoration(lines[index + 1].text)):
+            text = lines[index + 1].text  # the signing organisation above its date: both end the item
         if len(text) < 80 and STOP_RE.search(text):
             break
         marker = _marker(text)

@@ -199,3 +199,9 @@ def test_table_with_lead_and_support_columns(directory: DepartmentDirectory) -> 
     assert [m.as_written for m in first.lead_units] == ["市住建局"]
     assert {m.name for m in first.support_units} == set(COUNTIES)
     assert [m.as_written for m in second.lead_units] == ["市城市管理局"] and not second.support_units
+
+
+def test_signature_block_is_not_part_of_the_last_item(directory: DepartmentDirectory) -> None:
+    text = "\n".join(["一、全面开展整治。", "二、建立长效机制。", "阳泉市人民政府办公室", "2024年3月15日"])
+    tasks = extract_tasks(_doc(text), directory=directory)
+    assert [(t.ref, t.line_end, t.text) for t in tasks] == [("一、", 1, "一、全面开展整治。"), ("二、", 2, "二、建立长效机制。")]
