@@ -126,6 +126,7 @@ class DepartmentDirectory:
     _cache: dict[str, str | None] = field(default_factory=dict)
     _shape_cache: dict[str, bool] = field(default_factory=dict)
     _mention_cache: dict[tuple[str, str], tuple[DepartmentMention, ...]] = field(default_factory=dict)
+    _last_chars: set[str] = field(default_factory=set)  # last characters of every known written name
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> DepartmentDirectory:
@@ -149,8 +150,9 @@ class DepartmentDirectory:
         self._shape_cache.clear()
         self._mention_cache.clear()
         for written in (entry.name, *entry.aliases):
-            self._exact.setdefault(written, entry.name)
             key = normalize_unit(written)
+            self._last_chars.update((written[-1:], key[-1:]))
+            self._exact.setdefault(written, entry.name)
             self._normal.setdefault(key, entry.name)
             self._normal.setdefault(_strip_city(key), entry.name)
         key = _abbreviate(_strip_city(normalize_unit(entry.name)))
@@ -161,7 +163,7 @@ class DepartmentDirectory:
         """A copy that also knows a directive's inline aliases (short → full written name)."""
         derived = DepartmentDirectory(
             entries=dict(self.entries), _exact=dict(self._exact), _normal=dict(self._normal),
-            _abbrev=list(self._abbrev),
+            _abbrev=list(self._abbrev), _last_chars=set(self._last_chars),
         )
         for short, full in aliases.items():
             name = self.match(full)
@@ -169,8 +171,13 @@ class DepartmentDirectory:
                 name = normalize_unit(clean_unit(full))
                 derived.add(DepartmentEntry(name=name, kind="other"))
             derived._exact[short] = name
+            derived._last_chars.add(short[-1:])
             derived._normal[normalize_unit(short)] = name
         return derived
+
+    def may_end_a_name(self, char: str) -> bool:
+        """A cheap test before `match`: can a known name end in this character (局, 委, 府, ")", …)?"""
+        return char in self._last_chars
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -299,7 +299,6 @@ def _opening_subject(text: str, directory: DepartmentDirectory) -> Units | None:
 
 
 # After a subject list: "A、B和C" continue it, "会同/联合/协同/协调 B" names support units.
-_JOIN_CHARS = "、和及与,;"
 _LIST_JOIN_RE = re.compile(r"[、和及与]|以及")
 _SUPPORT_JOIN_RE = re.compile(r"会同|联合|协同|协调")
 _SUBJECT_TAIL_RE = re.compile(r"等(?:有关|相关)?(?:部门|单位)?")
@@ -318,7 +317,7 @@ _ITEM_MARKER_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+
 def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:
     """Length of the longest known unit at the start of `text` (0 when none)."""
     for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
-        if text[k - 1] not in _JOIN_CHARS and directory.match(text[:k]) is not None:
+        if directory.may_end_a_name(text[k - 1]) and directory.match(text[:k]) is not None:
             return k
     return 0
 
