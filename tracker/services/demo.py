@@ -122,6 +122,7 @@ def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount
         tasks = list(
             Task.objects.filter(status=Task.Status.PENDING_REVIEW, assignments__department=department,
                                 assignments__role=Assignment.Role.LEAD)
+            .exclude(deadlines__recurrence__gt="")  # recurring duties are done period by period, never extended
             .order_by("pk")[:len(PLAN)]
         )
         for task, (target, due_offset, days_ago) in zip(tasks, PLAN, strict=False):

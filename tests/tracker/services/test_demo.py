@@ -26,3 +26,16 @@ def test_demo_seed_puts_tasks_in_every_state_with_some_overdue_and_is_idempotent
     events = TaskEvent.objects.count()
     demo_workflow_seed(as_of=AS_OF)
     assert TaskEvent.objects.count() == events
+
+
+def test_demo_seed_on_the_sample_gazettes_as_make_run_does():
+    from pathlib import Path
+
+    from tracker.services.directives import directive_import
+
+    for path in sorted((Path(__file__).resolve().parents[3] / "fixtures" / "gazettes").glob("*.txt")):
+        directive_import(name=path.name, data=path.read_bytes(), as_of=AS_OF)
+    accounts = demo_workflow_seed(as_of=AS_OF)
+    assert {a.username for a in accounts} == {"duban", "lingdao", "unit1", "unit2", "unit3"}
+    assert set(Task.Status.values) <= set(Task.objects.values_list("status", flat=True))
+    assert Task.objects.overdue(AS_OF).exists()
