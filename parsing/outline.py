@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .departments import DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
+    FIELD_LABEL_RE,
     Clause,
     Units,
     find_clauses,
@@ -32,6 +33,7 @@ from .responsibility import (
     split_units,
 )
 from .results import ExtractedTask, ParsedDocument, SourceLine
+from .segment import ISSUER_RE
 
 _CN = "一二三四五六七八九十"
 # Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
@@ -55,8 +57,6 @@ NON_TASK_RE = re.compile(
     r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
 )
 STOP_RE = re.compile(r"起草说明|政策解读|^解读")
-# A line opening with its own label ("完成时限：", "责任领导：") is a field of the item, never the tail of a unit list.
-FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
@@ -64,8 +64,6 @@ SIGNATURE_RE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
     r"^\(此件[^()]{0,20}\)$"
 )
-# The signing organisation alone on the line above the signed date (落款).
-SIGNER_RE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|局|厅|部)$")
 TITLE_LINE_RE = re.compile(
     r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
 )
@@ -145,9 +143,6 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
         text = _strip_decoration(line.text)
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
-        if SIGNER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
-                _strip_decoration(lines[index + 1].text)):
-            text = lines[index + 1].text  # the signing organisation above its date: both end the item
         if len(text) < 80 and STOP_RE.search(text):
             break
         marker = _marker(text)
@@ -157,6 +152,9 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
                 continue
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
+        if closes is None and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
+                _strip_decoration(lines[index + 1].text)):
+            closes = "end"  # the signing organisation (落款) above its date
         previous_text = text
         if closes:
             stack.clear()
@@ -211,6 +209,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             last_unit_line = current.unit_lines[-1]
             continue
         if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
+            # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]
@@ -446,7 +445,8 @@ def _add_task(
 ) -> None:
     flags: list[str] = []
     if not units and prose_text:
-        units = parse_prose(prose_text, ctx.directory)
+        marker = _marker(prose_text)
+        units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
     if ctx.following:
         merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [])
         merged.lead.extend(n for n in ctx.following.lead if n not in merged.lead)

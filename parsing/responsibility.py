@@ -28,11 +28,8 @@ SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|�
 ROLE_TAIL_RE = re.compile(
     r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|牵头|配合|参与|协助|协同|抓好落实|组织落实|落实)$"
 )
-# Labelled fields beside the units that name no unit: "完成时限：年底前", "责任领导：张三".
-OTHER_FIELD_RE = re.compile(
-    r"^(?:完成|办结|工作)?(?:时限|时间|期限)(?:要求|节点)?\s*[:]|^时间节点\s*[:]|^(?:责任|牵头|分管|包联)?(?:领导|人|市领导)\s*[:]"
-    r"|^联系人\s*[:]"
-)
+# A field opening with its own label ("完成时限：", "责任领导：", "责任单位："); only unit labels name units.
+FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
@@ -210,7 +207,7 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
     if m:
         following = Units(lead=split_units(m.group(1), directory) or [])
         text = text[: m.start()]
-    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,") and not OTHER_FIELD_RE.match(s.strip(" ,"))]
+    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,") and not is_other_field(s.strip(" ,"))]
     units = Units()
     for sentence in sentences:
         parsed = parse_labelled(sentence, directory) or parse_verb_clause(sentence, directory)
@@ -265,8 +262,15 @@ def is_unit_line(text: str) -> bool:
     return LINE_LABEL_RE.match(text) is not None
 
 
+def is_other_field(text: str) -> bool:
+    """A labelled field that names no unit: "完成时限：年底前", "责任领导：张三"."""
+    return FIELD_LABEL_RE.match(text) is not None and LINE_LABEL_RE.match(text) is None
+
+
 def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
-    """Prose: "由A牵头" anywhere, or a sentence whose subject is a unit list ("各县区人民政府要…")."""
+    """Prose: "由A牵头" anywhere, or a sentence whose subject is a unit list ("各县区人民政府要…").
+
+    `text` is the item's text without its own number (二、 / (一) / 第三条)."""
     units = Units()
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
@@ -289,9 +293,7 @@ def _opening_subject(text: str, directory: DepartmentDirectory) -> Units | None:
 
     A unit named further down is one actor among the item's measures, not its doer."""
     sentences = [s.lstrip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
-    for i, sentence in enumerate(sentences[:2]):
-        if i == 0:
-            sentence = _ITEM_MARKER_RE.sub("", sentence, count=1)
+    for sentence in sentences[:2]:
         subject = sentence_subject(sentence, directory)
         if subject or len(sentence) > _HEADING_CHARS:
             return subject
@@ -309,9 +311,6 @@ _NOT_A_DOER_RE = re.compile(r"^(?:的|之|是|已|曾|同意|批准|研究|决�
 _SUB_UNIT_RE = re.compile(r"^[^\s,;。、]{0,12}?(?:主管部门|管理部门|职能部门|部门|单位|机构)")
 _MAX_UNIT_CHARS = 32
 _HEADING_CHARS = 20
-# The item's own number in front of its first sentence: 第三条 / 二、 / (一) / 1. / ①.
-_ITEM_MARKER_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+[、.]|\(\s*[一二三四五六七八九十\d]+\s*\)"
-                             r"|\d{1,2}[.、．](?!\d)|[①-⑳])\s*")
 
 
 def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:

@@ -77,11 +77,6 @@ _PACKAGE_NAMES: dict[str, str] = {
 _MAX_SCAN_DAYS = 3660  # ten years: bounds every day-by-day walk
 
 
-def spring_festival(year: int) -> date | None:
-    """The day of 春节 in `year`, or None when the year is outside the table."""
-    return LUNAR_NEW_YEAR.get(year)
-
-
 @lru_cache(maxsize=256)
 def qingming(year: int) -> date | None:
     """The day of 清明 (the solar term Pure Brightness) in `year`, or None outside 1900–2100.

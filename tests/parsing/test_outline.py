@@ -205,3 +205,15 @@ def test_signature_block_is_not_part_of_the_last_item(directory: DepartmentDirec
     text = "\n".join(["一、全面开展整治。", "二、建立长效机制。", "阳泉市人民政府办公室", "2024年3月15日"])
     tasks = extract_tasks(_doc(text), directory=directory)
     assert [(t.ref, t.line_end, t.text) for t in tasks] == [("一、", 1, "一、全面开展整治。"), ("二、", 2, "二、建立长效机制。")]
+
+
+@pytest.mark.parametrize("text", [
+    "二、加强火源管控。市林业局会同市公安局开展专项检查。",
+    "(二)市林业局会同市公安局开展专项检查。",
+    "第一条 市林业局会同市公安局开展专项检查。",
+])
+def test_item_number_is_not_part_of_the_opening_subject(directory: DepartmentDirectory, text: str) -> None:
+    (task,) = extract_tasks(_doc(text), directory=directory)
+    assert ([m.as_written for m in task.lead_units], [m.as_written for m in task.support_units]) == (
+        ["市林业局"], ["市公安局"])
+    assert task.flags == ()

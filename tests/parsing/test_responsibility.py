@@ -55,10 +55,10 @@ def test_unit_line_with_conditional_leads(directory: DepartmentDirectory) -> Non
 
 
 @pytest.mark.parametrize(("text", "lead", "support"), [
-    ("二、加强火源管控。市林业局会同市公安局、市应急局在清明节前开展专项检查。",
+    ("加强火源管控。市林业局会同市公安局、市应急局在清明节前开展专项检查。",
      ["市林业局"], ["市公安局", "市应急局"]),
-    ("三、及时报送信息。各县区每月5日前报送上月工作情况。", ["各县区"], []),
-    ("1. 各县(区)对本辖区范围内企业进行全面排查摸底。", ["各县(区)"], []),
+    ("及时报送信息。各县区每月5日前报送上月工作情况。", ["各县区"], []),
+    ("各县(区)对本辖区范围内企业进行全面排查摸底。", ["各县(区)"], []),
     ("市发改委、市财政局和市工信局在年底前完成评估。", ["市发改委", "市财政局", "市工信局"], []),
     ("市应急局与市公安局联合开展检查。", ["市应急局", "市公安局"], []),
     ("市住建局等部门加快推进老旧小区改造。", ["市住建局"], []),
@@ -70,12 +70,12 @@ def test_prose_opening_subject(directory: DepartmentDirectory, text: str, lead: 
 
 
 @pytest.mark.parametrize("text", [
-    "(一)政府网站内容保障待提升。市财政局网站存在严重表述错误。",  # the unit's website, not the unit
+    "政府网站内容保障待提升。市财政局网站存在严重表述错误。",  # the unit's website, not the unit
     "经研究,市政府同意。",
     "市政府同意设立专项资金。",
-    "第六条 市人民政府工业经济主管部门会同市科技局开展认定。",  # a department the text does not name
+    "市人民政府工业经济主管部门会同市科技局开展认定。",  # a department the text does not name
     "市住建局已完成年度任务。",  # a past event
-    "(一)加大资金投入。建立多元化资金投入机制。各县(区)人民政府将资金纳入财政预算。",  # named only further down
+    "加大资金投入。建立多元化资金投入机制。各县(区)人民政府将资金纳入财政预算。",  # named only further down
     "政府委托自来水厂收取污水处理费。",  # a bare 政府 is nobody
 ])
 def test_prose_without_an_opening_doer(directory: DepartmentDirectory, text: str) -> None:

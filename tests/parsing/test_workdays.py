@@ -13,7 +13,6 @@ from parsing.workdays import (
     WorkCalendar,
     festival_day,
     qingming,
-    spring_festival,
 )
 
 
@@ -50,9 +49,9 @@ def test_overrides_win() -> None:
 
 
 def test_spring_festival_dates() -> None:
-    assert spring_festival(2023) == date(2023, 1, 22)
-    assert spring_festival(2030) == date(2030, 2, 3)
-    assert spring_festival(1999) is None
+    assert festival_day("春节", 2023) == date(2023, 1, 22)
+    assert festival_day("春节", 2030) == date(2030, 2, 3)
+    assert festival_day("春节", 1999) is None
     assert festival_day("国庆节", 2024) == date(2024, 10, 1)
     assert festival_day("元旦", 2031) == date(2031, 1, 1)
 
