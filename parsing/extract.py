@@ -1,6 +1,7 @@
 """The pipeline: normalise → split into documents → tasks per document → deadlines per task."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -19,10 +20,14 @@ def parse_gazette(
     file: str,
     directory: DepartmentDirectory,
     calendar: WorkCalendar | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> list[ParsedDocument]:
-    """Every directive of one gazette file, with its tasks and their deadlines."""
+    """Every directive of one gazette file, with its tasks and their deadlines.
+
+    `metadata`: fields the file's container states (SourceText.metadata), used when the file is one directive.
+    """
     documents = []
-    for doc in split_documents(text, file=file):
+    for doc in split_documents(text, file=file, metadata=metadata):
         if doc.task_bearing:
             tasks = extract_tasks(doc, directory=directory)
             if doc.issued_on is not None:

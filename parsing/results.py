@@ -17,6 +17,26 @@ class SourceLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceText:
+    """A file read into text (parsing.readers): what line numbers refer to, and what its container says.
+
+    `text` is the document as written, one line per paragraph, table row or PDF line; `origins[i]` tells where
+    line i+1 came from ("段落 12", "表格 1 第 3 行", "第 2 页"); `metadata` holds fields the container states
+    outside the body (an HTML page's 索引号/发布机构/文号/成文日期 table): keys doc_number, title, issuer,
+    issued_on (ISO date), index_no.
+    """
+
+    text: str
+    format: str  # txt | docx | pdf | html
+    encoding: str = "utf-8"
+    origins: tuple[str, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.metadata)
+
+
+@dataclass(frozen=True, slots=True)
 class DepartmentMention:
     """A unit named in a task; `name` is canonical, `as_written` is the text's own form."""
 

@@ -26,7 +26,7 @@ Field conventions (README: extract contract):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -489,8 +489,14 @@ def _similar(a: Sequence[SourceLine], b: Sequence[SourceLine]) -> float:
     return len(ga & gb) / len(ga | gb) if ga and gb else 0.0
 
 
-def split_documents(text: str, *, file: str) -> list[ParsedDocument]:
-    """Every directive of one gazette, in order, with its header fields and source lines."""
+def split_documents(
+    text: str, *, file: str, metadata: Mapping[str, str] | None = None
+) -> list[ParsedDocument]:
+    """Every directive of one gazette, in order, with its header fields and source lines.
+
+    `metadata` (doc_number, title, issuer, issued_on, index_no) is what the file's container states outside the
+    body; it fills the fields of a file that holds one directive.
+    """
     lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
     lines = [s for s in lines if s.text]
     headers: list[_Header] = []
