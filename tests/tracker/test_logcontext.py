@@ -94,6 +94,6 @@ def test_json_format_writes_one_object_per_line_on_stdout_in_local_time():
     line = json.loads(result.stdout.strip().splitlines()[-1])
     assert {k: line[k] for k in ("level", "logger", "message")} == {"level": "WARNING", "logger": "tracker.x",
                                                                      "message": "提醒 3 条"}
-    assert "提醒 3 条" in result.stdout  # not \\u-escaped
+    assert "提醒 3 条" in result.stdout  # not \u-escaped
     assert line["time"].endswith("+0800")  # Asia/Shanghai, with its offset
     assert result.stderr == ""
