@@ -8,7 +8,6 @@ import secrets
 import subprocess
 import sys
 
-
 from tests.deploy.conftest import ROOT
 
 # Warnings config/settings/production.py still owes until the hardening work (issue 12, point 4)
