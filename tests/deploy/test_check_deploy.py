@@ -8,7 +8,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.deploy.conftest import ROOT
+from tests.deploy.conftest import ROOT, env_lines
 
 # Warnings config/settings/production.py still owes until the hardening work (issue 12, point 4)
 # lands: HSTS (W004) and the HTTPS redirect (W008), which it reads from the DJANGO_SECURE_* values
@@ -65,3 +65,17 @@ def test_template_values_reach_the_settings(template):
         int(template["UPLOAD_MAX_BYTES"]), template["MEDIA_ROOT"], "json", True, template["SITE_URL"],
         ["duban.example.gov.cn"], ["https://duban.example.gov.cn"], False, True, False,
         ["django.contrib.auth.backends.ModelBackend"]]
+
+
+def test_manage_wrapper_of_the_systemd_path_runs_with_the_env_file(template, tmp_path):
+    env_file = tmp_path / "tracker.env"
+    lines = [f"{k}={secrets.token_urlsafe(50)}" if k in GENERATED else line
+             for line in env_lines() for k in [line.partition("=")[0]]]
+    env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(ROOT / "deploy" / "manage.sh"), "check", "--deploy"], capture_output=True, text=True, timeout=120,
+        env={**clean_env(), "TRACKER_ENV_FILE": str(env_file), "TRACKER_PYTHON": sys.executable},
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "System check identified" in output, output
+    assert set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", output)) <= PENDING_HARDENING
