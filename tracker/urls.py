@@ -3,12 +3,14 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tracker import views, views_exports
+from tracker.login import PortalLoginForm
 
 app_name = "tracker"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("portal/login/", auth_views.LoginView.as_view(
-        template_name="tracker/portal/login.html", redirect_authenticated_user=True), name="login"),
+        template_name="tracker/portal/login.html", authentication_form=PortalLoginForm,
+        redirect_authenticated_user=True), name="login"),
     path("portal/logout/", auth_views.LogoutView.as_view(next_page="/portal/login/"), name="logout"),
     path("portal/", views.task_list, name="task_list"),
     path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),

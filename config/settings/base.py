@@ -1,4 +1,5 @@
 """Every setting, in sections. The only place environment variables are read."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "tracker",
 ]
 
@@ -35,6 +38,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -69,6 +75,34 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/portal/login/"
 LOGIN_REDIRECT_URL = "/portal/"
+# Axes first: it refuses a locked-out login before any backend checks the password. Every backend
+# added later (LDAP, OIDC, CAS) goes after it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# LOGIN THROTTLING (django-axes; tracker/login.py). Failures count within the cool-off window:
+# the same user from the same address is locked after LOGIN_FAILURE_LIMIT, a user from any address
+# after LOGIN_USER_FAILURE_LIMIT, an address for any user after LOGIN_IP_FAILURE_LIMIT (an office
+# behind one NAT shares an address, so that limit is higher).
+AXES_ENABLED = env.bool("LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_FAILURE_LIMITS = {
+    "username": env.int("LOGIN_USER_FAILURE_LIMIT", default=20),
+    "ip_address": env.int("LOGIN_IP_FAILURE_LIMIT", default=50),
+}
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_HANDLER = "tracker.login.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "tracker.login.lockout_response"
+# A refused attempt during the lockout does not restart the cool-off, so the wait shown is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address: REMOTE_ADDR, or behind a reverse proxy the header it sets (e.g. HTTP_X_REAL_IP).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # tracker.admin_logins shows the attempts in Chinese, to the office only
 
 # I18N
 LANGUAGE_CODE = "zh-hans"
@@ -168,6 +202,26 @@ TASK_YELLOW_WITHIN_WORKDAYS = env.int("TASK_YELLOW_WITHIN_WORKDAYS", default=3)
 TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
 # Progress reports, extension reasons and completion notes shorter than this are refused.
 PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
+
+# HISTORY: old versions are read-only; corrections go through the services, which record an event.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# CONTENT SECURITY POLICY (django-csp 4): nothing inline, nothing from another origin (the deployment is
+# offline). Templates keep scripts and styles in static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # LOGGING
 LOGGING = {
