@@ -57,14 +57,14 @@ _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)�
 
 def _numbered_lines(lines: list[tuple[int, str]], highlight: tuple[int, int] | None = None) -> str:
     rows = format_html_join(
-        "\n", '<tr{}><td style="text-align:right;color:#888;padding-right:1em">{}</td><td>{}</td></tr>',
+        "\n", '<tr{}><td class="line-no">{}</td><td>{}</td></tr>',
         (
-            (mark_safe(' style="background:#fff3c4"') if highlight and highlight[0] <= n <= highlight[1] else "",
+            (mark_safe(' class="highlight"') if highlight and highlight[0] <= n <= highlight[1] else "",
              n, text)
             for n, text in lines
         ),
     )
-    return format_html('<table class="source-lines" style="font-family:monospace">{}</table>', rows)
+    return format_html('<table class="source-lines">{}</table>', rows)
 
 
 def _lead_names(task: Task) -> str:
@@ -115,6 +115,9 @@ class DirectiveAdmin(admin.ModelAdmin):
     change_list_template = "admin/tracker/directive/change_list.html"
     actions = ("reextract_selected",)
 
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
+
     @admin.action(description="重新提取任务（保留已确认、已修改、已交办的任务）", permissions=["change"])
     def reextract_selected(self, request: HttpRequest, queryset: QuerySet[Directive]) -> None:
         for directive in queryset:
@@ -141,16 +144,16 @@ class DirectiveAdmin(admin.ModelAdmin):
         tasks = obj.tasks.prefetch_related("assignments__department").order_by("line_start", "pk")
         rows = []
         for task in tasks:
-            depth = max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0)
+            depth = min(max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0), 8)  # tracker/admin.css: depth-0..8
             url = reverse("admin:tracker_task_change", args=[task.pk])
-            rows.append((depth * 1.5, url, task.ref, task.title or task.text[:40], task.get_status_display(),
+            rows.append((depth, url, task.ref, task.title or task.text[:40], task.get_status_display(),
                          _lead_names(task) or "—", f"第{task.line_start}–{task.line_end}行"))
         if not rows:
             return "（无任务）"
         return format_html(
-            "<ul style='list-style:none;margin:0;padding:0'>{}</ul>",
+            "<ul class='task-tree'>{}</ul>",
             format_html_join(
-                "", "<li style='margin-left:{}em'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
+                "", "<li class='depth-{}'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
             ),
         )
 
@@ -192,6 +195,9 @@ class SourceFileAdmin(admin.ModelAdmin):
     search_fields = ("name", "sha256")
     readonly_fields = ("name", "sha256", "size", "encoding", "imported_at", "imported_by", "numbered_text")
     exclude = ("text",)
+
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
 
     @admin.display(description="全文（带行号）")
     def numbered_text(self, obj: SourceFile) -> str:
@@ -321,6 +327,9 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
     )
     inlines = (AssignmentInline, DeadlineInline)
     actions = ("confirm_and_assign", "confirm_only")
+
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return super().get_queryset(request).prefetch_related("assignments__department")
