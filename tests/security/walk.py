@@ -116,8 +116,10 @@ def page_forms(html: str, url: str) -> list[Form]:
             if not name:
                 continue
             tag, kind = control.tag, (control.get("type") or "text").lower()
-            if tag == "textarea" or (tag == "input" and kind in ("text", "search", "email", "url", "password")):
+            if tag == "textarea" or (tag == "input" and kind in ("text", "search", "email", "url", "password",
+                                                                 "number", "date")):
                 form.editable.append(name)
+                form.data.setdefault(name, [""])  # an empty field is still submitted
             elif tag == "input" and kind == "file":
                 form.files.append(name)
             elif tag == "select":
