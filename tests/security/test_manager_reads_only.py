@@ -12,70 +12,40 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
 
+from tests.security.conftest import logged_in
 from tests.security.walk import (
+    JUNK,
     changed_tables,
     crawl,
     dry_post,
     fill,
+    html_of,
+    id_pool,
     local_path,
     observed_slugs,
     page_forms,
+    posts_from,
     routes,
     snapshot,
 )
-from tests.security.world import build_world
 from tracker.models import Reminder, Task, TaskEvent
 
 pytestmark = pytest.mark.django_db
 
-JUNK = {"_save": "保存", "post": "yes", "apply": "1", "title": "被改", "status": "signed_off", "due_on": "2031-01-01",
-        "note": "x", "reason": "被人改过的原因说明文字", "decision": "approve", "reply": "已收到催办答复内容"}
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(media_root=tmp_path)
-
-
 def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _html(response: Any) -> str:
-    if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
-        return ""
-    return response.content.decode()
-
-
-def _posts(url: str, *pages: Any) -> list[tuple[str, dict[str, Any]]]:
-    """What a user could POST from these pages: each POST form as rendered and edited, and junk."""
-    posts: list[tuple[str, dict[str, Any]]] = [(url, {}), (url, JUNK)]
-    for page in pages:
-        for form in page_forms(_html(page), f"http://testserver{url}"):
-            target = local_path(form.action)
-            if form.method == "post" and target:
-                posts += [(target, form.payload()), (target, form.payload(edited=True))]
-    return posts
-
-
-def _pool(world: Any) -> list[int]:
-    """One id of each table (ids of different tables never coincide in this world)."""
-    return sorted({type(obj): obj.pk for obj in world.b_objects}.values())
+    return logged_in(user)
 
 
 def test_manager_changes_nothing_through_any_admin_page(world):
     office, manager = _client(world.office), _client(world.manager)
     before = snapshot()
     admin_routes = [r for r in routes() if r.is_admin]
-    urls = [url for route in admin_routes for url in fill(route, ids=_pool(world), slugs={})]
+    urls = [url for route in admin_routes for url in fill(route, ids=id_pool(world), slugs={})]
     assert any("/history/" in u for u in urls) and any(u.endswith("/delete/") for u in urls)
     for url in urls:
         own = manager.get(url)
         assert own.status_code < 500, url
-        for target, data in _posts(url, office.get(url), own):
+        for target, data in posts_from(url, office.get(url), own):
             assert manager.post(target, data).status_code < 500, (target, data)
         assert not changed_tables(before), f"the manager changed data through {url}"
     assert manager.get("/admin/").status_code == 200  # still logged in: the walk was not anonymous
@@ -91,7 +61,7 @@ def test_manager_can_run_no_admin_action(world):
         for _func, name, _description in model_admin._get_base_actions():
             data = {"action": name, ACTION_CHECKBOX_NAME: selected, "index": "0"}
             # The office's next page (a confirmation or target form), seen and rolled back.
-            for target, payload in [(changelist, data), *_posts(changelist, dry_post(office, changelist, data))]:
+            for target, payload in [(changelist, data), *posts_from(changelist, dry_post(office, changelist, data))]:
                 manager.post(target, {**data, **payload} if target == changelist else payload)
             assert not changed_tables(before), f"the manager ran {model._meta.label}.{name}"
             walked += 1
@@ -105,12 +75,12 @@ def test_manager_changes_nothing_through_any_portal_form_or_route(world):
         pages += list(crawl(_client(user), ["/portal/"], prefix="/portal/"))
     paths = [path for path, _ in pages]
     for path, page in pages:
-        paths += [local_path(f.action) or "" for f in page_forms(_html(page), f"http://testserver{path}")]
+        paths += [local_path(f.action) or "" for f in page_forms(html_of(page), f"http://testserver{path}")]
     slugs = observed_slugs(paths)
     before = snapshot()
-    posts = [post for path, page in pages for post in _posts(path, page)]
+    posts = [post for path, page in pages for post in posts_from(path, page)]
     posts += [(url, JUNK) for route in routes() if not route.is_admin
-              for url in fill(route, ids=_pool(world), slugs=slugs)]
+              for url in fill(route, ids=id_pool(world), slugs=slugs)]
     assert any("/urge/" in target for target, _ in posts) and any("/decide/" in target for target, _ in posts)
     for target, data in posts:
         assert manager.post(target, data).status_code < 500, target

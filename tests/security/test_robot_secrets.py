@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
+from tests.security.conftest import logged_in
 from tests.security.walk import body, crawl, fill, page_forms, routes
-from tests.security.world import ROBOT_SECRET, ROBOT_TOKEN, ROBOT_URL, build_world
+from tests.security.world import ROBOT_SECRET, ROBOT_TOKEN, ROBOT_URL
 from tracker.models import Department
 from tracker.secrets import secret_mask, url_secrets_redact
 from tracker.services import notifications
@@ -20,16 +21,8 @@ from tracker.services import notifications
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(media_root=tmp_path)
-
-
 def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return logged_in(user)
 
 
 def _department_form(client: Client, department: Department) -> tuple[str, dict[str, Any], str]:

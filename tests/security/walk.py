@@ -276,3 +276,55 @@ def observed_slugs(paths: list[str]) -> dict[str, set[str]]:
             if isinstance(value, str) and not value.isdigit():
                 seen.setdefault(f"{name}:{key}", set()).add(value)
     return seen
+
+
+# --- what a user could POST -------------------------------------------------------------------
+
+
+# Junk a hand-made request could carry: field names of the real forms with values meant to change things.
+JUNK = {"_save": "保存", "post": "yes", "apply": "1", "title": "被改", "status": "signed_off", "due_on": "2031-01-01",
+        "note": "x", "reason": "被人改过的原因说明文字", "decision": "approve", "reply": "已收到催办答复内容"}
+
+
+def html_of(response: Any) -> str:
+    if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return ""
+    return response.content.decode()
+
+
+def posts_from(url: str, *pages: Any) -> list[tuple[str, dict[str, Any]]]:
+    """What a user could POST from these pages: each POST form as rendered and edited, and junk."""
+    posts: list[tuple[str, dict[str, Any]]] = [(url, {}), (url, JUNK)]
+    for page in pages:
+        for form in page_forms(html_of(page), f"http://testserver{url}"):
+            target = local_path(form.action)
+            if form.method == "post" and target:
+                posts += [(target, form.payload()), (target, form.payload(edited=True))]
+    return posts
+
+
+def id_pool(world: Any) -> list[int]:
+    """One id of each table (ids of different tables never coincide in this world)."""
+    return sorted({type(obj): obj.pk for obj in world.b_objects}.values())
+
+
+def portal_pages(*users: Any) -> list[tuple[str, Any]]:
+    """The non-admin pages each user reaches by following links from /portal/."""
+    from django.test import Client
+
+    pages: list[tuple[str, Any]] = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        pages += list(crawl(client, ["/portal/"], prefix="/portal/"))
+    return pages
+
+
+def slugs_of(pages: list[tuple[str, Any]]) -> dict[str, set[str]]:
+    """String URL parameters as they appear in these pages' own paths, links and form actions."""
+    paths = [path for path, _ in pages]
+    for path, page in pages:
+        html = html_of(page)
+        paths += [local_path(f.action) or "" for f in page_forms(html, f"http://testserver{path}")]
+        paths += [local_path(link) or "" for link in links(html, f"http://testserver{path}")]
+    return observed_slugs(paths)
