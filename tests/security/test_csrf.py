@@ -8,6 +8,7 @@ from django.test import Client
 from tests.security.conftest import logged_in
 from tests.security.walk import (
     JUNK,
+    admin_pages,
     changed_tables,
     fill,
     id_pool,
@@ -23,9 +24,8 @@ pytestmark = pytest.mark.django_db
 
 def test_every_post_without_the_csrf_token_is_refused(world):
     pages = portal_pages(world.office, world.user_b)
-    slugs = slugs_of(pages)
-    office_pages = [(url, logged_in(world.office).get(url)) for route in routes() if route.is_admin
-                    for url in fill(route, ids=id_pool(world), slugs=slugs)]
+    office_pages = admin_pages(world.office, ids=id_pool(world))
+    slugs = slugs_of([*pages, *office_pages])
     posts = [post for path, page in [*pages, *office_pages] for post in posts_from(path, page)]
     posts += [(url, JUNK) for route in routes() for url in fill(route, ids=id_pool(world), slugs=slugs)]
     before = snapshot()

@@ -328,3 +328,12 @@ def slugs_of(pages: list[tuple[str, Any]]) -> dict[str, set[str]]:
         paths += [local_path(f.action) or "" for f in page_forms(html, f"http://testserver{path}")]
         paths += [local_path(link) or "" for link in links(html, f"http://testserver{path}")]
     return observed_slugs(paths)
+
+
+def admin_pages(user: Any, *, ids: list[int]) -> list[tuple[str, Any]]:
+    """Every admin page (each ModelAdmin's and the site's own), GET as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return [(url, client.get(url)) for route in routes() if route.is_admin for url in fill(route, ids=ids, slugs={})]
