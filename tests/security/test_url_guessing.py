@@ -8,7 +8,17 @@ from __future__ import annotations
 import pytest
 
 from tests.security.conftest import logged_in
-from tests.security.walk import JUNK, body, changed_tables, fill, int_params, portal_pages, routes, slugs_of, snapshot
+from tests.security.walk import (
+    JUNK,
+    body,
+    changed_tables,
+    fill,
+    int_params,
+    portal_pages,
+    routes,
+    slugs_of,
+    snapshot,
+)
 from tests.security.world import B_MARKERS
 
 pytestmark = pytest.mark.django_db
