@@ -54,9 +54,12 @@ def tracker_models() -> list[type[Model]]:
 
 
 def ids_start_above(start: int) -> None:
-    """Move each tracker table's next id to start + 1000 × its index (SQLite and PostgreSQL)."""
+    """Move each tracker table's next id past start + 1000 × its position (SQLite and PostgreSQL).
+
+    PostgreSQL sequences ignore the test's rollback, so the world sets them on both sides of the jump.
+    """
     with connection.cursor() as cursor:
-        for index, model in enumerate(tracker_models()):
+        for index, model in enumerate(tracker_models(), start=1):
             table, column, value = model._meta.db_table, model._meta.pk.column, start + 1000 * index
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, column, value])
@@ -67,6 +70,7 @@ def ids_start_above(start: int) -> None:
 
 
 def build_world(*, media_root: Any) -> World:
+    ids_start_above(0)
     office = office_user()
     manager = manager_user()
     manager.is_staff = True  # managers read the admin (dashboards, lists), as in the demo
