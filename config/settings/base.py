@@ -104,6 +104,7 @@ AXES_RESET_ON_SUCCESS = True
 # The client address: REMOTE_ADDR, or behind a reverse proxy the header it sets (e.g. HTTP_X_REAL_IP).
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are what lock; successful logins are not kept by axes
 AXES_ENABLE_ADMIN = False  # tracker.admin_logins shows the attempts in Chinese, to the office only
 
 # I18N
