@@ -17,10 +17,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import admin_dashboard, admin_reminders  # noqa: F401  (督办看板 pages; the reminder log)
+from tracker import admin_dashboard, admin_logins, admin_reminders  # noqa: F401  (督办看板; lockouts; reminders)
+from tracker.admin_history import ReadOnlyHistoryAdmin
 from tracker.filtersets import TaskFilterSet
+from tracker.login import AdminLoginForm
 from tracker.models import (
     Assignment,
     Attachment,
@@ -38,6 +39,7 @@ from tracker.models import (
     TaskEvent,
     Urge,
 )
+from tracker.secrets import secret_fields, secret_mask
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
 from tracker.services.deadlines import deadline_correct, deadlines_delete
 from tracker.services.departments import MergeError, department_merge, departments_verify
@@ -48,6 +50,7 @@ admin.site.site_header = "督查督办系统"
 admin.site.site_title = "督查督办"
 admin.site.index_title = "管理后台"
 admin.site.login_template = "admin/tracker/login.html"  # adds the organisation-login buttons
+admin.site.login_form = AdminLoginForm  # throttled: says when a locked-out login may try again
 
 # One level of the outline per numbering marker: 一、 （一） 1. （1） ① 第一条
 _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)）]+[)）]|\d+[.、．]?|[①-⑳]|第[^条]+条")
@@ -55,14 +58,14 @@ _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)�
 
 def _numbered_lines(lines: list[tuple[int, str]], highlight: tuple[int, int] | None = None) -> str:
     rows = format_html_join(
-        "\n", '<tr{}><td style="text-align:right;color:#888;padding-right:1em">{}</td><td>{}</td></tr>',
+        "\n", '<tr{}><td class="line-no">{}</td><td>{}</td></tr>',
         (
-            (mark_safe(' style="background:#fff3c4"') if highlight and highlight[0] <= n <= highlight[1] else "",
+            (mark_safe(' class="highlight"') if highlight and highlight[0] <= n <= highlight[1] else "",
              n, text)
             for n, text in lines
         ),
     )
-    return format_html('<table class="source-lines" style="font-family:monospace">{}</table>', rows)
+    return format_html('<table class="source-lines">{}</table>', rows)
 
 
 def _lead_names(task: Task) -> str:
@@ -113,6 +116,9 @@ class DirectiveAdmin(admin.ModelAdmin):
     change_list_template = "admin/tracker/directive/change_list.html"
     actions = ("reextract_selected",)
 
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
+
     @admin.action(description="重新提取任务（保留已确认、已修改、已交办的任务）", permissions=["change"])
     def reextract_selected(self, request: HttpRequest, queryset: QuerySet[Directive]) -> None:
         for directive in queryset:
@@ -139,16 +145,16 @@ class DirectiveAdmin(admin.ModelAdmin):
         tasks = obj.tasks.prefetch_related("assignments__department").order_by("line_start", "pk")
         rows = []
         for task in tasks:
-            depth = max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0)
+            depth = min(max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0), 8)  # tracker/admin.css: depth-0..8
             url = reverse("admin:tracker_task_change", args=[task.pk])
-            rows.append((depth * 1.5, url, task.ref, task.title or task.text[:40], task.get_status_display(),
+            rows.append((depth, url, task.ref, task.title or task.text[:40], task.get_status_display(),
                          _lead_names(task) or "—", f"第{task.line_start}–{task.line_end}行"))
         if not rows:
             return "（无任务）"
         return format_html(
-            "<ul style='list-style:none;margin:0;padding:0'>{}</ul>",
+            "<ul class='task-tree'>{}</ul>",
             format_html_join(
-                "", "<li style='margin-left:{}em'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
+                "", "<li class='depth-{}'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
             ),
         )
 
@@ -190,6 +196,9 @@ class SourceFileAdmin(admin.ModelAdmin):
     search_fields = ("name", "sha256")
     readonly_fields = ("name", "sha256", "size", "encoding", "imported_at", "imported_by", "numbered_text")
     exclude = ("text",)
+
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
 
     @admin.display(description="全文（带行号）")
     def numbered_text(self, obj: SourceFile) -> str:
@@ -297,7 +306,7 @@ class TaskAdminForm(forms.ModelForm):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyHistoryAdmin):
     form = TaskAdminForm
     list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
                     "edited", "confirmed_at")
@@ -319,6 +328,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     )
     inlines = (AssignmentInline, DeadlineInline)
     actions = ("confirm_and_assign", "confirm_only")
+
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return super().get_queryset(request).prefetch_related("assignments__department")
@@ -399,7 +411,7 @@ class DeadlineCorrectionForm(forms.ModelForm):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(ReadOnlyHistoryAdmin):
     """The office corrects a date here; the text as written and the parser's date stay beside it."""
 
     form = DeadlineCorrectionForm
@@ -449,6 +461,55 @@ class MergeForm(forms.Form):
     )
 
 
+class WriteOnlyInput(forms.TextInput):
+    """Never renders a value: a stored credential does not reach the browser, even masked in the field."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    """Robot URL and secret are write-only: the page shows "••••1234"; a blank field keeps the stored value."""
+
+    webhook_clear = forms.BooleanField(label="清除群机器人配置", required=False,
+                                       help_text="勾选后删除已保存的群机器人地址和加签密钥")
+
+    class Meta:
+        model = Department
+        fields = ("name", "short_name", "kind", "parent", "members", "verified", "active", "contact_email",
+                  "webhook_kind", "webhook_url", "webhook_secret")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in secret_fields(Department):
+            if name not in self.fields:
+                continue
+            stored = getattr(self.instance, name)
+            field = self.fields[name]
+            field.required = False
+            field.widget = WriteOnlyInput(attrs={"placeholder": secret_mask(stored) or "未设置", "autocomplete": "off",
+                                                 "size": 60})
+            field.help_text = f"已保存：{secret_mask(stored)}；留空则保持不变。" if stored else "未设置。"
+            self.initial[name] = ""
+
+    def _clean_secret(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        return value or getattr(self.instance, name)
+
+    def clean_webhook_url(self) -> str:
+        return self._clean_secret("webhook_url")
+
+    def clean_webhook_secret(self) -> str:
+        return self._clean_secret("webhook_secret")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("webhook_clear"):
+            for name in secret_fields(Department):
+                cleaned[name] = ""
+        return cleaned
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "verified", "active", "alias_list", "assignment_count", "contact_email",
@@ -459,10 +520,23 @@ class DepartmentAdmin(admin.ModelAdmin):
     filter_horizontal = ("members",)
     inlines = (AliasInline, MembershipInline)
     actions = ("merge_selected", "verify_selected")
+    form = DepartmentAdminForm
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind", "parent", "members", "verified", "active")}),
-        ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_url", "webhook_secret")}),
+        ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_url", "webhook_secret", "webhook_clear")}),
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Department | None = None) -> Any:
+        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+            return self.fieldsets
+        # Read-only viewers (managers) see whether a robot is set up, never its address or secret.
+        return (self.fieldsets[0], ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_status")}))
+
+    @admin.display(description="群机器人")
+    def webhook_status(self, obj: Department) -> str:
+        if not obj.webhook_url:
+            return "未设置"
+        return "已设置（已加签）" if obj.webhook_secret else "已设置"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return super().get_queryset(request).annotate(n_assignments=Count("assignments", distinct=True)) \

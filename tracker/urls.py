@@ -3,13 +3,15 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tracker import views, views_exports
+from tracker.login import PortalLoginForm
 from tracker.sso import views as sso_views
 
 app_name = "tracker"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("portal/login/", auth_views.LoginView.as_view(
-        template_name="tracker/portal/login.html", redirect_authenticated_user=True), name="login"),
+        template_name="tracker/portal/login.html", authentication_form=PortalLoginForm,
+        redirect_authenticated_user=True), name="login"),
     path("portal/logout/", sso_views.logout, name="logout"),
     # Organisation logins (404 while off); /healthz is answered by tracker.middleware before routing.
     path("oidc/authenticate/", sso_views.oidc_login, name="oidc_login"),

@@ -1,6 +1,7 @@
 """All tracker models, split by area (docs/models.md) and re-exported here."""
 from tracker.models.directory import Department, DepartmentAlias, DepartmentMembership, HolidayOverride
 from tracker.models.documents import Directive, SourceFile
+from tracker.models.logins import LoginLockout
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
 from tracker.models.workflow import Attachment, ExtensionRequest, ProgressReport, TaskEvent, Urge
@@ -16,6 +17,7 @@ __all__ = [
     "Directive",
     "ExtensionRequest",
     "HolidayOverride",
+    "LoginLockout",
     "ProgressReport",
     "Reminder",
     "RobotMessage",
