@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsing.normalize import strip_markup
+from parsing.outline import FURNITURE_RE, FURNITURE_TAIL
 
 # Outline markers and the numbering level that writes them: (kind, pattern, numFmt, lvlText)
 MARKERS = (
@@ -55,8 +56,8 @@ def blocks(text: str) -> list[Paragraph | Table]:
     out: list[Paragraph | Table] = []
     for raw in text.splitlines():
         line = strip_markup(raw.strip())
-        if not line:
-            continue
+        if not line or FURNITURE_RE.match(line) or line.endswith(FURNITURE_TAIL):
+            continue  # the OCR text's page numbers and running headers: a real file prints them as page furniture
         cells = [c.strip() for c in (line.strip("|").split("|") if line.startswith("|") else line.split("\t"))]
         cells = [c for c in cells if c]
         if len(cells) >= 3 and "\t" in raw or line.startswith("|"):
