@@ -94,8 +94,9 @@ TRADITIONAL_SHARE = 0.02  # share of sampled CJK characters OpenCC changes befor
 DETECT_SAMPLE = 20_000  # characters sampled (start, middle, end): simplified text pays one small conversion
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # Pinyin inserted after a character: a tone mark or a tone digit makes it pinyin, not an abbreviation in brackets.
+# The brackets may be cut from their character by a line break (a PDF line, a wrapped page): the break is kept.
 INSERTED_PINYIN_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（](?:[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*|[a-zü]{{1,6}}[1-5])[)）]"
+    rf"(?<=[\u3400-\u9fff])(\s*)[(（]\s*(?:[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*|[a-zü]{{1,6}}[1-5])\s*[)）]"
 )
 # Zero-width and other format characters, soft hyphens, private-use glyphs: invisible or meaningless in text.
 STRAY_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ue000-\uf8ff]")
@@ -158,7 +159,7 @@ def for_parsing(text: str) -> Cleaned | None:
     traditional = is_traditional(text)
     if not noisy and not traditional:
         return None
-    written = STRAY_RE.sub("", INSERTED_PINYIN_RE.sub("", text)) if noisy else text
+    written = STRAY_RE.sub("", INSERTED_PINYIN_RE.sub(r"\1", text)) if noisy else text
     if not traditional:
         return Cleaned(written, written, False)
     return Cleaned(to_simplified(written), written, True)

@@ -4,7 +4,7 @@ read as rows.
 pypdfium2 (PDFium) reads the text and its geometry: it is fast (hundreds of pages a second). pdfplumber, much slower,
 is opened only for pages that draw lines, to read their tables. Rules, kept general:
 - running headers and footers: a line in the top or bottom band of the page that recurs (digits aside) on at least
-  half the pages, and page numbers there ("— 3 —", "-3-", "第3页", "3/12", "第 3 页 共 12 页"), are dropped;
+  half the pages or is set smaller than the body text, and page numbers there ("— 3 —", "-3-", "第3页", "3/12", "第 3 页 共 12 页"), are dropped;
 - a line that starts at the left margin (or a paragraph indent from it) and reaches the right margin, and does not
   end a sentence (。；：！？), continues on the next line (across a page break too); a line ending in an opening
   bracket ("…〔" / "2020〕45号") always does. Centred titles, right-aligned signatures and short last lines of
@@ -25,6 +25,7 @@ from .base import UnreadableFile, check_text, source_text
 MAX_PAGES = 3000
 MIN_TEXT_CHARS = 20  # fewer non-blank characters in the whole file: no text layer
 FURNITURE_BAND = 0.1  # top and bottom share of the page height where running headers and page numbers sit
+FURNITURE_SIZE = 0.85  # a line in that band in a smaller type than the body's is a header or footer
 SENTENCE_END = "。；;：:！!？?"
 OPENING = "〔［[（(【《“‘「『"
 PAGE_NUMBER_RE = re.compile(
@@ -108,12 +109,14 @@ def _drop_furniture(pages: list[list[_Line]], heights: list[float]) -> list[list
         for key in {DIGITS_RE.sub("#", ln.text) for ln in lines if _is_furniture_band(ln, height)}:
             counts[key] = counts.get(key, 0) + 1
     recurring = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
+    sizes = sorted(ln.size for lines in pages for ln in lines if not ln.table)
+    small = sizes[len(sizes) // 2] * FURNITURE_SIZE if sizes else 0.0
     kept = []
     for lines, height in zip(pages, heights, strict=True):
         kept.append([
             ln for ln in lines
             if ln.table or not _is_furniture_band(ln, height)
-            or not (PAGE_NUMBER_RE.match(ln.text) or DIGITS_RE.sub("#", ln.text) in recurring)
+            or not (PAGE_NUMBER_RE.match(ln.text) or DIGITS_RE.sub("#", ln.text) in recurring or ln.size < small)
         ])
     return kept
 
