@@ -37,7 +37,8 @@ CJK_RE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # A line opening an outline item (一、 （一） 1. ① 第一条) begins a paragraph: never the tail of the line above.
 ITEM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d)|"
                            r"[①-⑳]|第[一二三四五六七八九十百]+条)")
-MIN_RULES_FOR_TABLE = 4  # path objects on a page before pdfplumber is asked for its tables
+MIN_RULES_FOR_TABLE = 4
+MIN_FULL_SHARE = 0.55  # a full line spans at least this share of the page width (a short file's longest line may not)  # path objects on a page before pdfplumber is asked for its tables
 
 
 @dataclass(slots=True)
@@ -50,6 +51,7 @@ class _Line:
     size: float  # character height
     origin: str = ""
     table: bool = False
+    width: float = 0.0  # of the page
 
 
 def _join(left: str, right: str) -> str:
@@ -61,7 +63,7 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
-def _page_lines(textpage: object, page_no: int, height: float) -> list[_Line]:
+def _page_lines(textpage: object, page_no: int, width: float, height: float) -> list[_Line]:
     text: str = textpage.get_text_range()  # type: ignore[attr-defined]
     if not text.strip():
         return []
@@ -80,7 +82,8 @@ def _page_lines(textpage: object, page_no: int, height: float) -> list[_Line]:
             top, bottom = max(top, top2), min(bottom, bottom2)
         else:
             left = right = top = bottom = 0.0
-        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, max(top - bottom, 1.0)))
+        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, max(top - bottom, 1.0),
+                           width=width))
     return lines
 
 
@@ -172,20 +175,20 @@ def _spans_down(cells: list[Box], x: float, top: float) -> bool:
 
 
 def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
-    """The text block's left and right edges: the most common line starts and ends, rounded to points."""
+    """The text block's left edge (where most lines start, rounded to points) and right edge (the furthest any
+    line reaches: justified lines end exactly there, and no line of a laid-out page passes it)."""
     starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
+    right = 0.0
     for lines in pages:
         for ln in lines:
             if ln.table or ln.x1 <= ln.x0:
                 continue
             starts[round(ln.x0)] = starts.get(round(ln.x0), 0) + 1
-            ends[round(ln.x1)] = ends.get(round(ln.x1), 0) + 1
-    if not ends:
+            right = max(right, ln.x1)
+    if not starts:
         return 0.0, 0.0
-    right = max(ends, key=lambda x: (sum(n for e, n in ends.items() if abs(e - x) <= 3), x))
     left = min(starts, key=lambda x: (-sum(n for s, n in starts.items() if abs(s - x) <= 3), x))
-    return float(left), float(right)
+    return float(left), right
 
 
 def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
@@ -211,7 +214,7 @@ def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
                 if line.text[-1] in OPENING:
                     carry = "bracket"
                 elif (right > left and line.text[-1] not in SENTENCE_END and starts_at <= left + 3 * ln.size
-                      and ln.x1 >= right - 1.5 * ln.size):
+                      and ln.x1 >= right - 1.5 * ln.size and ln.x1 - left >= MIN_FULL_SHARE * ln.width):
                     carry = "width"
     return out
 
@@ -236,8 +239,8 @@ def read(data: bytes, *, name: str) -> SourceText:
         tables = 0
         for index in range(len(document)):
             page = document[index]
-            height = page.get_height()
-            lines = _page_lines(page.get_textpage(), index + 1, height)
+            width, height = page.get_size()
+            lines = _page_lines(page.get_textpage(), index + 1, width, height)
             rules = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
             if lines and rules >= MIN_RULES_FOR_TABLE:
                 if plumber is None:
