@@ -16,13 +16,14 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
 SKIPPED_ATTR = "_uploads_over_limit"
 
 
 def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    return str(filesizeformat(size)).replace("\xa0", " ")
 
 
 def content_length(request: HttpRequest) -> int:
@@ -43,7 +44,6 @@ class RequestSizeLimitMiddleware:
         if content_length(request) > limit:
             html = render_to_string("tracker/upload_too_large.html", {
                 "size": megabytes(content_length(request)), "limit": megabytes(limit),
-                "back": request.META.get("HTTP_REFERER", "/"),
             })
             response = HttpResponse(html, status=413)
             response["Connection"] = "close"  # the rest of the body is never read
