@@ -64,26 +64,31 @@ def _join(left: str, right: str) -> str:
 
 
 def _page_lines(textpage: object, page_no: int, width: float, height: float) -> list[_Line]:
+    import pypdfium2.raw as pdfium_c
+
     text: str = textpage.get_text_range()  # type: ignore[attr-defined]
     if not text.strip():
         return []
     exact = len(text) == textpage.count_chars()  # type: ignore[attr-defined]  # char index == string index
+    raw_page = textpage.raw  # type: ignore[attr-defined]
     lines = []
     for match in re.finditer(r"[^\r\n]+", text):
         raw = match.group()
         stripped = raw.strip()
         if not stripped:
             continue
+        left = right = top = 0.0
+        size = 1.0
         if exact:
             first = match.start() + len(raw) - len(raw.lstrip())
             last = match.start() + len(raw.rstrip()) - 1
-            left, bottom, _, top = textpage.get_charbox(first)  # type: ignore[attr-defined]
-            _, bottom2, right, top2 = textpage.get_charbox(last)  # type: ignore[attr-defined]
-            top, bottom = max(top, top2), min(bottom, bottom2)
-        else:
-            left = right = top = bottom = 0.0
-        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, max(top - bottom, 1.0),
-                           width=width))
+            left, _, _, top = textpage.get_charbox(first)  # type: ignore[attr-defined]
+            _, _, right, top2 = textpage.get_charbox(last)  # type: ignore[attr-defined]
+            top = max(top, top2)
+            # the type size, not the glyph's box: a line of digits or Latin letters is as big as its neighbours
+            size = max(pdfium_c.FPDFText_GetFontSize(raw_page, first), pdfium_c.FPDFText_GetFontSize(raw_page, last),
+                       1.0)
+        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, size, width=width))
     return lines
 
 
@@ -175,20 +180,21 @@ def _spans_down(cells: list[Box], x: float, top: float) -> bool:
 
 
 def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
-    """The text block's left edge (where most lines start, rounded to points) and right edge (the furthest any
-    line reaches: justified lines end exactly there, and no line of a laid-out page passes it)."""
+    """The text block's left and right edges: where most lines start and end (within 3 points). A short file's
+    most common end may be a repeated short line: MIN_FULL_SHARE keeps such lines from counting as full."""
     starts: dict[int, int] = {}
-    right = 0.0
+    ends: dict[int, int] = {}
     for lines in pages:
         for ln in lines:
             if ln.table or ln.x1 <= ln.x0:
                 continue
             starts[round(ln.x0)] = starts.get(round(ln.x0), 0) + 1
-            right = max(right, ln.x1)
-    if not starts:
+            ends[round(ln.x1)] = ends.get(round(ln.x1), 0) + 1
+    if not ends:
         return 0.0, 0.0
+    right = max(ends, key=lambda x: (sum(n for e, n in ends.items() if abs(e - x) <= 3), x))
     left = min(starts, key=lambda x: (-sum(n for s, n in starts.items() if abs(s - x) <= 3), x))
-    return float(left), right
+    return float(left), float(right)
 
 
 def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
@@ -250,8 +256,8 @@ def read(data: bytes, *, name: str) -> SourceText:
                 found = _tables(plumber.pages[index], index + 1, tables)
                 tables += len(found)
                 for (x0, top, x1, bottom), rows in found:
-                    lines = [ln for ln in lines
-                             if not (x0 - 2 <= (ln.x0 + ln.x1) / 2 <= x1 + 2 and top - 2 <= ln.top <= bottom + 2)]
+                    lines = [ln for ln in lines  # the text inside the table: its rows replace it
+                             if not (x0 <= (ln.x0 + ln.x1) / 2 <= x1 and top <= ln.top + ln.size / 2 <= bottom)]
                     lines.extend(rows)
             lines = _reading_order(lines)
             pages.append(lines)
