@@ -143,8 +143,10 @@ def test_the_original_downloads_with_its_name_and_type_for_those_who_may_see_it(
     assert response["Content-Disposition"].startswith("attachment")
     page = office.get(f"/portal/directives/{directive.pk}/").content.decode()
     assert f"/portal/sources/{source.pk}/" in page and "春耕通知.docx" in page
-    admin_page = _admin().get(f"/admin/tracker/directive/{directive.pk}/change/").content.decode()
-    assert f"/portal/sources/{source.pk}/" in admin_page
+    admin = _admin()
+    for url in (f"/admin/tracker/directive/{directive.pk}/change/", f"/admin/tracker/sourcefile/{source.pk}/change/"):
+        admin_page = admin.get(url).content.decode()
+        assert f"/portal/sources/{source.pk}/" in admin_page and "Word（.docx）" in admin_page
 
     outsider, _ = department_user(username="outsider")
     other = Client()
