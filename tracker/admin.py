@@ -52,6 +52,7 @@ from tracker.uploads import directive_upload_handlers, skipped_uploads
 admin.site.site_header = "督查督办系统"
 admin.site.site_title = "督查督办"
 admin.site.index_title = "管理后台"
+admin.site.login_template = "admin/tracker/login.html"  # adds the organisation-login buttons
 
 # One level of the outline per numbering marker: 一、 （一） 1. （1） ① 第一条
 _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)）]+[)）]|\d+[.、．]?|[①-⑳]|第[^条]+条")
