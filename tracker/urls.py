@@ -25,5 +25,6 @@ urlpatterns = [
     path("portal/occurrences/<int:pk>/complete/", views.occurrence_complete, name="occurrence_complete"),
     path("portal/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("portal/sources/<int:pk>/", views.source_file_download, name="source_file_download"),
     path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),
 ]

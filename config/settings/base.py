@@ -36,6 +36,7 @@ MIDDLEWARE = [
     # First: answers /healthz for probes before the host check and the HTTPS redirect.
     "tracker.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tracker.uploads.RequestSizeLimitMiddleware",  # refuses an oversized body before reading it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -230,7 +231,19 @@ UPLOAD_ALLOWED_EXTENSIONS = env.list(
     default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"],
 )
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# UPLOADS (tracker/uploads.py): a request announcing more than UPLOAD_REQUEST_MAX_BYTES is refused before its body
+# is read, and counted again while streaming; files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file;
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields other than files.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+DIRECTIVE_UPLOAD_MAX_BYTES = env.int("DIRECTIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)  # per imported file
+DIRECTIVE_UPLOAD_MAX_FILES = env.int("DIRECTIVE_UPLOAD_MAX_FILES", default=20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tracker.uploads.RequestTotalUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # EMAIL
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
