@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -180,8 +181,7 @@ class DirectiveAdmin(admin.ModelAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("tracker.add_sourcefile"):
-            messages.error(request, "您没有导入文件的权限。")
-            return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
+            raise PermissionDenied("您没有导入文件的权限。")
         # Files stream to disk within the limits; the handlers must be set before anything reads the body,
         # so the CSRF check runs after (Django's documented pattern: csrf_exempt, then csrf_protect).
         request.upload_handlers = directive_upload_handlers(request)
