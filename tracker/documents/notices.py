@@ -72,10 +72,10 @@ def urge_notice_docx(data: UrgeNoticeData) -> bytes:
     item = f"“{data.task_title}”事项" if data.task_title else "督办事项"
     when = f"{cn_date(data.assigned_on)}，" if data.assigned_on else ""
     how = f"以{data.notice_number}督办通知单" if data.notice_number else ""
-    due = due_label(data.original_due, data.due_text)
+    due = f"，办理时限为{due_label(data.original_due, data.due_text)}" if data.original_due or data.due_text else ""
     style.add_paragraph(
         document,
-        f"{when}{data.office_name}{how}交办你单位的{item}，办理时限为{due}。截至{cn_date(data.issued_on)}，"
+        f"{when}{data.office_name}{how}交办你单位的{item}{due}。截至{cn_date(data.issued_on)}，"
         "该事项仍未办结，已超过办理时限。现予催办。",
     )
 
