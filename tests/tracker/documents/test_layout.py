@@ -115,7 +115,8 @@ def test_styles_carry_the_faces_too_and_the_body_keeps_a_fixed_line(built):
     heading = document.styles[style.HEADING_1]
     assert heading.element.rPr.rFonts.get(qn("w:eastAsia")) == style.HEADING_FONT
     defaults = part_xml(built, "word/styles.xml")
-    assert "minorEastAsia" not in defaults.split("</w:docDefaults>")[0], "theme (Japanese) face left in defaults"
+    assert "minorEastAsia" not in defaults.split("</w:docDefaults>")[0], "theme face left in the defaults"
+    assert 'w:eastAsia="zh-CN"' in re.search(r"<w:themeFontLang[^>]*>", part_xml(built, "word/settings.xml")).group()
 
 
 def test_font_table_names_the_face_to_fall_back_to(built):
