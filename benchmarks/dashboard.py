@@ -123,9 +123,9 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
         from django.utils import timezone
+        from tracker.services.exports import LEDGER, ledger_xlsx_write
 
         from tracker.models import Task
-        from tracker.services.exports import LEDGER, ledger_xlsx_write
 
         call_command("migrate", verbosity=0)
         as_of = timezone.localdate()

@@ -3,7 +3,14 @@ from tracker.models.directory import Department, DepartmentAlias, DepartmentMemb
 from tracker.models.documents import Directive, SourceFile
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
-from tracker.models.workflow import Attachment, ExtensionRequest, ProgressReport, TaskEvent, Urge
+from tracker.models.workflow import (
+    Attachment,
+    ExtensionRequest,
+    FormSubmission,
+    ProgressReport,
+    TaskEvent,
+    Urge,
+)
 
 __all__ = [
     "Assignment",
@@ -15,6 +22,7 @@ __all__ = [
     "DepartmentMembership",
     "Directive",
     "ExtensionRequest",
+    "FormSubmission",
     "HolidayOverride",
     "ProgressReport",
     "Reminder",

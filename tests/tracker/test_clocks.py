@@ -1,4 +1,4 @@
-"""Node clocks: 2024-06-07 is a Friday; 8–10 June 2024 are the 端午 days off (10 June a Monday)."""
+"""Node clocks per unit: 2024-06-07 is a Friday; 8–10 June 2024 are the 端午 days off (10 June a Monday)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.tracker.workflow import department_user, workflow_task
-from tracker.models import Task
-from tracker.services.clocks import node_breached_tasks, task_node_clocks
+from tests.factories import DepartmentFactory
+from tests.tracker.workflow import department_user, lead_of, unit_add, workflow_task
+from tracker.clocks import assignment_node_clocks, node_breached_assignments
+from tracker.models import Assignment, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,18 @@ def unit():
 
 
 def _task(unit, *, status=Task.Status.ASSIGNED, category="ordinary", due_on=None, **stamps):
+    """The task's lead part (clocks are per unit), its timestamps set as given."""
     task = workflow_task(lead=unit, status=status, category=category, due_on=due_on)
     fields = {"assigned_at": FRIDAY_LATE, "signed_at": None, "first_report_at": None,
-              "completion_requested_at": None, "signed_off_at": None}
-    Task.objects.filter(pk=task.pk).update(**{**fields, **stamps})
-    task.refresh_from_db()
-    return task
+              "completion_requested_at": None}
+    Assignment.objects.filter(task=task).update(**{**fields, **stamps})
+    return lead_of(task)
 
 
-def _clocks(task, as_of):
-    return {c.node: c for c in task_node_clocks(task=task, as_of=as_of)}
+def _clocks(part, as_of):
+    has_due = part.task.deadlines.exclude(due_on__isnull=True).exists()
+    return {c.node: c for c in assignment_node_clocks(assignment=part, as_of=as_of, category=part.task.category,
+                                                      has_due_date=has_due)}
 
 
 def test_sign_clock_counts_one_working_day_skipping_the_dragon_boat_holiday(unit):
@@ -79,21 +82,40 @@ def test_clocks_are_configurable_per_category(unit, settings):
 
 def test_no_clocks_before_assignment(unit):
     task = workflow_task(lead=unit, status=Task.Status.PENDING_REVIEW)
-    assert task_node_clocks(task=task, as_of=date(2024, 6, 8)) == []
+    assert assignment_node_clocks(assignment=lead_of(task), as_of=date(2024, 6, 8), category="ordinary",
+                                  has_due_date=False) == []
 
 
-def test_node_breached_tasks_is_set_based_and_matches_the_per_task_clock(unit):
+def test_a_support_unit_has_only_the_sign_clock(unit):
+    part = _task(unit)
+    support = unit_add(part.task, DepartmentFactory(), role=Assignment.Role.SUPPORT, status="assigned")
+    Assignment.objects.filter(pk=support.pk).update(assigned_at=FRIDAY_LATE)
+    support.refresh_from_db()
+    assert set(_clocks(support, date(2024, 6, 20))) == {"sign"}
+
+
+def test_node_breached_assignments_is_set_based_and_matches_the_per_unit_clock(unit):
     unsigned = _task(unit)
     signed = _task(unit, status=Task.Status.SIGNED, signed_at=datetime(2024, 6, 11, 9, tzinfo=SHANGHAI))
-    assert set(node_breached_tasks(node="sign", as_of=date(2024, 6, 11))) == set()
-    assert set(node_breached_tasks(node="sign", as_of=date(2024, 6, 12))) == {unsigned}
+    assert set(node_breached_assignments(node="sign", as_of=date(2024, 6, 11))) == set()
+    assert set(node_breached_assignments(node="sign", as_of=date(2024, 6, 12))) == {unsigned}
+    assert _clocks(unsigned, date(2024, 6, 12))["sign"].breached
     # first report: due 10 June (calendar days), neither has reported.
-    assert set(node_breached_tasks(node="first_report", as_of=date(2024, 6, 10))) == set()
-    assert set(node_breached_tasks(node="first_report", as_of=date(2024, 6, 11))) == {unsigned, signed}
+    assert set(node_breached_assignments(node="first_report", as_of=date(2024, 6, 10))) == set()
+    assert set(node_breached_assignments(node="first_report", as_of=date(2024, 6, 11))) == {unsigned, signed}
 
 
-def test_node_breached_tasks_ignores_reported_and_closed_tasks(unit):
+def test_co_leads_clocks_are_their_own(unit):
+    part = _task(unit)
+    co_lead = unit_add(part.task, DepartmentFactory(), status="signed")
+    Assignment.objects.filter(pk=co_lead.pk).update(assigned_at=FRIDAY_LATE,
+                                                   signed_at=datetime(2024, 6, 11, 9, tzinfo=SHANGHAI))
+    assert set(node_breached_assignments(node="sign", as_of=date(2024, 6, 12))) == {part}
+
+
+def test_node_breached_assignments_ignores_reported_returned_and_closed_parts(unit):
     _task(unit, status=Task.Status.IN_PROGRESS, signed_at=FRIDAY_LATE, first_report_at=FRIDAY_LATE)
     _task(unit, status=Task.Status.SIGNED_OFF)
-    assert not node_breached_tasks(node="sign", as_of=date(2024, 7, 1)).exists()
-    assert not node_breached_tasks(node="first_report", as_of=date(2024, 7, 1)).exists()
+    _task(unit, status=Task.Status.RETURNED)
+    assert not node_breached_assignments(node="sign", as_of=date(2024, 7, 1)).exists()
+    assert not node_breached_assignments(node="first_report", as_of=date(2024, 7, 1)).exists()
