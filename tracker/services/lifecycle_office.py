@@ -221,8 +221,11 @@ def assignment_send_back(*, assignment: Assignment, actor: Any, reason: str) -> 
     assignment_transition_check(assignment=assignment, actor=actor, action="send_back")
     reason = text_require(reason, what="退办理由", min_length=4)
     assignment.completion_requested_at = None
+    # The 100 % of the refused request no longer stands: back to the unit's last progress report.
+    last = assignment.progress_reports.filter(is_completion=False).order_by("-created_at", "-pk").first()
+    assignment.progress_percent = last.percent if last else 0
     return assignment_move(task=task, assignment=assignment, actor=actor, action="send_back", note=reason,
-                           fields=["completion_requested_at"])
+                           fields=["completion_requested_at", "progress_percent"])
 
 
 # --- 重新交办 ----------------------------------------------------------------------------------------

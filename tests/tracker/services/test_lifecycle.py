@@ -467,6 +467,16 @@ def test_send_back_needs_a_reason(office, unit_a):
     assert _status(task) == S.IN_PROGRESS
 
 
+def test_send_back_restores_the_units_last_reported_percent(office, unit_a):
+    task = _task(unit_a, S.SIGNED)
+    part = lead_of(task)
+    unit_actions.progress_report_create(assignment=part, actor=unit_a[0], text=REPORT, percent=70)
+    unit_actions.assignment_completion_request(assignment=part, actor=unit_a[0], text=DONE)
+    assert lead_of(task).progress_percent == 100
+    office_actions.assignment_send_back(assignment=part, actor=office, reason="佐证材料不全，请补充验收报告")
+    assert lead_of(task).progress_percent == 70
+
+
 # --- illegal transitions ----------------------------------------------------------------------
 
 
