@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -58,7 +58,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     as_of = timezone.localdate()
     scope = _scope(request)
     filterset = _filterset(request.GET, request=request, as_of=as_of)
-    returned = _filterset({**scope, "status": Assignment.Status.RETURNED}, request=request, as_of=as_of).qs.count()
+    returned = _filterset(QueryDict(query(scope, status=Assignment.Status.RETURNED)), request=request,
+                          as_of=as_of).qs.count()
     board = dashboard_summary(assignments=filterset.qs, as_of=as_of, scope=scope, returned=returned)
     list_url = reverse("admin:tracker_dashboard_tasks")
 

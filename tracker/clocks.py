@@ -162,14 +162,20 @@ def node_breached_assignments(
             role=Assignment.Role.LEAD, status__in=[Assignment.Status.ASSIGNED, Assignment.Status.SIGNED],
             first_report_at__isnull=True,
         )
-    per_category = Q()
+    cutoffs: dict[datetime, list[str]] = {}
     for category in Task.Category.values:
         rule = clock_rules(category=category).get(node)
         if rule is None:
             continue
         cutoff = _latest_start_breached(as_of=as_of, rule=rule, calendar=calendar)
         day_after = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
-        per_category |= Q(task__category=category, assigned_at__lt=day_after)
-    if not per_category:
+        cutoffs.setdefault(day_after, []).append(category)
+    if not cutoffs:
         return queryset.none()
+    if len(cutoffs) == 1 and len(next(iter(cutoffs.values()))) == len(Task.Category.values):
+        # Every category has the same clock (the 13710 default for 签收 and 首次反馈): no join to the task.
+        return queryset.filter(assigned_at__lt=next(iter(cutoffs)))
+    per_category = Q()
+    for day_after, categories in cutoffs.items():
+        per_category |= Q(task__category__in=categories, assigned_at__lt=day_after)
     return queryset.filter(per_category, assigned_at__isnull=False)

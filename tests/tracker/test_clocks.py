@@ -119,3 +119,14 @@ def test_node_breached_assignments_ignores_reported_returned_and_closed_parts(un
     _task(unit, status=Task.Status.RETURNED)
     assert not node_breached_assignments(node="sign", as_of=date(2024, 7, 1)).exists()
     assert not node_breached_assignments(node="first_report", as_of=date(2024, 7, 1)).exists()
+
+
+def test_breached_parts_follow_each_categorys_own_clock(unit, settings):
+    settings.TASK_NODE_CLOCKS = {
+        "ordinary": {"sign": (1, "workdays"), "first_report": (3, "days")},
+        "major": {"sign": (10, "days"), "first_report": (20, "days")},
+    }
+    ordinary, major = _task(unit), _task(unit, category="major")
+    # Assigned Friday 7 June: the ordinary part had to sign by 11 June, the major one by 17 June.
+    assert set(node_breached_assignments(node="sign", as_of=date(2024, 6, 12))) == {ordinary}
+    assert set(node_breached_assignments(node="sign", as_of=date(2024, 6, 18))) == {ordinary, major}

@@ -236,6 +236,19 @@ def test_task_list_and_department_pages_render(client, data):
     assert "第1名" in response.content.decode()
 
 
+@time_machine.travel(dashboard_data.at(AS_OF), tick=False)
+def test_parts_handed_back_are_shown_apart_and_listed_when_asked(client, data):
+    back = dashboard_data.task(directive=data.d1, lead=data.c, status=S.RETURNED, due=date(2024, 7, 1),
+                               text="退回的事项。")
+    user("office", "督查室", staff=True)
+    c = _client(client, "office")
+    response = c.get(reverse("admin:tracker_dashboard"))
+    assert response.context["board"].returned.value == 1 and response.context["board"].total.value == 11
+    link = response.context["board"].returned.query
+    listed = c.get(f"{reverse('admin:tracker_dashboard_tasks')}?{link}")
+    assert [row.assignment.task_id for row in listed.context["rows"]] == [back.pk]
+
+
 def test_admin_index_links_to_the_dashboard(client, data):
     user("office", "督查室", staff=True)
     html = _client(client, "office").get(reverse("admin:index")).content.decode()

@@ -48,7 +48,8 @@ def test_xlsx_header_frozen_pane_widths_and_dates(data):
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["序号", "文号", "文件标题"] and "承办单位" in header and "逾期天数" in header
     assert sheet.freeze_panes == "A2"
-    assert round(sheet.column_dimensions["G"].width) == 61  # 任务内容 (60 characters, plus Excel's padding)
+    assert sheet.column_dimensions["G"].width == 60  # 任务内容
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
     records = _records(sheet)
     over_b = next(r for r in records if r["办理时限"] and r["办理时限"].date() == date(2024, 5, 31)
                   and r["办理状态"] == "已交办")
@@ -74,6 +75,14 @@ def test_xlsx_fills_overdue_rows_red_and_only_them(data):
         assert filled == red, [c.value for c in row]
         assert row[-1].fill.fill_type == ("solid" if red else None)
     assert reds == 3
+
+
+def test_text_unsafe_for_xml_is_written_safely(data):
+    from tracker.models import Task
+
+    Task.objects.filter(pk=data.tasks["far"].pk).update(text="A & B <c> \x01控制符 \"引号\"")
+    contents = [r["任务内容"] for r in _records(_xlsx(_leads())[1])]
+    assert "A & B <c> 控制符 \"引号\"" in contents
 
 
 def test_formula_like_text_is_escaped(data):

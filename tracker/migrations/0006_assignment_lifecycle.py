@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='assignment',
-            index=models.Index(fields=['role', 'status', 'current_due'], include=('task', 'department', 'progress_percent', 'assigned_at', 'signed_at', 'first_report_at', 'accepted_at'), name='tracker_assignment_status_due'),
+            index=models.Index(fields=['role', 'status', 'current_due'], name='tracker_assignment_status_due'),
         ),
         migrations.AddIndex(
             model_name='urge',
