@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from tracker.models import Assignment, DeadlineOccurrence, Department
 from tracker.selectors import AssignPlan
@@ -55,10 +55,16 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+KIND_ORDER = [Department.Kind.CITY_DEPARTMENT, Department.Kind.COUNTY_GOVERNMENT, Department.Kind.DEVELOPMENT_ZONE,
+              Department.Kind.BRANCH, Department.Kind.COMPANY, Department.Kind.BANK, Department.Kind.OTHER]
+
+
 def _departments() -> QuerySet[Department]:
-    """Units the office may pick: verified, active, never a group."""
+    """Units the office may pick: verified, active, never a group; city departments first, then counties, …"""
+    rank = Case(*[When(kind=kind, then=Value(index)) for index, kind in enumerate(KIND_ORDER)],
+                default=Value(len(KIND_ORDER)), output_field=IntegerField())
     return (Department.objects.filter(active=True, verified=True).exclude(kind=Department.Kind.GROUP)
-            .order_by("kind", "name"))
+            .order_by(rank, "name"))
 
 
 class NoteForm(ActionForm):

@@ -412,7 +412,7 @@ def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:
         "light_label": LIGHT_LABELS[light],
         "units": units,
         "my_units": [row for row in units if row.mine],
-        "leads_total": len([r for r in leads if r.assignment.status != A.RETURNED]),
+        "leads_total": len([r for r in leads if r.assignment.status not in (A.RETURNED, A.PROPOSED)]),
         "leads_accepted": len([r for r in leads if r.assignment.status == A.ACCEPTED]),
         "deadlines": list(task.deadlines.order_by("due_on", "pk")),
         "excerpt": task_excerpt(task=task),

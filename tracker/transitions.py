@@ -69,7 +69,8 @@ ASSIGNMENT_TRANSITIONS: dict[str, Transition] = {
 TASK_TRANSITIONS: dict[str, Transition] = {
     "assign": Transition(frozenset({T.PENDING_REVIEW}), T.ASSIGNED, OFFICE),
     "sign_off": Transition(frozenset({T.COMPLETION_REQUESTED}), T.SIGNED_OFF, OFFICE),
-    "urge": Transition(frozenset({T.ASSIGNED, T.SIGNED, T.IN_PROGRESS, T.COMPLETION_REQUESTED}), None, OFFICE),
+    # 申请办结: every active lead unit has asked or is done: nobody to urge.
+    "urge": Transition(frozenset({T.ASSIGNED, T.SIGNED, T.IN_PROGRESS}), None, OFFICE),
 }
 # The office judges a unit's work: never that of a unit it belongs to itself.
 JUDGEMENTS = frozenset({"accept", "send_back", "extension_decide"})

@@ -198,3 +198,89 @@ def test_drafts_are_left_out_of_the_office_list_unless_asked(office, unit):
     html = client.get("/portal/").content.decode()
     assert "已交办：签收事项" in html and "草稿：待审核事项" not in html and "待审核 1 项" in html
     assert "草稿：待审核事项" in client.get("/portal/", {"status": S.PENDING_REVIEW}).content.decode()
+
+
+def _form_fields(html: str, form_id: str) -> dict[str, list[str]]:
+    """The inputs a rendered form posts as the browser would: checked boxes and radios, filled fields."""
+    import re
+
+    form = html.split(f'id="{form_id}"')[1].split("</form>")[0]
+    fields: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        if kind and kind.group(1) in ("checkbox", "radio") and "checked" not in tag:
+            continue
+        fields.setdefault(name.group(1), []).append(value.group(1) if value else "")
+    for name in re.findall(r'<textarea[^>]*name="([^"]+)"', form):
+        fields.setdefault(name, [""])
+    return fields
+
+
+def test_the_assign_form_lists_group_members_to_untick_and_asks_for_a_past_date(office):
+    from tests.factories import DepartmentFactory
+    from tracker.models import Assignment
+
+    counties = [DepartmentFactory(name=n, kind="county_government") for n in ("城区人民政府", "矿区人民政府", "郊区人民政府")]
+    group = DepartmentFactory(name="各县区人民政府", kind="group")
+    group.members.set(counties)
+    task = workflow_task(lead=group, status=S.PENDING_REVIEW, due_on=date(2020, 10, 31), text="各县区开展专项整治。")
+    client = _client(office)
+    html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
+    form = html.split('id="form-assign"')[1].split("</form>")[0]
+    assert "城区人民政府（牵头，来自「各县区人民政府」）" in form and "各县区人民政府（牵头）" not in form
+    assert "按原时限（2020-10-31，交办即逾期）" in form
+    fields = _form_fields(html, "form-assign")
+    assert sorted(fields["assign-units"]) == sorted(str(c.pk) for c in counties)  # all ticked
+    # As rendered, the past date is not yet decided: refused with the reason, nothing assigned.
+    response = client.post(f"/portal/tasks/{task.pk}/assign/", fields, follow=True)
+    assert "办理时限：这个字段是必填项。" in response.content.decode()
+    assert Task.objects.get(pk=task.pk).status == S.PENDING_REVIEW
+    # The office unticks 矿区 and sets a new date.
+    fields["assign-units"] = [str(counties[0].pk), str(counties[2].pk)]
+    fields["assign-due_choice"] = ["new"]
+    fields["assign-new_due_on"] = ["2031-03-31"]
+    response = client.post(f"/portal/tasks/{task.pk}/assign/", fields, follow=True)
+    assert "已交办" in response.content.decode()
+    parts = Assignment.objects.filter(task=task)
+    assert set(parts.values_list("department__name", flat=True)) == {"城区人民政府", "郊区人民政府"}
+    assert {p.current_due for p in parts} == {date(2031, 3, 31)}
+
+
+def _typed(fields: dict[str, list[str]], typed: dict[str, str]) -> dict[str, list[str]]:
+    """The rendered fields with what a user types into the empty ones."""
+    for name in fields:
+        for key, value in typed.items():
+            if name.endswith(f"-{key}") and fields[name] == [""]:
+                fields[name] = [value]
+    return fields
+
+
+def test_every_form_on_the_task_page_posts_through_its_rendered_fields(office, unit):
+    """Each form the page renders for a unit and for the office, posted as rendered (plus the text a user
+    types), reaches its service: none is missing a field its service needs."""
+    user, department = unit
+    typed = {"text": "已完成项目立项和可研批复，正在开展施工招标。", "percent": "40", "reason": "该事项需补充材料后再办。",
+             "current_progress": "已完成四成", "requested_due_on": "2031-06-30"}
+    task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2031, 3, 31))
+    client = _client(user)
+    for action in ("sign", "report", "extension_request", "completion_request"):
+        pk = lead_of(task).pk
+        html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
+        fields = _typed(_form_fields(html, f"form-{action}-{pk}"), typed)
+        response = client.post(f"/portal/assignments/{pk}/{action}/", fields, follow=True)
+        assert 'class="msg-success"' in response.content.decode(), (action, response.content.decode()[-2000:])
+        typed["text"] = "全部完成并通过验收，佐证材料已整理。"
+    office_client = _client(office)
+    for action in ("send_back", "completion_request", "accept"):
+        pk = lead_of(task).pk
+        who = client if action == "completion_request" else office_client
+        html = who.get(f"/portal/tasks/{task.pk}/").content.decode()
+        fields = _typed(_form_fields(html, f"form-{action}-{pk}"), typed)
+        typed["text"] = "已补充竣工验收报告，申请办结。"
+        response = who.post(f"/portal/assignments/{pk}/{action}/", fields, follow=True)
+        assert 'class="msg-success"' in response.content.decode(), (action, response.content.decode()[-2000:])
+    assert Task.objects.get(pk=task.pk).status == S.SIGNED_OFF

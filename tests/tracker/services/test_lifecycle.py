@@ -729,3 +729,18 @@ def test_full_cycle_event_trail(office, unit_a):
     ]
     labels = [e.status_labels() for e in TaskEvent.objects.filter(task=task).order_by("pk")]
     assert labels[0] == ("待审核", "已交办") and labels[-2] == ("申请办结", "已办结") and labels[-1] == ("申请办结", "已销号")
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (S.PENDING_REVIEW, {"assign"}),
+    (S.ASSIGNED, {"urge"}),
+    (S.IN_PROGRESS, {"urge"}),
+    (S.COMPLETION_REQUESTED, {"sign_off"}),  # nobody owes the work: nothing to urge
+    (S.SIGNED_OFF, set()),
+    (S.RETURNED, set()),
+])
+def test_task_level_actions_follow_the_derived_status(office, unit_a, status, expected):
+    task = _task(unit_a, status)
+    assert task_allowed_actions(task=task, actor=office) == expected
+    assert task_allowed_actions(task=task, actor=unit_a[0]) == set()
+    assert task_allowed_actions(task=task, actor=manager_user()) == set()
