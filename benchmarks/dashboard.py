@@ -42,9 +42,9 @@ def _units(*, first_dept: int, first_task: int, as_of: date) -> None:
     from django.db import connection
 
     stamp = "(%(as_of)s::date + ((mod(g * 7, 420) - 300) + ({}))::int)::timestamp AT TIME ZONE 'Asia/Shanghai'"
-    base = (f"(SELECT id, status, g, {UNIT_STATUS} AS unit FROM (SELECT id, status, id - {first_task} + 1 AS g "
-            "FROM tracker_task) s) t")
-    columns = ("task_id, department_id, role, as_written, status, assigned_at, signed_at, first_report_at, "
+    base = (f"(SELECT id, directive_id, status, g, {UNIT_STATUS} AS unit FROM (SELECT id, directive_id, status, "
+            f"id - {first_task} + 1 AS g FROM tracker_task) s) t")
+    columns = ("task_id, directive_id, department_id, role, as_written, status, assigned_at, signed_at, first_report_at, "
                "completion_requested_at, accepted_at, progress_percent")
     times = (
         f"CASE WHEN unit = 'proposed' THEN NULL ELSE {stamp.format(-60)} END",
@@ -63,7 +63,7 @@ def _units(*, first_dept: int, first_task: int, as_of: date) -> None:
     with connection.cursor() as cursor:
         for role, where, shift, status in parts:
             cursor.execute(
-                f"INSERT INTO tracker_assignment ({columns}) SELECT id, {first_dept} + mod(g + {shift}, "
+                f"INSERT INTO tracker_assignment ({columns}) SELECT id, directive_id, {first_dept} + mod(g + {shift}, "
                 f"{DEPARTMENTS}), '{role}', '', {status}, {', '.join(times)}, "
                 f"CASE WHEN '{role}' = 'lead' THEN mod(g * 13, 101) ELSE mod(g * 7, 101) END "
                 f"FROM {base} WHERE {where}", {"as_of": as_of})

@@ -97,8 +97,8 @@ def _build() -> None:
     support = f"CASE {statuses} WHEN 'signed_off' THEN 'accepted' ELSE 'signed' END"
     for role, shift, status in (("lead", "0", unit), ("support", "7", support)):
         _fill(Assignment, f"generate_series(0, {TASKS - 1}) g", {
-            "task_id": f"{first_task} + g", "department_id": f"{first_dept} + mod(g + {shift}, {DEPARTMENTS})",
-            "role": f"'{role}'", "status": status,
+            "task_id": f"{first_task} + g", "directive_id": f"{first_directive} + mod(g + 1, 1000)",
+            "department_id": f"{first_dept} + mod(g + {shift}, {DEPARTMENTS})", "role": f"'{role}'", "status": status,
             "assigned_at": "(%s::date - mod(g, 30))::timestamp AT TIME ZONE 'Asia/Shanghai'",
             # 已交办 parts have not signed, 已签收 ones not reported yet: the node clocks run on them.
             "signed_at": f"CASE WHEN {status} = 'assigned' THEN NULL ELSE %s::timestamptz END",

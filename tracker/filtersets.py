@@ -69,7 +69,7 @@ class _ScopedFilterSet(django_filters.FilterSet):
             return queryset
         t = self.task_prefix
         return queryset.filter(Q(**{f"{t}title__icontains": value}) | Q(**{f"{t}text__icontains": value})
-                               | Q(**{f"{t}directive__doc_number__icontains": value}))
+                               | Q(directive__doc_number__icontains=value))
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         return queryset.overdue(self.as_of) if value else queryset
@@ -120,12 +120,11 @@ class AssignmentFilterSet(_ScopedFilterSet):
     light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light")
     due_after = _date_filter("时限起", "filter_due_after")
     due_before = _date_filter("时限止", "filter_due_before")
-    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none(),
-                                                 field_name="task__directive")
+    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
     department = django_filters.ModelChoiceFilter(label="承办单位", queryset=Department.objects.none())
     overdue = _yes_no("仅看逾期", "filter_overdue")
-    issuer = django_filters.CharFilter(label="发文机关", field_name="task__directive__issuer")
-    year = django_filters.NumberFilter(label="发文年度", field_name="task__directive__issued_on__year")
+    issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
+    year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
     extended = _yes_no("获批延期", "filter_extended")
     late = _yes_no("逾期（含逾期办结）", "filter_late")
     breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach",

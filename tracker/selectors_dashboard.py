@@ -163,7 +163,7 @@ def assignment_counts(*, assignments: QuerySet[Assignment], as_of: date) -> list
     figures and the directive progress table (red is exactly AssignmentQuerySet.overdue)."""
     return list(
         assignments.order_by().annotate(light=assignment_light_sql(as_of=as_of))
-        .values("task__directive_id", "status", "light").annotate(n=Count("pk"), percent=Sum("progress_percent"))
+        .values("directive_id", "status", "light").annotate(n=Count("pk"), percent=Sum("progress_percent"))
     )
 
 
@@ -280,7 +280,7 @@ def directive_progress(*, counts: list[dict[str, Any]], scope: dict[str, Any],
     first, then the newest (two queries: the directives' dates, then the top rows' titles)."""
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # parts, accepted, overdue, % sum
     for row in counts:
-        total = totals[row["task__directive_id"]]
+        total = totals[row["directive_id"]]
         total[0] += row["n"]
         total[1] += row["n"] if row["status"] == A.ACCEPTED else 0
         total[2] += row["n"] if row["light"] == RED else 0

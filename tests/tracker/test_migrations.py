@@ -114,6 +114,7 @@ def test_assigned_tasks_become_per_unit_records_with_the_history_kept(old_world)
     assert "市直各有关单位" in note and "重新交办" in note
     assert Task.objects.get(pk=old_world["unknown"]).status == "assigned"  # the other lead still works
 
+    assert all(a.directive_id == a.task.directive_id for a in Assignment.objects.select_related("task"))
     draft = parts("draft")["市甲局"]
     assert draft.status == "proposed"
     assert not Occurrence.objects.filter(deadline__task_id=old_world["draft"]).exists()  # made at 交办

@@ -104,3 +104,9 @@ def test_task_history_is_recorded():
     task.title = "新标题"
     task.save(update_fields=["title"])
     assert list(task.history.values_list("title", flat=True)) == ["新标题", "原标题"]
+
+
+def test_a_part_carries_its_tasks_directive():
+    part = AssignmentFactory()
+    assert part.directive_id == part.task.directive_id
+    raises_integrity(lambda: type(part).objects.filter(pk=part.pk).update(directive=None))

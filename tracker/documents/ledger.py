@@ -131,11 +131,10 @@ def _row_query(assignments: QuerySet[Assignment], *, report: str, as_of: date) -
         other_leads=_other_units(Assignment.Role.LEAD), supports=_other_units(Assignment.Role.SUPPORT),
         assigned_on=TruncDate("assigned_at"), signed_on=TruncDate("signed_at"), accepted_on=TruncDate("accepted_at"),
     )
-    ordering = (("current_due", "task__directive_id", "task_id", "pk") if report == OVERDUE
-                else ("task__directive_id", "task__line_start", "task_id", "role", "pk"))
+    ordering = (("current_due", "directive_id", "task_id", "pk") if report == OVERDUE
+                else ("directive_id", "task__line_start", "task_id", "role", "pk"))
     return rows.order_by(*ordering).values_list(
-        "task__directive__doc_number", "task__directive__title", "task__directive__issuer",
-        "task__directive__issued_on", "task__ref", "task__text", "department__name", "role", "other_leads",
+        "directive__doc_number", "directive__title", "directive__issuer", "directive__issued_on", "task__ref", "task__text", "department__name", "role", "other_leads",
         "supports", "deadline_text", "current_due", "original_due", "status", "light", "progress_percent",
         "assigned_on", "signed_on", "accepted_on",
     ).iterator(chunk_size=CHUNK)

@@ -33,6 +33,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='assignment',
+            name='directive',
+            field=models.ForeignKey(editable=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tracker.directive', verbose_name='文件'),
+        ),
+        migrations.AddField(
+            model_name='historicalassignment',
+            name='directive',
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.directive', verbose_name='文件'),
+        ),
+        migrations.AddField(
+            model_name='assignment',
             name='accepted_at',
             field=models.DateTimeField(blank=True, null=True, verbose_name='办结时间'),
         ),

@@ -12,6 +12,7 @@ stored one (only when a group had to be handed back) gets an event saying why.
 from __future__ import annotations
 
 from django.db import migrations
+from django.db.models import OuterRef, Subquery
 
 LEAD_STATUS = {
     "assigned": "assigned", "signed": "signed", "in_progress": "in_progress",
@@ -131,6 +132,9 @@ def forward(apps, schema_editor):
     # Drafts: their stated date (no unit holds them yet).
     for task in Task.objects.filter(status="pending_review").iterator(chunk_size=500):
         _due_store(task, [], Deadline=Deadline, Occurrence=Occurrence, Assignment=Assignment)
+    # Every part carries its task's directive (Assignment.directive).
+    Assignment.objects.update(directive_id=Subquery(Task.objects.filter(pk=OuterRef("task_id"))
+                                                    .values("directive_id")[:1]))
 
 
 def _occurrences_split(task, leads, *, Deadline, Occurrence) -> None:

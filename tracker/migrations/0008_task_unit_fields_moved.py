@@ -58,6 +58,11 @@ class Migration(migrations.Migration):
             name='assignment',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='tracker.assignment', verbose_name='承办单位'),
         ),
+        migrations.AlterField(
+            model_name='assignment',
+            name='directive',
+            field=models.ForeignKey(editable=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tracker.directive', verbose_name='文件'),
+        ),
         migrations.AddIndex(
             model_name='task',
             index=models.Index(fields=['status', 'current_due'], name='tracker_task_status_due'),

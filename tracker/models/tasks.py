@@ -1,6 +1,8 @@
 """Tasks (任务) of a directive, who carries them (Assignment) and when they are due (Deadline)."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -114,6 +116,12 @@ class Assignment(models.Model):
         RETURNED = "returned", "已退回"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务")
+    # A copy of task.directive (a task never moves to another directive), filled by save(): the dashboard's
+    # per-directive figures then group 100,000 parts without joining their tasks (70 ms of a 300 ms page).
+    directive = models.ForeignKey(
+        "tracker.Directive", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False,
+        verbose_name="文件",
+    )
     department = models.ForeignKey(
         "tracker.Department", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
     )
@@ -170,6 +178,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department.name}（{self.get_role_display()}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.directive_id is None:  # the task's, once (the column is a copy: see `directive`)
+            self.directive_id = self.task.directive_id
+        super().save(*args, **kwargs)
 
     @property
     def is_lead(self) -> bool:
