@@ -161,9 +161,11 @@ def _occurrence_rows(
 
 def _node_rows(assignments: QuerySet[Assignment], *, node: str, channel: str) -> QuerySet[Assignment]:
     """(task, department) pairs for a breached node clock, once per node: earlier notices block it."""
+    # urge__isnull matches the partial unique index on (task, node, department, kind, channel, sent_on), so
+    # PostgreSQL probes it instead of scanning every earlier reminder for each breached part.
     earlier = Reminder.objects.filter(
         task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), node=node,
-        kind=Reminder.Kind.NODE_BREACH, channel=channel, occurrence__isnull=True,
+        kind=Reminder.Kind.NODE_BREACH, channel=channel, occurrence__isnull=True, urge__isnull=True,
     )
     return (
         assignments
