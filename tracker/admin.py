@@ -259,11 +259,26 @@ class SourceFileAdmin(admin.ModelAdmin):
 
 
 class AssignmentInline(admin.TabularInline):
+    """Units proposed for a draft task are edited here; after 交办 each unit's part changes only through the
+    workflow services (portal), so the rows turn read-only."""
+
     model = Assignment
-    fields = ("department", "role", "as_written")
-    readonly_fields = ("as_written",)
+    fields = ("department", "role", "as_written", "status", "current_due")
+    readonly_fields = ("as_written", "status", "current_due")
     autocomplete_fields = ("department",)
     extra = 0
+
+    def _draft(self, obj: Any) -> bool:
+        return obj is None or obj.status == Task.Status.PENDING_REVIEW
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if self._draft(obj) else self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_delete_permission(request, obj)
 
 
 class DeadlineInline(admin.TabularInline):
@@ -359,16 +374,15 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title")
     list_select_related = ("directive",)
     raw_id_fields = ("parent",)
-    readonly_fields = ("directive", "status", "source_lines", "origin", "edited", "progress_percent",
-                       "confirmed_at", "confirmed_by", "assigned_at", "signed_at", "first_report_at",
-                       "completion_requested_at", "signed_off_at", "created_at", "updated_at")
+    readonly_fields = ("directive", "status", "source_lines", "origin", "edited",
+                       "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("directive", "status", ("ref", "category"), "title", "text", "parent",
                            ("line_start", "line_end"), "flags", "edited")}),
         ("原文", {"fields": ("source_lines",)}),
         ("办理节点", {"classes": ("collapse",), "fields": (
-            "origin", "progress_percent", "confirmed_at", "confirmed_by", "assigned_at", "signed_at",
-            "first_report_at", "completion_requested_at", "signed_off_at", "created_at", "updated_at")}),
+            "origin", "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at",
+            "updated_at")}),
     )
     inlines = (AssignmentInline, DeadlineInline)
     actions = ("confirm_and_assign", "confirm_only")
@@ -429,8 +443,12 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
         self._confirm(request, queryset, assign=False)
 
     def _confirm(self, request: HttpRequest, queryset: QuerySet[Task], *, assign: bool) -> None:
-        result = tasks_confirm(tasks=queryset.order_by("pk"), user=request.user, assign=assign)
+        result = tasks_confirm(tasks=queryset.order_by("pk"), user=request.user, as_of=timezone.localdate(),
+                               assign=assign)
         self.message_user(request, f"已确认 {len(result.confirmed)} 项任务" + ("并交办。" if assign else "。"))
+        if result.errors:
+            self.message_user(request, f"{len(result.errors)} 项暂未交办，原因如下（可在任务页面交办时处理）：",
+                              level=messages.WARNING)
         for error in result.errors:
             self.message_user(request, error, level=messages.WARNING)
 

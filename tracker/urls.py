@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/", views.task_list, name="task_list"),
     path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
+    path("portal/assignments/<int:pk>/<slug:action>/", views.assignment_action, name="assignment_action"),
     path("portal/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("portal/urges/<int:pk>/reply/", views.urge_reply, name="urge_reply"),
     path("portal/occurrences/<int:pk>/complete/", views.occurrence_complete, name="occurrence_complete"),

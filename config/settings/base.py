@@ -226,6 +226,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploads live outside static files and are served only through a permission-checked view.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "uploads")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_REPORT_MAX_BYTES = env.int("UPLOAD_REPORT_MAX_BYTES", default=30 * 1024 * 1024)  # all files of one report
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS",
     default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"],

@@ -4,7 +4,14 @@ from tracker.models.documents import Directive, SourceFile
 from tracker.models.logins import LoginLockout
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
-from tracker.models.workflow import Attachment, ExtensionRequest, ProgressReport, TaskEvent, Urge
+from tracker.models.workflow import (
+    Attachment,
+    ExtensionRequest,
+    FormSubmission,
+    ProgressReport,
+    TaskEvent,
+    Urge,
+)
 
 __all__ = [
     "Assignment",
@@ -16,6 +23,7 @@ __all__ = [
     "DepartmentMembership",
     "Directive",
     "ExtensionRequest",
+    "FormSubmission",
     "HolidayOverride",
     "LoginLockout",
     "ProgressReport",
