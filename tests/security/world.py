@@ -19,9 +19,9 @@ from django.db.models import Model
 from django.utils import timezone
 
 from tests.factories import DirectiveFactory, SourceFileFactory
-from tests.tracker.workflow import department_user, manager_user, office_user, workflow_task
+from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
 from tracker.models import Deadline, DepartmentAlias, HolidayOverride, Reminder, Task
-from tracker.services import lifecycle
+from tracker.services import lifecycle_office, lifecycle_unit
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
 from tracker.services.review import task_edit
 
@@ -87,19 +87,19 @@ def build_world(*, media_root: Any) -> World:
     directive_b = DirectiveFactory(title="关于卫健专项通知", source=SourceFileFactory(text="卫健专项通知\n一、医共体建设。\n"))
     text = "推进紧密型县域医共体建设，年底前实现全覆盖。"
     working = workflow_task(lead=unit_b, status=S.SIGNED, due_on=date(2030, 6, 30), text=text, directive=directive_b)
-    lifecycle.progress_report_create(
-        task=working, actor=user_b, text=f"卫健委进展：{REPORT}", percent=40,
+    part = lead_of(working)
+    lifecycle_unit.progress_report_create(
+        assignment=part, actor=user_b, text=f"卫健委进展：{REPORT}", percent=40,
         files=[SimpleUploadedFile("卫健委进展.pdf", b"%PDF-1.4 B-secret", content_type="application/pdf")])
-    lifecycle.extension_request_create(
-        task=working, actor=user_b, reason="医共体信息平台需等待省级批复，无法按期完成。",
+    lifecycle_unit.extension_request_create(
+        assignment=part, actor=user_b, reason="医共体信息平台需等待省级批复，无法按期完成。",
         requested_due_on=date(2030, 9, 30), current_progress="已完成40%", as_of=date(2030, 6, 1))
-    lifecycle.task_urge(task=working, actor=office, note="请加快医共体建设进度")  # also records its notices
-    monthly = Deadline.objects.create(task=working, text="每月28日前报送医共体进展", kind="monthly",
+    lifecycle_office.task_urge(task=working, actor=office, note="请加快医共体建设进度")  # also records its notices
+    Deadline.objects.create(task=working, text="每月28日前报送医共体进展", kind="monthly",
                                       due_on=timezone.localdate() + timedelta(days=10), recurrence="monthly",
                                       rule="M:28")
-    deadline_occurrences_sync(deadline=monthly, as_of=timezone.localdate())
     for deadline in working.deadlines.all():
-        deadline_occurrences_sync(deadline=deadline, as_of=timezone.localdate())
+        deadline_occurrences_sync(deadline=deadline, assignment=part, as_of=timezone.localdate())
     task_due_refresh(task_ids=[working.pk])
     task_edit(task=working, user=office, title="推进医共体建设（修改）")  # a second history version
 

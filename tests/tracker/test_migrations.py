@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("tracker", "0005_task_covering_index")]
-AFTER = [("tracker", "0008_task_unit_fields_moved")]
+BEFORE = [("tracker", "0007_sourcefile_original")]
+AFTER = [("tracker", "0010_task_unit_fields_moved")]
 AT = datetime(2024, 5, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0007_assignment_lifecycle_data'),
+        ('tracker', '0009_assignment_lifecycle_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -210,7 +210,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tracker", "0006_assignment_lifecycle"),
+        ("tracker", "0008_assignment_lifecycle"),
     ]
 
     operations = [

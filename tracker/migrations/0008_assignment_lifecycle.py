@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0005_task_covering_index'),
+        ('tracker', '0007_sourcefile_original'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
