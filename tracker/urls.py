@@ -2,9 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tracker import views, views_exports
 from tracker.login import PortalLoginForm
 from tracker.sso import views as sso_views
+from tracker.views import exports as views_exports
+from tracker.views import tasks as views
 
 app_name = "tracker"
 urlpatterns = [
