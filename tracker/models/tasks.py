@@ -28,12 +28,37 @@ class Task(models.Model):
         EXTRACTED = "extracted", "自动提取"
         MANUAL = "manual", "手工录入"
 
+    class SourceKind(models.TextChoices):
+        """Where a 督办 item comes from (DOMAIN.md): most offices type more from 批示 and meetings than from gazettes."""
+
+        DIRECTIVE = "directive", "文件"
+        INSTRUCTION = "instruction", "领导批示"
+        MEETING = "meeting", "会议纪要"
+        WORK_REPORT = "work_report", "政府工作报告"
+        PROPOSAL = "proposal", "建议提案"
+        PETITION = "petition", "群众来信"
+        OTHER = "other", "其他"
+
     class Category(models.TextChoices):
         ORDINARY = "ordinary", "一般"
         MAJOR = "major", "重大"
 
+    # Empty for an item registered by hand (立项) from a 批示, a meeting or another source without a document.
     directive = models.ForeignKey(
-        "tracker.Directive", on_delete=models.CASCADE, related_name="tasks", verbose_name="文件"
+        "tracker.Directive", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks",
+        verbose_name="文件",
+    )
+    source_kind = models.CharField(
+        "来源类别", max_length=16, choices=SourceKind.choices, default=SourceKind.DIRECTIVE
+    )
+    source_ref = models.CharField(
+        "来源文号", max_length=200, blank=True, default="", help_text="如 会议纪要〔2026〕12号、市长批示件编号"
+    )
+    instructed_by = models.CharField("批示人", max_length=100, blank=True, default="")
+    instructed_on = models.DateField("批示（会议）日期", null=True, blank=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_tasks",
+        verbose_name="分管领导",
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name="上级任务"
@@ -72,6 +97,11 @@ class Task(models.Model):
         verbose_name_plural = "任务"
         ordering = ["directive_id", "line_start", "pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_kind="directive") | Q(directive__isnull=False),
+                name="%(app_label)s_%(class)s_directive_source_has_directive",
+                violation_error_message="来源为文件的任务须关联文件。",
+            ),
             models.CheckConstraint(
                 condition=Q(line_start__isnull=True) | Q(line_end__isnull=True)
                 | Q(line_end__gte=models.F("line_start")),
