@@ -48,7 +48,7 @@ KINDS: dict[str, str] = {
     "ongoing": "an open-ended duty without a date: 长期坚持, 持续推进, 常态化",
 }
 
-RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "ongoing")
+RECURRENCES = ("daily", "weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly", "ongoing")
 
 # --- normalisation with a map back to the input -------------------------------------------------
 
@@ -131,6 +131,8 @@ class _Ctx:
     raw: str
     issued_on: date
     calendar: WorkCalendar
+    festival: str | None = None  # the one festival the directive is about: a bare "节前" means before it
+    standalone: bool = False  # the text is a time-limit field (完成时限 cell): a bare period is its deadline
 
 
 @dataclass(slots=True)
@@ -186,6 +188,8 @@ def _spec(kind: str, due: date | None, **kw: object) -> _Draft:
 _RE_DONE = re.compile(r"完成|实现|建成|达到|前")
 _RE_VALIDITY = re.compile(r"有效期(?:至|到|为|截至)?$")
 _RE_CUTOFF = re.compile(r"(?:截至|截止|截止到|截至到)$")
+# A date introduced as a time field: "报送截止时间为", "上报时间:", "完成时限:", "截止日期".
+_TIME_FIELD_BEFORE = re.compile(r"(?:时间|日期|时限|期限|截止|截至)(?:为|是|:|定为|定于)?$")
 _RE_COUNTED_YEAR = re.compile(r"(?:[一二两三四五六七八九十\d]|每|近|多|半)$")
 _RE_LOOKBACK_BEFORE = re.compile(r"(?:近|前|过去|以来)$")
 _RE_CONDITION = re.compile(r"^[^,;。]{0,6}的(?:[,;。]|$)")
@@ -257,6 +261,19 @@ def _finish(ctx: _Ctx, spec: _Draft) -> _Draft:
     return spec
 
 
+# A deadline written without its year and gone by more than this at issue belongs to the next year: "3月底前" in a
+# winter plan signed in December is next March, not last March (a writer never sets a deadline months gone).
+_NEXT_YEAR_AFTER = timedelta(days=90)
+
+
+def _unyeared(ctx: _Ctx, due: date) -> tuple[date, tuple[str, ...]]:
+    """The date of a phrase with no written year: this year's, or next year's when this year's is long past."""
+    if ctx.issued_on - due > _NEXT_YEAR_AFTER:
+        later = _safe_date(due.year + 1, due.month, due.day) or _month_end(due.year + 1, due.month)
+        return later, ("year_inferred",)
+    return due, ()
+
+
 # --- handlers: each gets the match and the context, returns a spec, None (claim, not a deadline)
 # --- or False (no claim: let shorter patterns try) ---------------------------------------------
 
@@ -289,15 +306,19 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if m.groupdict().get("rel") == "当" and marked:  # 当年6月30日前 in a standing rule: every year
         return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
-    if not marked:
+    labelled = ctx.standalone or bool(_TIME_FIELD_BEFORE.search(ctx.norm[max(0, m.start() - 8):m.start()]))
+    if not marked and not (labelled and due >= ctx.issued_on):
         if _RE_CUTOFF.search(before) and due <= ctx.issued_on:
             return None  # a statistics cut-off, not a duty
         if due < ctx.issued_on and not _DEADLINE_BEFORE.search(before):
             return None  # a past event: 今年2月18日召开
         if not _DEADLINE_BEFORE.search(before) and not _ACTION_AFTER.match(ctx.norm[m.end():m.end() + 4]):
             return None
+    flags: tuple[str, ...] = ()
+    if not explicit:
+        due, flags = _unyeared(ctx, due)
     confidence = 1.0 if explicit or due >= ctx.issued_on else 0.9
-    return _finish(ctx, _spec("date", due, confidence=confidence))
+    return _finish(ctx, _spec("date", due, confidence=confidence, flags=flags))
 
 
 def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -325,7 +346,8 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     m1, m2 = _num(m.group("m")), _num(m.group("m2"))
     if m1 is None or m2 is None or y2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
         return None
-    if not explicit and not (m.group("before") or _bare_period_is_deadline(ctx, m.start(), m.end())):
+    if not explicit and not (m.group("before") or ctx.standalone
+                             or _bare_period_is_deadline(ctx, m.start(), m.end())):
         return None  # 1-2月份的低保: a period of the benefit, not a deadline
     start, due = date(y, m1, 1), _month_end(y2, m2)
     if due < start:
@@ -346,7 +368,9 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if mo is None or not 1 <= mo <= 12:
         return None
     part, before = m.group("part") or "", m.group("before") or ""
-    if not part and not before and not explicit:
+    if ctx.standalone and _whole(ctx, m):
+        pass  # "2021年8月" / "8月" as the whole time-limit cell
+    elif not part and not before and not explicit:
         # A bare "5月" is too weak to be a deadline, unless a result verb follows it: "6月(份)完成招标".
         if not _BARE_MONTH_DUTY.match(ctx.norm, m.end()):
             return None
@@ -363,7 +387,68 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         due = _month_end(y, mo)
         if not part:
             confidence = 0.8 if before else 0.7
-    return _finish(ctx, _spec("month", due, confidence=confidence))
+    flags: tuple[str, ...] = ()
+    if not explicit:
+        due, flags = _unyeared(ctx, due)
+    return _finish(ctx, _spec("month", due, confidence=confidence, flags=flags))
+
+
+def _whole(ctx: _Ctx, m: re.Match[str]) -> bool:
+    """The match is the whole text but for sentence marks and 前/完成 around it."""
+    rest = ctx.norm[:m.start()] + ctx.norm[m.end():]
+    return not _WHOLE_REST_RE.sub("", rest)
+
+
+_WHOLE_REST_RE = re.compile(r"[。;,.:、()]|前|之前|以前|完成|底|末|内|止")
+
+
+def _h_year_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2021.8" / "2021-08" as a month: its last day."""
+    if _in_title(ctx, m.start()) or _NOT_DEADLINE_AFTER.match(ctx.norm[m.end():m.end() + 4]):
+        return None
+    y, mo = _num(m.group("y")), _num(m.group("m"))
+    if y is None or mo is None or not 1 <= mo <= 12:
+        return None
+    if not (m.group("before") or m.group("part") or ctx.standalone
+            or _bare_period_is_deadline(ctx, m.start(), m.end())):
+        return None
+    return _finish(ctx, _spec("month", _month_end(y, mo), confidence=0.9))
+
+
+def _h_year_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2021.8-2021.12" / "2021.8-12": a span of months, due at the end of the last."""
+    if _in_title(ctx, m.start()):
+        return None
+    y, m1 = _num(m.group("y")), _num(m.group("m"))
+    y2 = _num(m.group("y2")) if m.group("y2") else y
+    m2 = _num(m.group("m2"))
+    if None in (y, m1, y2, m2) or not (1 <= m1 <= 12 and 1 <= m2 <= 12):  # type: ignore[operator]
+        return None
+    start, due = date(y, m1, 1), _month_end(y2, m2)  # type: ignore[arg-type]
+    if due < start:
+        return None
+    return _finish(ctx, _spec("range", due, range_start=start))
+
+
+def _h_whole_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"全年" as a time limit (a 完成时限 cell, "全年完成"): the end of that year."""
+    if _in_title(ctx, m.start()):
+        return None
+    if not (ctx.standalone and _whole(ctx, m)) and not _WHOLE_YEAR_AFTER.match(ctx.norm, m.end()):
+        return None
+    y, _ = _year_of(m, ctx.issued_on)
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
+
+
+_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成|推进|实施|落实)")
+
+
+def _h_year_cell(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2024年" / "2024年度" as the whole 完成时限 cell: the end of that year."""
+    if not (ctx.standalone and _whole(ctx, m)):
+        return False
+    y = _num(m.group("y"))
+    return None if y is None else _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
 def _h_year_part(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -461,6 +546,12 @@ _HOLIDAY_NAMES = {"春节": "春节", "元旦": "元旦", "元旦节": "元旦",
                   "端午": "端午", "端午节": "端午", "中秋": "中秋", "中秋节": "中秋"}
 _FESTIVAL = "(?:春节|元旦节?|国庆节?|五一节?|劳动节|清明节?|端午节?|中秋节?)"  # a festival name, 节 optional
 _FESTIVAL_NAME = re.compile(_FESTIVAL)
+
+
+def festival_of(title: str) -> str | None:
+    """The one festival a directive is about ("关于做好2024年春节期间…的通知" → 春节); None for none or several."""
+    names = {_HOLIDAY_NAMES[n] for n in _FESTIVAL_NAME.findall(title)}
+    return names.pop() if len(names) == 1 else None
 _FLOOD_DEF = re.compile(
     rf"(?:汛期|主汛期)(?:为|是|:|\()?(?:每年)?(?P<m>{_MONTH})月(?:(?P<d>{_DAY})日)?{_DASH}"
 )
@@ -685,6 +776,17 @@ def _h_every_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _recurring(ctx, "half-yearly", "H:6:end")
 
 
+def _h_every_two_months(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """每两个月 / 每双月 (even months) / 每单月 (odd months), with an optional day: a bimonthly duty."""
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    day = _day_rule(m.group("d"), m.group("part"))
+    if day is None:
+        return None
+    which = 1 if m.group("odd") else 2
+    return _recurring(ctx, "bimonthly", f"B:{which}:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
+
+
 def _h_every_week(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
@@ -719,6 +821,26 @@ def _h_regular(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
 
 
+# "长期" alone is an ongoing time limit only as a field of its own: "(完成时限:长期)", a 完成时限 cell "长期".
+_FIELD_OPEN = "(:,;。"
+_FIELD_CLOSE = "),;。"
+
+
+def _h_bare_festival(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """A bare "节前" / "节日前": before the festival the directive is about, unresolved when it names none."""
+    if _in_title(ctx, m.start()):
+        return None
+    if ctx.festival is None:
+        return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+    try:
+        day = _first_named_ahead([ctx.festival], ctx.issued_on, festival_day, year=None, include_issue_day=False)
+    except (ValueError, OverflowError, NotImplementedError):
+        day = None
+    if day is None:
+        return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+    return _finish(ctx, _spec("holiday", day - timedelta(days=1), confidence=0.9))
+
+
 _ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|[,;。、]|$)")
 
 
@@ -726,6 +848,11 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     word = m.group(0)
+    if word == "长期":
+        before, after = ctx.norm[m.start() - 1:m.start()], ctx.norm[m.end():m.end() + 1]
+        if not ((ctx.standalone and _whole(ctx, m)) or (
+                (not before or before in _FIELD_OPEN) and (not after or after in _FIELD_CLOSE))):
+            return None
     if "常态化" in word:
         after = ctx.norm[m.end():m.end() + 3]
         before = ctx.norm[max(0, m.start() - 12):m.start()]
@@ -741,6 +868,8 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 # --- the grammar --------------------------------------------------------------------------------
 
 _BEF = rf"(?P<before>{_BEFORE})?"
+# A clock time after a date: 17:00, 17时, 下午5时30分, 12点 (the day is what counts).
+_CLOCK = r"(?:上午|下午|中午|晚上)?(?:[01]?\d|2[0-4])(?::[0-5]\d|时(?:[0-5]?\d分)?|点(?:[0-5]?\d分?)?)"
 # Lookaheads on the first character: they let the regex engine skip most positions cheaply.
 _AT_NUM = "(?=[0-9〇零○ＯOo一二两三四五六七八九十今明当次本年]{1,8}月)"  # a month within reach
 _AT_YEAR = "(?=(?:19|20)[0-9][0-9]|二[〇零○ＯOo0])"
@@ -751,13 +880,14 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for
     ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
-    ("定", "期"), ("坚持常",),
+    ("定", "期"), ("坚持常长",),
+    (".-/",), (".-/", _DASHES), ("全",), ("年",), ("每按隔",), ("节",),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
                 rf"(?P<d2>{_DAY})[日号]{_BEF}"), _h_date_range),
     (re.compile(rf"{_AT_YEAR}(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
-    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:(?:24|二十四)时|24:00)?{_BEF}"), _h_date),
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:{_CLOCK})?{_BEF}"), _h_date),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
      _h_month_range),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?(?P<part>底|末|上旬|中旬|下旬|中下旬|初|中(?=前|旬))?{_BEF}"), _h_month),
@@ -790,9 +920,21 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
      _h_every_week),
     (re.compile(r"(?:每日|每天|按日|逐日)"), _h_every_day),
     # 每两年, 每两个月, 每三周, 每十天, 每半月, 每旬: a cadence the recurrence values cannot hold
-    (re.compile(r"每(?:(?:两|二|三|四|五|六|十|[2-9])(?:个)?(?:年|月|周|星期|天|日)|半(?:个)?月|旬)"), _h_every_n_years),
+    (re.compile(r"每(?:(?:两|二|三|四|五|六|十|[2-9])(?:个)?(?:年|周|星期|天|日)|(?:三|四|五|六|十|[3-9])(?:个)?月|半(?:个)?月|旬)"),
+     _h_every_n_years),
     (re.compile(r"定期"), _h_regular),
-    (re.compile(r"长期坚持|持续推进|常态化"), _h_ongoing),
+    (re.compile(r"长期坚持|持续推进|常态化|长期"), _h_ongoing),
+    # 2021.8, 2021/8, 2021-08 (a month, written the way tables write it)
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})(?![\d.\-/%万亿千百元个])(?:月)?(?P<part>底|末)?{_BEF}"),
+     _h_year_month),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH}){_DASH}(?:(?P<y2>{_YEAR})[.\-/])?(?P<m2>{_MONTH})"
+                r"(?![\d.\-/%万亿千百元个])(?:月)?(?:底|末)?"), _h_year_month_range),
+    (re.compile(rf"(?:{_YPRE})?全年"), _h_whole_year),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:度)?(?:内)?"), _h_year_cell),
+    (re.compile(rf"(?:每(?:两|二|2)(?:个)?月|每隔(?:一|1)个月|(?:每|按)(?P<even>双)月|(?:每|按)(?P<odd>单)月)(?:的)?"
+                rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
+    # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
+    (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
 ]
 
 _ENGLISH_DATE = re.compile(
@@ -840,9 +982,14 @@ def _orders_for(present: frozenset[str]) -> tuple[int, ...]:
 
 
 def extract_deadlines(
-    text: str, *, issued_on: date, calendar: WorkCalendar | None = None
+    text: str, *, issued_on: date, calendar: WorkCalendar | None = None, festival: str | None = None,
+    standalone: bool = False,
 ) -> tuple[DeadlineSpec, ...]:
-    """Every deadline phrase of a task's text, in order, resolved against `issued_on`."""
+    """Every deadline phrase of a task's text, in order, resolved against `issued_on`.
+
+    `festival`: the one festival the directive is about (`festival_of(title)`), for a bare "节前".
+    `standalone`: the text is a time-limit field of its own (a table's 完成时限 cell, "完成时限：…"), where a bare
+    "2021年8月", "2021.8", "2024年", "全年" or "长期" is the deadline."""
     if not text:
         return ()
     norm, index = _prepare(text)
@@ -850,10 +997,12 @@ def extract_deadlines(
     taken_raw: list[tuple[int, int]] = []
     present = frozenset(_TRIGGER_RE.findall(norm))
     if present:
-        ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
+        ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR, festival, standalone)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
         for order in _orders_for(present):
             pattern, handler = _PATTERNS[order]
+            if handler is _h_year_cell and not standalone:
+                continue
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
                     hits.append((m.end() - m.start(), -order, m.start(), m, handler))
@@ -895,7 +1044,8 @@ def _day_in(y: int, mo: int, day: str) -> date:
 def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None = None) -> list[date]:
     """The due dates of a recurring deadline within [start, end], in order.
 
-    `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "Q:<month of quarter 1-3>:<day|end>";
+    `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "B:<month of the pair 1-2>:<day|end>" (B:2 even
+    months, B:1 odd months); "Q:<month of quarter 1-3>:<day|end>";
     "H:<month of half 1-6>:<day|end>"; "Y:<month>:<day|end>". No rule (定期, ongoing): empty list.
     """
     return _rule_dates(spec.rule, start=start, end=end, limit=limit)
@@ -923,7 +1073,7 @@ def _rule_dates(rule: str | None, *, start: date, end: date, limit: int | None =
         while d <= end and not push(d):
             d += timedelta(days=7)
         return out
-    step, first_month = {"M": (1, 1), "Q": (3, 1), "H": (6, 1), "Y": (12, 1)}[code]
+    step, first_month = {"M": (1, 1), "B": (2, 1), "Q": (3, 1), "H": (6, 1), "Y": (12, 1)}[code]
     if code == "M":
         offset, day = 1, parts[1]
     elif code == "Y":
@@ -934,7 +1084,7 @@ def _rule_dates(rule: str | None, *, start: date, end: date, limit: int | None =
     y, mo = start.year, first_month
     if code == "M":
         mo = start.month
-    elif code in ("Q", "H"):
+    elif code in ("B", "Q", "H"):
         mo = (start.month - 1) // step * step + 1
     while True:
         month = mo + offset - 1 if code != "M" else mo

@@ -2,11 +2,13 @@
 
 Matching order for one written name (`DepartmentDirectory.match`):
 1. exact alias (or canonical name);
-2. normalised form: half-width, no spaces, OCR confusions (孟县 → 盂县), "县（区）" → "县区", and the
-   city prefix (阳泉市 / 阳泉 / 市) stripped on both sides alike;
+2. normalised form: half-width, no spaces, "县（区）" → "县区", and a place prefix ("XX省XX市", "XX市", "市")
+   stripped on both sides alike, so "湖州市财政局" and "市财政局" are one name;
 3. rule-based abbreviation: 和/与/及 dropped, 委员会 → 委, 发展改革 → 发改, then a written name whose characters
    appear in order in exactly one canonical name with the same kind suffix (市工信局 ⊂ 市工业和信息化局).
-Unknown units come back with known=False and a cleaned name; they are never dropped.
+4. OCR confusions (孟县 → 盂县), only when the name as written matches nothing: 孟州市 stays 孟州市.
+Unknown units come back with known=False and a cleaned name; they are never dropped. A name found only by repairing
+it (an OCR-doubled suffix "市财政局局", a single unit written as a group "各义井镇人民政府") is matched and flagged.
 Groups (kind "group") with members expand to one mention per member, each keeping the group's text as as_written.
 """
 from __future__ import annotations
@@ -20,16 +22,22 @@ from typing import Any
 from .normalize import normalize_line
 from .results import DepartmentMention, Role
 
+LEAD_MARK = "★"  # a unit marked as its list's lead (parsing.responsibility keeps the mark on the written name)
+
 KINDS = ("city_department", "county_government", "development_zone", "branch", "company", "bank", "group", "other")
 
-# OCR confusions seen in gazettes: the character on the left is read where the right one is meant.
+# OCR confusions seen in gazettes: the character on the left is read where the right one is meant (tried only when
+# the name as written matches nothing).
 OCR_FIXES = str.maketrans({"孟": "盂"})
+OCR_SUSPECTS = frozenset("孟")
 # "各县（区）" → "各县区": a one- or two-character bracket inside a name is part of the name.
 SHORT_BRACKET_RE = re.compile(r"\(([^()]{1,2})\)")
 DOUBLED_SUFFIX_RE = re.compile(r"(局|委|办|厅)\1$")  # OCR repeats a line-final character: 市财政局局
 SPACE_RE = re.compile(r"\s+")
 QUOTE_RE = re.compile(r"[“”\"'‘’《》]")
-CITY_PREFIX_RE = re.compile(r"^(?:山西省)?(?:阳泉市|阳泉|市)")
+# A place prefix in front of a unit's own name: "浙江省湖州市" / "湖州市" / "市". Not in front of the government
+# itself ("湖州市人民政府" is the city's government, not one of its departments).
+CITY_PREFIX_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}市|市)(?!人民政府$|政府$)")
 # Abbreviation rules applied to both sides before the subsequence test.
 ABBREVIATIONS = (("委员会", "委"), ("发展改革", "发改"), ("和", ""), ("与", ""), ("及", ""), ("管理委员会", "管委会"))
 # The last characters that say what kind of body a name is; an abbreviation must keep them.
@@ -38,13 +46,17 @@ KIND_SUFFIX_RE = re.compile(
 )
 # Words that make a name a group of units rather than one unit: 各…, 市直…, members of a body, "事发地…"
 # (whichever county the event is in).
-GROUP_RE = re.compile(r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|市直")
+GROUP_RE = re.compile(
+    r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|各部门|各直属|[省市县区]直|[省市县区]级各"
+)
 # A unit described by its function ("行业部门", "起草部门", "市工业经济主管部门"): no single body of the directory
 # ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the
 # mention; it does not make a prose subject acceptable.)
 DESCRIBED_GROUP_RE = re.compile(r"(?:部门|单位|机构)$")
 # A level or scope in front of a name: "市…", "各…", "县级…" are not a bare function ("财政部门").
-LEVEL_PREFIX_RE = re.compile(r"^(?:山西省|阳泉|市|县|区|各|省|乡|镇|全|本|有关|相关|其他|上级|同级|当地|属地|事发地)")
+LEVEL_PREFIX_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}[省市州县区]|市(?!场)|县|区|各|省|乡|镇|全|本|有关|相关|其他|上级|同级|当地|属地|事发地)"
+)
 # Generic categories of enterprises, media and people: addressed by directives, but never a department of the
 # directory. As a prose subject ("耐材企业要…", "所有企业要…") they name no responsible unit; in an explicit
 # unit list ("配合单位：新闻媒体") they stay, as a group mention, never as an unverified department.
@@ -64,10 +76,10 @@ TRIM_TAIL_RE = re.compile(
 
 @lru_cache(maxsize=8192)
 def normalize_unit(text: str) -> str:
-    """A written unit name in matching form: half-width, no spaces or quotes, OCR fixed, 县(区) → 县区."""
-    text = normalize_line(text).translate(OCR_FIXES)
-    text = SPACE_RE.sub("", QUOTE_RE.sub("", text))
-    return DOUBLED_SUFFIX_RE.sub(r"\1", SHORT_BRACKET_RE.sub(r"\1", text))
+    """A written unit name in matching form: half-width, no spaces, quotes or lead marks, 县(区) → 县区."""
+    text = normalize_line(text)
+    text = SPACE_RE.sub("", QUOTE_RE.sub("", text)).replace("★", "")
+    return SHORT_BRACKET_RE.sub(r"\1", text)
 
 
 @lru_cache(maxsize=8192)
@@ -125,6 +137,7 @@ class DepartmentDirectory:
     _abbrev: list[tuple[str, str, str]] = field(default_factory=list)  # (abbreviated key, suffix, name)
     _cache: dict[str, str | None] = field(default_factory=dict)
     _shape_cache: dict[str, bool] = field(default_factory=dict)
+    _strong_cache: dict[str, bool] = field(default_factory=dict)
     _mention_cache: dict[tuple[str, str], tuple[DepartmentMention, ...]] = field(default_factory=dict)
     _last_chars: set[str] = field(default_factory=set)  # last characters of every known written name
 
@@ -148,6 +161,7 @@ class DepartmentDirectory:
         self.entries[entry.name] = entry
         self._cache.clear()
         self._shape_cache.clear()
+        self._strong_cache.clear()
         self._mention_cache.clear()
         for written in (entry.name, *entry.aliases):
             key = normalize_unit(written)
@@ -186,9 +200,22 @@ class DepartmentDirectory:
         """The canonical name a written unit stands for, or None when the directory does not know it."""
         if text in self._cache:
             return self._cache[text]
-        result = self._match(text)
+        result = self._match(text) or self._repaired(text)[0]
         self._cache[text] = result
         return result
+
+    def _repaired(self, text: str) -> tuple[str | None, str]:
+        """A name the text gets slightly wrong: an OCR confusion (孟县), an OCR-doubled last character (市财政局局).
+        Returns (canonical name, the repair) or (None, "")."""
+        key = normalize_unit(text)
+        if not OCR_SUSPECTS.isdisjoint(key):
+            fixed = key.translate(OCR_FIXES)
+            if fixed != key and (name := self._match(fixed)) is not None:
+                return name, "ocr"
+        undoubled = DOUBLED_SUFFIX_RE.sub(r"\1", key)
+        if undoubled != key and (name := self._match(undoubled)) is not None:
+            return name, "doubled"
+        return None, ""
 
     def _match(self, text: str) -> str | None:
         if text in self._exact:
@@ -252,18 +279,24 @@ class DepartmentDirectory:
         if not written:
             return []
         target = aliases.get(written, written) if aliases else written
-        name = self.match(target)
-        if name is None and target.startswith("各"):  # "各义井镇人民政府": one known unit written as a group
-            name = self.match(target[1:])
+        flags: tuple[str, ...] = ()
+        name = self._match(target)
+        if name is None:
+            name, repair = self._repaired(target)
+            flags = ("unit_repaired",) if name else ()
+        if name is None and target.startswith("各") and self.match(target[1:]) is not None \
+                and not _is_group_text(target[1:]):
+            # "各义井镇人民政府": one known unit written as a group; it does not exist as written
+            name, flags = self.match(target[1:]), ("unit_repaired",)
         if name is None:
             return [DepartmentMention(name=normalize_unit(target), as_written=written, role=role, known=False,
                                       is_group=_is_group_text(target))]
         entry = self.entries[name]
         if entry.kind == "group":
             if entry.members:
-                return [DepartmentMention(name=m, as_written=written, role=role) for m in entry.members]
-            return [DepartmentMention(name=name, as_written=written, role=role, is_group=True)]
-        return [DepartmentMention(name=name, as_written=written, role=role)]
+                return [DepartmentMention(name=m, as_written=written, role=role, flags=flags) for m in entry.members]
+            return [DepartmentMention(name=name, as_written=written, role=role, is_group=True, flags=flags)]
+        return [DepartmentMention(name=name, as_written=written, role=role, flags=flags)]
 
     def looks_like_unit(self, text: str) -> bool:
         """Whether a cleaned piece of text reads as a unit name (known, or shaped like one)."""
@@ -280,11 +313,38 @@ class DepartmentDirectory:
             return True
         return bool(UNIT_SHAPE_RE.search(normalize_unit(written))) and not NOT_UNIT_RE.search(written)
 
+    def is_unit_shaped(self, text: str) -> bool:
+        """Whether a written name is surely a unit, known or not: in the directory, a group of units (各县区,
+        市直各有关部门), or a body's name with a body's ending (…局, …委员会, …街道办事处, …镇, …公司)."""
+        cached = self._strong_cache.get(text)
+        if cached is None:
+            cached = self._strong_cache[text] = self._is_unit_shaped(text)
+        return cached
+
+    def _is_unit_shaped(self, text: str) -> bool:
+        written = clean_unit(text.replace(LEAD_MARK, ""))
+        if not written or len(written) > 32 or NOT_UNIT_RE.search(written):
+            return False
+        if self.match(written) is not None:
+            return True
+        key = normalize_unit(written)
+        return bool(STRONG_UNIT_RE.search(key) or (GROUP_RE.search(key) and not CATEGORY_RE.search(key)))
+
 
 # A plausible unit name: ends in a body word.
 UNIT_SHAPE_RE = re.compile(
     r"(局|委|办|厅|部|院|队|社|所|政府|管委会|委员会|中心|公司|集团|银行|支行|分行|分局|支局|小组|指挥部|办公室|单位|部门|企业|"
-    r"电视台|站|海关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇)$"
+    r"电视台|站|海关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇|"
+    r"处|乡|县区|区县|^各[县区市]|开发区|高新区|园区|新区|示范区|管理区|\(市、区\)|\(区、市\)|\(街道\))$"
+)
+# A name that can only be a unit: a body's ending (weak ones such as 所, 站, 部 need a place or level in front).
+STRONG_UNIT_RE = re.compile(
+    r"^(?=\S{4,}$)\S*(?:局|委|办|厅|政府|管委会|委员会|中心|办事处|街道|公司|集团|银行|支行|分行|海关|法院|检察院|团委|妇联|总工会|"
+    r"工商联|科协|残联|红十字会|指挥部|领导小组|办公室|联社|电视台|气象台|税务局|大队|支队|总队|军分区|武装部)$|"
+    r"^各?[省市县区州盟旗乡镇][^\s]{0,12}(?:局|委|办|厅|部|院|所|站|队|社|处|馆|会|镇|乡|县|区)$|^[^各\s]{2,4}[镇乡]$"
 )
 # Verbs and function words that never occur inside a unit name.
-NOT_UNIT_RE = re.compile(r"[。;:]|要|应当|开展|加强|建立|推进|落实|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底")
+NOT_UNIT_RE = re.compile(
+    r"[。;:]|要|应当|开展|加强|建立|推进|落实|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底|强化|抓好|优化|"
+    r"提升|支持|鼓励|引导|完善|持续|切实|严格|健全|积极|加快|委托|收取|配合|负责"
+)

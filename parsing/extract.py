@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from .deadlines import extract_deadlines
+from .deadlines import extract_deadlines, festival_of
 from .departments import DepartmentDirectory
 from .outline import extract_tasks
 from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
@@ -31,17 +31,38 @@ def parse_gazette(
         if doc.task_bearing:
             tasks = extract_tasks(doc, directory=directory)
             if doc.issued_on is not None:
-                tasks = tuple(_with_deadlines(t, doc.issued_on, calendar) for t in tasks)
+                festival = festival_of(doc.title)
+                tasks = tuple(_with_deadlines(t, doc.issued_on, calendar, festival) for t in tasks)
             doc = replace(doc, tasks=tasks)
         documents.append(doc)
     return documents
 
 
-def _with_deadlines(task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None) -> ExtractedTask:
-    deadlines = extract_deadlines(task.text, issued_on=issued_on, calendar=calendar)
+def _with_deadlines(
+    task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None, festival: str | None = None
+) -> ExtractedTask:
+    deadlines = task_deadlines(task, issued_on=issued_on, calendar=calendar, festival=festival)
     if not deadlines:
         return task  # replace() is costly; most tasks have none
     return replace(task, deadlines=distinct_schedules(deadlines))
+
+
+def task_deadlines(
+    task: ExtractedTask, *, issued_on: date, calendar: WorkCalendar | None = None, festival: str | None = None
+) -> tuple[DeadlineSpec, ...]:
+    """The deadlines of one task: its time-limit field read as a whole, then the rest of its text."""
+    if not task.time_limit:
+        return extract_deadlines(task.text, issued_on=issued_on, calendar=calendar, festival=festival)
+    at = task.text.rfind(task.time_limit)
+    field = extract_deadlines(task.time_limit, issued_on=issued_on, calendar=calendar, festival=festival,
+                              standalone=True)
+    if at < 0:
+        return field + extract_deadlines(task.text, issued_on=issued_on, calendar=calendar, festival=festival)
+    end = at + len(task.time_limit)
+    field = tuple(replace(s, start=s.start + at, end=s.end + at) for s in field)
+    rest = tuple(s for s in extract_deadlines(task.text, issued_on=issued_on, calendar=calendar, festival=festival)
+                 if s.end <= at or s.start >= end)
+    return tuple(sorted(field + rest, key=lambda s: s.start))
 
 
 def distinct_schedules(specs: tuple[DeadlineSpec, ...]) -> tuple[DeadlineSpec, ...]:

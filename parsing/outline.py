@@ -1,7 +1,9 @@
 """The numbering outline of a directive and the tasks in it.
 
 Ref spelling (canonical): the markers of the path concatenated in half-width form, e.g. "三、(一)2.(1)":
-一、 → "一、"; （一） → "(一)"; 1. / 1、 / 1． → "1."; （1） → "(1)"; ① → "①"; 第一条 → "第一条".
+一、 → "一、"; （一） → "(一)"; 1. / 1、 / 1． → "1."; （1） → "(1)"; 1） → "1)"; ① → "①"; 第一条 → "第一条";
+1.1 / 2.3.1 → "1.1" / "2.3.1" (a decimal item with text; a short decimal heading such as "5.4 信息报送" is a plan's
+section title and only ends the item above it).
 A table row adds "#<序号>" (or "#<row>"), a sentence group inside one item adds "[k]" (k from 1), and a
 second attached plan whose numbering starts again at 一、 is prefixed "P2/" (then "P3/", ...).
 
@@ -44,6 +46,9 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
+    ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)
+    # 1.1 / 2.3.1 followed by text (not an amount such as 3.5亿元); its depth is part of its kind
+    ("dec", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*(?![亿万千百元吨个米倍%\d.])(?=[\u4e00-\u9fff(])")),
 )
 MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
@@ -107,6 +112,11 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
         if not m:
             continue
         raw = m.group(1)
+        if kind == "dec":
+            if DECIMAL_HEADING_RE.match(text):
+                return None  # "5.4 信息报送": a section heading of a plan, not an item
+            parts = raw.split(".")
+            return f"dec{len(parts)}", int(parts[-1]), raw, text[m.end():]
         if kind == "circled":
             number = ord(raw) - ord("①") + 1
         else:
@@ -116,7 +126,7 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             number = value
         canonical = {
             "article": f"第{raw}条", "cn": f"{raw}、", "pcn": f"({raw})", "num": f"{number}.",
-            "pnum": f"({number})", "circled": raw,
+            "pnum": f"({number})", "circled": raw, "rnum": f"{number})",
         }[kind]
         return kind, number, canonical, text[m.end():]
     return None
@@ -293,7 +303,7 @@ def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
     if node.children:
         declared = _node_declaration(node, ctx) or inherited
         own = _text_of(node.lines)
-        clauses = find_clauses(own[0], ctx.directory)
+        clauses = find_clauses(own[0], ctx.directory, tail=False)  # a parent's tail declares for its items
         if any(c.units for c in clauses):
             _emit_item(node, ctx, inherited, leaf=False)
         for child in node.children:
@@ -334,7 +344,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             row_text = " ".join(line.text for line in row_lines)
             _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
         return
-    clauses = [c for c in find_clauses(text, ctx.directory)]
+    clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = Units()
     for unit_line in node.unit_lines:
         parsed = parse_unit_line(unit_line.text, ctx.directory)

@@ -14,14 +14,20 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .departments import CATEGORY_RE, NOT_UNIT_RE, DepartmentDirectory, clean_unit
+from .departments import CATEGORY_RE, LEAD_MARK, NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
 LEAD_LABEL = r"牵头|主办|责任|主责|负责"
 SUPPORT_LABEL = r"配合|协办|参与|协助|协同"
-# "牵头单位：" / "配合部门:" labels inside a clause or at the start of a line.
-LABEL_RE = re.compile(rf"(?:({LEAD_LABEL})|({SUPPORT_LABEL}))(?:单位|部门)\s*[:]")
-LINE_LABEL_RE = re.compile(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})(?:单位|部门)\s*[:]")
+_LABEL_NOUN = r"(?:单位|部门|主体)"
+# "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
+LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
+LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
+# A label after a finished sentence inside an item's text: "…维权中心。责任单位：市市场监管局、市司法局。"
+INLINE_LABEL_RE = re.compile(rf"(?:^|(?<=[。;!?]))\s*(?=(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}"
+                             rf"(?:\s*[】\]〕]|\s*:))")
+# A unit marked as the lead of its list: "★市发改委", "市发改委★", "市发改委（牵头）".
+LEAD_MARK_RE = re.compile(r"[★☆]|\((?:牵头|牵头单位|主责|主责单位)\)")
 # A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
 SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同)[、,;]|[,;]")
 # A role verb at the end of a segment, with its optional qualifiers ("按职责分工分别负责", "按职责牵头").
@@ -45,6 +51,16 @@ ALIAS_HEAD_SPLIT_RE = re.compile(r"[,;、。由将要的其]")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
 BRACKET_RE = re.compile(r"[()]")
+# Brackets that enclose a unit clause besides ( ): 〔〕 【】 [] are read as ( ) (same length, so spans hold).
+_CLAUSE_BRACKETS = (("〔", "("), ("【", "("), ("[", "("), ("〕", ")"), ("】", ")"), ("]", ")"))
+_CLAUSE_OPENERS = frozenset("(〔【[")
+
+
+def _round_brackets(text: str) -> str:
+    for other, round_ in _CLAUSE_BRACKETS:  # str.translate walks every CJK char in Python: far slower
+        if other in text:
+            text = text.replace(other, round_)
+    return text
 CONJUNCTION_RE = re.compile(r"以及|和|及|与")
 
 
@@ -54,6 +70,7 @@ class Units:
 
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
+    split: bool = False  # the text itself says who leads (牵头 label or verb, ★, 配合 part)
 
     def __bool__(self) -> bool:
         return bool(self.lead or self.support)
@@ -61,6 +78,7 @@ class Units:
     def extend(self, other: Units) -> None:
         self.lead.extend(other.lead)
         self.support.extend(other.support)
+        self.split = self.split or other.split
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +89,7 @@ class Clause:
     end: int
     units: Units
     following: Units | None = None  # units declared for every later task ("以下均需…不再列出")
+    kind: str = "bracket"  # bracket | field ("…。责任单位：A") | tail (an unbracketed list or "A牵头，B配合" ending the item)
 
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
@@ -96,6 +115,9 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
     lenient: after a label such as "责任单位：" every short piece is a unit (阳泉军分区)."""
     out: list[str] = []
     for piece in split_outside_brackets(text, "、,;/"):
+        marked = "★" in piece or "☆" in piece or "(" in piece and LEAD_MARK_RE.search(piece) is not None
+        if marked:
+            piece = LEAD_MARK_RE.sub("", piece)
         piece = clean_unit(piece)
         if not piece:
             continue
@@ -105,8 +127,17 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
                 expanded = [sub]
             if expanded is None:
                 return None
-            out.extend(expanded)
+            out.extend(LEAD_MARK + name if marked else name for name in expanded)
     return out or None
+
+
+def settle_lead_marks(units: Units) -> Units:
+    """A list with units marked as lead (★, "（牵头）"): the marked ones lead, the others support; marks removed."""
+    names = units.lead + units.support
+    if not any(n.startswith(LEAD_MARK) for n in names):
+        return units
+    return Units(lead=[n[1:] for n in names if n.startswith(LEAD_MARK)],
+                 support=[n for n in names if not n.startswith(LEAD_MARK)], split=True)
 
 
 def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]:
@@ -149,7 +180,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
         if not names:
             continue
         (units.lead if is_lead else units.support).extend(names)
-    return units or None
+        if not is_lead or m.group(1) in ("牵头", "主办", "主责"):
+            units.split = True  # "牵头单位：" / "配合单位：" say who leads; "责任单位：A、B" alone does not
+    return settle_lead_marks(units) if units else None
 
 
 def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None:
@@ -177,10 +210,10 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         segments.append((pending, [], ""))
     if not any(b or a for b, a, _ in segments):
         return None
-    if not any(v for _, _, v in segments) and not any(
-        directory.match(n) is not None for b, a, _ in segments for n in b + a
+    if not any(v for _, _, v in segments) and not all(
+        directory.is_unit_shaped(n) for b, a, _ in segments for n in b + a
     ):
-        return None  # a bare bracket such as "（经营场所）": a unit list only when the directory knows a unit
+        return None  # a bare bracket such as "（经营场所）": a unit list only when every piece is surely a unit
     units = Units()
     has_lead_verb = any(v == "牵头" for _, _, v in segments)
     has_split = has_lead_verb or any(a for _, a, _ in segments) or any(
@@ -194,10 +227,12 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
             units.support.extend(after)
         else:  # a 负责 part after "A牵头": the others share the work
             units.support.extend(before + after)
-    if not has_split and not ALL_LEAD_RE.search(text) and len(units.lead) > 1:
+    all_lead = bool(ALL_LEAD_RE.search(text))
+    if not has_split and not all_lead and len(units.lead) > 1:
         units.support[:0] = units.lead[1:]
         del units.lead[1:]
-    return units
+    units.split = has_split or all_lead
+    return settle_lead_marks(units)
 
 
 def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | None, Units | None]:
@@ -217,11 +252,24 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
     return (units or None), (following or None)
 
 
-def find_clauses(text: str, directory: DepartmentDirectory) -> list[Clause]:
-    """Bracketed unit clauses in a task's text, in order; brackets that are not unit lists are skipped."""
+def find_clauses(text: str, directory: DepartmentDirectory, *, tail: bool = True) -> list[Clause]:
+    """Unit clauses in a task's text, in order: bracketed ones ( ) 〔〕 【】 [], labelled fields after a sentence
+    ("…。责任单位：A、B。"), and (`tail`) an unbracketed unit list or verb clause ending the text ("…。★A、B、C",
+    "…，由A负责，B配合。"). Brackets that are not unit lists are skipped."""
     clauses: list[Clause] = []
-    if "(" not in text:
-        return clauses
+    if not _CLAUSE_OPENERS.isdisjoint(text):
+        _bracket_clauses(clauses, _round_brackets(text), directory)
+    if "单位" in text or "部门" in text or "主体" in text:
+        _field_clauses(clauses, text, directory)
+    if tail:
+        found = _tail_clause(text, directory)
+        if found is not None and not any(c.start < found.end and found.start < c.end for c in clauses):
+            clauses.append(found)
+    clauses.sort(key=lambda c: c.start)
+    return clauses
+
+
+def _bracket_clauses(clauses: list[Clause], text: str, directory: DepartmentDirectory) -> None:
     depth, start = 0, -1
     for m in BRACKET_RE.finditer(text):
         i, ch = m.start(), m.group()
@@ -235,7 +283,75 @@ def find_clauses(text: str, directory: DepartmentDirectory) -> list[Clause]:
                 _add_clause(clauses, text, start, i + 1, directory)
     if depth and start >= 0:  # opened and never closed: the clause runs to the end
         _add_clause(clauses, text, start, len(text), directory)
-    return clauses
+
+
+def _field_clauses(clauses: list[Clause], text: str, directory: DepartmentDirectory) -> None:
+    """"…。责任单位：A、B；完成时限：年底前。" inside an item's text: the labelled fields up to the first sentence
+    that is no field."""
+    taken = 0
+    for m in INLINE_LABEL_RE.finditer(text):
+        start = m.end()
+        if start < taken or any(c.start <= start < c.end for c in clauses):
+            continue
+        end = start
+        for sentence in re.finditer(r"[^。!?]+[。!?]?", text[start:]):
+            body = sentence.group().strip(" 。")
+            if not (LINE_LABEL_RE.match(body) or is_other_field(body)):
+                break
+            end = start + sentence.end()
+        if end == start:
+            continue
+        units, following = parse_clause(text[start:end], directory)
+        if units is not None:
+            clauses.append(Clause(start, end, units, following, kind="field"))
+            taken = end
+
+
+# Where a tail clause may begin: after a sentence end, a comma, or a line break the outline joined.
+_TAIL_SEGMENT_RE = re.compile(r"[^,;。!?]+")
+_ROLE_END_RE = re.compile(r"(?:负责|牵头|配合|参与|协助|协同|落实)$")
+
+
+def _tail_clause(text: str, directory: DepartmentDirectory) -> Clause | None:
+    """The responsibility stated at the end of an item without brackets: its last sentence when that is a unit list
+    or verb clause ("★区城管局、区住建局、各街道", "市发改委牵头，市财政局配合"), or the last comma-separated
+    segments of it that are ("……全覆盖，由市税务局负责，市财政局配合")."""
+    end = len(text.rstrip(" 。;!?"))
+    if end == 0 or (text[end - 1] == ")" and "(" in text):
+        return None
+    verb_end = bool(_ROLE_END_RE.search(text, max(0, end - 2), end))
+    if not verb_end and text[end - 1] not in _SHAPED_END and text[end - 1] != ")":
+        return None  # neither a role verb nor a unit's last character ends the text: the common case, kept cheap
+    cut = max(text.rfind(mark, 0, end) for mark in "。;!?")
+    sentence_start = cut + 1
+    segments = [m for m in _TAIL_SEGMENT_RE.finditer(text, sentence_start, end)]
+    if not segments or len(text[sentence_start:end]) > 120:
+        return None
+    if not verb_end and sentence_start == 0:
+        return None  # a whole item that is a bare list: a heading naming units, read by the outline
+    best: tuple[int, Units] | None = None
+    for k in range(len(segments) - 1, -1, -1):
+        start = segments[k].start()
+        by = text.find("由", start, segments[k].end())
+        if by > start:  # "…资金由市人民政府负责": the clause starts at 由
+            start = by
+        chunk = text[start:end].strip()
+        if not verb_end and k > 0:
+            break  # a bare unit list must be the whole last sentence
+        units = parse_verb_clause(chunk, directory) if chunk else None
+        if units is None:
+            if best is not None or not verb_end:
+                break
+            continue
+        if not verb_end and not all(directory.is_unit_shaped(n) for n in units.lead + units.support):
+            break
+        best = (start, units)
+    if best is None:
+        return None
+    start, units = best
+    if start > sentence_start and not verb_end:
+        return None
+    return Clause(start, len(text), units, kind="tail")
 
 
 def _add_clause(clauses: list[Clause], text: str, start: int, end: int, directory: DepartmentDirectory) -> None:
@@ -271,6 +387,9 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
     """Prose: "由A牵头" anywhere, or a sentence whose subject is a unit list ("各县区人民政府要…").
 
     `text` is the item's text without its own number (二、 / (一) / 第三条)."""
+    run = prose_run(text, directory)
+    if run:
+        return run
     units = Units()
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
@@ -280,12 +399,56 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         m = PROSE_SUBJECT_RE.match(sentence.lstrip(" ,"))
         if m and not m.group(1).startswith("由"):
             names = split_units(m.group(1), directory)
-            if names and all(directory.match(n) is not None or directory.is_group_name(n) for n in names):
+            if names and all(directory.is_unit_shaped(n) or directory.is_group_name(n) for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
                 units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     if not units:
         units = _opening_subject(text, directory) or units
     return units or None
+
+
+def prose_run(text: str, directory: DepartmentDirectory) -> Units | None:
+    """The first run of comma-separated parts that only say who does the work, anywhere in the item:
+    "由A牵头，B、C配合，开展…", "…，A负责，B配合。", "A、B分别负责". None when there is none."""
+    if not _ROLE_IN_TEXT_RE.search(text):
+        return None
+    for sentence in SENTENCE_END_RE.split(text):
+        parts = [p for p in _TAIL_SEGMENT_RE.findall(sentence) if p.strip()]
+        for i, part in enumerate(parts):
+            if not _ROLE_END_RE.search(part.strip()):
+                continue
+            best: Units | None = None
+            for start in range(i, max(-1, i - 3), -1):  # a run ends in a role verb; it may start a few parts back
+                by = parts[start].find("由")
+                head = parts[start][by:] if by > 0 else parts[start]
+                units = parse_verb_clause(",".join([head, *parts[start + 1:i + 1]]), directory)
+                if units is None:
+                    break
+                best = units
+            if best is None:
+                continue
+            for extra in range(i + 1, len(parts)):  # "…，B、C配合" after it
+                if not _ROLE_END_RE.search(parts[extra].strip()):
+                    break
+                more = parse_verb_clause(parts[extra], directory)
+                if more is None:
+                    break
+                best = _merge_run(best, more)
+            if all(directory.match(n) is not None or not CATEGORY_RE.search(n) for n in best.lead):
+                return best
+    return None
+
+
+# A role verb closing a part of a sentence: where a run of responsibility parts can end.
+_ROLE_IN_TEXT_RE = re.compile(r"(?:负责|牵头|配合|落实|参与|协助|协同)\s*(?:[,;。!?]|$)")
+
+
+def _merge_run(first: Units, more: Units) -> Units:
+    """"A牵头" then "B配合": B supports; "A负责" then "B负责": both lead."""
+    if not more.split or not more.support or more.lead:
+        lead = first.lead + more.lead
+        return Units(lead=lead, support=first.support + more.support, split=first.split or more.split)
+    return Units(lead=first.lead, support=first.support + more.support, split=True)
 
 
 def _opening_subject(text: str, directory: DepartmentDirectory) -> Units | None:
@@ -314,11 +477,21 @@ _HEADING_CHARS = 20
 
 
 def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:
-    """Length of the longest known unit at the start of `text` (0 when none)."""
+    """Length of the longest unit at the start of `text`, known or surely shaped like one (0 when none)."""
     for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
         if directory.may_end_a_name(text[k - 1]) and directory.match(text[:k]) is not None:
             return k
+    joined = _JOINED_NAMES_RE.search(text, 1, _MAX_SHAPED_CHARS)
+    for k in range(min(len(text), joined.start() if joined else _MAX_SHAPED_CHARS), 2, -1):
+        if text[k - 1] in _SHAPED_END and directory.is_unit_shaped(text[:k]) and not directory.is_group_name(text[:k]):
+            return k
     return 0
+
+
+_MAX_SHAPED_CHARS = 20
+_SHAPED_END = frozenset("局委办厅府会心处道司团行关院镇乡队")
+# Two names joined ("市发改委会同市财政局", "A、B", "A和市B"): no single unit spans them.
+_JOINED_NAMES_RE = re.compile(r"、|,|会同|联合|协同|配合|牵头|负责|(?:和|与|及)(?=[省市县区各])")
 
 
 def _unit_run(text: str, directory: DepartmentDirectory) -> tuple[list[str], int]:

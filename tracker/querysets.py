@@ -47,7 +47,7 @@ from django.db.models.lookups import IsNull, LessThan
 OPEN_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress", "completion_requested")
 # The statuses in which the departments still owe the work: only these can be overdue.
 OWED_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress")
-RECURRING: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly")
+RECURRING: tuple[str, ...] = ("daily", "weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
 
 
 def _model(name: str) -> Any:
