@@ -1,4 +1,5 @@
-"""`python -m parsing extract PATH... --json` and `python -m parsing deadlines` (stdin: ISO date TAB text)."""
+"""`python -m parsing extract PATH... --json` (text, Word, PDF, web pages: detected by content) and
+`python -m parsing deadlines` (stdin: ISO date TAB text)."""
 from __future__ import annotations
 
 import argparse
@@ -8,19 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from .departments import DepartmentDirectory
-from .extract import deadline_json, document_json, parse_gazette
+from .extract import deadline_json, document_json, parse_source
+from .readers import UnreadableFile, read_file
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "fixtures" / "departments.json"
-
-
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SystemExit(f"{path}: cannot decode as UTF-8 or GB18030")
 
 
 def _load_directory(path: Path) -> DepartmentDirectory:
@@ -32,14 +24,25 @@ def _load_directory(path: Path) -> DepartmentDirectory:
 def _cmd_extract(args: argparse.Namespace) -> int:
     directory = _load_directory(Path(args.departments))
     documents = []
+    failed = 0
     for name in args.paths:
         path = Path(name)
-        documents.extend(
-            document_json(doc) for doc in parse_gazette(_read_text(path), file=path.name, directory=directory)
-        )
+        # one bad file is reported; the others are still read (exit status 1 at the end)
+        try:
+            source = read_file(path.read_bytes(), name=path.name)
+        except OSError as error:
+            print(f"{path}：无法读取（{error.strerror}）", file=sys.stderr)
+            failed += 1
+            continue
+        except UnreadableFile as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        for doc in parse_source(source, file=path.name, directory=directory):
+            documents.append({**document_json(doc), "format": source.format})
     json.dump({"documents": documents}, sys.stdout, ensure_ascii=False, indent=2 if args.json else None)
     sys.stdout.write("\n")
-    return 0
+    return 1 if failed else 0
 
 
 def _cmd_deadlines(args: argparse.Namespace) -> int:
@@ -64,7 +67,7 @@ def _cmd_deadlines(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m parsing")
     sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="split gazettes into directives, tasks and deadlines")
+    ex = sub.add_parser("extract", help="split files (txt, docx, pdf, html) into directives, tasks and deadlines")
     ex.add_argument("paths", nargs="+")
     ex.add_argument("--json", action="store_true", help="pretty-printed JSON (the output is JSON either way)")
     ex.add_argument("--departments", default=str(DEFAULT_DIRECTORY), help="department directory JSON")

@@ -8,10 +8,47 @@ from typing import Any
 
 from .deadlines import extract_deadlines, festival_of
 from .departments import DepartmentDirectory
+from .normalize import as_written, for_parsing, to_simplified
 from .outline import extract_tasks
-from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
+from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceText
 from .segment import split_documents
 from .workdays import WorkCalendar
+
+
+def parse_file(
+    data: bytes, *, name: str, directory: DepartmentDirectory, calendar: WorkCalendar | None = None,
+) -> list[ParsedDocument]:
+    """Every directive of one file of any supported format (parsing.readers: detected by content).
+
+    Raises parsing.readers.UnreadableFile (a Chinese message naming the file) for a file that cannot be read."""
+    from .readers import read_file
+
+    return parse_source(read_file(data, name=name), file=name, directory=directory, calendar=calendar)
+
+
+def parse_source(
+    source: SourceText, *, file: str, directory: DepartmentDirectory, calendar: WorkCalendar | None = None,
+) -> list[ParsedDocument]:
+    """Every directive of a file already read: traditional characters and mirror noise are cleaned for the parser
+    (line numbers kept), the container's metadata is passed on, and task texts come back as the file writes them."""
+    cleaned = for_parsing(source.text)
+    metadata = source.meta()
+    if cleaned is not None and cleaned.converted:
+        metadata = {key: to_simplified(value) for key, value in metadata.items()}
+    documents = parse_gazette(cleaned.text if cleaned else source.text, file=file, directory=directory,
+                              calendar=calendar, metadata=metadata or None)
+    if cleaned is None or not cleaned.converted:
+        return documents
+    parsed, written = cleaned.text.split("\n"), cleaned.written.split("\n")
+    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written) for t in doc.tasks)) for doc in documents]
+
+
+def _task_as_written(task: ExtractedTask, parsed: list[str], written: list[str]) -> ExtractedTask:
+    """The task's text and title in the file's own characters (the parser read them converted)."""
+    span = slice(task.line - 1, max(task.line_end, task.line))
+    source, original = "\n".join(parsed[span]), "\n".join(written[span])
+    return replace(task, text=as_written(task.text, source=source, written=original),
+                   title=as_written(task.title, source=source, written=original))
 
 
 def parse_gazette(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
 from .results import SourceLine
 
@@ -81,3 +82,105 @@ def chinese_to_int(text: str) -> int | None:
         else:
             return None
     return total + current
+
+
+# --- traditional characters and noisy mirrors -----------------------------------------------------------------------
+# Pages mirrored by content farms insert pinyin after characters ("關(guān)於") and stray format characters; some
+# directives are published in traditional characters. The parser reads simplified text: `for_parsing` converts
+# (OpenCC, t2s) character for character, so every line keeps its number AND its length, and `as_written` maps a
+# span of the parsed text back to the characters the file uses.
+
+TRADITIONAL_SHARE = 0.02  # share of sampled CJK characters OpenCC changes before a text counts as traditional
+DETECT_SAMPLE = 20_000  # characters sampled (start, middle, end): simplified text pays one small conversion
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# Pinyin inserted after a character: a tone mark or a tone digit makes it pinyin, not an abbreviation in brackets.
+INSERTED_PINYIN_RE = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（](?:[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*|[a-zü]{{1,6}}[1-5])[)）]"
+)
+# Zero-width and other format characters, soft hyphens, private-use glyphs: invisible or meaningless in text.
+STRAY_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ue000-\uf8ff]")
+_CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+class Cleaned(NamedTuple):
+    """`text` is what the parser reads; `written` is the file's text with the same noise removed, line for line and
+    character for character aligned with `text` (equal line count, equal line lengths)."""
+
+    text: str
+    written: str
+    converted: bool  # traditional characters were converted
+
+
+def _converter() -> Any:
+    global _OPENCC
+    if _OPENCC is None:
+        import opencc  # the C++ OpenCC library's own binding
+
+        _OPENCC = opencc.OpenCC("t2s")
+    return _OPENCC
+
+
+_OPENCC: Any = None
+
+
+def is_traditional(text: str) -> bool:
+    """Whether OpenCC's t2s changes at least TRADITIONAL_SHARE of the CJK characters of a sample of `text`."""
+    if len(text) > DETECT_SAMPLE:
+        third = DETECT_SAMPLE // 3
+        middle = len(text) // 2
+        text = text[:third] + text[middle:middle + third] + text[-third:]
+    cjk = len(_CJK_CHAR_RE.findall(text))
+    if cjk == 0:
+        return False
+    converted = _converter().convert(text)
+    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b) if len(converted) == len(text) else cjk
+    return changed / cjk >= TRADITIONAL_SHARE
+
+
+def _simplified_line(line: str) -> str:
+    converter = _converter()
+    out = converter.convert(line)
+    if len(out) == len(line):
+        return str(out)
+    # a phrase changed length: convert character by character, keeping any that would not stay one character
+    return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in line)
+
+
+def to_simplified(text: str) -> str:
+    """`text` in simplified characters, each line keeping its length."""
+    return "\n".join(_simplified_line(line) for line in text.split("\n"))
+
+
+def for_parsing(text: str) -> Cleaned | None:
+    """The text the parser should read, or None when `text` needs nothing (simplified, no inserted pinyin, no stray
+    characters) — the common case, which costs one sample conversion and two regex scans."""
+    noisy = INSERTED_PINYIN_RE.search(text) is not None or STRAY_RE.search(text) is not None
+    traditional = is_traditional(text)
+    if not noisy and not traditional:
+        return None
+    written = STRAY_RE.sub("", INSERTED_PINYIN_RE.sub("", text)) if noisy else text
+    if not traditional:
+        return Cleaned(written, written, False)
+    return Cleaned(to_simplified(written), written, True)
+
+
+ALIGN_WINDOW = 80  # characters the parsed text may skip (markers, spaces) before the next matching one
+
+
+def as_written(parsed: str, *, source: str, written: str) -> str:
+    """`parsed` (a piece of the parser's output, taken from `source`) in the characters of `written`, the file's own.
+
+    `source` and `written` are aligned character for character (Cleaned.text and Cleaned.written over the same
+    lines); each character of `parsed` is found in `source` in order, and where the file writes it differently
+    (a traditional character) the file's character is used. What cannot be aligned is kept as parsed."""
+    source = half_width(source)
+    out = []
+    j = 0
+    for ch in parsed:
+        k = source.find(ch, j, j + ALIGN_WINDOW)
+        if k < 0:
+            out.append(ch)
+            continue
+        out.append(written[k] if written[k] != source[k] and _CJK_CHAR_RE.match(written[k]) else ch)
+        j = k + 1
+    return "".join(out)

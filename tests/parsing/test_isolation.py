@@ -12,7 +12,7 @@ GAZETTES = sorted(str(p) for p in (ROOT / "fixtures" / "gazettes").glob("*.txt")
 
 NO_DJANGO = "assert not [m for m in sys.modules if m == 'django' or m.startswith('django.')], 'django imported'"
 DOCUMENT_KEYS = {"file", "doc_number", "title", "issuer", "issued_on", "recipients", "kind", "task_bearing",
-                 "line_start", "line_end", "tasks"}
+                 "line_start", "line_end", "tasks", "format"}
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
