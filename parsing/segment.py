@@ -498,7 +498,8 @@ def split_documents(
     body; it fills the fields of a file that holds one directive.
     """
     lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
-    lines = [s for s in lines if s.text]
+    lines = split_run_on([s for s in lines if s.text])
+    meta = {**inline_metadata(lines), **(metadata or {})}
     headers: list[_Header] = []
     for i, line in enumerate(lines):
         text = line.text
@@ -521,7 +522,10 @@ def split_documents(
             kept.append(header)
     headers = kept
     if not headers:
-        return []
+        single = _single_directive_header(lines, meta)
+        if single is None:
+            return []
+        headers = [single]
     tail = _colophon_start(lines, headers[-1].anchor)
     documents: list[ParsedDocument] = []
     for n, header in enumerate(headers):
@@ -554,7 +558,232 @@ def split_documents(
             lines=tuple(own),
             flags=flags,
         ))
+    if len(documents) == 1 and meta:
+        documents = [_with_metadata(documents[0], meta)]
     return _link_duplicates(documents)
+
+
+def _with_metadata(doc: ParsedDocument, meta: Mapping[str, str]) -> ParsedDocument:
+    """A file that is one directive: what its container states fills the fields its body lacks."""
+    doc_number = doc.doc_number or normalize_doc_number(meta.get("doc_number", "")) if meta.get("doc_number") \
+        else doc.doc_number
+    issuer = doc.issuer or _display(meta.get("issuer", ""))
+    title = doc.title or _join_title([meta.get("title", "")])
+    issued_on = doc.issued_on
+    if issued_on is None and meta.get("issued_on"):
+        issued_on = _meta_date(meta["issued_on"])
+    flags = tuple(f for f in doc.flags if not (
+        (f == "no_doc_number" and doc_number) or (f == "no_issued_on" and issued_on is not None)))
+    if (doc_number, issuer, title, issued_on, flags) == (doc.doc_number, doc.issuer, doc.title, doc.issued_on, doc.flags):
+        return doc
+    return replace(doc, doc_number=doc_number, issuer=issuer, title=title, issued_on=issued_on, flags=flags,
+                   kind=_kind(title, doc_number) if not doc.title else doc.kind)
+
+
+def _meta_date(text: str) -> date | None:
+    """"2024-02-22", "2024-02-22 00:00:00", "2024年02月22日" → a date; None otherwise."""
+    m = re.match(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return parse_date(text)
+
+
+# --- files that hold one directive, as saved from a web page or a Word file -------------------------------------------
+
+# A line saved with a web page's text that is no part of the directive: breadcrumbs, publication data, buttons.
+SITE_DEBRIS_RE = re.compile(
+    r"当前位置|您的位置|所在位置|>>|首页\s*>|>\s*正文|^\s*(?:发布|更新|上传|浏览|点击|阅读|访问)(?:时间|日期|次数|量|数)?\s*[:：]|"
+    r"来源\s*[:：]|浏览(?:次数|量)|字号\s*[:：]?\s*[大中小]|【\s*字体|打印(?:本页|此页)|关闭(?:窗口|本页)|分享到|"
+    r"^\s*(?:政策|文件|通知公告|政府文件|政策文件|政策法规)\s*$|^\s*(?:有效性|是否有效|时效|信息分类|主题分类|主题词|"
+    r"内容概述|分\s*类|栏目)\s*[:：]|\.(?:docx?|pdf|wps|jpg|png)\b|由会员分享|^\s*\|\s*$"
+)
+_META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("index_no", ("索引号",)),
+    ("doc_number", ("发文字号", "发布文号", "文号")),
+    ("title", ("文件名称", "名称", "标题")),
+    ("issuer", ("发布机构", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
+    ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
+)
+_META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
+               "分类", "时效", "公开方式", "公开范围", "体裁分类")
+
+
+def _spaced(word: str) -> str:
+    return r"\s*".join(word)  # "文  号", "发 布 机 构": labels letter-spaced to align a table
+
+
+_META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) + "|" + "|".join(
+    _spaced(w) for w in _META_OTHER)
+META_PAIR_RE = re.compile(
+    rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
+)
+META_LINE_LIMIT = 30  # a page's metadata block is printed above the directive
+
+
+def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
+    """The metadata table a saved web page prints above the directive ("索 引 号: … 文 号: 苏政发〔2011〕164号",
+    "名 称: | … |"): doc_number, title, issuer, issued_on, index_no; empty values are left out."""
+    found: dict[str, str] = {}
+    for line in lines[:META_LINE_LIMIT]:
+        if ":" not in line.text and "：" not in line.text:
+            continue
+        for m in META_PAIR_RE.finditer(line.text):
+            label, value = _compact(m["label"]), m["value"].strip(" |")
+            key = next((k for k, words in _META_FIELDS if label in words), None)
+            if key and value and key not in found:
+                found[key] = value
+    if "doc_number" in found and not DOC_NUMBER_RE.search(found["doc_number"]):
+        del found["doc_number"]
+    if "issued_on" in found and _meta_date(found["issued_on"]) is None:
+        del found["issued_on"]
+    return found
+
+
+def _is_meta_line(text: str) -> bool:
+    return bool(META_PAIR_RE.match(text.lstrip("| ")))
+
+
+# A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
+_TITLE_TAIL_RE = re.compile(
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|任务分工|责任分工|分工|分解|工作安排|安排|细则|计划|规划)"
+    r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
+)
+_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
+TITLE_SEARCH_LINES = 40
+
+
+def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | None:
+    """Title lines starting at line i (one to four, ending in a genre word) and the index of the last one."""
+    parts: list[str] = []
+    for j in range(i, min(len(lines), i + 4)):
+        text = lines[j].text
+        if _TITLE_STOP_RE.search(text) or len(text) > 120 or DATE_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text) \
+                or PUBLICATION_NOTE_RE.match(text):
+            return None
+        if j > i and (DOC_NUMBER_LINE_RE.match(text) or ISSUER_RE.match(_compact(text))):
+            return None
+        parts.append(text)
+        compact = _compact("".join(parts))
+        number = _title_and_number(text)
+        if number is not None:
+            parts[-1] = number[0]
+            return parts, j
+        if _TITLE_TAIL_RE.search(compact) and len(compact) >= 6:
+            return parts, j
+    return None
+
+
+def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str]) -> _Header | None:
+    """The header of a file that holds one directive without the 文号 + title + 主送 block the splitter anchors on:
+    a page saved from a government site (breadcrumbs, "发布时间：…来源：…" and a metadata table before the title), a
+    plan published alone, a notice whose title is followed by neither. None when no title is found near the top or
+    no sentence follows (a table of contents)."""
+    meta_title = _compact(meta.get("title", ""))
+    candidates: list[tuple[int, list[str], int]] = []
+    for i in range(min(len(lines), TITLE_SEARCH_LINES)):
+        text = lines[i].text
+        if SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text):
+            continue
+        found = _title_at(lines, i)
+        if found is not None:
+            candidates.append((i, *found))
+    if not candidates and not meta_title:
+        return None
+
+    def rank(candidate: tuple[int, list[str], int]) -> tuple[int, int, int]:
+        joined = _compact("".join(candidate[1]))
+        formal = joined.startswith(("关于", "印发", "转发")) or bool(ISSUER_TITLE_RE.match(joined))
+        return (0 if meta_title and joined == meta_title else 1 if formal else 2, len(candidate[1]), candidate[0])
+
+    first_body = next((i for i, line in enumerate(lines[:TITLE_SEARCH_LINES]) if not (
+        SITE_DEBRIS_RE.search(line.text) or _is_meta_line(line.text) or is_noise_line(line.text))), 0)
+    best = min(candidates, key=rank) if candidates else None
+    if meta_title and (best is None or (_compact("".join(best[1])) != meta_title and any(
+            "。" in lines[k].text for k in range(first_body, best[0])))):
+        best = None  # the body's first title is an attached plan's; the notice's own title is the page's
+    if best is not None:
+        start, parts, last = best
+    else:  # the title only in the page's metadata: the directive starts after the page furniture
+        start, parts, last = first_body, [meta.get("title", "")], first_body - 1
+    if not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
+        return None  # no sentence below it: a table of contents, a cover
+    issuer = ""
+    head = start
+    above = ISSUER_RE.match(_compact(lines[start - 1].text)) if start > 0 else None
+    doc_number = ""
+    if above is not None and start > 0:
+        issuer, head = above["issuer"], start - 1
+    elif start > 1 and DOC_NUMBER_LINE_RE.match(lines[start - 1].text):  # red header: issuer / 文号 / title
+        doc_number = normalize_doc_number(lines[start - 1].text)
+        issuer_line = ISSUER_RE.match(_compact(lines[start - 2].text))
+        if issuer_line is not None:
+            issuer, head = issuer_line["issuer"], start - 2
+        else:
+            head = start - 1
+    number = _title_and_number(lines[last].text) if last >= 0 else None
+    if number is not None:
+        doc_number = number[1]
+    anchor = last
+    if anchor + 1 < len(lines):  # the 文号 alone (or bracketed) under the title
+        below = lines[anchor + 1].text
+        bracketed = BRACKETED_DOC_NUMBER_LINE_RE.match(below)
+        if DOC_NUMBER_LINE_RE.match(below) or bracketed:
+            doc_number = normalize_doc_number(bracketed["number"] if bracketed else below)
+            anchor += 1
+    joined = _compact("".join(parts))
+    if not issuer:
+        embedded = ISSUER_TITLE_RE.match(joined) or re.match(
+            rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|局|厅))"
+            r"(?P<title>(?:关于|印发|转发).*)$", joined)
+        if embedded is not None:
+            issuer, parts = embedded["issuer"], [embedded["title"]]
+    return _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+
+
+# --- lines that hold a whole page ---------------------------------------------------------------------------------------
+
+RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a PDF extraction ran together
+# Where a run-on line holds a paragraph break: an outline marker after a finished sentence or a space, a space
+# between two CJK characters (≥ RUN_ON_SPACES of them in the line), the end of a bracketed 文号 after a title.
+_RUN_ON_MARKER_RE = re.compile(
+    r"(?:(?<=[。;!?])|(?<=[。;!?”)]\s)|(?<=[\u4e00-\u9fff]\s))\s*(?=(?:[一二三四五六七八九十]{1,3}、|"
+    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条))"
+)
+_RUN_ON_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff。!?”])[ \u3000]+(?=[\u4e00-\u9fff“(《])")
+_RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
+RUN_ON_SPACES = 3
+# The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
+_RUN_ON_TITLE_RE = re.compile(
+    rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
+)
+
+
+def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
+    """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number."""
+    if all(len(line.text) < RUN_ON_MIN for line in lines):
+        return lines
+    out: list[SourceLine] = []
+    for line in lines:
+        text = line.text
+        if len(text) < RUN_ON_MIN:
+            out.append(line)
+            continue
+        cuts = {m.start() for m in _RUN_ON_MARKER_RE.finditer(text)}
+        spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)]
+        if len(spaces) >= RUN_ON_SPACES:
+            cuts.update(m.start() for m in spaces)
+        cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, RUN_ON_MIN) if _RUN_ON_TITLE_RE.search(
+            text, 0, m.end()) and "。" not in text[:m.end()])
+        pieces, begin = [], 0
+        for cut in sorted(c for c in cuts if 0 < c < len(text)):
+            pieces.append(text[begin:cut])
+            begin = cut
+        pieces.append(text[begin:])
+        out.extend(SourceLine(line.number, piece.strip()) for piece in pieces if piece.strip())
+    return out
 
 
 def _link_duplicates(documents: list[ParsedDocument]) -> list[ParsedDocument]:
