@@ -86,6 +86,7 @@ SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sen
 CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施|规定|制度|细则|计划)")
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
 @dataclass(slots=True)
@@ -270,6 +271,7 @@ class _Context:
     directory: DepartmentDirectory
     aliases: dict[str, str]
     following: Units | None = None
+    support_labelled: bool = False  # the document labels 配合单位: its 责任单位 are leads, not support
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
@@ -279,7 +281,7 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     aliases = inline_aliases(full_text, directory)
     if aliases:
         directory = directory.with_aliases(aliases)
-    ctx = _Context(doc, directory, {})
+    ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)))
     for root in _build_tree(doc.lines):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
@@ -287,16 +289,21 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
 
 def _node_declaration(node: _Node, ctx: _Context) -> Units | None:
     """Units named for a parent's items: its 责任单位: lines or a paragraph that only names units."""
-    units = Units()
-    for unit_line in node.unit_lines:
-        parsed = parse_unit_line(unit_line.text, ctx.directory)
-        if parsed:
-            units.extend(parsed)
+    units = _unit_lines(node, ctx) or Units()
     for line in node.lines[1:]:
         parsed = parse_declaration(line.text, ctx.directory)
         if parsed:
             units.extend(parsed)
     return units or None
+
+
+def _unit_lines(node: _Node, ctx: _Context) -> Units | None:
+    """The item's "牵头单位：" / "责任单位：" lines read together: beside a 牵头 line, 责任单位 are its support."""
+    if not node.unit_lines:
+        return None
+    if len(node.unit_lines) == 1:
+        return parse_unit_line(node.unit_lines[0].text, ctx.directory)
+    return parse_unit_line(";".join(u.text.rstrip("。;") for u in node.unit_lines), ctx.directory)
 
 
 def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
@@ -345,11 +352,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
         return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
-    line_units = Units()
-    for unit_line in node.unit_lines:
-        parsed = parse_unit_line(unit_line.text, ctx.directory)
-        if parsed:
-            line_units.extend(parsed)
+    line_units = _unit_lines(node, ctx) or Units()
     last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
     groups = _sentence_groups(text, clauses)
     if len(groups) > 1:
@@ -461,6 +464,9 @@ def _add_task(
         merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [])
         merged.lead.extend(n for n in ctx.following.lead if n not in merged.lead)
         units = merged
+    if units and units.duty and ctx.support_labelled:
+        units = Units(lead=units.lead + units.duty, support=[n for n in units.support if n not in units.duty],
+                      split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
         flags.append("no_unit")

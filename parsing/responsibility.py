@@ -71,6 +71,7 @@ class Units:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     split: bool = False  # the text itself says who leads (牵头 label or verb, ★, 配合 part)
+    duty: list[str] = field(default_factory=list)  # support names that a 责任单位 label gave beside a 牵头 label
 
     def __bool__(self) -> bool:
         return bool(self.lead or self.support)
@@ -78,6 +79,7 @@ class Units:
     def extend(self, other: Units) -> None:
         self.lead.extend(other.lead)
         self.support.extend(other.support)
+        self.duty.extend(other.duty)
         self.split = self.split or other.split
 
 
@@ -153,7 +155,8 @@ def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]
 def _split_inner_bracket(piece: str, directory: DepartmentDirectory) -> list[str] | None:
     """"各县（区）人民政府（开发区管委会）" → the counties and the zone; "(区)" alone stays in the name."""
     m = re.fullmatch(r"(.+?)\(([^()]{3,})\)(.*)", piece)
-    if m and not m.group(3):
+    if m and not m.group(3) and (directory.is_group_name(m.group(1)) or "、" in m.group(2) or "," in m.group(2)):
+        # "各县（区）人民政府（开发区管委会）": a group and more units; "县发改局（粮食局）" is one body's two names
         head, inner = clean_unit(m.group(1)), m.group(2)
         inner_units = split_units(inner, directory)
         if inner_units and directory.looks_like_unit(head):
@@ -167,9 +170,12 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     if not labels or text[: labels[0].start()].strip(" ,;、"):
         return None
     units = Units()
+    # "牵头单位：A；责任单位：B": beside a lead, the responsible units are its support (kept in `duty`: where the
+    # document also labels 配合单位, 责任单位 is a role of its own, carried out, so lead; the outline decides)
+    has_lead_label = any(m.group(1) in ("牵头", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
-        is_lead = m.group(1) is not None
+        is_lead = m.group(1) is not None and (not has_lead_label or m.group(1) in ("牵头", "主办", "主责"))
         by_clauses = PROSE_BY_RE.findall(body)
         if by_clauses and "由" in body:  # "新建X任务由A牵头，提升改造X任务由B牵头"
             names: list[str] = []
@@ -180,7 +186,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
         if not names:
             continue
         (units.lead if is_lead else units.support).extend(names)
-        if not is_lead or m.group(1) in ("牵头", "主办", "主责"):
+        if m.group(1) is not None and not is_lead:
+            units.duty.extend(names)
+        if not is_lead or has_lead_label:
             units.split = True  # "牵头单位：" / "配合单位：" say who leads; "责任单位：A、B" alone does not
     return settle_lead_marks(units) if units else None
 
@@ -242,8 +250,16 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
     if m:
         following = Units(lead=split_units(m.group(1), directory) or [])
         text = text[: m.start()]
-    sentences = [s for s in SENTENCE_END_RE.split(text) if s.strip(" ,") and not is_other_field(s.strip(" ,"))]
+    sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    sentences = [s for s in sentences if not is_other_field(s)]
+    labelled = [s for s in sentences if LINE_LABEL_RE.match(s)]
     units = Units()
+    if len(labelled) > 1:  # "牵头单位：A；责任单位：B" read together: the labels decide each other's roles
+        parsed = parse_labelled(";".join(labelled), directory)
+        if parsed is None:
+            return None, None
+        units.extend(parsed)
+        sentences = [s for s in sentences if s not in labelled]
     for sentence in sentences:
         parsed = parse_labelled(sentence, directory) or parse_verb_clause(sentence, directory)
         if parsed is None:

@@ -429,7 +429,16 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
 
 
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
-    """主送: the line(s) after the 文号 up to the first colon, split on 、，."""
+    """主送: the line(s) after the 文号 up to the first colon, split on 、，. A title or 文号 printed again, page
+    furniture or a metadata line between the header and the 主送 is passed over."""
+    for _ in range(3):
+        if begin >= end:
+            return ()
+        text = lines[begin].text
+        if not (_ends_in_kind(text) or DOC_NUMBER_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text)
+                or _is_meta_line(text) or is_noise_line(text)) or text.endswith((":", "：")):
+            break
+        begin += 1
     parts: list[str] = []
     for i in range(begin, min(end, begin + 3)):
         text = lines[i].text
