@@ -8,7 +8,7 @@ from typing import Any
 
 from .deadlines import extract_deadlines, festival_of
 from .departments import DepartmentDirectory
-from .normalize import as_written, for_parsing, to_simplified
+from .normalize import as_written, for_parsing, half_width, to_simplified
 from .outline import extract_tasks
 from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceText
 from .segment import split_documents
@@ -40,15 +40,42 @@ def parse_source(
     if cleaned is None or not cleaned.converted:
         return documents
     parsed, written = cleaned.text.split("\n"), cleaned.written.split("\n")
-    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written) for t in doc.tasks)) for doc in documents]
+    names: dict[str, str] = {}
+    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written, names) for t in doc.tasks))
+            for doc in documents]
 
 
-def _task_as_written(task: ExtractedTask, parsed: list[str], written: list[str]) -> ExtractedTask:
+def _task_as_written(
+    task: ExtractedTask, parsed: list[str], written: list[str], names: dict[str, str] | None = None
+) -> ExtractedTask:
     """The task's text and title in the file's own characters (the parser read them converted)."""
+    names = {} if names is None else names
     span = slice(task.line - 1, max(task.line_end, task.line))
     source, original = "\n".join(parsed[span]), "\n".join(written[span])
     return replace(task, text=as_written(task.text, source=source, written=original),
-                   title=as_written(task.title, source=source, written=original))
+                   title=as_written(task.title, source=source, written=original),
+                   lead_units=_units_as_written(task.lead_units, parsed, written, names),
+                   support_units=_units_as_written(task.support_units, parsed, written, names))
+
+
+def _units_as_written(
+    units: tuple[DepartmentMention, ...], parsed: list[str], written: list[str], names: dict[str, str]
+) -> tuple[DepartmentMention, ...]:
+    """Each unit's as_written in the file's own characters, where the converted text holds it verbatim
+    (`names` caches the answers of one file)."""
+    out = []
+    for unit in units:
+        name = names.get(unit.as_written)
+        if name is None:
+            name = unit.as_written
+            for source, original in zip(parsed, written, strict=False):
+                at = half_width(source).find(name) if name else -1
+                if at >= 0:
+                    name = original[at:at + len(name)]
+                    break
+            names[unit.as_written] = name
+        out.append(unit if name == unit.as_written else replace(unit, as_written=name))
+    return tuple(out)
 
 
 def parse_gazette(

@@ -121,6 +121,7 @@ _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "
                            "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
 _CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 _RECIPIENT_SPLIT_RE = re.compile(r"[、，,]")
+_RECIPIENT_COMMA_RE = re.compile(r"[，,;；]")  # between kinds of recipient; 、 between the members of one
 _CJK_CHAR = rf"[{_CJK}“”‘’《》〈〉（）()〔〕、，。：；！？—]"
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CHAR})\s+|\s+(?={_CJK_CHAR})")
 _QUOTED_RE = re.compile(r"“[^”]*”")
@@ -448,12 +449,13 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
             if "。" in joined or len(joined) > 120 or DATE_RE.search(joined) or not _is_recipient_list(_compact(joined)):
                 return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
             names: list[str] = []
-            for piece in _RECIPIENT_SPLIT_RE.split(joined):
-                name = _display(re.sub(r"\s+", "", piece))
-                if len(name) == 1 and names:  # "市人民政府各委、办、局" is one group, not three names
-                    names[-1] += "、" + name
-                elif name:
-                    names.append(name)
+            for group in _RECIPIENT_COMMA_RE.split(joined):
+                pieces = [_display(re.sub(r"\s+", "", p)) for p in group.split("、")]
+                if any(0 < len(p) < 3 for p in pieces):
+                    # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
+                    names.append("、".join(p for p in pieces if p))
+                else:
+                    names.extend(p for p in pieces if p)
             return tuple(names)
         if re.search(r"[。；;]", text):
             return ()
