@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
+from .deadlines import extract_deadlines
 from .departments import DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
@@ -86,6 +88,10 @@ SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sen
 CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施|规定|制度|细则|计划)")
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+PARAGRAPH_MIN_CHARS = 20
+PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
+# A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
+PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请|抓好|落实")
 SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
@@ -214,6 +220,9 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             table_unit_col = None
             continue
         if current is None:
+            if "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
+                # a paragraph outside the numbering (a notice's body): a task only if it names who does what
+                roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [SourceLine(line.number, text)]))
             continue
         if is_unit_line(text):
             current.unit_lines.append(SourceLine(line.number, text))
@@ -340,6 +349,9 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     text, starts = _text_of(node.lines)
+    if node.kind == "para":
+        _emit_paragraph(node, ctx, text)
+        return
     non_task = _section_is_non_task(node)
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
@@ -377,6 +389,26 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_text=_prose_text(node.lines, text))
     _note_following(clauses, ctx)
+
+
+def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
+    """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
+    or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
+    standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
+    if not PARAGRAPH_DUTY_RE.search(text) or not any(
+            s.due is not None or s.recurrence not in (None, "ongoing")
+            for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE)):
+        return
+    clauses = find_clauses(text, ctx.directory)
+    units = Units()
+    for clause in clauses:
+        units.extend(clause.units)
+    if not units:
+        units = parse_prose(text, ctx.directory) or Units()
+    if not units:
+        return
+    line = node.lines[0].number
+    _add_task(ctx, node.ref, line, line, text, None, units)
 
 
 def _prose_text(lines: list[SourceLine], text: str) -> str:

@@ -549,7 +549,7 @@ def split_documents(
         recipients = _recipients(lines, header.anchor + 1, end)
         issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
-        title = title_core if not issuer or title_core.startswith(issuer) else issuer + title_core
+        title = title_core if not issuer or not title_core or title_core.startswith(issuer) else issuer + title_core
         kind = _kind(title, header.doc_number)
         if not header.doc_number:
             flags = ("no_doc_number", *flags)
@@ -701,8 +701,6 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         found = _title_at(lines, i)
         if found is not None:
             candidates.append((i, *found))
-    if not candidates and not meta_title:
-        return None
 
     def rank(candidate: tuple[int, list[str], int]) -> tuple[int, int, int]:
         joined = _compact("".join(candidate[1]))
@@ -717,8 +715,8 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         best = None  # the body's first title is an attached plan's; the notice's own title is the page's
     if best is not None:
         start, parts, last = best
-    else:  # the title only in the page's metadata: the directive starts after the page furniture
-        start, parts, last = first_body, [meta.get("title", "")], first_body - 1
+    else:  # the title only in the page's metadata, or nowhere: the directive starts after the page furniture
+        start, parts, last = first_body, [meta.get("title", "")] if meta_title else [], first_body - 1
     if not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
         return None  # no sentence below it: a table of contents, a cover
     issuer = ""
