@@ -25,19 +25,24 @@ from .departments import DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
     FIELD_LABEL_RE,
+    FIRST_IS_LEAD_RE,
     Clause,
+    SharedUnits,
     Units,
     find_clauses,
+    parse_clause,
     inline_aliases,
     is_unit_line,
     parse_declaration,
     parse_prose,
     parse_unit_line,
     resolve_units,
+    shared_declarations,
     split_units,
 )
 from .results import ExtractedTask, ParsedDocument, SourceLine
 from .segment import ISSUER_RE
+from .tables import Columns, unflatten
 
 _CN = "一二三四五六七八九十"
 # Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
@@ -78,8 +83,6 @@ TITLE_LINE_RE = re.compile(
 # build, but it ends the item above it (its paragraphs are not that item's text). Amounts such as "3.5亿元" are not.
 DECIMAL_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?(?![亿万千百元吨个])[\u4e00-\u9fff][^\s。;,:!?、]{1,23}$")
 SENTENCE_CLOSED = "。;!?)”"
-TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
-TABLE_SUPPORT_HEADER_RE = re.compile(r"配合单位|配合部门|协办单位|参与单位|协助单位")
 TABLE_RULE_RE = re.compile(r"^:?-{2,}:?$")  # a markdown table's |---|---| line
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
@@ -96,6 +99,18 @@ SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|
 
 
 @dataclass(slots=True)
+class _Row:
+    """One row of a task table: its ref, its line, the task text and its unit and time-limit cells."""
+
+    seq: str  # the 序号 cell ("" for a continuation row)
+    line: SourceLine
+    text: str
+    lead: str
+    support: str
+    time: str
+
+
+@dataclass(slots=True)
 class _Node:
     kind: str
     number: int
@@ -104,8 +119,7 @@ class _Node:
     parent: _Node | None
     lines: list[SourceLine] = field(default_factory=list)
     unit_lines: list[SourceLine] = field(default_factory=list)
-    # (row ref, lines, lead unit cell, support unit cell)
-    table_rows: list[tuple[str, list[SourceLine], str, str]] = field(default_factory=list)
+    table_rows: list[_Row] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     declared: Units | None = None  # responsibility declared for the items beneath
 
@@ -151,8 +165,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     part = 1
     seen_top: set[str] = set()
     last_unit_line: SourceLine | None = None
-    table_unit_col: int | None = None
-    table_support_col: int | None = None
+    columns: Columns | None = None  # the task table being read, from its header row
     last_number: dict[str, int] = {}
     in_attachment_list = False
     previous_text = "。"
@@ -176,28 +189,27 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
         if closes:
             stack.clear()
             last_unit_line = None
-            table_unit_col = None
+            columns = None
             in_attachment_list = closes == "attachment"
             continue
         current = stack[-1] if stack else None
         cells = _table_cells(text, line.text)
         if len(cells) >= 3:
-            header = [i for i, c in enumerate(cells) if TABLE_UNIT_HEADER_RE.search(c)]
-            if header:
-                table_unit_col = header[0]
-                support = [i for i, c in enumerate(cells) if TABLE_SUPPORT_HEADER_RE.search(c)]
-                table_support_col = support[0] if support else None
+            header = Columns.from_header(cells)
+            if header is not None:
+                columns = header
+                if current is None or current.kind == "table":  # a table outside the numbering (an annex)
+                    current = _Node("table", 0, "", "", None, [])
+                    roots.append(current)
+                    stack[:] = [current]
                 continue
             if all(TABLE_RULE_RE.match(c) for c in cells if c):
                 continue
-            if table_unit_col is not None and current is not None and len(cells) > table_unit_col:
-                first = cells[0] if cells[0].isdigit() else str(len(current.table_rows) + 1)
-                support_cell = cells[table_support_col] if table_support_col is not None and len(
-                    cells) > table_support_col else ""
-                current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col], support_cell))
+            if columns is not None and current is not None and len(cells) > columns.lead:
+                current.table_rows.append(_table_row(cells, columns, SourceLine(line.number, text)))
                 continue
         elif not cells:
-            table_unit_col = None if marker else table_unit_col
+            columns = None if marker else columns
         if marker is not None and not _accept_marker(marker, stack, last_number):
             marker = None
         if marker is not None:
@@ -217,7 +229,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             (parent.children if parent else roots).append(node)
             stack.append(node)
             last_unit_line = None
-            table_unit_col = None
+            columns = None
             continue
         if current is None:
             if "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
@@ -281,6 +293,8 @@ class _Context:
     aliases: dict[str, str]
     following: Units | None = None
     support_labelled: bool = False  # the document labels 配合单位: its 责任单位 are leads, not support
+    shared: list[SharedUnits] = field(default_factory=list)  # units declared once for many tasks
+    first_is_lead: bool = False  # the document says the first unit of an unmarked list leads
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
@@ -290,8 +304,10 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     aliases = inline_aliases(full_text, directory)
     if aliases:
         directory = directory.with_aliases(aliases)
-    ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)))
-    for root in _build_tree(doc.lines):
+    ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)),
+                   shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory),
+                   first_is_lead=bool(FIRST_IS_LEAD_RE.search(full_text)))
+    for root in _build_tree(tuple(unflatten(doc.lines))):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
 
@@ -355,13 +371,15 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     non_task = _section_is_non_task(node)
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
-        for ref, row_lines, unit_cell, support_cell in node.table_rows:
-            units = _cell_units(unit_cell, ctx)
-            support = _cell_units(support_cell, ctx) if support_cell else None
+        for ref, row in _row_refs(node):
+            units = _cell_units(row.lead, ctx)
+            support = _cell_units(row.support, ctx) if row.support else None
             if units and support:
-                units = Units(lead=units.lead, support=units.support + support.lead + support.support)
-            row_text = " ".join(line.text for line in row_lines)
-            _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
+                units = Units(lead=units.lead, support=units.support + support.lead + support.support, split=True)
+            elif support:
+                units = Units(support=support.lead + support.support, split=True)
+            _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
+                      time_limit=row.time)
         return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = _unit_lines(node, ctx) or Units()
@@ -467,13 +485,50 @@ def _table_cells(text: str, raw: str) -> list[str]:
     return []
 
 
-def _cell_units(cell: str, ctx: _Context) -> Units | None:
-    from .responsibility import parse_clause
+def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
+    def cell(index: int | None) -> str:
+        return cells[index] if index is not None and index < len(cells) else ""
 
+    seq = cell(columns.seq) if columns.seq is not None else cells[0]
+    seq = seq if seq.isdigit() else ""
+    task = cell(columns.task)
+    # the task's text: the task cell, else every cell but the 序号 (tab rows of OCR text carry no header roles)
+    text = task or " ".join(c for i, c in enumerate(cells) if c and i != columns.seq)
+    if task and columns.seq is None and not cells[0].isdigit():
+        text = task
+    return _Row(seq, line, text, cell(columns.lead), cell(columns.support), cell(columns.time))
+
+
+def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
+    """Rows with their refs "#<序号>"; a row whose 序号 is empty continues the numbering of the row above it: that
+    number's rows become "#3a", "#3b", …; a row repeating the one above it (merged cells read twice) is dropped."""
+    groups: list[tuple[str, list[_Row]]] = []
+    for row in node.table_rows:
+        if groups and (not row.seq or row.seq == groups[-1][0]):
+            previous = groups[-1][1][-1]
+            if (row.text, row.lead, row.support, row.time) == (previous.text, previous.lead, previous.support,
+                                                                 previous.time):
+                continue
+            groups[-1][1].append(row)
+        else:
+            groups.append((row.seq or str(len(groups) + 1), [row]))
+    out: list[tuple[str, _Row]] = []
+    for seq, rows in groups:
+        for k, row in enumerate(rows):
+            suffix = chr(ord("a") + k) if len(rows) > 1 and k < 26 else ""
+            out.append((f"{node.ref}#{seq}{suffix}", row))
+    return out
+
+
+def _cell_units(cell: str, ctx: _Context) -> Units | None:
+    """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
+    ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
     units, _ = parse_clause(cell, ctx.directory)
     if units is None:
-        names = split_units(cell, ctx.directory)
-        units = Units(lead=names[:1], support=names[1:]) if names else None
+        names = split_units(cell, ctx.directory, lenient=True)
+        return Units(lead=names) if names else None
+    if not units.split:
+        units = Units(lead=units.lead + units.support)
     return units
 
 
@@ -487,24 +542,31 @@ def _add_task(
     units: Units | None,
     *,
     prose_text: str | None = None,
+    time_limit: str = "",
 ) -> None:
     flags: list[str] = []
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
-    if ctx.following:
-        merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [])
-        merged.lead.extend(n for n in ctx.following.lead if n not in merged.lead)
+    shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)]
+    if shared:
+        merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [],
+                       split=units.split if units else False)
+        merged.lead.extend(n for n in shared[-1].units.lead if n not in merged.lead)
         units = merged
     if units and units.duty and ctx.support_labelled:
         units = Units(lead=units.lead + units.duty, support=[n for n in units.support if n not in units.duty],
                       split=True)
+    if units and ctx.first_is_lead and not units.split and len(units.lead) > 1:
+        units = Units(lead=units.lead[:1], support=units.lead[1:] + units.support, split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
         flags.append("no_unit")
     elif any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
         units = _bare_groups_to_recipients(units, ctx.doc.recipients)
     lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
+    if any(m.flags for m in (*lead, *support)):
+        flags.append("unit_review")  # a unit matched only by repairing its name: check it
     ctx.tasks.append(
         ExtractedTask(
             ref=ref,
@@ -516,6 +578,7 @@ def _add_task(
             lead_units=lead,
             support_units=support,
             flags=tuple(flags),
+            time_limit=time_limit,
         )
     )
 

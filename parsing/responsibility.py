@@ -41,8 +41,15 @@ ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
 PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头)")
-# "以下均需A负责落实，不再列出": a declaration for every later task of the directive.
-FOLLOWING_RE = re.compile(r"以下(?:均需|均由|各项均由|任务均由|均)([^。]*?)(?:,?负责落实|,?负责|,?牵头|落实)[^。]*?不再(?:一一)?列出")
+# A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
+# 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
+FOLLOWING_RE = re.compile(
+    r"(?P<scope>以下)?(?:各项|所有|全部|具体)?(?:任务|工作|事项|措施)?均(?:需|须|由|要|涉及|为|应)?(?P<units>[^。;,]{2,60}?)"
+    r",?(?:负责落实|负责|牵头|落实|参与|的?责任单位)?,?(?:不再|不另)(?:做|作|进行)?"
+    r"(?:一一|单独|另行|重复|逐一|逐项)?(?:分工|列出|标注|列明|标明)[^。;]{0,4}?(?P<same>下同)?"
+)
+# A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
+FIRST_IS_LEAD_RE = re.compile(r"(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
@@ -246,9 +253,9 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
 def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | None, Units | None]:
     """The content of one bracket → (its units, units declared for the following tasks); (None, None) if no clause."""
     following = None
-    m = FOLLOWING_RE.search(text)
+    m = FOLLOWING_RE.search(text) if "不" in text else None
     if m:
-        following = Units(lead=split_units(m.group(1), directory) or [])
+        following = Units(lead=split_units(m.group("units"), directory) or [])
         text = text[: m.start()]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
     sentences = [s for s in sentences if not is_other_field(s)]
@@ -554,6 +561,35 @@ def parse_declaration(text: str, directory: DepartmentDirectory) -> Units | None
         return None
     units = parse_labelled(body, directory) or parse_verb_clause(body, directory)
     return units
+
+
+@dataclass(frozen=True, slots=True)
+class SharedUnits:
+    """Units a document declares once for many tasks, from line `line` on (`inclusive`: the declaring task too)."""
+
+    line: int
+    units: Units
+    inclusive: bool
+
+
+def shared_declarations(lines: Sequence[tuple[int, str]], directory: DepartmentDirectory) -> list[SharedUnits]:
+    """Every "以下均需A负责落实，不再列出" / "均涉及A，不再做分工，下同" of a directive, with the line it ends on
+    (a declaration may be broken over lines)."""
+    text = "".join(t for _, t in lines)
+    if "不再" not in text and "不另" not in text:
+        return []
+    ends, offset = [], 0
+    for number, line in lines:
+        offset += len(line)
+        ends.append((offset, number))
+    out: list[SharedUnits] = []
+    for m in FOLLOWING_RE.finditer(text):
+        names = split_units(m.group("units"), directory)
+        if names:
+            number = next(n for end, n in ends if end >= m.end())
+            out.append(SharedUnits(number, Units(lead=names), inclusive=m.group("same") is not None or not m.group(
+                "scope")))
+    return out
 
 
 def inline_aliases(text: str, directory: DepartmentDirectory) -> dict[str, str]:

@@ -356,6 +356,7 @@ def _is_recipient_list(text: str) -> bool:
     if not text or len(text) > 150:
         return False
     items = _RECIPIENT_SPLIT_RE.split(text)
+    items[-1] = re.sub(r"[(（][^()（）]{1,10}[)）]$", "", items[-1])  # "市级有关部门（单位）"
     return (all(_RECIPIENT_ITEM_RE.match(item) and not _ROLE_LABEL_RE.match(item) for item in items)
             and bool(_RECIPIENT_LAST_RE.search(items[-1])))
 
@@ -615,11 +616,11 @@ _META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
     ("doc_number", ("发文字号", "发布文号", "文号")),
     ("title", ("文件名称", "名称", "标题")),
-    ("issuer", ("发布机构", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
+    ("issuer", ("发布机构", "发布机关", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
     ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
 )
 _META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
-               "分类", "时效", "公开方式", "公开范围", "体裁分类")
+               "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限")
 
 
 def _spaced(word: str) -> str:
@@ -646,8 +647,12 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
             key = next((k for k, words in _META_FIELDS if label in words), None)
             if key and value and key not in found:
                 found[key] = value
-    if "doc_number" in found and not DOC_NUMBER_RE.search(found["doc_number"]):
-        del found["doc_number"]
+    if "doc_number" in found:
+        number = DOC_NUMBER_RE.search(found["doc_number"])
+        if number is None:
+            del found["doc_number"]
+        else:
+            found["doc_number"] = number.group(0)
     if "issued_on" in found and _meta_date(found["issued_on"]) is None:
         del found["issued_on"]
     return found

@@ -1,0 +1,132 @@
+"""Task tables (任务分解表): which column is which, and tables whose cells arrived one per line.
+
+A table reaches the parser as rows of cells: pipe rows "| 1 | 任务 | 市发改委 |" (parsing.readers, Markdown),
+tab-separated rows (OCR), or — pasted from a web page or a PDF — one cell per line, each maybe ending in " |".
+`unflatten` turns the last kind back into pipe rows; `column_roles` names the columns of a header row.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .results import SourceLine
+
+# Column roles, told by the header cell's words (spaces removed). Support is tested before lead: "配合责任单位".
+ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("seq", re.compile(r"^(?:序号|编号|序)$")),
+    ("leader", re.compile(r"领导|责任人|联系人|负责人")),
+    ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
+    ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体)|^牵头$|^责任$")),
+    ("time", re.compile(r"时限|时间|期限|节点|进度")),
+    ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称")),
+)
+HEADER_CELL_MAX = 14  # a header cell is a few words; a longer cell is data
+
+
+def cell_role(cell: str) -> str | None:
+    """The role a header cell names (seq, task, lead, support, time, leader), or None."""
+    text = re.sub(r"\s+", "", cell).strip("|")
+    if not text or len(text) > HEADER_CELL_MAX:
+        return None
+    for role, pattern in ROLE_PATTERNS:
+        if pattern.search(text):
+            return role
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Column indexes of a task table, by role (None: the table has no such column)."""
+
+    lead: int
+    task: int | None = None
+    seq: int | None = None
+    support: int | None = None
+    time: int | None = None
+
+    @classmethod
+    def from_header(cls, cells: Sequence[str]) -> Columns | None:
+        """The columns of a header row; None when it names no unit column (not a task table's header)."""
+        roles = [cell_role(c) for c in cells]
+        if "lead" not in roles or sum(r is not None for r in roles) < 2:
+            return None
+
+        def first(role: str) -> int | None:
+            return roles.index(role) if role in roles else None
+
+        return cls(lead=roles.index("lead"), task=first("task"), seq=first("seq"), support=first("support"),
+                   time=first("time"))
+
+
+_CELL_END_RE = re.compile(r"\s*\|\s*$")
+_SEQ_RE = re.compile(r"^\d{1,3}$")
+FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
+
+
+def _cell(text: str) -> str:
+    return _CELL_END_RE.sub("", text).strip().lstrip("|").strip()
+
+
+def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Tables flattened to one cell per line, turned back into pipe rows (one SourceLine per row, numbered by its
+    task cell's line, else its first). A flattened table starts with a header of three or more header cells on
+    consecutive lines, one naming a unit column; its rows start at the next 序号 when the first column is 序号, else
+    every N cells. Other lines are returned as they are."""
+    if not any(cell_role(line.text) == "lead" for line in lines):
+        return list(lines)  # the common case: no unit column header anywhere
+    out: list[SourceLine] = []
+    i = 0
+    while i < len(lines):
+        header_end = i
+        while header_end < len(lines) and cell_role(_cell(lines[header_end].text)) is not None \
+                and "|" not in lines[header_end].text.strip().rstrip("|"):
+            header_end += 1
+        cells = [_cell(line.text) for line in lines[i:header_end]]
+        columns = Columns.from_header(cells) if header_end - i >= 3 else None
+        if columns is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
+        i = header_end
+        rows, i = _flat_rows(lines, i, len(cells), columns)
+        out.extend(rows)
+    return out
+
+
+def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
+    """Rows of a flattened table from line i on, and the index of the first line after the table."""
+    rows: list[SourceLine] = []
+    expected_seq = 1
+    while i < len(lines):
+        if len(lines[i].text) > FLAT_CELL_MAX:
+            break
+        if columns.seq == 0:
+            if _cell(lines[i].text) != str(expected_seq):
+                break
+            end = i + 1
+            while end < len(lines) and end - i < width + 2 and _cell(lines[end].text) != str(expected_seq + 1) \
+                    and len(lines[end].text) <= FLAT_CELL_MAX:
+                end += 1
+            expected_seq += 1
+        else:
+            end = min(len(lines), i + width)
+        row = [(_cell(line.text), line.number) for line in lines[i:end]]
+        cells = _fit(row, width, columns)
+        task_at = columns.task if columns.task is not None and columns.task < len(row) else 0
+        number = row[task_at][1] if row else lines[i].number
+        rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
+        i = end
+    return rows, i
+
+
+def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
+    """A row's cells in the table's columns: extra lines belong to the task cell (a long cell wrapped), missing
+    trailing cells stay empty (a row cut short)."""
+    cells = [text for text, _ in row]
+    if len(cells) > width and columns.task is not None:
+        surplus = len(cells) - width
+        task = columns.task
+        cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
+    return (cells + [""] * width)[:width]
