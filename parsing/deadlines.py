@@ -302,7 +302,7 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     due = _safe_date(y, mo, d)
     if due is None:
         return _spec("date", None, flags=("unresolved",), confidence=0.0)
-    marked = bool(m.group("before"))
+    marked = bool(m.group("before")) or bool(_LISTED_BEFORE_RE.match(ctx.norm, m.end()))
     if m.groupdict().get("rel") == "当" and marked:  # 当年6月30日前 in a standing rule: every year
         return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
@@ -319,6 +319,10 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         due, flags = _unyeared(ctx, due)
     confidence = 1.0 if explicit or due >= ctx.issued_on else 0.9
     return _finish(ctx, _spec("date", due, confidence=confidence, flags=flags))
+
+
+# A date listed before others that share one 前: "3月25日、6月25日、9月25日前" — each is a deadline.
+_LISTED_BEFORE_RE = re.compile(rf"(?:(?:、|和|及)(?:{_YEAR}年)?(?:{_MONTH}月)?{_DAY}[日号])+(?:之前|以前|前)")
 
 
 def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -440,7 +444,7 @@ def _h_whole_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
-_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成|推进|实施|落实)")
+_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成(?!情况|率)|推进|实施|落实)")
 
 
 def _h_year_cell(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -622,6 +626,7 @@ _UNIT = {"个工作日": "workdays", "工作日": "workdays", "个自然日": "d
          "年": "years", "个小时": "hours", "小时": "hours", "分钟": "minutes"}
 _SERVICE_BEFORE = re.compile(r"(?:压缩至|压缩到|压减至|缩短至|缩短到|缩减至|减少至|控制在|不超过|不得超过|时限为|期限为|时间为|办理|由|为|有效期|提速至|限)$")
 _SERVICE_AFTER = re.compile(r"^(?:办结|办理完毕|完成审批|出具|予以办结|答复办结|的|左右)")
+_SERVICE_LIST_END = re.compile(r"内(?:办结|办理完毕|完成审批|予以办结|出具|答复|审结)")
 _LOOKBACK_AFTER = re.compile(r"^(?:发生过|发生|曾|有过|累计|未|不得|无|连续|受到|被)")
 _ISSUE_ANCHOR = re.compile(r"印发|下发|发文|本通知|本方案|本意见|本文件|本决定|本计划")
 _ANCHOR_END = re.compile(r"(?:之日起|之日|起|以后|后的|后)的?$")
@@ -661,6 +666,8 @@ def _h_relative(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     after = ctx.norm[m.end():m.end() + 8]
     if _SERVICE_BEFORE.search(before_clause) or _SERVICE_AFTER.match(after):
         return None
+    if after.startswith("、") and _SERVICE_LIST_END.search(_clause_after(ctx, m.end())):
+        return None  # "报告书14个工作日内、报告表7个工作日内完成审批": a list of service levels
     if _LOOKBACK_AFTER.match(after) or _RE_LOOKBACK_BEFORE.search(before_clause):
         return None
     if _RE_CONDITION.match(_clause_after(ctx, m.end()) + "。"):
@@ -707,12 +714,29 @@ _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
             "4": 3, "5": 4, "6": 5, "7": 6}
 
 
-def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, **kw: object) -> _Draft:
+def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, *, at: int = -1, **kw: object) -> _Draft:
     spec = _spec("recurring", None, recurrence=recurrence, rule=rule, **kw)
     if rule is not None:
-        first = _rule_dates(rule, start=ctx.issued_on, end=ctx.issued_on + timedelta(days=800), limit=1)
+        start = max(ctx.issued_on, _since(ctx, at) or ctx.issued_on)
+        first = _rule_dates(rule, start=start, end=start + timedelta(days=800), limit=1)
         spec.due = first[0] if first else None
     return spec
+
+
+_SINCE_RE = re.compile(rf"(?:从|自|于)(?:(?P<y>{_YEAR})年)?(?P<m>{_MONTH})月(?:份)?(?:起|开始)")
+
+
+def _since(ctx: _Ctx, at: int) -> date | None:
+    """The start a duty states earlier in its sentence: "从2022年3月起，每月25日前…" → 2022-03-01."""
+    if at < 0:
+        return None
+    begin = max(ctx.norm.rfind(mark, 0, at) for mark in "。;!?")
+    found = next(reversed(list(_SINCE_RE.finditer(ctx.norm, begin + 1, at))), None)  # the nearest one
+    if found is None:
+        return None
+    y, _ = _year_of(found, ctx.issued_on)
+    mo = _num(found.group("m"))
+    return date(y, mo, 1) if mo and 1 <= mo <= 12 else None
 
 
 def _rate_like(m: re.Match[str], ctx: _Ctx) -> bool:
@@ -740,13 +764,13 @@ def _h_every_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         day = _day_rule(m.group("d"), m.group("part"))
         if mo is None or not 1 <= mo <= 12 or day is None:
             return None
-        return _recurring(ctx, "yearly", f"Y:{mo}:{day}")
+        return _recurring(ctx, "yearly", f"Y:{mo}:{day}", at=m.start())
     ypart = m.group("ypart") or ""
     if ypart in ("年初", "初"):
-        return _recurring(ctx, "yearly", "Y:1:31", confidence=0.6, flags=("approximate",))
+        return _recurring(ctx, "yearly", "Y:1:31", confidence=0.6, flags=("approximate",), at=m.start())
     if ypart in ("上半年", "年中"):
-        return _recurring(ctx, "yearly", "Y:6:end")
-    return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8)
+        return _recurring(ctx, "yearly", "Y:6:end", at=m.start())
+    return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8, at=m.start())
 
 
 def _h_every_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -755,7 +779,8 @@ def _h_every_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     day = _day_rule(m.group("d"), m.group("part"))
     if day is None:
         return None
-    return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
+    return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8,
+                      at=m.start())
 
 
 def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -767,13 +792,13 @@ def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if which == "初" and not m.group("d"):
         day = "10"
     return _recurring(ctx, "quarterly", f"Q:{month}:{day}",
-                      confidence=1.0 if which or m.group("d") or m.group("part") else 0.8)
+                      confidence=1.0 if which or m.group("d") or m.group("part") else 0.8, at=m.start())
 
 
 def _h_every_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
-    return _recurring(ctx, "half-yearly", "H:6:end")
+    return _recurring(ctx, "half-yearly", "H:6:end", at=m.start())
 
 
 def _h_every_two_months(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -784,20 +809,21 @@ def _h_every_two_months(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if day is None:
         return None
     which = 1 if m.group("odd") else 2
-    return _recurring(ctx, "bimonthly", f"B:{which}:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
+    return _recurring(ctx, "bimonthly", f"B:{which}:{day}",
+                      confidence=1.0 if m.group("d") or m.group("part") else 0.8, at=m.start())
 
 
 def _h_every_week(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     wd = _WEEKDAY.get(m.group("wd") or "五", 4)
-    return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8)
+    return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8, at=m.start())
 
 
 def _h_every_day(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
-    return _recurring(ctx, "daily", "D")
+    return _recurring(ctx, "daily", "D", at=m.start())
 
 
 def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -895,7 +921,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
      _h_year_target),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
     (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|^(?P<y0>{_YEAR})年(?=,)"), _h_year_bare),
-    (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
+    (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前|(?:和|、|及|与)年[末底]))(?!度){_BEF}"),
      _h_year_part),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
     (re.compile(r"[“\"]?(?P<n>十[一二三四五六])五[”\"]?(?:规划)?(?P<part>期间|时期|末期|末)"), _h_five_year),

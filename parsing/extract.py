@@ -1,6 +1,7 @@
 """The pipeline: normalise → split into documents → tasks per document → deadlines per task."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -94,12 +95,44 @@ def parse_gazette(
     for doc in split_documents(text, file=file, metadata=metadata):
         if doc.task_bearing:
             tasks = extract_tasks(doc, directory=directory)
-            if doc.issued_on is not None:
-                festival = festival_of(doc.title)
-                tasks = tuple(_with_deadlines(t, doc.issued_on, calendar, festival) for t in tasks)
+            festival = festival_of(doc.title)
+            reference = doc.issued_on or _title_year_start(doc.title)
+            if reference is not None:
+                tasks = tuple(_with_deadlines(t, reference, calendar, festival) for t in tasks)
+            else:
+                tasks = tuple(_with_undated_deadlines(t, calendar, festival) for t in tasks)
             doc = replace(doc, tasks=tasks)
         documents.append(doc)
     return documents
+
+
+_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+
+
+def _title_year_start(title: str) -> date | None:
+    """A directive without a signed date is read as issued at the start of the year its title is for
+    ("2025年开发区重点工作及责任清单" → 2025-01-01): deadlines without a year fall in that year."""
+    m = _TITLE_YEAR_RE.search(title)
+    return date(int(m.group(1)), 1, 1) if m else None
+
+
+# Two issue dates a year apart: a deadline that comes out the same under both does not depend on the issue date.
+_PROBE_DATES = (date(2001, 3, 1), date(2002, 3, 1))
+
+
+def _with_undated_deadlines(
+    task: ExtractedTask, calendar: WorkCalendar | None, festival: str | None
+) -> ExtractedTask:
+    """Deadlines of a directive whose date is unknown: a written date keeps its day; one that needs the issue date
+    ("5月底前", "30日内") is kept with due None, flagged "unresolved", never guessed."""
+    first, second = (task_deadlines(task, issued_on=d, calendar=calendar, festival=festival) for d in _PROBE_DATES)
+    if not first:
+        return task
+    resolved = {(s.start, s.end, s.due) for s in second}
+    specs = tuple(s if (s.start, s.end, s.due) in resolved else replace(
+        s, due=None, range_start=None, flags=tuple(f for f in s.flags if f != "past_at_issue") + ("unresolved",))
+        for s in first)
+    return replace(task, deadlines=distinct_schedules(specs))
 
 
 def _with_deadlines(

@@ -410,10 +410,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
     """Prose: "由A牵头" anywhere, or a sentence whose subject is a unit list ("各县区人民政府要…").
 
     `text` is the item's text without its own number (二、 / (一) / 第三条)."""
-    run = prose_run(text, directory)
-    if run:
-        return run
-    units = Units()
+    units = prose_run(text, directory) or Units()
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
         if names:
@@ -427,6 +424,9 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     if not units:
         units = _opening_subject(text, directory) or units
+    if units:
+        lead = list(dict.fromkeys(units.lead))
+        units = Units(lead=lead, support=[n for n in dict.fromkeys(units.support) if n not in lead], split=units.split)
     return units or None
 
 
