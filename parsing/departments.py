@@ -328,7 +328,10 @@ class DepartmentDirectory:
         if self.match(written) is not None:
             return True
         key = normalize_unit(written)
-        return bool(STRONG_UNIT_RE.search(key) or (GROUP_RE.search(key) and not CATEGORY_RE.search(key)))
+        if CATEGORY_RE.search(key):
+            return False
+        # a department named by its function ("生态环境部门") is a unit of the text, if not of the directory
+        return bool(STRONG_UNIT_RE.search(key) or GROUP_RE.search(key) or FUNCTION_UNIT_RE.match(key))
 
 
 # A plausible unit name: ends in a body word.
@@ -343,8 +346,9 @@ STRONG_UNIT_RE = re.compile(
     r"工商联|科协|残联|红十字会|指挥部|领导小组|办公室|联社|电视台|气象台|税务局|大队|支队|总队|军分区|武装部)$|"
     r"^各?[省市县区州盟旗乡镇][^\s]{0,12}(?:局|委|办|厅|部|院|所|站|队|社|处|馆|会|镇|乡|县|区)$|^[^各\s市县区省]{2,3}[镇乡]$"
 )
+FUNCTION_UNIT_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部门|机构)$")
 # Verbs and function words that never occur inside a unit name.
 NOT_UNIT_RE = re.compile(
     r"[。;:《》]|要|应当|开展|加强|建立|推进|落实|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底|强化|抓好|优化|"
-    r"提升|支持|鼓励|引导|完善|持续|切实|严格|健全|积极|加快|委托|收取|配合|负责"
+    r"提升|支持|鼓励|引导|完善|持续|切实|严格|健全|积极|加快|委托|收取|配合|负责|满足|实现|达到|形成"
 )

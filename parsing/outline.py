@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import extract_deadlines
-from .departments import DepartmentDirectory
+from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
     FIELD_LABEL_RE,
@@ -92,6 +92,9 @@ CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PARAGRAPH_MIN_CHARS = 20
+ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
+# A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
+PUBLISHING_TITLE_RE = re.compile(r"印发|转发|下达|分解|分工")
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请|抓好|落实")
@@ -122,6 +125,7 @@ class _Node:
     table_rows: list[_Row] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     declared: Units | None = None  # responsibility declared for the items beneath
+    notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
 
 
 def _marker(text: str) -> tuple[str, int, str, str] | None:
@@ -159,7 +163,7 @@ def _strip_decoration(text: str) -> str:
     return DECORATION_RE.sub("", text).strip()
 
 
-def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
+def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     part = 1
@@ -168,6 +172,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
     columns: Columns | None = None  # the task table being read, from its header row
     last_number: dict[str, int] = {}
     in_attachment_list = False
+    notice_part = publishing  # a 印发 notice's own items come before its signature
     previous_text = "。"
     for index, line in enumerate(lines):
         text = _strip_decoration(line.text)
@@ -191,6 +196,7 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
             last_unit_line = None
             columns = None
             in_attachment_list = closes == "attachment"
+            notice_part = False
             continue
         current = stack[-1] if stack else None
         cells = _table_cells(text, line.text)
@@ -225,7 +231,8 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)])
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)],
+                         notice=notice_part)
             (parent.children if parent else roots).append(node)
             stack.append(node)
             last_unit_line = None
@@ -307,7 +314,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)),
                    shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory),
                    first_is_lead=bool(FIRST_IS_LEAD_RE.search(full_text)))
-    for root in _build_tree(tuple(unflatten(doc.lines))):
+    publishing = bool(PUBLISHING_TITLE_RE.search(doc.title))
+    for root in _build_tree(tuple(unflatten(doc.lines)), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
 
@@ -399,23 +407,47 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     explicit = bool(units)
     if not explicit and inherited:
         units = inherited
-    if non_task and not units:
-        _note_following(clauses, ctx)
+    flags: tuple[str, ...] = ()
+    if (non_task or node.notice) and not units and leaf:
+        # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
+        # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
+        prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
+        named = prose is not None and _names_a_unit(prose, ctx)
+        dated = prose is not None and _states_deadline(text, ctx)
+        if not ((named and dated) if non_task else (named or dated)):
+            return
+        units, flags = prose, ("prose_assignment",)
+    elif non_task and not units:
         return
     if not leaf and not explicit:
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
-              prose_text=_prose_text(node.lines, text))
-    _note_following(clauses, ctx)
+              prose_text=_prose_text(node.lines, text), flags=flags)
+
+
+def _strip_marker(text: str) -> str:
+    marker = _marker(text)
+    return marker[3] if marker else text
+
+
+def _names_a_unit(units: Units, ctx: _Context) -> bool:
+    """Whether a unit named is one body (市住建局), not only groups (各成员单位, 各级各部门), categories (建制镇) or
+    the issuing government itself (市政府)."""
+    return any(not ctx.directory.is_group_name(n) and not CATEGORY_RE.search(n) and not ISSUING_GOVERNMENT_RE.match(n)
+               and ctx.directory.is_unit_shaped(n) for n in units.lead + units.support)
+
+
+def _states_deadline(text: str, ctx: _Context) -> bool:
+    """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
+    return any((s.due is not None and s.kind != "recurring") or (s.kind == "recurring" and s.confidence >= 1.0)
+               for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
 
 
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
-    if not PARAGRAPH_DUTY_RE.search(text) or not any(
-            s.due is not None or s.recurrence not in (None, "ongoing")
-            for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE)):
+    if not PARAGRAPH_DUTY_RE.search(text) or not _states_deadline(text, ctx):
         return
     clauses = find_clauses(text, ctx.directory)
     units = Units()
@@ -543,8 +575,9 @@ def _add_task(
     *,
     prose_text: str | None = None,
     time_limit: str = "",
+    flags: tuple[str, ...] = (),
 ) -> None:
-    flags: list[str] = []
+    flag_list = list(flags)
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
@@ -561,12 +594,12 @@ def _add_task(
         units = Units(lead=units.lead[:1], support=units.lead[1:] + units.support, split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
-        flags.append("no_unit")
+        flag_list.append("no_unit")
     elif any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
         units = _bare_groups_to_recipients(units, ctx.doc.recipients)
     lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
     if any(m.flags for m in (*lead, *support)):
-        flags.append("unit_review")  # a unit matched only by repairing its name: check it
+        flag_list.append("unit_review")  # a unit matched only by repairing its name: check it
     ctx.tasks.append(
         ExtractedTask(
             ref=ref,
@@ -577,7 +610,7 @@ def _add_task(
             parent_ref=parent_ref,
             lead_units=lead,
             support_units=support,
-            flags=tuple(flags),
+            flags=tuple(flag_list),
             time_limit=time_limit,
         )
     )

@@ -40,7 +40,9 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
-PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头)")
+# A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
+LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
+PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
 # 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
 FOLLOWING_RE = re.compile(
@@ -416,7 +418,8 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         if names:
             units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     for sentence in SENTENCE_END_RE.split(text):
-        m = PROSE_SUBJECT_RE.match(sentence.lstrip(" ,"))
+        sentence = LEADING_TIME_RE.sub("", sentence.lstrip(" ,"), count=1)  # "自2020年起，各成员单位每月底前…"
+        m = PROSE_SUBJECT_RE.match(sentence)
         if m and not m.group(1).startswith("由"):
             names = split_units(m.group(1), directory)
             if names and all(directory.is_unit_shaped(n) or directory.is_group_name(n) for n in names):
