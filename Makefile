@@ -4,12 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint browser clean
+.PHONY: run test bench lint browser sysdeps clean
 
-$(STAMP): pyproject.toml
+# python-ldap (the LDAP login) builds against Debian's libldap2-dev/libsasl2-dev; the deploy tests
+# run a real slapd and `nginx -t`. Installed where missing (root only); RUNLEVEL=1 keeps the
+# packages' own services from starting. Without them the LDAP extra is skipped, and so are its tests.
+SYSDEPS := libldap2-dev libsasl2-dev slapd nginx
+sysdeps:
+	@if [ "$$(id -u)" = 0 ] && ! dpkg -s $(SYSDEPS) >/dev/null 2>&1; then \
+	  export DEBIAN_FRONTEND=noninteractive RUNLEVEL=1; \
+	  apt-get install -y -q $(SYSDEPS) >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null && apt-get install -y -q $(SYSDEPS) >/dev/null); fi
+
+$(STAMP): pyproject.toml | sysdeps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev,ldap]" || $(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
 # Debian's chromium (and a CJK font for readable screenshots) drive the real-browser tests;

@@ -91,14 +91,17 @@ def chinese_to_int(text: str) -> int | None:
 # span of the parsed text back to the characters the file uses.
 
 TRADITIONAL_SHARE = 0.02  # share of sampled CJK characters OpenCC changes before a text counts as traditional
-DETECT_SAMPLE = 20_000  # characters sampled (start, middle, end): simplified text pays one small conversion
+DETECT_SAMPLE = 3_000  # characters sampled (start, middle, end): simplified text pays one small conversion
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-# Pinyin inserted after a character: a tone mark or a tone digit makes it pinyin, not an abbreviation in brackets.
+# Pinyin inserted after a character: a tone mark makes it pinyin, not an abbreviation in brackets.
+# The brackets may be cut from their character by a line break (a PDF line, a wrapped page): the break is kept.
 INSERTED_PINYIN_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（](?:[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*|[a-zü]{{1,6}}[1-5])[)）]"
+    rf"(?<=[\u3400-\u9fff])(\s*)[(（]\s*[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*\s*[)）]"
 )
 # Zero-width and other format characters, soft hyphens, private-use glyphs: invisible or meaningless in text.
 STRAY_RE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ue000-\uf8ff]")
+# What any inserted pinyin contains: scanning for it first spares the full pattern on ordinary text.
+PINYIN_HINT_RE = re.compile(f"[{_TONED}]")
 _CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -133,7 +136,7 @@ def is_traditional(text: str) -> bool:
     if cjk == 0:
         return False
     converted = _converter().convert(text)
-    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b) if len(converted) == len(text) else cjk
+    changed = sum(map(str.__ne__, text, converted)) if len(converted) == len(text) else cjk
     return changed / cjk >= TRADITIONAL_SHARE
 
 
@@ -154,11 +157,12 @@ def to_simplified(text: str) -> str:
 def for_parsing(text: str) -> Cleaned | None:
     """The text the parser should read, or None when `text` needs nothing (simplified, no inserted pinyin, no stray
     characters) — the common case, which costs one sample conversion and two regex scans."""
-    noisy = INSERTED_PINYIN_RE.search(text) is not None or STRAY_RE.search(text) is not None
+    noisy = (PINYIN_HINT_RE.search(text) is not None and INSERTED_PINYIN_RE.search(text) is not None
+             or STRAY_RE.search(text) is not None)
     traditional = is_traditional(text)
     if not noisy and not traditional:
         return None
-    written = STRAY_RE.sub("", INSERTED_PINYIN_RE.sub("", text)) if noisy else text
+    written = STRAY_RE.sub("", INSERTED_PINYIN_RE.sub(r"\1", text)) if noisy else text
     if not traditional:
         return Cleaned(written, written, False)
     return Cleaned(to_simplified(written), written, True)

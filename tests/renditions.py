@@ -59,8 +59,10 @@ def blocks(text: str) -> list[Paragraph | Table]:
         if not line or FURNITURE_RE.match(line) or line.endswith(FURNITURE_TAIL):
             continue  # the OCR text's page numbers and running headers: a real file prints them as page furniture
         cells = [c.strip() for c in (line.strip("|").split("|") if line.startswith("|") else line.split("\t"))]
-        cells = [c for c in cells if c]
-        if len(cells) >= 3 and "\t" in raw or line.startswith("|"):
+        cells = [c for c in cells if c and not re.fullmatch(r":?-{2,}:?", c)]
+        if not cells:
+            continue
+        if len(cells) >= 3 and ("\t" in raw or line.startswith("|")):
             if not out or not isinstance(out[-1], Table):
                 out.append(Table())
             out[-1].rows.append(cells)  # type: ignore[union-attr]
@@ -236,7 +238,8 @@ def pdf_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", f
     def furniture(canvas: object, doc: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
         canvas.setFont(font, 9)  # type: ignore[attr-defined]
-        canvas.drawCentredString(A4[0] / 2, A4[1] - 40, header)  # type: ignore[attr-defined]
+        if doc.page > 1:  # a different first page, as Word documents usually have
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 40, header)  # type: ignore[attr-defined]
         canvas.drawCentredString(A4[0] / 2, 30, f"— {doc.page} —")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 

@@ -7,20 +7,24 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_protect
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import admin_dashboard, admin_reminders  # noqa: F401  (督办看板 pages; the reminder log)
 from tracker.filtersets import TaskFilterSet
+from tracker.forms import DirectiveUploadForm
 from tracker.models import (
     Assignment,
     Attachment,
@@ -49,10 +53,12 @@ from tracker.services.departments import (
 )
 from tracker.services.directives import ImportRefused, directive_import, directive_reextract
 from tracker.services.review import task_mark_edited, tasks_confirm
+from tracker.uploads import directive_upload_handlers, skipped_uploads
 
 admin.site.site_header = "督查督办系统"
 admin.site.site_title = "督查督办"
 admin.site.index_title = "管理后台"
+admin.site.login_template = "admin/tracker/login.html"  # adds the organisation-login buttons
 
 # One level of the outline per numbering marker: 一、 （一） 1. （1） ① 第一条
 _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)）]+[)）]|\d+[.、．]?|[①-⑳]|第[^条]+条")
@@ -68,6 +74,12 @@ def _numbered_lines(lines: list[tuple[int, str]], highlight: tuple[int, int] | N
         ),
     )
     return format_html('<table class="source-lines" style="font-family:monospace">{}</table>', rows)
+
+
+def _download_link(source: SourceFile) -> str:
+    url = reverse("tracker:source_file_download", args=[source.pk])
+    return format_html('<a href="{}" download>下载 {}</a>（{}，{}）', url, source.name, source.get_format_display(),
+                       filesizeformat(source.size))
 
 
 def _lead_names(task: Task) -> str:
@@ -89,10 +101,6 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(issued_on__year=int(self.value())) if self.value() else queryset
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="公报文本文件", help_text="UTF-8 或 GB18030 编码的 .txt 文件；同一文件重复导入不会产生变化")
-
-
 class TaskInline(admin.TabularInline):
     model = Task
     fk_name = "directive"
@@ -112,8 +120,8 @@ class DirectiveAdmin(admin.ModelAdmin):
     search_fields = ("doc_number", "title")
     list_filter = ("issuer", YearFilter, "kind", "task_bearing")
     list_select_related = ("source",)
-    readonly_fields = ("source", "doc_number", "issuer", "issued_on", "recipient_list", "kind", "task_bearing",
-                       "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
+    readonly_fields = ("source", "original_download", "doc_number", "issuer", "issued_on", "recipient_list", "kind",
+                       "task_bearing", "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
     fields = ("title", *readonly_fields)
     change_list_template = "admin/tracker/directive/change_list.html"
     actions = ("reextract_selected",)
@@ -130,6 +138,10 @@ class DirectiveAdmin(admin.ModelAdmin):
     @admin.display(description="主送")
     def recipient_list(self, obj: Directive) -> str:
         return "、".join(obj.recipients) or "-"
+
+    @admin.display(description="原始文件")
+    def original_download(self, obj: Directive) -> str:
+        return _download_link(obj.source)
 
     @admin.display(description="任务数", ordering="n_tasks")
     def task_count(self, obj: Directive) -> int:
@@ -170,31 +182,64 @@ class DirectiveAdmin(admin.ModelAdmin):
         if not request.user.has_perm("tracker.add_sourcefile"):
             messages.error(request, "您没有导入文件的权限。")
             return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = directive_import(name=upload.name, data=upload.read(), user=request.user,
-                                          as_of=timezone.localdate())
-            except ImportRefused as error:
-                messages.error(request, str(error))
-            else:
-                for message in result.messages:
-                    messages.info(request, message)
-                if result.unknown_departments:
-                    messages.warning(request, "新建未核实单位（请合并或确认）：" + "、".join(result.unknown_departments))
-                return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
-        context = {**self.admin_site.each_context(request), "form": form, "title": "导入公报文件",
+        # Files stream to disk within the limits; the handlers must be set before anything reads the body,
+        # so the CSRF check runs after (Django's documented pattern: csrf_exempt, then csrf_protect).
+        request.upload_handlers = directive_upload_handlers(request)
+        return csrf_protect(self._upload)(request)
+
+    upload_view.csrf_exempt = True  # type: ignore[attr-defined]
+
+    def _upload(self, request: HttpRequest) -> HttpResponse:
+        form = DirectiveUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            for name in skipped_uploads(request):
+                limit = settings.DIRECTIVE_UPLOAD_MAX_BYTES / (1024 * 1024)
+                messages.error(request, f"文件「{name}」超过大小限制（{limit:g} MB），未导入。")
+            if form.is_valid():
+                imported = False
+                for upload in form.cleaned_data["files"]:
+                    imported |= self._import_one(request, upload)
+                target = "admin:tracker_directive_changelist" if imported else "admin:tracker_directive_upload"
+                return HttpResponseRedirect(reverse(target))
+        context = {**self.admin_site.each_context(request), "form": form, "title": "导入公文文件",
                    "opts": self.model._meta}
         return TemplateResponse(request, "admin/tracker/directive/upload.html", context)
+
+    def _import_one(self, request: HttpRequest, upload: Any) -> bool:
+        """Import one uploaded file through the service and say what happened; True when something was stored."""
+        try:
+            with upload.open("rb") as handle:
+                data = handle.read()
+            result = directive_import(name=upload.name, data=data, user=request.user, as_of=timezone.localdate())
+        except ImportRefused as error:
+            messages.error(request, str(error))
+            return False
+        level = messages.WARNING if result.nothing_found else messages.INFO
+        for message in result.messages:
+            messages.add_message(request, level, message)
+        if result.unknown_departments:
+            messages.warning(request, "新建未核实单位（请合并或确认）：" + "、".join(result.unknown_departments))
+        return result.changed
 
 
 @admin.register(SourceFile)
 class SourceFileAdmin(admin.ModelAdmin):
-    list_display = ("name", "imported_at", "imported_by", "encoding", "size", "sha256")
+    list_display = ("name", "format", "imported_at", "imported_by", "encoding", "size", "sha256")
+    list_filter = ("format",)
     search_fields = ("name", "sha256")
-    readonly_fields = ("name", "sha256", "size", "encoding", "imported_at", "imported_by", "numbered_text")
-    exclude = ("text",)
+    readonly_fields = ("name", "download", "format", "sha256", "size", "encoding", "metadata_list", "imported_at",
+                       "imported_by", "numbered_text")
+    exclude = ("text", "original", "origins", "metadata")
+
+    @admin.display(description="原始文件")
+    def download(self, obj: SourceFile) -> str:
+        return _download_link(obj)
+
+    @admin.display(description="网页元数据")
+    def metadata_list(self, obj: SourceFile) -> str:
+        labels = {"index_no": "索引号", "issuer": "发文机关", "doc_number": "文号", "issued_on": "成文日期",
+                  "title": "标题", "topic": "主题分类"}
+        return "；".join(f"{labels.get(k, k)}：{v}" for k, v in obj.metadata.items()) or "—"
 
     @admin.display(description="全文（带行号）")
     def numbered_text(self, obj: SourceFile) -> str:

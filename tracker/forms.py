@@ -109,3 +109,38 @@ class CompletionRequestForm(forms.Form):
 
 class UrgeReplyForm(forms.Form):
     reply = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DIRECTIVE_FILE_TYPES = ".txt,.docx,.pdf,.html,.htm,.mht,.mhtml"
+
+
+class DirectiveFilesField(forms.FileField):
+    """One or more directive files; each must be non-empty and within DIRECTIVE_UPLOAD_MAX_BYTES (the format is
+    checked by content when it is read)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": DIRECTIVE_FILE_TYPES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            raise forms.ValidationError("请选择要导入的文件。")
+        if len(files) > settings.DIRECTIVE_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(f"一次最多导入 {settings.DIRECTIVE_UPLOAD_MAX_FILES} 个文件。")
+        limit = settings.DIRECTIVE_UPLOAD_MAX_BYTES
+        for upload in files:
+            if not upload.size:
+                raise forms.ValidationError(f"文件「{upload.name}」是空文件，未导入。")
+            if upload.size > limit:
+                raise forms.ValidationError(f"文件「{upload.name}」超过大小限制（{limit / (1024 * 1024):g} MB），未导入。")
+        return files
+
+
+class DirectiveUploadForm(forms.Form):
+    files = DirectiveFilesField(
+        label="公文文件",
+        help_text="Word（.docx）、PDF（带文字层）、网页（.html/.htm/.mht）或文本（.txt，UTF-8/GBK/GB18030）；"
+                  "可一次选择多个文件。同一文件或同一公文的其他格式重复导入不会产生变化。"
+                  ".doc/.wps/.ofd 请先另存为 .docx 或 PDF，扫描件请先做文字识别。",
+    )

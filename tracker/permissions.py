@@ -19,6 +19,7 @@ from tracker.models import (
     Directive,
     ExtensionRequest,
     ProgressReport,
+    SourceFile,
     Task,
     Urge,
 )
@@ -78,6 +79,13 @@ def directive_visible_to(*, user: Any) -> QuerySet[Directive]:
     if user_sees_all(user):
         return Directive.objects.all()
     return Directive.objects.filter(pk__in=task_visible_to(user=user).values("directive_id"))
+
+
+def source_file_visible_to(*, user: Any) -> QuerySet[SourceFile]:
+    """Imported files the user may download: those holding a directive the user may read."""
+    if user_sees_all(user):
+        return SourceFile.objects.all()
+    return SourceFile.objects.filter(directives__in=directive_visible_to(user=user).values("pk")).distinct()
 
 
 def progress_report_visible_to(*, user: Any) -> QuerySet[ProgressReport]:

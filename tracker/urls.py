@@ -3,13 +3,18 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tracker import views, views_exports
+from tracker.sso import views as sso_views
 
 app_name = "tracker"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("portal/login/", auth_views.LoginView.as_view(
         template_name="tracker/portal/login.html", redirect_authenticated_user=True), name="login"),
-    path("portal/logout/", auth_views.LogoutView.as_view(next_page="/portal/login/"), name="logout"),
+    path("portal/logout/", sso_views.logout, name="logout"),
+    # Organisation logins (404 while off); /healthz is answered by tracker.middleware before routing.
+    path("oidc/authenticate/", sso_views.oidc_login, name="oidc_login"),
+    path("oidc/callback/", sso_views.oidc_callback, name="oidc_callback"),
+    path("cas/login/", sso_views.cas_login, name="cas_login"),
     path("portal/", views.task_list, name="task_list"),
     path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
@@ -18,5 +23,6 @@ urlpatterns = [
     path("portal/occurrences/<int:pk>/complete/", views.occurrence_complete, name="occurrence_complete"),
     path("portal/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("portal/sources/<int:pk>/", views.source_file_download, name="source_file_download"),
     path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),
 ]

@@ -26,6 +26,7 @@ from tracker.permissions import (
     directive_visible_to,
     extension_request_visible_to,
     occurrence_visible_to,
+    source_file_visible_to,
     task_visible_to,
     urge_visible_to,
 )
@@ -198,6 +199,18 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     # Always a download, never rendered inline: an uploaded .html must not run in our origin.
     return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                         content_type="application/octet-stream")
+
+
+@login_required
+@require_GET
+def source_file_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The imported file as received (its original name, RFC 5987 for Chinese names), always as a download."""
+    source = get_object_or_404(source_file_visible_to(user=request.user), pk=pk)
+    try:
+        handle = source.original_bytes()
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=source.name, content_type=source.content_type())
 
 
 @login_required

@@ -23,15 +23,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "simple_history",
+    "django_cas_ng",  # its session-ticket table exists whether CAS is on or off: turning it on needs no migrate
     "tracker",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz for probes before the host check and the HTTPS redirect.
+    "tracker.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tracker.uploads.RequestSizeLimitMiddleware",  # refuses an oversized body before reading it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: request id, user and path on every log line of the request.
+    "tracker.middleware.RequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -70,6 +76,111 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/portal/login/"
 LOGIN_REDIRECT_URL = "/portal/"
 
+
+# ORGANISATION LOGINS (统一身份认证): OpenID Connect, LDAP, CAS; each off until its *_ENABLED is true.
+# Local passwords always stay. Users are ordinary Django users, so the API's session/token
+# authentication serves them too. Roles (督查室/领导/承办单位) and department memberships come from
+# the provider only when its roles/departments claim is configured; otherwise the office sets them.
+def _role_map(value: str) -> dict[str, list[str]]:
+    """"office=a;office=b;manager=c;unit=d" → {"office": ["a", "b"], ...}; values may contain "=" and "," (LDAP DNs)."""
+    mapping: dict[str, list[str]] = {}
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        role, _, external = item.partition("=")
+        if role.strip() not in {"office", "manager", "unit"} or not external.strip():
+            raise ValueError(f"role map item {item!r}: expected office=…, manager=… or unit=…")
+        mapping.setdefault(role.strip(), []).append(external.strip())
+    return mapping
+
+
+# Values an identity provider may send as they are: our own group names.
+_DEFAULT_ROLE_MAP = "office=督查室;manager=领导;unit=承办单位"
+SSO_CREATE_USERS = env.bool("SSO_CREATE_USERS", default=True)  # false: only users the office created may log in
+
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL", default="使用统一身份认证登录")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")  # end_session_endpoint; empty: local logout only
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_MATCH_USERS_BY = env("OIDC_MATCH_USERS_BY", default="username")  # "username" or "email"
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_NAME_CLAIM = env("OIDC_NAME_CLAIM", default="name")
+OIDC_ROLES_CLAIM = env("OIDC_ROLES_CLAIM", default="")  # e.g. "groups"; empty: roles left to the office
+OIDC_DEPARTMENTS_CLAIM = env("OIDC_DEPARTMENTS_CLAIM", default="")  # unit names; empty: left to the office
+OIDC_ROLE_MAP = _role_map(env("OIDC_ROLE_MAP", default=_DEFAULT_ROLE_MAP))
+# mozilla-django-oidc's own settings, fixed by the app.
+OIDC_CREATE_USER = SSO_CREATE_USERS
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the provider's logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "tracker:oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "tracker.sso.oidc.provider_logout_url"
+LOGIN_REDIRECT_URL_FAILURE = "/portal/login/?sso=failed"
+
+CAS_ENABLED = env.bool("CAS_ENABLED", default=False)
+CAS_LOGIN_LABEL = env("CAS_LOGIN_LABEL", default="使用统一身份认证登录")
+CAS_SERVER_URL = env("CAS_SERVER_URL", default="")  # e.g. https://cas.example.gov.cn/cas/
+CAS_VERSION = env("CAS_VERSION", default="3")
+CAS_NAME_ATTRIBUTE = env("CAS_NAME_ATTRIBUTE", default="cn")
+CAS_EMAIL_ATTRIBUTE = env("CAS_EMAIL_ATTRIBUTE", default="mail")
+CAS_ROLES_ATTRIBUTE = env("CAS_ROLES_ATTRIBUTE", default="")
+CAS_DEPARTMENTS_ATTRIBUTE = env("CAS_DEPARTMENTS_ATTRIBUTE", default="")
+CAS_ROLE_MAP = _role_map(env("CAS_ROLE_MAP", default=_DEFAULT_ROLE_MAP))
+# django-cas-ng's own settings, fixed by the app.
+CAS_CREATE_USER = SSO_CREATE_USERS
+CAS_REDIRECT_URL = LOGIN_REDIRECT_URL
+CAS_LOGOUT_NEXT_PAGE = LOGIN_URL
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_APPLY_ATTRIBUTES_TO_USER = False  # never: an attribute named is_superuser would be applied too
+
+LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")  # ldap://ldap.example.gov.cn or ldaps://…
+LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+LDAP_BIND_DN = env("LDAP_BIND_DN", default="")  # empty with LDAP_BIND_PASSWORD empty: anonymous search
+LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+LDAP_USER_SEARCH_BASE = env("LDAP_USER_SEARCH_BASE", default="")
+LDAP_USER_FILTER = env("LDAP_USER_FILTER", default="(uid=%(user)s)")  # Active Directory: (sAMAccountName=%(user)s)
+LDAP_NAME_ATTRIBUTE = env("LDAP_NAME_ATTRIBUTE", default="cn")
+LDAP_EMAIL_ATTRIBUTE = env("LDAP_EMAIL_ATTRIBUTE", default="mail")
+LDAP_GROUP_SEARCH_BASE = env("LDAP_GROUP_SEARCH_BASE", default="")
+LDAP_GROUP_TYPE = env("LDAP_GROUP_TYPE", default="groupOfNames")  # groupOfNames, groupOfUniqueNames, posixGroup, activeDirectory
+LDAP_ROLE_MAP = _role_map(env("LDAP_ROLE_MAP", default=""))  # role=group DN; empty: roles left to the office
+LDAP_DEPARTMENTS_ATTRIBUTE = env("LDAP_DEPARTMENTS_ATTRIBUTE", default="")  # user attribute holding unit names
+if LDAP_ENABLED:
+    # python-ldap is an optional extra (it compiles against libldap): imported only when LDAP is on.
+    import ldap
+    from django_auth_ldap import config as ldap_config
+
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = LDAP_START_TLS
+    AUTH_LDAP_BIND_DN = LDAP_BIND_DN
+    AUTH_LDAP_BIND_PASSWORD = LDAP_BIND_PASSWORD
+    AUTH_LDAP_USER_SEARCH = ldap_config.LDAPSearch(LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, LDAP_USER_FILTER)
+    AUTH_LDAP_USER_ATTR_MAP = {"first_name": LDAP_NAME_ATTRIBUTE, "email": LDAP_EMAIL_ATTRIBUTE}
+    AUTH_LDAP_NO_NEW_USERS = not SSO_CREATE_USERS
+    if LDAP_GROUP_SEARCH_BASE:
+        AUTH_LDAP_GROUP_SEARCH = ldap_config.LDAPSearch(LDAP_GROUP_SEARCH_BASE, ldap.SCOPE_SUBTREE)
+        AUTH_LDAP_GROUP_TYPE = {
+            "groupOfNames": ldap_config.GroupOfNamesType,
+            "groupOfUniqueNames": ldap_config.GroupOfUniqueNamesType,
+            "posixGroup": ldap_config.PosixGroupType,
+            "activeDirectory": ldap_config.NestedActiveDirectoryGroupType,
+        }[LDAP_GROUP_TYPE]()
+
+# Local passwords first; a provider's backend only answers its own kind of request.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    *(["tracker.sso.ldap.LDAPBackend"] if LDAP_ENABLED else []),
+    *(["tracker.sso.oidc.OIDCBackend"] if OIDC_ENABLED else []),
+    *(["tracker.sso.cas.CASBackend"] if CAS_ENABLED else []),
+]
+
 # I18N
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -87,7 +198,19 @@ UPLOAD_ALLOWED_EXTENSIONS = env.list(
     default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"],
 )
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# UPLOADS (tracker/uploads.py): a request announcing more than UPLOAD_REQUEST_MAX_BYTES is refused before its body
+# is read, and counted again while streaming; files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file;
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields other than files.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+DIRECTIVE_UPLOAD_MAX_BYTES = env.int("DIRECTIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)  # per imported file
+DIRECTIVE_UPLOAD_MAX_FILES = env.int("DIRECTIVE_UPLOAD_MAX_FILES", default=20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tracker.uploads.RequestTotalUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # EMAIL
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -170,9 +293,33 @@ TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
 PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
 
 # LOGGING
+# "json" (production): one JSON object per line on stdout, with request_id/user/path during a
+# request and task/task_id inside a Celery task; "text": plain messages for a terminal.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="text")
+LOG_REQUESTS = env.bool("DJANGO_LOG_REQUESTS", default=False)  # one line per request (status, duration)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "tracker.logcontext.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,  # Chinese stays readable in the log
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout" if LOG_FORMAT == "json" else "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# Celery keeps its own terminal format unless the logs are JSON: then Django's handler serves the worker too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

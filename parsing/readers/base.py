@@ -58,7 +58,8 @@ def source_text(
     metadata: Iterable[tuple[str, str]] = (),
 ) -> SourceText:
     """A SourceText from (line, origin) pairs; a line's own breaks are folded into spaces, empty lines dropped."""
-    kept = [(" ".join(text.split("\n")).strip(), origin) for text, origin in lines]
+    # str.splitlines() breaks at \v \f \x1c-\x1e \x85 \u2028 \u2029 too, and the parser numbers lines with it
+    kept = [(" ".join(text.splitlines()).strip(), origin) for text, origin in lines]
     kept = [(text, origin) for text, origin in kept if text]
     return SourceText(
         text="\n".join(text for text, _ in kept), format=fmt, encoding=encoding,

@@ -28,9 +28,10 @@ W_VAL = f"{W}val"
 # Containers whose children are read as if they stood in their place.
 TRANSPARENT = {f"{W}{t}" for t in ("sdt", "sdtContent", "customXml", "smartTag", "hyperlink", "ins", "moveTo",
                                    "fldSimple", "dir", "bdo")} | {f"{MC}AlternateContent", f"{MC}Choice"}
-# Elements whose text is not the document's: deleted or moved-away text, field codes, properties, fallbacks.
-SKIPPED = {f"{W}{t}" for t in ("del", "moveFrom", "delText", "instrText", "pPr", "rPr", "sdtPr", "sdtEndPr",
+# Elements whose text is not the document's: deleted or moved-away text, properties, fallbacks.
+SKIPPED = {f"{W}{t}" for t in ("del", "moveFrom", "delText", "pPr", "rPr", "sdtPr", "sdtEndPr",
                                "footnoteReference", "endnoteReference", "commentReference")} | {f"{MC}Fallback"}
+SPACED_AFTER = "条章节款项部分篇"  # a list number ending in a word, not in punctuation
 PAGE_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION")
 # A docx is a zip: refuse one that would unpack to more than this (a zip bomb), before python-docx reads it.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -336,8 +337,9 @@ class _Walker:
                 yield from self.paragraph(inner, origin)
         text = "".join(out)
         if label and text.strip():
-            # "一、" "（一）" "1." are followed by the text at once; "第一条" and bare numbers by a space
-            text = label + ("" if label[-1] in "、.．)）]】" else " ") + text.lstrip()
+            # "一、" "（一）" "1." "①" are followed by the text at once; "第一条" and "1.1" by a space
+            text = label + (" " if label[-1] in SPACED_AFTER or label[-1].isascii() and label[-1].isalnum()
+                            else "") + text.lstrip()
         for line in text.split("\n"):
             yield line, origin
 

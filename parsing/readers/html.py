@@ -24,7 +24,7 @@ import email.policy
 import re
 from datetime import date
 
-from ..normalize import chinese_to_int
+from ..normalize import chinese_to_int, to_simplified
 from ..results import SourceText
 from .base import UnreadableFile, check_text, source_text
 from .text import BOMS
@@ -325,11 +325,21 @@ def _flatten(text: str) -> str:
     return "\n".join(" ".join(part.split()) for part in text.split(BREAK))
 
 
+def _squeezed(text: str) -> str:
+    """For comparing titles: no spaces, simplified characters (a page may mix scripts)."""
+    return to_simplified(re.sub(r"\s", "", text))
+
+
 def _with_title(lines: list[tuple[str, str]], title: str) -> list[tuple[str, str]]:
-    """The title first, unless the article opens with it (possibly over two lines)."""
-    squeezed = re.sub(r"\s", "", title)
-    head = "".join(re.sub(r"\s", "", text) for text, _ in lines[:4])
-    if squeezed and squeezed not in head and not (lines and squeezed.startswith(re.sub(r"\s", "", lines[0][0]))):
+    """The title first, unless the article opens with it (possibly over several lines); a heading that the text
+    below repeats over its own lines (<h1> above the body's issuer and title lines) is dropped for those lines."""
+    for k in (2, 3, 4):
+        if len(lines) > k and _squeezed(lines[0][0]) == "".join(_squeezed(t) for t, _ in lines[1:k]):
+            lines = lines[1:]
+            break
+    squeezed = _squeezed(title)
+    head = "".join(_squeezed(text) for text, _ in lines[:4])
+    if squeezed and squeezed not in head and not (lines and squeezed.startswith(_squeezed(lines[0][0]))):
         return [(title, "网页标题"), *lines]
     return lines
 

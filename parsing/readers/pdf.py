@@ -4,7 +4,7 @@ read as rows.
 pypdfium2 (PDFium) reads the text and its geometry: it is fast (hundreds of pages a second). pdfplumber, much slower,
 is opened only for pages that draw lines, to read their tables. Rules, kept general:
 - running headers and footers: a line in the top or bottom band of the page that recurs (digits aside) on at least
-  half the pages, and page numbers there ("— 3 —", "-3-", "第3页", "3/12", "第 3 页 共 12 页"), are dropped;
+  half the pages or is set smaller than the body text, and page numbers there ("— 3 —", "-3-", "第3页", "3/12", "第 3 页 共 12 页"), are dropped;
 - a line that starts at the left margin (or a paragraph indent from it) and reaches the right margin, and does not
   end a sentence (。；：！？), continues on the next line (across a page break too); a line ending in an opening
   bracket ("…〔" / "2020〕45号") always does. Centred titles, right-aligned signatures and short last lines of
@@ -25,6 +25,7 @@ from .base import UnreadableFile, check_text, source_text
 MAX_PAGES = 3000
 MIN_TEXT_CHARS = 20  # fewer non-blank characters in the whole file: no text layer
 FURNITURE_BAND = 0.1  # top and bottom share of the page height where running headers and page numbers sit
+FURNITURE_SIZE = 0.85  # a line in that band in a smaller type than the body's is a header or footer
 SENTENCE_END = "。；;：:！!？?"
 OPENING = "〔［[（(【《“‘「『"
 PAGE_NUMBER_RE = re.compile(
@@ -36,7 +37,8 @@ CJK_RE = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # A line opening an outline item (一、 （一） 1. ① 第一条) begins a paragraph: never the tail of the line above.
 ITEM_START_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d)|"
                            r"[①-⑳]|第[一二三四五六七八九十百]+条)")
-MIN_RULES_FOR_TABLE = 4  # path objects on a page before pdfplumber is asked for its tables
+MIN_RULES_FOR_TABLE = 4
+MIN_FULL_SHARE = 0.55  # a full line spans at least this share of the page width (a short file's longest line may not)  # path objects on a page before pdfplumber is asked for its tables
 
 
 @dataclass(slots=True)
@@ -49,6 +51,7 @@ class _Line:
     size: float  # character height
     origin: str = ""
     table: bool = False
+    width: float = 0.0  # of the page
 
 
 def _join(left: str, right: str) -> str:
@@ -60,26 +63,32 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
-def _page_lines(textpage: object, page_no: int, height: float) -> list[_Line]:
+def _page_lines(textpage: object, page_no: int, width: float, height: float) -> list[_Line]:
+    import pypdfium2.raw as pdfium_c
+
     text: str = textpage.get_text_range()  # type: ignore[attr-defined]
     if not text.strip():
         return []
     exact = len(text) == textpage.count_chars()  # type: ignore[attr-defined]  # char index == string index
+    raw_page = textpage.raw  # type: ignore[attr-defined]
     lines = []
     for match in re.finditer(r"[^\r\n]+", text):
         raw = match.group()
         stripped = raw.strip()
         if not stripped:
             continue
+        left = right = top = 0.0
+        size = 1.0
         if exact:
             first = match.start() + len(raw) - len(raw.lstrip())
             last = match.start() + len(raw.rstrip()) - 1
-            left, bottom, _, top = textpage.get_charbox(first)  # type: ignore[attr-defined]
-            _, bottom2, right, top2 = textpage.get_charbox(last)  # type: ignore[attr-defined]
-            top, bottom = max(top, top2), min(bottom, bottom2)
-        else:
-            left = right = top = bottom = 0.0
-        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, max(top - bottom, 1.0)))
+            left, _, _, top = textpage.get_charbox(first)  # type: ignore[attr-defined]
+            _, _, right, top2 = textpage.get_charbox(last)  # type: ignore[attr-defined]
+            top = max(top, top2)
+            # the type size, not the glyph's box: a line of digits or Latin letters is as big as its neighbours
+            size = max(pdfium_c.FPDFText_GetFontSize(raw_page, first), pdfium_c.FPDFText_GetFontSize(raw_page, last),
+                       1.0)
+        lines.append(_Line(" ".join(stripped.split()), page_no, left, right, height - top, size, width=width))
     return lines
 
 
@@ -108,12 +117,14 @@ def _drop_furniture(pages: list[list[_Line]], heights: list[float]) -> list[list
         for key in {DIGITS_RE.sub("#", ln.text) for ln in lines if _is_furniture_band(ln, height)}:
             counts[key] = counts.get(key, 0) + 1
     recurring = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
+    sizes = sorted(ln.size for lines in pages for ln in lines if not ln.table)
+    small = sizes[len(sizes) // 2] * FURNITURE_SIZE if sizes else 0.0
     kept = []
     for lines, height in zip(pages, heights, strict=True):
         kept.append([
             ln for ln in lines
             if ln.table or not _is_furniture_band(ln, height)
-            or not (PAGE_NUMBER_RE.match(ln.text) or DIGITS_RE.sub("#", ln.text) in recurring)
+            or not (PAGE_NUMBER_RE.match(ln.text) or DIGITS_RE.sub("#", ln.text) in recurring or ln.size < small)
         ])
     return kept
 
@@ -169,7 +180,8 @@ def _spans_down(cells: list[Box], x: float, top: float) -> bool:
 
 
 def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
-    """The text block's left and right edges: the most common line starts and ends, rounded to points."""
+    """The text block's left and right edges: where most lines start and end (within 3 points). A short file's
+    most common end may be a repeated short line: MIN_FULL_SHARE keeps such lines from counting as full."""
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     for lines in pages:
@@ -208,7 +220,7 @@ def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
                 if line.text[-1] in OPENING:
                     carry = "bracket"
                 elif (right > left and line.text[-1] not in SENTENCE_END and starts_at <= left + 3 * ln.size
-                      and ln.x1 >= right - 1.5 * ln.size):
+                      and ln.x1 >= right - 1.5 * ln.size and ln.x1 - left >= MIN_FULL_SHARE * ln.width):
                     carry = "width"
     return out
 
@@ -233,8 +245,8 @@ def read(data: bytes, *, name: str) -> SourceText:
         tables = 0
         for index in range(len(document)):
             page = document[index]
-            height = page.get_height()
-            lines = _page_lines(page.get_textpage(), index + 1, height)
+            width, height = page.get_size()
+            lines = _page_lines(page.get_textpage(), index + 1, width, height)
             rules = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
             if lines and rules >= MIN_RULES_FOR_TABLE:
                 if plumber is None:
@@ -244,8 +256,8 @@ def read(data: bytes, *, name: str) -> SourceText:
                 found = _tables(plumber.pages[index], index + 1, tables)
                 tables += len(found)
                 for (x0, top, x1, bottom), rows in found:
-                    lines = [ln for ln in lines
-                             if not (x0 - 2 <= (ln.x0 + ln.x1) / 2 <= x1 + 2 and top - 2 <= ln.top <= bottom + 2)]
+                    lines = [ln for ln in lines  # the text inside the table: its rows replace it
+                             if not (x0 <= (ln.x0 + ln.x1) / 2 <= x1 and top <= ln.top + ln.size / 2 <= bottom)]
                     lines.extend(rows)
             lines = _reading_order(lines)
             pages.append(lines)

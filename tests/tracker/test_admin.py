@@ -125,10 +125,10 @@ def test_merge_action_moves_assignments_and_aliases(client, task):
 def test_upload_form_imports_a_file_and_refuses_an_empty_one(client):
     assert client.get("/admin/tracker/directive/upload/").status_code == 200
     ok = client.post("/admin/tracker/directive/upload/",
-                     {"file": SimpleUploadedFile("g.txt", GAZETTE.encode("gb18030"))})
+                     {"files": SimpleUploadedFile("g.txt", GAZETTE.encode("gb18030"))})
     assert ok.status_code == 302
     assert Directive.objects.filter(doc_number="阳政办发〔2023〕5号").exists()
-    empty = client.post("/admin/tracker/directive/upload/", {"file": SimpleUploadedFile("e.txt", b" \n")},
+    empty = client.post("/admin/tracker/directive/upload/", {"files": SimpleUploadedFile("e.txt", b" \n")},
                         follow=True)
     assert "e.txt" in empty.content.decode()
 

@@ -1,23 +1,28 @@
-"""Importing a gazette file: decode it, split it into directives, and store their tasks,
-departments and deadlines. The only importer of `parsing` for documents; one transaction per file.
+"""Importing a file of directives (text, Word, PDF, web page): read it (parsing.readers), split it into
+directives, and store their tasks, departments and deadlines with the original file. The only importer of
+`parsing` for documents; one transaction per file, and a refused file writes nothing.
 
-Re-import rules: the same file (same SHA-256) changes nothing; a directive whose (文号, issuer) is
-already stored is skipped with a message and its tasks are left exactly as they are, so a confirmed
-or edited task is never overwritten.
+Re-import rules: the same file (same SHA-256) changes nothing; a directive already stored — the same 文号 and
+issuer, or without 文号 the same issuer, title and date, whichever file or format it came from (the .docx after
+the .txt) — is skipped with a message naming the file it came from, and its tasks are left exactly as they are,
+so a confirmed or edited task is never overwritten. A file in which no directive is found is not kept, so that it
+can be imported again once the parser reads it.
 """
 from __future__ import annotations
 
 import hashlib
-import unicodedata
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from parsing.extract import parse_gazette
-from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
+from parsing.extract import parse_source
+from parsing.readers import UnreadableFile, read_file
+from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceText
 from tracker.models import Assignment, Deadline, Department, DepartmentAlias, Directive, SourceFile, Task
 from tracker.services.deadlines import (
     DEFAULT_HORIZON_DAYS,
@@ -27,12 +32,11 @@ from tracker.services.deadlines import (
 )
 from tracker.services.departments import department_directory
 
-# Share of characters that may be control/unassigned/private-use before a file counts as binary.
-MAX_NON_TEXT_RATIO = 0.01
+logger = logging.getLogger(__name__)
 
 
 class ImportRefused(ValueError):
-    """The file cannot be imported (empty, binary, undecodable); the message names the file."""
+    """The file cannot be imported (empty, binary, scanned, a legacy format…); the message names the file."""
 
 
 @dataclass(slots=True)
@@ -43,6 +47,7 @@ class ImportResult:
     sha256: str
     source: SourceFile | None = None
     duplicate_file: bool = False
+    nothing_found: bool = False
     directives: list[Directive] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     tasks: int = 0
@@ -58,6 +63,9 @@ class ImportResult:
     def summary(self) -> str:
         if self.duplicate_file:
             return f"{self.name}：该文件已导入过（SHA-256 相同），未做任何修改。"
+        if self.nothing_found:
+            return (f"{self.name}：未识别出任何公文（没有找到文号，也没有“关于……的通知”式标题），未导入；"
+                    "文件未保存，可在解析规则改进后重新导入。")
         text = (f"{self.name}：导入文件 {len(self.directives)} 件、任务 {self.tasks} 项、时限 {self.deadlines} 条"
                 f"（待核任务 {self.flagged_tasks} 项）")
         if self.skipped:
@@ -67,57 +75,21 @@ class ImportResult:
         return text + "。"
 
 
-# --- decoding -------------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------------------------------
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def source_read(*, name: str, data: bytes) -> SourceText:
+    """The file read by parsing.readers (format detected by content); ImportRefused, naming the file, otherwise.
 
-
-def _non_text_ratio(text: str) -> float:
-    bad = sum(
-        1 for ch in text
-        if ch not in "\t\n\r\x0c" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
-        or ch == "\ufffd"
-    )
-    return bad / max(len(text), 1)
-
-
-def text_decode(*, name: str, data: bytes) -> tuple[str, str]:
-    """(text, encoding) of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
-
-    Raises ImportRefused, naming the file (and the line where relevant), for an empty, binary or
-    undecodable file.
-    """
-    if not data.strip():
-        raise ImportRefused(f"文件「{name}」是空文件，未导入。")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates: Sequence[str] = ("utf-16",)
-    elif data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
-    else:
-        nul = data.find(b"\x00")
-        if nul >= 0:
-            raise ImportRefused(f"文件「{name}」是二进制文件（第 {_line_of(data, nul)} 行含空字节），不是文本，未导入。")
-        candidates = ("utf-8", "gb18030")
-    furthest: UnicodeDecodeError | None = None
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as error:
-            if furthest is None or error.start > furthest.start:
-                furthest = error
-            continue
-        if not text.strip():
-            raise ImportRefused(f"文件「{name}」是空文件，未导入。")
-        if _non_text_ratio(text) > MAX_NON_TEXT_RATIO:
-            raise ImportRefused(f"文件「{name}」含大量非文本字符，疑似二进制文件，未导入。")
-        return text, encoding
-    assert furthest is not None
-    line = _line_of(data, furthest.start)
-    raise ImportRefused(
-        f"文件「{name}」第 {line} 行无法按 UTF-8 或 GB18030 解码（{' / '.join(candidates)}），未导入。"
-    )
+    The readers wrap third-party parsers of untrusted files (python-docx, PDFium, pdfplumber, lxml): whatever they
+    raise on a malformed file is a refusal for the user, logged for us, never a server error."""
+    try:
+        return read_file(data, name=name)
+    except UnreadableFile as error:
+        raise ImportRefused(str(error)) from error
+    except Exception as error:
+        logger.exception("reader failed on %s", name)
+        raise ImportRefused(f"文件「{name}」格式异常，无法读取，未导入。") from error
 
 
 # --- mapping ParsedDocument → rows -----------------------------------------------------------------
@@ -231,8 +203,15 @@ def _already_imported(result: ImportResult, sha256: str) -> ImportResult:
     return result
 
 
+def _skipped_message(name: str, doc: ParsedDocument) -> str:
+    known = Directive.objects.filter(**_identity_lookup(doc)).select_related("source").first()
+    where = f"已由「{known.source.name}」导入过" if known is not None and known.source.name != name else "已导入过"
+    label = f"{doc.issuer}{doc.doc_number}《{doc.title}》" if doc.doc_number else f"{doc.issuer}《{doc.title}》"
+    return f"{name}：{label}{where}，是同一文件，跳过（其任务保持不变）。"
+
+
 def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | None = None) -> ImportResult:
-    """Import one gazette file in one transaction; refuses bad input with ImportRefused (nothing written).
+    """Import one file in one transaction; refuses bad input with ImportRefused (nothing written).
 
     `as_of` (today, from the interface) starts the rolling horizon of recurring deadlines; without it
     each recurring deadline starts at its first due date.
@@ -241,15 +220,24 @@ def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | 
     result = ImportResult(name=name, sha256=sha256)
     if SourceFile.objects.filter(sha256=sha256).exists():
         return _already_imported(result, sha256)
-    text, encoding = text_decode(name=name, data=data)
+    source_text = source_read(name=name, data=data)
     directory = department_directory()
-    documents = parse_gazette(text, file=name, directory=directory, calendar=work_calendar())
+    documents = parse_source(source_text, file=name, directory=directory, calendar=work_calendar())
+    if not documents:
+        result.nothing_found = True
+        result.messages.append(result.summary())
+        return result
+    stored: list[str] = []
     try:
         with transaction.atomic():
-            source = SourceFile.objects.create(
-                name=name[:255], sha256=sha256, size=len(data), encoding=encoding, text=text,
-                imported_by=user if getattr(user, "is_authenticated", False) else None,
+            source = SourceFile(
+                name=name[:255], sha256=sha256, size=len(data), format=source_text.format,
+                encoding=source_text.encoding[:20], text=source_text.text, origins=list(source_text.origins),
+                metadata=source_text.meta(), imported_by=user if getattr(user, "is_authenticated", False) else None,
             )
+            source.original.save(name, ContentFile(data), save=False)
+            stored.append(source.original.name)
+            source.save()
             result.source = source
             departments = _Departments()
             created: dict[tuple[Any, ...], Directive] = {}
@@ -257,9 +245,7 @@ def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | 
                 key = _identity(doc)
                 if key in created or Directive.objects.filter(**_identity_lookup(doc)).exists():
                     result.skipped.append(doc.doc_number or doc.title)
-                    result.messages.append(
-                        f"{name}：{doc.issuer}{doc.doc_number}《{doc.title}》已导入过，跳过（其任务保持不变）。"
-                    )
+                    result.messages.append(_skipped_message(name, doc))
                     continue
                 directive = _directive_create(
                     source=source, doc=doc, departments=departments, directory=directory, as_of=as_of,
@@ -269,22 +255,36 @@ def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | 
                 result.directives.append(directive)
             _duplicates_link(documents=documents, created=created)
             result.unknown_departments = departments.created
-            if not created and result.skipped:
-                # Every directive was already stored: keep no trace of this file either.
+            all_known = not created and bool(result.skipped)
+            if all_known:
+                # Every directive was already stored (another rendition of them): keep no trace of this file.
                 transaction.set_rollback(True)
-                result.source = None
-                result.unknown_departments = []
-                result.messages.append(f"{name}：文件中的所有文件均已导入过，未做任何修改。")
-                return result
     except IntegrityError:
+        _originals_delete(stored)
         # A concurrent import of the same file won the race on the unique SHA-256.
         if SourceFile.objects.filter(sha256=sha256).exists():
             return _already_imported(ImportResult(name=name, sha256=sha256), sha256)
         raise
-    if not documents:
-        result.messages.append(f"{name}：未识别出任何文件（没有找到文号，也没有“关于……的通知”式标题加主送单位）。")
+    except BaseException:
+        _originals_delete(stored)
+        raise
+    if all_known:
+        _originals_delete(stored)
+        result.source = None
+        result.unknown_departments = []
+        result.messages.append(f"{name}：文件中的公文均已导入过，未做任何修改。")
+        return result
     result.messages.insert(0, result.summary())
     return result
+
+
+def _originals_delete(names: list[str]) -> None:
+    """The stored original of a rolled-back import (content-addressed: no other row can point at it)."""
+    from django.core.files.storage import default_storage
+
+    for stored in names:
+        if not SourceFile.objects.filter(original=stored).exists():
+            default_storage.delete(stored)
 
 
 def _identity(doc: ParsedDocument) -> tuple[Any, ...]:
@@ -336,8 +336,10 @@ def directive_reextract(*, directive: Directive, as_of: date | None = None) -> R
     """
     directive = Directive.objects.select_for_update().select_related("source").get(pk=directive.pk)
     directory = department_directory()
-    documents = parse_gazette(directive.source.text, file=directive.source.name, directory=directory,
-                              calendar=work_calendar())
+    stored = directive.source
+    source_text = SourceText(text=stored.text, format=stored.format, encoding=stored.encoding,
+                             origins=tuple(stored.origins), metadata=tuple(sorted(stored.metadata.items())))
+    documents = parse_source(source_text, file=stored.name, directory=directory, calendar=work_calendar())
     doc = next((d for d in documents if d.doc_number == directive.doc_number and d.issuer == directive.issuer
                 and (d.doc_number or d.title == directive.title)), None)
     doc = doc or next((d for d in documents if d.line_start == directive.line_start), None)

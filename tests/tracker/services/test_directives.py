@@ -20,7 +20,7 @@ from tracker.models import (
 )
 from tracker.services import directives as directives_service
 from tracker.services.departments import departments_seed
-from tracker.services.directives import ImportRefused, directive_import, text_decode
+from tracker.services.directives import ImportRefused, directive_import
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def document(number: str = "阳政办发〔2023〕5号", tasks: tuple[ExtractedT
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[ParsedDocument]:
     """The documents the (stubbed) parser returns for any file."""
     documents: list[ParsedDocument] = []
-    monkeypatch.setattr(directives_service, "parse_gazette", lambda text, **kw: list(documents))
+    monkeypatch.setattr(directives_service, "parse_source", lambda source, **kw: list(documents))
     return documents
 
 
@@ -64,13 +64,6 @@ def directory() -> None:
 
 
 # --- decoding and refusals ------------------------------------------------------------------------
-
-
-def test_utf8_bom_and_gb18030_files_are_decoded():
-    assert text_decode(name="a.txt", data=SAMPLE.encode("utf-8")) == (SAMPLE, "utf-8")
-    assert text_decode(name="b.txt", data=b"\xef\xbb\xbf" + SAMPLE.encode("utf-8")) == (SAMPLE, "utf-8-sig")
-    assert text_decode(name="c.txt", data=SAMPLE.encode("gb18030")) == (SAMPLE, "gb18030")
-    assert text_decode(name="d.txt", data=SAMPLE.encode("gbk")) == (SAMPLE, "gb18030")
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\r\n\t  "])
