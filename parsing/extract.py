@@ -30,20 +30,9 @@ def parse_file(
 def parse_source(
     source: SourceText, *, file: str, directory: DepartmentDirectory, calendar: WorkCalendar | None = None,
 ) -> list[ParsedDocument]:
-    """Every directive of a file already read: traditional characters and mirror noise are cleaned for the parser
-    (line numbers kept), the container's metadata is passed on, and task texts come back as the file writes them."""
-    cleaned = for_parsing(source.text)
-    metadata = source.meta()
-    if cleaned is not None and cleaned.converted:
-        metadata = {key: to_simplified(value) for key, value in metadata.items()}
-    documents = parse_gazette(cleaned.text if cleaned else source.text, file=file, directory=directory,
-                              calendar=calendar, metadata=metadata or None)
-    if cleaned is None or not cleaned.converted:
-        return documents
-    parsed, written = cleaned.text.split("\n"), cleaned.written.split("\n")
-    names: dict[str, str] = {}
-    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written, names) for t in doc.tasks))
-            for doc in documents]
+    """Every directive of a file already read, the container's metadata passed on (see parse_gazette)."""
+    return parse_gazette(source.text, file=file, directory=directory, calendar=calendar,
+                         metadata=source.meta() or None)
 
 
 def _task_as_written(
@@ -89,8 +78,28 @@ def parse_gazette(
 ) -> list[ParsedDocument]:
     """Every directive of one gazette file, with its tasks and their deadlines.
 
-    `metadata`: fields the file's container states (SourceText.metadata), used when the file is one directive.
+    Traditional characters and mirror noise (inserted pinyin) are cleaned for the parser, line numbers kept, and task
+    texts and units come back as the file writes them. `metadata`: fields the file's container states
+    (SourceText.metadata), used when the file is one directive.
     """
+    cleaned = for_parsing(text)
+    if cleaned is None:
+        return _parse(text, file=file, directory=directory, calendar=calendar, metadata=metadata)
+    if cleaned.converted and metadata:
+        metadata = {key: to_simplified(value) for key, value in metadata.items()}
+    documents = _parse(cleaned.text, file=file, directory=directory, calendar=calendar, metadata=metadata)
+    if not cleaned.converted:
+        return documents
+    parsed, written = cleaned.text.split("\n"), cleaned.written.split("\n")
+    names: dict[str, str] = {}
+    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written, names) for t in doc.tasks))
+            for doc in documents]
+
+
+def _parse(
+    text: str, *, file: str, directory: DepartmentDirectory, calendar: WorkCalendar | None,
+    metadata: Mapping[str, str] | None,
+) -> list[ParsedDocument]:
     documents = []
     for doc in split_documents(text, file=file, metadata=metadata):
         if doc.task_bearing:

@@ -412,9 +412,10 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
-        named = prose is not None and _names_a_unit(prose, ctx)
-        dated = prose is not None and _states_deadline(text, ctx)
-        if not ((named and dated) if non_task else (named or dated)):
+        if prose is None:
+            return
+        named = _names_a_unit(prose, ctx)
+        if not ((named and _states_deadline(text, ctx)) if non_task else (named or _states_deadline(text, ctx))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:
@@ -422,7 +423,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if not leaf and not explicit:
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
-              prose_text=_prose_text(node.lines, text), flags=flags)
+              prose_lines=node.lines, flags=flags)
 
 
 def _strip_marker(text: str) -> str:
@@ -439,7 +440,8 @@ def _names_a_unit(units: Units, ctx: _Context) -> bool:
 
 def _states_deadline(text: str, ctx: _Context) -> bool:
     """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
-    return any((s.due is not None and s.kind != "recurring") or (s.kind == "recurring" and s.confidence >= 1.0)
+    return any((s.due is not None and s.kind not in ("recurring", "range"))
+               or (s.kind == "recurring" and s.confidence >= 1.0)
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
 
 
@@ -574,10 +576,13 @@ def _add_task(
     units: Units | None,
     *,
     prose_text: str | None = None,
+    prose_lines: list[SourceLine] | None = None,
     time_limit: str = "",
     flags: tuple[str, ...] = (),
 ) -> None:
     flag_list = list(flags)
+    if not units and prose_lines is not None:
+        prose_text = _prose_text(prose_lines, text)  # built only when needed: most items name their units
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)

@@ -23,9 +23,6 @@ _LABEL_NOUN = r"(?:单位|部门|主体)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
 LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
-# A label after a finished sentence inside an item's text: "…维权中心。责任单位：市市场监管局、市司法局。"
-INLINE_LABEL_RE = re.compile(rf"(?:^|(?<=[。;!?]))\s*(?=(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}"
-                             rf"(?:\s*[】\]〕]|\s*:))")
 # A unit marked as the lead of its list: "★市发改委", "市发改委★", "市发改委（牵头）".
 LEAD_MARK_RE = re.compile(r"[★☆]|\((?:牵头|牵头单位|主责|主责单位)\)")
 # A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
@@ -314,8 +311,11 @@ def _field_clauses(clauses: list[Clause], text: str, directory: DepartmentDirect
     """"…。责任单位：A、B；完成时限：年底前。" inside an item's text: the labelled fields up to the first sentence
     that is no field."""
     taken = 0
-    for m in INLINE_LABEL_RE.finditer(text):
-        start = m.end()
+    for m in LABEL_RE.finditer(text):  # a label word, then: does a sentence end (or the text start) before it?
+        start = m.start()
+        before = text[:start].rstrip(" 【[〔")
+        if before and before[-1] not in "。;!?":
+            continue
         if start < taken or any(c.start <= start < c.end for c in clauses):
             continue
         end = start
@@ -507,15 +507,22 @@ def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:
     for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
         if directory.may_end_a_name(text[k - 1]) and directory.match(text[:k]) is not None:
             return k
+    if not _PLACED_START_RE.match(text):
+        return 0  # an unknown unit is written with its place or level first: 市…, 区…, 湖州市…, 各…
     joined = _JOINED_NAMES_RE.search(text, 1, _MAX_SHAPED_CHARS)
-    for k in range(min(len(text), joined.start() if joined else _MAX_SHAPED_CHARS), 2, -1):
-        if text[k - 1] in _SHAPED_END and directory.is_unit_shaped(text[:k]) and not directory.is_group_name(text[:k]):
-            return k
+    limit = min(len(text), joined.start() if joined else _MAX_SHAPED_CHARS)
+    for end in sorted((m.end() for m in _SHAPED_ENDING_RE.finditer(text, 0, limit)), reverse=True):
+        if end > 2 and directory.is_unit_shaped(text[:end]) and not directory.is_group_name(text[:end]):
+            return end
     return 0
 
 
 _MAX_SHAPED_CHARS = 20
+_PLACED_START_RE = re.compile(r"各|[省市县区州盟旗乡镇]|[\u4e00-\u9fff]{2,4}[省市县区州盟旗]")
 _SHAPED_END = frozenset("局委办厅府会心处道司团行关院镇乡队")
+# Where a unit's name may end: the body words of departments.STRONG_UNIT_RE.
+_SHAPED_ENDING_RE = re.compile(r"局|委员会|委|办公室|办事处|办|厅|政府|管委会|中心|街道|公司|集团|行|海关|法院|检察院|联|"
+                               r"联合会|协会|商会|工会|红十字会|指挥部|小组|社|台|队|部|院|所|站|处|馆|镇|乡|室")
 # Two names joined ("市发改委会同市财政局", "A、B", "A和市B"): no single unit spans them.
 _JOINED_NAMES_RE = re.compile(r"、|,|会同|联合|协同|配合|牵头|负责|(?:和|与|及)(?=[省市县区各])")
 
