@@ -69,7 +69,7 @@ LEADING_MARKER_RE = re.compile(
 # Words trimmed from either end of a written unit name.
 TRIM_HEAD_RE = re.compile(r"^(?:由|和|及|与|以及|并|会同|协调|联合|请)+")
 TRIM_TAIL_RE = re.compile(
-    r"(?:(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?:负责落实|负责|牵头|配合|参与|协助|协同)|"
+    r"(?:(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?:负责落实|负责|总牵头|牵头|主办|配合|参与|协助|协同|协办|协作)|"
     r"等有关单位|等相关单位|等有关部门|等相关部门|等部门|等单位|等)+$"
 )
 

@@ -26,11 +26,14 @@ LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}
 # A unit marked as the lead of its list: "★市发改委", "市发改委★", "市发改委（牵头）".
 LEAD_MARK_RE = re.compile(r"[★☆]|\((?:牵头|牵头单位|主责|主责单位)\)")
 # A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
-SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同)[、,;]|[,;]")
+SEGMENT_SPLIT_RE = re.compile(r"(?<=负责|牵头|配合|参与|协助|落实|协同|主办|协办|协作)[、,;]|[,;]")
 # A role verb at the end of a segment, with its optional qualifiers ("按职责分工分别负责", "按职责牵头").
 ROLE_TAIL_RE = re.compile(
-    r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|牵头|配合|参与|协助|协同|抓好落实|组织落实|落实)$"
+    r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|总牵头|牵头|主办|配合|参与|协助|协同|协办|协作|"
+    r"抓好落实|组织落实|落实)$"
 )
+# Role verbs read as one of the two roles: "A主办，B协办" is "A牵头，B配合".
+_VERB_ROLE = {"总牵头": "牵头", "主办": "牵头", "协办": "配合", "协作": "配合"}
 # A field opening with its own label ("完成时限：", "责任领导：", "责任单位："); only unit labels name units.
 FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
@@ -122,7 +125,7 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
 
     lenient: after a label such as "责任单位：" every short piece is a unit (阳泉军分区)."""
     out: list[str] = []
-    for piece in split_outside_brackets(text, "、,;/"):
+    for piece in _shared_heads(split_outside_brackets(text, ",;/"), directory):
         marked = "★" in piece or "☆" in piece or "(" in piece and LEAD_MARK_RE.search(piece) is not None
         if marked:
             piece = LEAD_MARK_RE.sub("", piece)
@@ -137,6 +140,36 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
                 return None
             out.extend(LEAD_MARK + name if marked else name for name in expanded)
     return out or None
+
+
+# A bare place or level with no body word: "相关市", "哈尔滨", "绥芬河市", "特区" (the head is the next name's).
+_BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?[\u4e00-\u9fff]{1,5}?[省市县区州旗镇乡]?$")
+
+
+_OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a group of its own, not a head to share
+_BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道)$")
+
+
+def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]:
+    """Split at 、 too, except where 、 joins bare places or levels that share the next name's head:
+    "相关市、县政府", "哈尔滨、黑河、绥芬河市政府", "各市、特区、区人民政府" each stay one group."""
+    out: list[str] = []
+    for part in parts:
+        pieces = split_outside_brackets(part, "、")
+        pending: list[str] = []
+        for piece in pieces:
+            clean = clean_unit(piece)
+            if _BARE_PLACE_RE.match(clean) and not _BODY_END_RE.search(clean) and directory.match(clean) is None:
+                pending.append(piece)
+                continue
+            if pending:
+                shares = directory.looks_like_unit(clean) and not _OWN_SCOPE_RE.search(clean)
+                out.extend(["、".join([*pending, piece])] if shares else [*pending, piece])
+                pending = []
+            else:
+                out.append(piece)
+        out.extend(pending)
+    return out
 
 
 def settle_lead_marks(units: Units) -> Units:
@@ -209,6 +242,7 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
             continue
         tail = ROLE_TAIL_RE.search(raw)
         verb = (tail.group("verb").removesuffix("落实") or "负责") if tail else ""  # "B落实": B carries it out
+        verb = _VERB_ROLE.get(verb, verb)
         body = raw[: tail.start()] if tail else raw
         before, _, after = body.partition("会同")
         names_before = split_units(before, directory) if before.strip("、, ") else []
