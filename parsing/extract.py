@@ -92,8 +92,28 @@ def parse_gazette(
         return documents
     parsed, written = cleaned.text.split("\n"), cleaned.written.split("\n")
     names: dict[str, str] = {}
-    return [replace(doc, tasks=tuple(_task_as_written(t, parsed, written, names) for t in doc.tasks))
+    return [replace(_header_as_written(doc, parsed, written),
+                    tasks=tuple(_task_as_written(t, parsed, written, names) for t in doc.tasks))
             for doc in documents]
+
+
+HEADER_LINES = 40  # a directive's title, issuer and 主送 stand in its first lines
+
+
+def _header_as_written(doc: ParsedDocument, parsed: list[str], written: list[str]) -> ParsedDocument:
+    """Title, issuer and recipients in the file's own characters (the parser read them converted)."""
+    span = slice(doc.line_start - 1, min(doc.line_end, doc.line_start - 1 + HEADER_LINES))
+    source, original = "\n".join(parsed[span]), "\n".join(written[span])
+
+    def back(value: str) -> str:
+        return as_written(value, source=source, written=original) if value else value
+
+    title = doc.title
+    if doc.issuer and title.startswith(doc.issuer):  # the issuer may come from the signature: map it apart
+        title = back(doc.issuer) + back(title[len(doc.issuer):])
+    else:
+        title = back(title)
+    return replace(doc, title=title, issuer=back(doc.issuer), recipients=tuple(back(r) for r in doc.recipients))
 
 
 def _parse(

@@ -550,7 +550,9 @@ def split_documents(
         recipients = _recipients(lines, header.anchor + 1, end)
         issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
-        title = title_core if not issuer or not title_core or title_core.startswith(issuer) else issuer + title_core
+        # the issuer heads a notice's title ("XX人民政府关于…的通知"), not a plan's ("…任务分解方案")
+        prefixed = bool(issuer) and title_core.startswith(("关于", "印发", "转发")) and not title_core.startswith(issuer)
+        title = issuer + title_core if prefixed else title_core
         kind = _kind(title, header.doc_number)
         if not header.doc_number:
             flags = ("no_doc_number", *flags)
@@ -632,7 +634,8 @@ _META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) +
 META_PAIR_RE = re.compile(
     rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
 )
-META_LINE_LIMIT = 30  # a page's metadata block is printed above the directive
+META_LINE_LIMIT = 30
+_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(_META_OTHER)  # a page's metadata block is printed above the directive
 
 
 def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
@@ -640,6 +643,13 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
     "名 称: | … |"): doc_number, title, issuer, issued_on, index_no; empty values are left out."""
     found: dict[str, str] = {}
     for line in lines[:META_LINE_LIMIT]:
+        if "|" in line.text:  # a card of cells: "文件名称 | … | 成文日期: | 2022年09月14日 |"
+            cells = [c.strip(" :：") for c in line.text.split("|")]
+            for k, cell in enumerate(cells[:-1]):
+                key = next((f for f, words in _META_FIELDS if _compact(cell) in words), None)
+                value = next((c for c in cells[k + 1:k + 2] if c), "")
+                if key and value and key not in found and _compact(value) not in _ALL_META_LABELS:
+                    found[key] = value
         if ":" not in line.text and "：" not in line.text:
             continue
         for m in META_PAIR_RE.finditer(line.text):
@@ -659,12 +669,14 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
 
 
 def _is_meta_line(text: str) -> bool:
-    return bool(META_PAIR_RE.match(text.lstrip("| ")))
+    if "|" in text and _compact(text.split("|")[0].strip(" :：•·")) in _ALL_META_LABELS:
+        return True
+    return bool(META_PAIR_RE.match(text.lstrip("|•· ")))
 
 
 # A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
 _TITLE_TAIL_RE = re.compile(
-    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|任务分工|责任分工|分工|分解|工作安排|安排|细则|计划|规划)"
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
@@ -676,6 +688,8 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
     parts: list[str] = []
     for j in range(i, min(len(lines), i + 4)):
         text = lines[j].text
+        if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
+            text = text[1:-1]  # a page heading that quotes the title: "《……的通知》"
         if _TITLE_STOP_RE.search(text) or len(text) > 120 or DATE_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text) \
                 or PUBLICATION_NOTE_RE.match(text):
             return None
