@@ -444,7 +444,7 @@ def _h_whole_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
-_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成(?!情况|率)|推进|实施|落实)")
+_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成(?!情况|率)|推进|实施|落实(?!情况))")
 
 
 def _h_year_cell(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -740,8 +740,12 @@ def _since(ctx: _Ctx, at: int) -> date | None:
 
 
 def _rate_like(m: re.Match[str], ctx: _Ctx) -> bool:
+    """A rate or an attribute, not a duty: "每人每年280元", "每季度进展情况" (the reports a listed date asks for)."""
     return bool(_RATE_BEFORE.search(ctx.norm[max(0, m.start() - 3):m.start()])
-                or _RATE_AFTER.match(ctx.norm[m.end():]))
+                or _RATE_AFTER.match(ctx.norm[m.end():]) or _RECURRING_ATTRIBUTE_RE.match(ctx.norm, m.end()))
+
+
+_RECURRING_ATTRIBUTE_RE = re.compile(r"(?:的)?(?:工作)?(?:进展|完成|落实|推进|执行|办理|工作)(?:情况|进度)")
 
 
 def _day_rule(day: str | None, part: str | None) -> str | None:

@@ -161,7 +161,7 @@ def _with_undated_deadlines(
     specs = tuple(s if (s.start, s.end, s.due) in resolved else replace(
         s, due=None, range_start=None, flags=tuple(f for f in s.flags if f != "past_at_issue") + ("unresolved",))
         for s in first)
-    return replace(task, deadlines=distinct_schedules(specs))
+    return _own_deadlines(task, specs)
 
 
 def _with_deadlines(
@@ -170,7 +170,34 @@ def _with_deadlines(
     deadlines = task_deadlines(task, issued_on=issued_on, calendar=calendar, festival=festival)
     if not deadlines:
         return task  # replace() is costly; most tasks have none
-    return replace(task, deadlines=distinct_schedules(deadlines))
+    return _own_deadlines(task, deadlines)
+
+
+# Words that make a phrase right after them a time-limit field: "完成时限：长期", "（时间节点：持续推进）".
+_FIELD_BEFORE_RE = re.compile(r"(?:时限|时间|期限|节点|要求)\s*[:：]?\s*$|[(（]\s*$")
+
+
+def _own_deadlines(task: ExtractedTask, specs: tuple[DeadlineSpec, ...]) -> ExtractedTask:
+    """The task with the deadlines that are its own: a cadence the values cannot hold (定期, 每两年) becomes the
+    task's flag "recurrence_unknown"; an ongoing phrase counts only as a time-limit field ("完成时限：持续推进", a
+    时限 cell), not in the prose that describes the work ("持续推进…", "常态化开展…")."""
+    kept: list[DeadlineSpec] = []
+    flags: list[str] = []
+    field_at = task.text.rfind(task.time_limit) if task.time_limit else -1
+    for spec in specs:
+        if spec.due is None and spec.recurrence is None and "recurrence_unknown" in spec.flags:
+            flags.append("recurrence_unknown")
+            continue
+        if spec.recurrence == "ongoing" and not (
+                (0 <= field_at <= spec.start and spec.end <= field_at + len(task.time_limit))
+                or _FIELD_BEFORE_RE.search(task.text, 0, spec.start)
+                or not task.text[:spec.start].strip(" 。") and not task.text[spec.end:].strip(" 。")):
+            continue
+        kept.append(spec)
+    new_flags = tuple(f for f in dict.fromkeys(flags) if f not in task.flags)
+    if not kept and not new_flags:
+        return task
+    return replace(task, deadlines=distinct_schedules(tuple(kept)), flags=task.flags + new_flags)
 
 
 def task_deadlines(
