@@ -289,7 +289,13 @@ def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
         return True
     if _EFFECTIVE_AFTER.match(ctx.norm[e:e + 16]) and _START_WORDS.search(ctx.norm[max(0, s - 1):s]):
         return True
+    if _POLICY_PERIOD_BEFORE.search(ctx.norm, max(0, s - 10), s):
+        return True  # "实施期限至2021年12月31日": how long a policy applies, not a duty's deadline
     return bool(_RE_VALIDITY.search(ctx.norm[max(0, s - 5):s]))
+
+
+_POLICY_PERIOD_BEFORE = re.compile(r"(?:实施|执行|有效|适用|施行)(?:期限|期|时间)?(?:延长|顺延|暂定)?(?:至|到|截至|为)$")
+_POLICY_PERIOD_AFTER = re.compile(r"(?:期间|内|之间)?(?:实施|执行|施行|适用|有效)")
 
 
 def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -335,6 +341,8 @@ def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     d2 = _num(m.group("d2"))
     if None in (m1, d1, m2, d2, y2):
         return None
+    if _POLICY_PERIOD_AFTER.match(ctx.norm, m.end()):
+        return None  # "2021年5月1日至2022年4月30日实施…": the period a policy applies
     start = _safe_date(y, m1, d1)  # type: ignore[arg-type]
     due = _safe_date(y2, m2, d2)  # type: ignore[arg-type]
     if start is None or due is None or due < start:
@@ -438,8 +446,10 @@ def _h_whole_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """"全年" as a time limit (a 完成时限 cell, "全年完成"): the end of that year."""
     if _in_title(ctx, m.start()):
         return None
-    if not (ctx.standalone and _whole(ctx, m)) and not _WHOLE_YEAR_AFTER.match(ctx.norm, m.end()):
-        return None
+    if not ((ctx.standalone and _whole(ctx, m)) or _WHOLE_YEAR_AFTER.match(ctx.norm, m.end())
+            or (_CLAUSE_START.search(ctx.norm, 0, m.start()) and not _PERIOD_LABEL_AFTER.match(ctx.norm, m.end())
+                and not _LABEL_NOUNS.search(_clause_after(ctx, m.end())[:12]))):
+        return None  # "全年粮食播种面积4600万亩" opens its clause: the year's target
     y, _ = _year_of(m, ctx.issued_on)
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
@@ -494,6 +504,19 @@ def _h_year_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if not _bare_period_is_deadline(ctx, m.start(), m.end()):
         return None
     return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
+
+
+def _h_year_action(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2017年开工建设…", "今明两年投资…": a year written for an action is its deadline (that year's end)."""
+    if _in_title(ctx, m.start()) or _START_WORDS.search(ctx.norm, max(0, m.start() - 1), m.start()):
+        return None
+    if m.group("both"):  # 今明两年: this year and next, from the issue date
+        y = ctx.issued_on.year
+        return _finish(ctx, _spec("range", date(y + 1, 12, 31), range_start=date(y, 1, 1), confidence=0.8))
+    y = _num(m.group("y"))
+    if y is None or y < ctx.issued_on.year:
+        return None  # a past year's action is an account, not a duty
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
 def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -898,6 +921,8 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 # --- the grammar --------------------------------------------------------------------------------
 
 _BEF = rf"(?P<before>{_BEFORE})?"
+# Verbs of work a year is written for: "2017年开工建设", "2025年建成".
+_YEAR_ACTIONS = r"(?:开工|建成|完成|实现|启动|投用|投运|投产|竣工|通车|开通|运营|达到|出台|制定|新增|新建|改造|投资)"
 # A clock time after a date: 17:00, 17时, 下午5时30分, 12点 (the day is what counts).
 _CLOCK = r"(?:上午|下午|中午|晚上)?(?:[01]?\d|2[0-4])(?::[0-5]\d|时(?:[0-5]?\d分)?|点(?:[0-5]?\d分?)?)"
 # Lookaheads on the first character: they let the regex engine skip most positions cheaply.
@@ -911,7 +936,7 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
     ("定", "期"), ("坚持常长",),
-    (".-/",), (".-/", _DASHES), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"),
+    (".-/",), (".-/", _DASHES), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"), ("年",),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
@@ -943,7 +968,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
     (re.compile(rf"(?:每(?:个)?月|按月)(?:的)?(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"),
      _h_every_month),
-    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第一个月|末月|最后一个月|初)(?:(?P<d>{_DAY})[日号])?|"
+    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第一个月|末月|最后一个月|初)(?:的)?(?:(?P<d>{_DAY})[日号])?|"
                 rf"(?P<part>末|底))?{_BEF}"), _h_every_quarter),
     (re.compile(rf"(?:每半年|每半个年度|按半年)(?:末|底)?{_BEF}"), _h_every_half),
     (re.compile(rf"(?:每(?:个)?周|每星期|按周)(?:的)?(?:星期|周)?(?P<wd>[一二三四五六日天1-7](?!季|次|年|个|周))?{_BEF}"),
@@ -965,6 +990,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
     # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
+    (re.compile(rf"(?:{_AT_YEAR}(?P<y>{_YEAR})年|(?P<both>今明两年))(?:内|底前)?(?={_YEAR_ACTIONS})"), _h_year_action),
 ]
 
 _ENGLISH_DATE = re.compile(

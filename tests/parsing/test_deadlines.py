@@ -399,7 +399,34 @@ def test_long_term_as_a_field_inside_a_clause() -> None:
 def test_in_prose_a_bare_year_month_needs_a_deadline_reading() -> None:
     assert [s.due for s in extract_deadlines("2021.8前完成验收", issued_on=date(2021, 3, 1))] == [date(2021, 8, 31)]
     assert extract_deadlines("全年完成造林5万亩", issued_on=date(2021, 3, 1))[0].due == date(2021, 12, 31)
-    assert extract_deadlines("全年GDP增长6%", issued_on=date(2021, 3, 1)) == ()
+    # a clause opened by 全年 states the year's target; 全年 as an attribute is no deadline
+    assert extract_deadlines("全年粮食播种面积4600万亩", issued_on=date(2021, 3, 1))[0].due == date(2021, 12, 31)
+    assert extract_deadlines("确保完成全年主要预期目标", issued_on=date(2021, 3, 1)) == ()
+    assert extract_deadlines("12月25日前报告全年落实情况", issued_on=date(2021, 3, 1))[0].text == "12月25日前"
+    assert len(extract_deadlines("12月25日前报告全年落实情况", issued_on=date(2021, 3, 1))) == 1
+
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("2017年开工建设鄱余高等级公路", "2017-03-01", date(2017, 12, 31)),
+    ("今明两年投资530亿元", "2014-05-01", date(2015, 12, 31)),
+    ("2025年建成区域物流中心", "2023-03-01", date(2025, 12, 31)),
+])
+def test_a_year_written_for_an_action_is_its_deadline(text: str, issued: str, due: date) -> None:
+    assert _first(text, issued).due == due
+
+
+@pytest.mark.parametrize("text", [
+    "实施期限至2021年12月31日", "将失业保险浮动费率政策实施期限延长至2022年4月30日",
+    "2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策",
+    "2016年开工建设的项目已全部完工",
+])
+def test_the_period_a_policy_applies_is_no_deadline(text: str) -> None:
+    assert [s.due for s in extract_deadlines(text, issued_on=date(2021, 3, 1))] == []
+
+
+def test_a_quarterly_day_after_de() -> None:
+    spec = _first("各责任单位要在每季度最后一个月的30日前报送进展", "2023-01-03")
+    assert (spec.recurrence, spec.due) == ("quarterly", date(2023, 3, 30))
 
 
 @pytest.mark.parametrize(("text", "issued", "due"), [
