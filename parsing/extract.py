@@ -190,6 +190,7 @@ def _own_deadlines(task: ExtractedTask, specs: tuple[DeadlineSpec, ...]) -> Extr
             continue
         if spec.recurrence == "ongoing" and not (
                 (0 <= field_at <= spec.start and spec.end <= field_at + len(task.time_limit))
+                or (field_at < 0 and spec.text in task.time_limit)
                 or _FIELD_BEFORE_RE.search(task.text, 0, spec.start)
                 or not task.text[:spec.start].strip(" 。") and not task.text[spec.end:].strip(" 。")):
             continue

@@ -68,7 +68,7 @@ NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
     r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
 )
-STOP_RE = re.compile(r"起草说明|政策解读|^解读")
+STOP_RE = re.compile(r"(?:起草说明|政策解读)$|^(?:起草说明|政策解读|解读)")  # a heading, not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")

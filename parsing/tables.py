@@ -17,7 +17,7 @@ ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(?:序号|编号|序)$")),
     ("leader", re.compile(r"领导|责任人|联系人|负责人")),
     ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
-    ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体)|^牵头$|^责任$")),
+    ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室|股室)|^牵头$|^责任$")),
     ("time", re.compile(r"时限|时间|期限|节点|进度")),
     ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称")),
 )
@@ -52,15 +52,18 @@ class Columns:
         if "lead" not in roles or sum(r is not None for r in roles) < 2:
             return None
 
-        def first(role: str) -> int | None:
-            return roles.index(role) if role in roles else None
+        def first(role: str, after: int = -1) -> int | None:
+            return next((i for i, r in enumerate(roles) if r == role and i > after), None)
 
-        return cls(lead=roles.index("lead"), task=first("task"), seq=first("seq"), support=first("support"),
-                   time=first("time"))
+        seq = first("seq")
+        # a task column before the 序号 is a category spanning rows; the row's own task comes after the 序号
+        task = first("task", -1 if seq is None else seq) or first("task")
+        return cls(lead=roles.index("lead"), task=task, seq=seq, support=first("support"), time=first("time"))
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
-_UNIT_WORD_RE = re.compile(r"单位|部门|主体|牵头|责任")
+_UNIT_WORD_RE = re.compile(r"单位|部门|主体|牵头|责任|科室|处室")
+_SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
 
@@ -77,6 +80,7 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
     if not any(len(line.text) <= HEADER_CELL_MAX + 4 and _UNIT_WORD_RE.search(line.text)
                and cell_role(_cell(line.text)) == "lead" for line in lines):
         return list(lines)  # the common case: no unit column header on a line of its own
+    lines = [line for line in lines if not _SEPARATOR_RE.match(line.text)]
     out: list[SourceLine] = []
     i = 0
     while i < len(lines):
@@ -90,11 +94,54 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
             out.append(lines[i])
             i += 1
             continue
-        out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
-        i = header_end
-        rows, i = _flat_rows(lines, i, len(cells), columns)
+        start = header_end
+        if columns.seq is None and _anchored(lines, start):
+            # numbered rows under a header without 序号: the number follows the first column (a category that
+            # spans rows), so the table is read as category | 序号 | the other columns
+            cells = [cells[0], "序号", *cells[1:]]
+            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
+            rows, i = _anchored_rows(lines, start, cells)
+        else:
+            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
+            rows, i = _flat_rows(lines, start, len(cells), columns)
         out.extend(rows)
     return out
+
+
+def _anchored(lines: Sequence[SourceLine], start: int) -> bool:
+    """Whether the cells after a header hold the numbers 1 and 2 alone on their lines, in order, early on."""
+    cells = [_cell(line.text) for line in lines[start:start + 16]]
+    return "1" in cells and "2" in cells and cells.index("1") < cells.index("2") and cells.index("1") <= 1
+
+
+def _anchored_rows(lines: Sequence[SourceLine], i: int, header: list[str]) -> tuple[list[SourceLine], int]:
+    """Rows of a flattened table whose 序号 follows a category cell: a row runs from its number to the cell before
+    the next number; a cell left over at its end is the next row's category."""
+    columns = Columns.from_header(header)
+    assert columns is not None
+    width = len(header)
+    rows: list[SourceLine] = []
+    category = ""
+    if _cell(lines[i].text) != "1":
+        category, i = _cell(lines[i].text), i + 1
+    seq = 1
+    while i < len(lines) and _cell(lines[i].text) == str(seq) and len(lines[i].text) <= FLAT_CELL_MAX:
+        end = i + 1
+        while end < len(lines) and _cell(lines[end].text) != str(seq + 1) and end - i <= width \
+                and len(lines[end].text) <= FLAT_CELL_MAX:
+            end += 1
+        own = [(_cell(line.text), line.number) for line in lines[i + 1:end]]
+        following = ""
+        if end < len(lines) and _cell(lines[end].text) == str(seq + 1) and len(own) > width - 2:
+            following = own.pop()[0]  # the next row's category stands before its number
+        cells = [category, str(seq), *(text for text, _ in own)]
+        cells = (cells + [""] * width)[:width]
+        task_at = (columns.task or 2) - 2
+        number = own[task_at][1] if 0 <= task_at < len(own) else lines[i].number
+        rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
+        category = following or category
+        i, seq = end, seq + 1
+    return rows, i
 
 
 def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
