@@ -215,6 +215,12 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
         is_lead = m.group(1) is not None and (not has_lead_label or m.group(1) in ("牵头", "主办", "主责"))
+        if m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body):
+            # "责任单位：A牵头，B、C配合": the roles inside the list win over the label
+            roles = parse_verb_clause(body, directory)
+            if roles is not None and roles.split:
+                units.extend(roles)
+                continue
         by_clauses = PROSE_BY_RE.findall(body)
         if by_clauses and "由" in body:  # "新建X任务由A牵头，提升改造X任务由B牵头"
             names: list[str] = []
@@ -230,6 +236,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
         if not is_lead or has_lead_label:
             units.split = True  # "牵头单位：" / "配合单位：" say who leads; "责任单位：A、B" alone does not
     return settle_lead_marks(units) if units else None
+
+
+_ROLES_IN_BODY_RE = re.compile(r"(?:牵头|主办)[,;、]|(?:配合|协办|协助|参与|协同)$")
 
 
 def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None:
