@@ -49,8 +49,9 @@ _CN = "一二三四五六七八九十"
 MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("article", re.compile(rf"^第([{_CN}百零〇]+)条\s*")),
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.]\s*")),
+    ("shi", re.compile(rf"^([{_CN}]{{1,2}})(?=[是要])")),  # 一是… 二是… / 一要… 二要…: enumerated instructions
     ("pcn", re.compile(rf"^\(\s*([{_CN}]+)\s*\)\s*")),
-    ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．﹒](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
     ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)
@@ -151,9 +152,9 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             number = value
         canonical = {
             "article": f"第{raw}条", "cn": f"{raw}、", "pcn": f"({raw})", "num": f"{number}.",
-            "pnum": f"({number})", "circled": raw, "rnum": f"{number})",
+            "pnum": f"({number})", "circled": raw, "rnum": f"{number})", "shi": raw + text[m.end():m.end() + 1],
         }[kind]
-        return kind, number, canonical, text[m.end():]
+        return kind, number, canonical, text[m.end() + 1:] if kind == "shi" else text[m.end():]
     return None
 
 
@@ -415,7 +416,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        if not ((named and _states_deadline(text, ctx)) if non_task else (named or _states_deadline(text, ctx))):
+        strict = non_task and not node.notice
+        if not ((named and _states_deadline(text, ctx)) if strict else (named or _states_deadline(text, ctx))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:

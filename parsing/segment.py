@@ -778,11 +778,13 @@ RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a P
 # between two CJK characters (≥ RUN_ON_SPACES of them in the line), the end of a bracketed 文号 after a title.
 _RUN_ON_MARKER_RE = re.compile(
     r"(?:(?<=[。;!?])|(?<=[。;!?”)]\s)|(?<=[\u4e00-\u9fff]\s))\s*(?=(?:[一二三四五六七八九十]{1,3}、|"
-    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条))"
+    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
+    r"[一二三四五六七八九十](?:是|要)(?![否求])))|(?<=[,:])(?=一(?:是|要)(?![否求]))"
 )
 _RUN_ON_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff。!?”])[ \u3000]+(?=[\u4e00-\u9fff“(《])")
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
+ENUMERATED_MIN = 60  # shorter lines hold one item at most
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
@@ -790,21 +792,27 @@ _RUN_ON_TITLE_RE = re.compile(
 
 
 def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
-    """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number."""
-    if all(len(line.text) < RUN_ON_MIN for line in lines):
+    """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number. A shorter line is cut
+    only where it numbers two items or more after finished sentences ("…强调，一是…。二是…。")."""
+    if all(len(line.text) < ENUMERATED_MIN for line in lines):
         return lines
     out: list[SourceLine] = []
     for line in lines:
         text = line.text
-        if len(text) < RUN_ON_MIN:
+        if len(text) < ENUMERATED_MIN:
             out.append(line)
             continue
         cuts = {m.start() for m in _RUN_ON_MARKER_RE.finditer(text)}
-        spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)]
-        if len(spaces) >= RUN_ON_SPACES:
-            cuts.update(m.start() for m in spaces)
-        cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, RUN_ON_MIN) if _RUN_ON_TITLE_RE.search(
-            text, 0, m.end()) and "。" not in text[:m.end()])
+        if len(text) < RUN_ON_MIN:
+            if len(cuts) < 2:
+                out.append(line)
+                continue
+        else:
+            spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)]
+            if len(spaces) >= RUN_ON_SPACES:
+                cuts.update(m.start() for m in spaces)
+            cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, RUN_ON_MIN) if _RUN_ON_TITLE_RE.search(
+                text, 0, m.end()) and "。" not in text[:m.end()])
         pieces, begin = [], 0
         for cut in sorted(c for c in cuts if 0 < c < len(text)):
             pieces.append(text[begin:cut])
