@@ -602,9 +602,10 @@ def _add_task(
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
         flag_list.append("no_unit")
-    elif any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
-        units = _bare_groups_to_recipients(units, ctx.doc.recipients)
-    lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
+    aliases = ctx.aliases
+    if any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
+        aliases = {**aliases, **_bare_groups_to_recipients(units, ctx.doc.recipients)}
+    lead, support = resolve_units(units, ctx.directory, aliases=aliases)
     if any(m.flags for m in (*lead, *support)):
         flag_list.append("unit_review")  # a unit matched only by repairing its name: check it
     ctx.tasks.append(
@@ -623,16 +624,19 @@ def _add_task(
     )
 
 
-def _bare_groups_to_recipients(units: Units, recipients: tuple[str, ...]) -> Units:
-    """"各部门" / "各单位" with no level: the directive's own recipient group of departments (市直各单位, 区直…)."""
-    group = next((r for r in recipients if "直" in r), None)
-    if group is None:
-        return units
-
-    def swap(names: list[str]) -> list[str]:
-        return [group if BARE_GROUP_RE.match(n) else n for n in names]
-
-    return Units(lead=swap(units.lead), support=swap(units.support))
+def _bare_groups_to_recipients(units: Units, recipients: tuple[str, ...]) -> dict[str, str]:
+    """"各部门" / "各单位" with no level: the directive's own recipient group of that kind (省政府各部门, 市直各单位),
+    as an alias: the unit stays written as the text writes it."""
+    out: dict[str, str] = {}
+    for name in (*units.lead, *units.support):
+        if not BARE_GROUP_RE.match(name):
+            continue
+        noun = name[-2:]
+        group = next((r for r in recipients if r.endswith(noun) and ("直" in r or "各" in r)), None) or next(
+            (r for r in recipients if "直" in r), None)
+        if group is not None:
+            out[name] = group
+    return out
 
 
 TITLE_RE = re.compile(r"^[^。;:]{2,40}?[。]")

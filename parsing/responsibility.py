@@ -21,8 +21,12 @@ LEAD_LABEL = r"牵头|主办|责任|主责|负责"
 SUPPORT_LABEL = r"配合|协办|参与|协助|协同"
 _LABEL_NOUN = r"(?:单位|部门|主体)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
-LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
-LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}(?:\s*[】\]〕]\s*:?|\s*:)")
+# "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
+_SPLIT_LABEL = r"(?:部门|责任|任务|职责)?分工"
+LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}|({_SPLIT_LABEL}))"
+                      rf"(?:\s*[】\]〕]\s*:?|\s*:)")
+LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}|{_SPLIT_LABEL})"
+                           rf"(?:\s*[】\]〕]\s*:?|\s*:)")
 # A unit marked as the lead of its list: "★市发改委", "市发改委★", "市发改委（牵头）".
 LEAD_MARK_RE = re.compile(r"[★☆]|\((?:牵头|牵头单位|主责|主责单位)\)")
 # A segment of a verb clause ends at a comma/semicolon, or right after its role verb.
@@ -214,8 +218,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     has_lead_label = any(m.group(1) in ("牵头", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
-        is_lead = m.group(1) is not None and (not has_lead_label or m.group(1) in ("牵头", "主办", "主责"))
-        if m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body):
+        is_lead = (m.group(1) is not None or m.group(3) is not None) and (
+            not has_lead_label or m.group(1) in ("牵头", "主办", "主责"))
+        if m.group(3) is not None or (m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body)):
             # "责任单位：A牵头，B、C配合": the roles inside the list win over the label
             roles = parse_verb_clause(body, directory)
             if roles is not None and roles.split:
