@@ -67,7 +67,10 @@ FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+    r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
+    # requirement headings of a notice: how to carry the work out, not the work
+    r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
+    r"舆论引导|提高认识|统一思想|思想认识|高度重视|加强领导|强化领导"
 )
 STOP_RE = re.compile(r"(?:起草说明|政策解读)$|^(?:起草说明|政策解读|解读)")  # a heading, not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
@@ -96,6 +99,7 @@ PARAGRAPH_MIN_CHARS = 20
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发|下达|分解|分工")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请|抓好|落实")
@@ -285,9 +289,13 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
 
 
 def _section_is_non_task(node: _Node) -> bool:
+    """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
+    heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
     n: _Node | None = node
     while n is not None:
         head = n.lines[0].text[:30] if n.lines else ""
+        if n is node and n.kind == "shi":
+            head = ""
         if NON_TASK_RE.search(head):
             return True
         n = n.parent
@@ -315,7 +323,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)),
                    shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory),
                    first_is_lead=bool(FIRST_IS_LEAD_RE.search(full_text)))
-    publishing = bool(PUBLISHING_TITLE_RE.search(doc.title))
+    publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
+        PUBLISHING_BODY_RE.search(line.text) for line in doc.lines[:12])
     for root in _build_tree(tuple(unflatten(doc.lines)), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)

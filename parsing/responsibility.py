@@ -46,7 +46,7 @@ ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
-PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
+PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
 # 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
 FOLLOWING_RE = re.compile(

@@ -681,6 +681,7 @@ _TITLE_TAIL_RE = re.compile(
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
 TITLE_SEARCH_LINES = 40
+_TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
 def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | None:
@@ -698,6 +699,10 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
         parts.append(text)
         compact = _compact("".join(parts))
         number = _title_and_number(text)
+        if number is None:
+            bracketed = _TRAILING_NUMBER_RE.search(text)  # "2021年县政府重点工作任务（华政发〔2021〕2号）"
+            if bracketed and _TITLE_TAIL_RE.search(_compact(text[:bracketed.start()])):
+                number = text[:bracketed.start()].rstrip(), normalize_doc_number(bracketed.group(1))
         if number is not None:
             parts[-1] = number[0]
             return parts, j
@@ -752,8 +757,11 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         else:
             head = start - 1
     number = _title_and_number(lines[last].text) if last >= 0 else None
+    trailing = _TRAILING_NUMBER_RE.search(lines[last].text) if last >= 0 and number is None else None
     if number is not None:
         doc_number = number[1]
+    elif trailing is not None:
+        doc_number = normalize_doc_number(trailing.group(1))
     anchor = last
     if anchor + 1 < len(lines):  # the 文号 alone (or bracketed) under the title
         below = lines[anchor + 1].text
