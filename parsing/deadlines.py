@@ -510,7 +510,7 @@ def _h_year_action(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """"2017年开工建设…", "今明两年投资…": a year written for an action is its deadline (that year's end)."""
     if _in_title(ctx, m.start()) or _START_WORDS.search(ctx.norm, max(0, m.start() - 1), m.start()):
         return None
-    if m.group("both"):  # 今明两年: this year and next, from the issue date
+    if m.group("both"):  # 今明两年: this year and next, from the issue date (group empty in the year pattern)
         y = ctx.issued_on.year
         return _finish(ctx, _spec("range", date(y + 1, 12, 31), range_start=date(y, 1, 1), confidence=0.8))
     y = _num(m.group("y"))
@@ -936,7 +936,7 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
     ("定", "期"), ("坚持常长",),
-    (".-/",), (".-/", _DASHES), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"), ("年",),
+    (".-/",), (".-/", _DASHES), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"), ("年",), ("今",),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
@@ -990,7 +990,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
     # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
-    (re.compile(rf"(?:{_AT_YEAR}(?P<y>{_YEAR})年|(?P<both>今明两年))(?:内|底前)?(?={_YEAR_ACTIONS})"), _h_year_action),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
+    (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
 ]
 
 _ENGLISH_DATE = re.compile(

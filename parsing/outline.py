@@ -96,6 +96,7 @@ CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PARAGRAPH_MIN_CHARS = 20
+_DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底末内中初]|季度|每[年月周季天日半]|节前|两年|[日天]内")
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发|下达|分解|分工")
@@ -133,11 +134,21 @@ class _Node:
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
 
 
+# The marker patterns a line's first character can open (most lines try one or two, not all).
+_MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    ch: tuple((kind, pattern) for kind, pattern in MARKER_RES if pattern.match(ch + "一、1.1）x") or (
+        kind in ("article",) and ch == "第") or (kind in ("cn", "shi") and ch in _CN) or (
+        kind in ("num", "rnum", "dec") and ch in "0123456789") or (kind in ("pcn", "pnum") and ch == "(") or (
+        kind == "circled" and "①" <= ch <= "⑳"))
+    for ch in MARKER_FIRST
+}
+
+
 def _marker(text: str) -> tuple[str, int, str, str] | None:
     """(kind, number, canonical marker, rest of line) when the line opens an outline item."""
     if not text or text[0] not in MARKER_FIRST:
         return None
-    for kind, pattern in MARKER_RES:
+    for kind, pattern in _MARKERS_BY_FIRST[text[0]]:
         m = pattern.match(text)
         if not m:
             continue
@@ -451,6 +462,8 @@ def _names_a_unit(units: Units, ctx: _Context) -> bool:
 
 def _states_deadline(text: str, ctx: _Context) -> bool:
     """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
+    if not _DATE_HINT_RE.search(text):
+        return False  # cheap: no digit, month, year part, quarter, cadence or festival anywhere
     return any((s.due is not None and s.kind not in ("recurring", "range"))
                or (s.kind == "recurring" and s.confidence >= 1.0)
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))

@@ -109,6 +109,10 @@ class Clause:
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split at any separator character that is not inside round brackets."""
+    if "(" not in text:  # the common case: a plain split
+        for sep in separators[1:]:
+            text = text.replace(sep, separators[0])
+        return [p for p in (p.strip() for p in text.split(separators[0])) if p]
     parts, depth, current = [], 0, []
     for ch in text:
         if ch == "(":
@@ -355,14 +359,21 @@ def _bracket_clauses(clauses: list[Clause], text: str, directory: DepartmentDire
         _add_clause(clauses, text, start, len(text), directory)
 
 
+_LABEL_TAIL_RE = re.compile(r"(?:单位|部门|主体|分工)\s*[:】\]〕]")
+
+
 def _field_clauses(clauses: list[Clause], text: str, directory: DepartmentDirectory) -> None:
     """"…。责任单位：A、B；完成时限：年底前。" inside an item's text: the labelled fields up to the first sentence
     that is no field."""
     taken = 0
-    for m in LABEL_RE.finditer(text):  # a label word, then: does a sentence end (or the text start) before it?
-        start = m.start()
-        before = text[:start].rstrip(" 【[〔")
-        if before and before[-1] not in "。;!?":
+    for tail in _LABEL_TAIL_RE.finditer(text):  # a label's last word (cheap), then the label and what precedes it
+        m = LABEL_RE.search(text, max(0, tail.start() - 6), tail.end() + 3)
+        if m is None:
+            continue
+        start = back = m.start()
+        while back > 0 and text[back - 1] in " 【[〔":
+            back -= 1
+        if back > 0 and text[back - 1] not in "。;!?":
             continue
         if start < taken or any(c.start <= start < c.end for c in clauses):
             continue

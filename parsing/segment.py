@@ -793,6 +793,7 @@ _RUN_ON_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff。!?”])[ \u3000]+(?=[\u4e00
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
 ENUMERATED_MIN = 60  # shorter lines hold one item at most
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s][(\d一二三四五六七八九十①-⑳第]")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
@@ -809,6 +810,9 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         text = line.text
         if len(text) < ENUMERATED_MIN:
             out.append(line)
+            continue
+        if len(text) < RUN_ON_MIN and len(_MARK_HINT_RE.findall(text)) < 2:
+            out.append(line)  # the common case, told by a cheap scan: not two numbered items in the line
             continue
         cuts = {m.start() for m in _RUN_ON_MARKER_RE.finditer(text)}
         if len(text) < RUN_ON_MIN:
