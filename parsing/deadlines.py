@@ -984,7 +984,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
      _h_year_month),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH}){_DASH}(?:(?P<y2>{_YEAR})[.\-/])?(?P<m2>{_MONTH})"
                 r"(?![\d.\-/%万亿千百元个])(?:月)?(?:底|末)?"), _h_year_month_range),
-    (re.compile(rf"(?:{_YPRE})?全年"), _h_whole_year),
+    (re.compile(rf"(?=[0-9二今明当次本全])(?:{_YPRE})?全年"), _h_whole_year),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:度)?(?:内)?"), _h_year_cell),
     (re.compile(rf"(?:每(?:两|二|2)(?:个)?月|每隔(?:一|1)个月|(?:每|按)(?P<even>双)月|(?:每|按)(?P<odd>单)月)(?:的)?"
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),

@@ -135,6 +135,7 @@ class DepartmentDirectory:
     _exact: dict[str, str] = field(default_factory=dict)
     _normal: dict[str, str] = field(default_factory=dict)
     _abbrev: list[tuple[str, str, str]] = field(default_factory=list)  # (abbreviated key, suffix, name)
+    _abbrev_index: tuple[int, dict[str, list[tuple[str, str, str]]]] | None = None
     _cache: dict[str, str | None] = field(default_factory=dict)
     _shape_cache: dict[str, bool] = field(default_factory=dict)
     _strong_cache: dict[str, bool] = field(default_factory=dict)
@@ -232,8 +233,8 @@ class DepartmentDirectory:
             return self._match_function(key)
         found = {
             name
-            for long, long_suffix, name in self._abbrev
-            if long_suffix == suffix.group(1) and long[0] == short[0] and _is_subsequence(short, long)
+            for long, long_suffix, name in self._abbrev_by_first().get(short[0], ())
+            if long_suffix == suffix.group(1) and _is_subsequence(short, long)
         }
         if len(found) == 1:
             return found.pop()
@@ -241,6 +242,16 @@ class DepartmentDirectory:
         if len(exact_length) == 1:
             return exact_length.pop()
         return self._match_function(key)
+
+    def _abbrev_by_first(self) -> dict[str, list[tuple[str, str, str]]]:
+        """The abbreviation keys by first character (an abbreviation keeps its name's first character)."""
+        if self._abbrev_index is None or self._abbrev_index[0] != len(self._abbrev):
+            index: dict[str, list[tuple[str, str, str]]] = {}
+            for entry in self._abbrev:
+                if entry[0]:
+                    index.setdefault(entry[0][0], []).append(entry)
+            self._abbrev_index = (len(self._abbrev), index)
+        return self._abbrev_index[1]
 
     def _match_function(self, key: str) -> str | None:
         """"财政部门" / "人力资源和社会保障部门" with no level: the one city department of that function
@@ -250,9 +261,8 @@ class DepartmentDirectory:
         function = _abbreviate(key[:-2])
         found = {
             name
-            for long, _, name in self._abbrev
-            if self.entries[name].kind == "city_department" and long[0] == function[0]
-            and _is_subsequence(function, long)
+            for long, _, name in self._abbrev_by_first().get(function[0], ())
+            if self.entries[name].kind == "city_department" and _is_subsequence(function, long)
         }
         return found.pop() if len(found) == 1 else None
 

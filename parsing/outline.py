@@ -432,12 +432,15 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if (non_task or node.notice) and not units and leaf:
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
+        strict = non_task and not node.notice
+        dated = _states_deadline(text, ctx) if strict else None  # checked first: cheaper than the prose
+        if strict and not dated:
+            return
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        strict = non_task and not node.notice
-        if not ((named and _states_deadline(text, ctx)) if strict else (named or _states_deadline(text, ctx))):
+        if not (named if strict else (named or _states_deadline(text, ctx))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:

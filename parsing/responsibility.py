@@ -49,11 +49,21 @@ LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之�
 PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
 # 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
+# The regex starts at 均 (a literal: cheap to scan for); what scope precedes it is read by `_declaration_start`.
 FOLLOWING_RE = re.compile(
-    r"(?P<scope>以下)?(?:各项|所有|全部|具体)?(?:任务|工作|事项|措施)?均(?:需|须|由|要|涉及|为|应)?(?P<units>[^。;,]{2,60}?)"
+    r"均(?:需|须|由|要|涉及|为|应)?(?P<units>[^。;,]{2,60}?)"
     r",?(?:负责落实|负责|牵头|落实|参与|的?责任单位)?,?(?:不再|不另)(?:做|作|进行)?"
     r"(?:一一|单独|另行|重复|逐一|逐项)?(?:分工|列出|标注|列明|标明)[^。;]{0,4}?(?P<same>下同)?"
 )
+_DECLARATION_SCOPE_RE = re.compile(r"(?P<scope>以下)?(?:各项|所有|全部|具体)?(?:任务|工作|事项|措施)?$")
+
+
+def _declaration_start(text: str, at: int) -> tuple[int, bool]:
+    """Where a declaration whose 均 is at `at` starts, and whether it says 以下 (the tasks below only)."""
+    scope = _DECLARATION_SCOPE_RE.search(text, max(0, at - 8), at)
+    if scope is None:
+        return at, False
+    return scope.start(), scope.group("scope") is not None
 # A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
 FIRST_IS_LEAD_RE = re.compile(r"(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
@@ -307,7 +317,7 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
     m = FOLLOWING_RE.search(text) if "不" in text else None
     if m:
         following = Units(lead=split_units(m.group("units"), directory) or [])
-        text = text[: m.start()]
+        text = text[: _declaration_start(text, m.start())[0]]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
     sentences = [s for s in sentences if not is_other_field(s)]
     labelled = [s for s in sentences if LINE_LABEL_RE.match(s)]
@@ -331,7 +341,7 @@ def find_clauses(text: str, directory: DepartmentDirectory, *, tail: bool = True
     ("…。责任单位：A、B。"), and (`tail`) an unbracketed unit list or verb clause ending the text ("…。★A、B、C",
     "…，由A负责，B配合。"). Brackets that are not unit lists are skipped."""
     clauses: list[Clause] = []
-    if not _CLAUSE_OPENERS.isdisjoint(text):
+    if "(" in text or "〔" in text or "【" in text or "[" in text:  # substring tests: far cheaper than a set
         _bracket_clauses(clauses, _round_brackets(text), directory)
     if "单位" in text or "部门" in text or "主体" in text:
         _field_clauses(clauses, text, directory)
@@ -477,7 +487,10 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         if names:
             units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     for sentence in SENTENCE_END_RE.split(text):
-        sentence = LEADING_TIME_RE.sub("", sentence.lstrip(" ,"), count=1)  # "自2020年起，各成员单位每月底前…"
+        sentence = sentence.lstrip(" ,")
+        opening = LEADING_TIME_RE.match(sentence) if "," in sentence or ":" in sentence else None
+        if opening:
+            sentence = sentence[opening.end():]  # "自2020年起，各成员单位每月底前…"
         m = PROSE_SUBJECT_RE.match(sentence)
         if m and not m.group(1).startswith("由"):
             names = split_units(m.group(1), directory)
@@ -641,9 +654,14 @@ class SharedUnits:
     inclusive: bool
 
 
+_DECLARATION_HINT_RE = re.compile(r"不再|不另|再列|另列|[做作]分工|下同")
+
+
 def shared_declarations(lines: Sequence[tuple[int, str]], directory: DepartmentDirectory) -> list[SharedUnits]:
     """Every "以下均需A负责落实，不再列出" / "均涉及A，不再做分工，下同" of a directive, with the line it ends on
     (a declaration may be broken over lines)."""
+    if not any(_DECLARATION_HINT_RE.search(t) for _, t in lines):
+        return []  # cheap: no "不再/再列出/做分工" on any line (a declaration may break across two)
     text = "".join(t for _, t in lines)
     if "不再" not in text and "不另" not in text:
         return []
@@ -656,8 +674,8 @@ def shared_declarations(lines: Sequence[tuple[int, str]], directory: DepartmentD
         names = split_units(m.group("units"), directory)
         if names:
             number = next(n for end, n in ends if end >= m.end())
-            out.append(SharedUnits(number, Units(lead=names), inclusive=m.group("same") is not None or not m.group(
-                "scope")))
+            below_only = _declaration_start(text, m.start())[1]
+            out.append(SharedUnits(number, Units(lead=names), inclusive=m.group("same") is not None or not below_only))
     return out
 
 
