@@ -80,6 +80,8 @@ _CLAUSE_OPENERS = frozenset("(〔【[")
 
 
 def _round_brackets(text: str) -> str:
+    if "〔" not in text and "【" not in text and "[" not in text:
+        return text
     for other, round_ in _CLAUSE_BRACKETS:  # str.translate walks every CJK char in Python: far slower
         if other in text:
             text = text.replace(other, round_)
@@ -164,6 +166,7 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
 _BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?[\u4e00-\u9fff]{1,5}?[省市县区州旗镇乡]?$")
 
 
+_BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道)]、")
 _OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a group of its own, not a head to share
 _BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道)$")
 
@@ -173,6 +176,9 @@ def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]
     "相关市、县政府", "哈尔滨、黑河、绥芬河市政府", "各市、特区、区人民政府" each stay one group."""
     out: list[str] = []
     for part in parts:
+        if not _BARE_BEFORE_COMMA_RE.search(part):
+            out.extend(split_outside_brackets(part, "、"))  # every listed name has a body word: a plain split
+            continue
         pieces = split_outside_brackets(part, "、")
         pending: list[str] = []
         for piece in pieces:
@@ -654,15 +660,10 @@ class SharedUnits:
     inclusive: bool
 
 
-_DECLARATION_HINT_RE = re.compile(r"不再|不另|再列|另列|[做作]分工|下同")
-
-
 def shared_declarations(lines: Sequence[tuple[int, str]], directory: DepartmentDirectory) -> list[SharedUnits]:
     """Every "以下均需A负责落实，不再列出" / "均涉及A，不再做分工，下同" of a directive, with the line it ends on
     (a declaration may be broken over lines)."""
-    if not any(_DECLARATION_HINT_RE.search(t) for _, t in lines):
-        return []  # cheap: no "不再/再列出/做分工" on any line (a declaration may break across two)
-    text = "".join(t for _, t in lines)
+    text = "".join(t for _, t in lines)  # a declaration may break across two lines
     if "不再" not in text and "不另" not in text:
         return []
     ends, offset = [], 0

@@ -784,16 +784,17 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
 RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a PDF extraction ran together
 # Where a run-on line holds a paragraph break: an outline marker after a finished sentence or a space, a space
 # between two CJK characters (≥ RUN_ON_SPACES of them in the line), the end of a bracketed 文号 after a title.
+# Forward patterns (a cut falls at the match's end): lookbehinds at every position are several times slower.
 _RUN_ON_MARKER_RE = re.compile(
-    r"(?:(?<=[。;!?])|(?<=[。;!?”)]\s)|(?<=[\u4e00-\u9fff]\s))\s*(?=(?:[一二三四五六七八九十]{1,3}、|"
+    r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
     r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
-    r"[一二三四五六七八九十](?:是|要)(?![否求])))|(?<=[,:])(?=一(?:是|要)(?![否求]))"
+    r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))"
 )
-_RUN_ON_SPACE_RE = re.compile(r"(?<=[\u4e00-\u9fff。!?”])[ \u3000]+(?=[\u4e00-\u9fff“(《])")
+_RUN_ON_SPACE_RE = re.compile(r"[\u4e00-\u9fff。!?”][ \u3000]+(?=[\u4e00-\u9fff“(《])")
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
 ENUMERATED_MIN = 60  # shorter lines hold one item at most
-_MARK_HINT_RE = re.compile(r"[。;!?,:\s][(\d一二三四五六七八九十①-⑳第]")
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*[(\d一二三四五六七八九十①-⑳第]")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
@@ -814,7 +815,7 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         if len(text) < RUN_ON_MIN and len(_MARK_HINT_RE.findall(text)) < 2:
             out.append(line)  # the common case, told by a cheap scan: not two numbered items in the line
             continue
-        cuts = {m.start() for m in _RUN_ON_MARKER_RE.finditer(text)}
+        cuts = {m.end() for m in _RUN_ON_MARKER_RE.finditer(text)} if _MARK_HINT_RE.search(text) else set()
         if len(text) < RUN_ON_MIN:
             if len(cuts) < 2:
                 out.append(line)
@@ -822,9 +823,12 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         else:
             spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)]
             if len(spaces) >= RUN_ON_SPACES:
-                cuts.update(m.start() for m in spaces)
-            cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, RUN_ON_MIN) if _RUN_ON_TITLE_RE.search(
-                text, 0, m.end()) and "。" not in text[:m.end()])
+                cuts.update(m.start() + 1 for m in spaces)
+            head = text.find("。")
+            head = RUN_ON_MIN if head < 0 else min(head, RUN_ON_MIN)
+            if "号" in text[:head]:  # a title's 文号 before the first sentence: "……的通知 (鄂州政办发〔2010〕10号)"
+                cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, head)
+                            if _RUN_ON_TITLE_RE.search(text, 0, m.end()))
         pieces, begin = [], 0
         for cut in sorted(c for c in cuts if 0 < c < len(text)):
             pieces.append(text[begin:cut])
