@@ -96,6 +96,8 @@ CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PARAGRAPH_MIN_CHARS = 20
+# A body's name before a duty word ("市住建局要", "领导小组办公室负责"): where prose may assign work to a named unit.
+_NAMED_DOER_HINT_RE = re.compile(r"(?:局|委|办|厅|府|中心|小组|室|部门|队|院|公司)(?:要|应|须|负责|牵头|每)")
 _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底末内中初]|季度|每[年月周季天日半]|节前|两年|[日天]内")
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
@@ -433,9 +435,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
         strict = non_task and not node.notice
-        dated = _states_deadline(text, ctx) if strict else None  # checked first: cheaper than the prose
-        if strict and not dated:
-            return
+        if strict and not (_NAMED_DOER_HINT_RE.search(text) and _states_deadline(text, ctx)):
+            return  # cheap checks first: a body's name before a duty word, then a date
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
         if prose is None:
             return

@@ -163,7 +163,7 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
 
 
 # A bare place or level with no body word: "相关市", "哈尔滨", "绥芬河市", "特区" (the head is the next name's).
-_BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?[\u4e00-\u9fff]{1,5}?[省市县区州旗镇乡]?$")
+_BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?(?:[\u4e00-\u9fff]{0,4}[省市县区州旗镇乡]|[\u4e00-\u9fff]{2,3})$")
 
 
 _BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道)]、")

@@ -62,7 +62,7 @@ class Columns:
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
-_UNIT_WORD_RE = re.compile(r"单位|部门|主体|牵头|责任|科室|处室")
+_HEADER_LINE_RE = re.compile(r"^[^\n|]{0,8}(?:单位|部门|主体|科室|处室|牵头|责任)[^\n|]{0,4}\s*\|?\s*$", re.MULTILINE)
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
@@ -77,9 +77,8 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
     task cell's line, else its first). A flattened table starts with a header of three or more header cells on
     consecutive lines, one naming a unit column; its rows start at the next 序号 when the first column is 序号, else
     every N cells. Other lines are returned as they are."""
-    if not any(len(line.text) <= HEADER_CELL_MAX + 4 and _UNIT_WORD_RE.search(line.text)
-               and cell_role(_cell(line.text)) == "lead" for line in lines):
-        return list(lines)  # the common case: no unit column header on a line of its own
+    if not _HEADER_LINE_RE.search("\n".join(line.text for line in lines)):
+        return list(lines)  # the common case: no unit column header on a line of its own (one scan in C)
     lines = [line for line in lines if not _SEPARATOR_RE.match(line.text)]
     out: list[SourceLine] = []
     i = 0
