@@ -72,7 +72,7 @@ NON_TASK_RE = re.compile(
     r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
     r"舆论引导|提高认识|统一思想|思想认识|高度重视|加强领导|强化领导"
 )
-STOP_RE = re.compile(r"(?:起草说明|政策解读)$|^(?:起草说明|政策解读|解读)")  # a heading, not "深化政策解读形式"
+STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关于…的起草说明", not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
@@ -196,7 +196,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         text = _strip_decoration(line.text)
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
-        if len(text) < 80 and STOP_RE.search(text):
+        if len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
         marker = _marker(text)
         if in_attachment_list:

@@ -84,7 +84,8 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
     i = 0
     while i < len(lines):
         header_end = i
-        while header_end < len(lines) and cell_role(_cell(lines[header_end].text)) is not None \
+        while header_end < len(lines) and len(lines[header_end].text) <= HEADER_CELL_MAX + 4 \
+                and cell_role(_cell(lines[header_end].text)) is not None \
                 and "|" not in lines[header_end].text.strip().rstrip("|"):
             header_end += 1
         cells = [_cell(line.text) for line in lines[i:header_end]]
