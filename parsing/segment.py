@@ -794,7 +794,20 @@ _RUN_ON_SPACE_RE = re.compile(r"[\u4e00-\u9fff。!?”][ \u3000]+(?=[\u4e00-\u9f
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
 ENUMERATED_MIN = 60  # shorter lines hold one item at most
-_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*[(\d一二三四五六七八九十①-⑳第]")
+_KIND_END_RE = re.compile("|".join(_KIND_SUFFIXES))
+
+
+def _title_recipients_cut(text: str) -> int:
+    """Where a title ends when its 主送 follows on the same line ("……的通知各市、县人民政府，省直各单位："); 0 if not."""
+    colon = min((i for i in (text.find(":"), text.find("：")) if i > 0), default=-1)
+    if colon < 0 or "。" in text[:colon]:
+        return 0
+    for m in _KIND_END_RE.finditer(text, 0, colon):
+        title = text[:m.end()]
+        if title.count("《") == title.count("》") and _is_recipient_list(_compact(text[m.end():colon])):
+            return m.end()
+    return 0
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
@@ -812,6 +825,12 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         if len(text) < ENUMERATED_MIN:
             out.append(line)
             continue
+        cut = _title_recipients_cut(text) if "关于" in text[:40] or "印发" in text[:40] else 0
+        if cut:
+            # a title and its 主送 run together (a PDF line joined to the next): "……的通知各市、县人民政府："
+            out.append(SourceLine(line.number, text[:cut]))
+            line = SourceLine(line.number, text[cut:])
+            text = line.text
         if len(text) < RUN_ON_MIN and len(_MARK_HINT_RE.findall(text)) < 2:
             out.append(line)  # the common case, told by a cheap scan: not two numbered items in the line
             continue
