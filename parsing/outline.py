@@ -105,7 +105,7 @@ PUBLISHING_TITLE_RE = re.compile(r"印发|转发|下达|分解|分工")
 PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
-PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请|抓好|落实")
+PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
 SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
@@ -134,6 +134,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     declared: Units | None = None  # responsibility declared for the items beneath
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
+    non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -257,7 +258,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             columns = None
             continue
         if current is None:
-            if "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
+            if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
                 roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [SourceLine(line.number, text)]))
             continue
@@ -304,15 +305,11 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
 def _section_is_non_task(node: _Node) -> bool:
     """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
-    n: _Node | None = node
-    while n is not None:
-        head = n.lines[0].text[:30] if n.lines else ""
-        if n is node and n.kind == "shi":
-            head = ""
-        if NON_TASK_RE.search(head):
-            return True
-        n = n.parent
-    return False
+    if node.non_task is None:
+        head = node.lines[0].text[:30] if node.lines and node.kind != "shi" else ""
+        node.non_task = bool(NON_TASK_RE.search(head)) or (node.parent is not None and _section_is_non_task(
+            node.parent))
+    return node.non_task
 
 
 @dataclass(slots=True)
@@ -333,7 +330,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     aliases = inline_aliases(full_text, directory)
     if aliases:
         directory = directory.with_aliases(aliases)
-    ctx = _Context(doc, directory, {}, support_labelled=bool(SUPPORT_LABEL_RE.search(full_text)),
+    ctx = _Context(doc, directory, {}, support_labelled=("单位" in full_text or "部门" in full_text)
+                   and bool(SUPPORT_LABEL_RE.search(full_text)),
                    shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory),
                    first_is_lead="牵头" in full_text and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(

@@ -22,13 +22,16 @@ ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称")),
 )
 HEADER_CELL_MAX = 14  # a header cell is a few words; a longer cell is data
+_ANY_ROLE_RE = re.compile("|".join(pattern.pattern for _, pattern in ROLE_PATTERNS))
 
 
 def cell_role(cell: str) -> str | None:
     """The role a header cell names (seq, task, lead, support, time, leader), or None."""
-    text = re.sub(r"\s+", "", cell).strip("|")
-    if not text or len(text) > HEADER_CELL_MAX:
+    if len(cell) > HEADER_CELL_MAX + 8:
         return None
+    text = re.sub(r"\s+", "", cell).strip("|") if " " in cell or "|" in cell else cell
+    if not text or len(text) > HEADER_CELL_MAX or not _ANY_ROLE_RE.search(text):
+        return None  # the common case, told by one scan
     for role, pattern in ROLE_PATTERNS:
         if pattern.search(text):
             return role
