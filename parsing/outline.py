@@ -332,7 +332,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
         directory = directory.with_aliases(aliases)
     ctx = _Context(doc, directory, {}, support_labelled=("单位" in full_text or "部门" in full_text)
                    and bool(SUPPORT_LABEL_RE.search(full_text)),
-                   shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory),
+                   shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory,
+                                              text=full_text) if "不" in full_text else [],
                    first_is_lead="牵头" in full_text and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
         PUBLISHING_BODY_RE.search(line.text) for line in doc.lines[:12])

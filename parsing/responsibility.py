@@ -383,6 +383,9 @@ def _field_clauses(clauses: list[Clause], text: str, directory: DepartmentDirect
     that is no field."""
     taken = 0
     for tail in _LABEL_TAIL_RE.finditer(text):  # a label's last word (cheap), then the label and what precedes it
+        window = text[max(0, tail.start() - 9):tail.start()]
+        if tail.start() > 9 and not any(mark in window for mark in "。;!?"):
+            continue  # no sentence ends just before it: a label inside a bracket or a sentence
         m = LABEL_RE.search(text, max(0, tail.start() - 6), tail.end() + 3)
         if m is None:
             continue
@@ -660,10 +663,13 @@ class SharedUnits:
     inclusive: bool
 
 
-def shared_declarations(lines: Sequence[tuple[int, str]], directory: DepartmentDirectory) -> list[SharedUnits]:
+def shared_declarations(
+    lines: Sequence[tuple[int, str]], directory: DepartmentDirectory, *, text: str | None = None
+) -> list[SharedUnits]:
     """Every "以下均需A负责落实，不再列出" / "均涉及A，不再做分工，下同" of a directive, with the line it ends on
-    (a declaration may be broken over lines)."""
-    text = "".join(t for _, t in lines)  # a declaration may break across two lines
+    (a declaration may be broken over lines). `text`: the lines joined, when the caller has them."""
+    if text is None:
+        text = "".join(t for _, t in lines)
     if "不再" not in text and "不另" not in text:
         return []
     ends, offset = [], 0

@@ -831,16 +831,17 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
             out.append(SourceLine(line.number, text[:cut]))
             line = SourceLine(line.number, text[cut:])
             text = line.text
-        if len(text) < RUN_ON_MIN and len(_MARK_HINT_RE.findall(text)) < 2:
-            out.append(line)  # the common case, told by a cheap scan: not two numbered items in the line
+        numbered = len(_MARK_HINT_RE.findall(text)) >= 2  # cheap: two numbered items may hide in the line
+        if len(text) < RUN_ON_MIN and not numbered:
+            out.append(line)  # the common case
             continue
-        cuts = {m.end() for m in _RUN_ON_MARKER_RE.finditer(text)} if _MARK_HINT_RE.search(text) else set()
+        cuts = {m.end() for m in _RUN_ON_MARKER_RE.finditer(text)} if numbered else set()
         if len(text) < RUN_ON_MIN:
             if len(cuts) < 2:
                 out.append(line)
                 continue
         else:
-            spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)]
+            spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)] if " " in text or "\u3000" in text else []
             if len(spaces) >= RUN_ON_SPACES:
                 cuts.update(m.start() + 1 for m in spaces)
             head = text.find("。")

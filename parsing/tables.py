@@ -65,7 +65,8 @@ class Columns:
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
-_HEADER_LINE_RE = re.compile(r"^[^\n|]{0,8}(?:单位|部门|主体|科室|处室|牵头|责任)[^\n|]{0,4}\s*\|?\s*$", re.MULTILINE)
+_HEADER_LINE_RE = re.compile(
+    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
