@@ -94,6 +94,7 @@ SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sen
 # A closing statement after the last item ("以上政策自公布之日起施行"), not a task of its own.
 CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施|规定|制度|细则|计划)")
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
+BARE_GROUPS = frozenset(f"各{scope}{noun}" for scope in ("", "有关", "相关") for noun in ("部门", "单位"))
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PARAGRAPH_MIN_CHARS = 20
 # A body's name before a duty word ("市住建局要", "领导小组办公室负责"): where prose may assign work to a named unit.
@@ -613,7 +614,7 @@ def _add_task(
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
-    shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)]
+    shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)] if ctx.shared else None
     if shared:
         merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [],
                        split=units.split if units else False)
@@ -628,11 +629,13 @@ def _add_task(
         units = Units(lead=list(ctx.doc.recipients))
         flag_list.append("no_unit")
     aliases = ctx.aliases
-    if any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
+    if not BARE_GROUPS.isdisjoint(units.lead) or not BARE_GROUPS.isdisjoint(units.support):
         aliases = {**aliases, **_bare_groups_to_recipients(units, ctx.doc.recipients)}
     lead, support = resolve_units(units, ctx.directory, aliases=aliases)
-    if any(m.flags for m in (*lead, *support)):
-        flag_list.append("unit_review")  # a unit matched only by repairing its name: check it
+    for mention in (*lead, *support):
+        if mention.flags:
+            flag_list.append("unit_review")  # a unit matched only by repairing its name: check it
+            break
     ctx.tasks.append(
         ExtractedTask(
             ref=ref,

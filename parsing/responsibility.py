@@ -145,7 +145,9 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
 
     lenient: after a label such as "责任单位：" every short piece is a unit (阳泉军分区)."""
     out: list[str] = []
-    for piece in _shared_heads(split_outside_brackets(text, ",;/"), directory):
+    pieces = _shared_heads(split_outside_brackets(text, ",;/"), directory) if _BARE_BEFORE_COMMA_RE.search(
+        text) else split_outside_brackets(text, "、,;/")  # the common case: every listed name has a body word
+    for piece in pieces:
         marked = "★" in piece or "☆" in piece or "(" in piece and LEAD_MARK_RE.search(piece) is not None
         if marked:
             piece = LEAD_MARK_RE.sub("", piece)
