@@ -83,9 +83,9 @@ def test_corpus_spans_provinces_levels_and_years() -> None:
 
 def test_every_dev_file_is_labelled() -> None:
     dev = {e["id"] for e in MANIFEST if e["split"] == "dev"}
-    assert dev == {p.stem for p in LABELLED}
-    labels = [_label(p) for p in LABELLED]
-    assert sum(len(lab["tasks"]) for lab in labels) >= 140
+    assert dev <= {p.stem for p in LABELLED} <= {e["id"] for e in MANIFEST}  # holdout labels join at the end
+    labels = [_label(p) for p in LABELLED if p.stem in dev]
+    assert sum(len(lab["tasks"]) for lab in labels) >= 270
     assert any(not lab["tasks"] for lab in labels), "a few directives without a task keep precision honest"
     assert {t["format"] for lab in labels for t in lab["tasks"]} == FORMATS
 
