@@ -81,7 +81,7 @@ SIGNATURE_RE = re.compile(
     r"^\(此件[^()]{0,20}\)$"
 )
 TITLE_LINE_RE = re.compile(
-    r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
+    r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|工作安排|目标安排|任务分工|责任分工|任务分解|责任分解|分解表|\(略\))$"
 )
 # A decimal section heading of an emergency plan ("### 5.4 信息报送", "5.1.信息接报核查"): not an outline level we
 # build, but it ends the item above it (its paragraphs are not that item's text). Amounts such as "3.5亿元" are not.

@@ -204,7 +204,7 @@ def _task_bearing(kind: str, body: Sequence[SourceLine]) -> bool:
 
 
 class _Header:
-    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number")
+    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number", "recipients_at")
 
     def __init__(self, start: int, anchor: int, issuer: str, title_parts: list[str], doc_number: str) -> None:
         self.start = start  # index into the cleaned lines
@@ -212,6 +212,7 @@ class _Header:
         self.issuer = issuer
         self.title_parts = title_parts
         self.doc_number = doc_number
+        self.recipients_at = anchor + 1  # where the 主送 is looked for (above the title in an untitled notice)
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -547,7 +548,7 @@ def split_documents(
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
-        recipients = _recipients(lines, header.anchor + 1, end)
+        recipients = _recipients(lines, header.recipients_at, end)
         issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
         # the issuer heads a notice's title ("XX人民政府关于…的通知"), not a plan's ("…任务分解方案")
@@ -776,7 +777,12 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
             r"(?P<title>(?:关于|印发|转发).*)$", joined)
         if embedded is not None:
             issuer, parts = embedded["issuer"], [embedded["title"]]
-    return _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+    header = _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+    notice = next((k for k in range(first_body, head) if _recipients_end(lines, k) == k), None)
+    if notice is not None and notice < head:
+        # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
+        header.start, header.recipients_at = notice, notice
+    return header
 
 
 # --- lines that hold a whole page ---------------------------------------------------------------------------------------
