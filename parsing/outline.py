@@ -97,12 +97,14 @@ BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
 BARE_GROUPS = frozenset(f"各{scope}{noun}" for scope in ("", "有关", "相关") for noun in ("部门", "单位"))
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 PARAGRAPH_MIN_CHARS = 20
+# Kinds of directive that lay down standing rules: an article is a task only where it assigns dated work.
+REGULATION_KINDS = frozenset({"规定", "办法", "规则", "细则", "制度", "条例"})
 # A body's name before a duty word ("市住建局要", "领导小组办公室负责"): where prose may assign work to a named unit.
 _NAMED_DOER_HINT_RE = re.compile(r"(?:局|委|办|厅|府|中心|小组|室|部门|队|院|公司)(?:要|应|须|负责|牵头|每)")
 _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底末内中初]|季度|每[年月周季天日半]|节前|两年|[日天]内")
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
-PUBLISHING_TITLE_RE = re.compile(r"印发|转发|下达|分解|分工")
+PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
 PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
@@ -193,6 +195,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
     last_number: dict[str, int] = {}
     in_attachment_list = False
     notice_part = publishing  # a 印发 notice's own items come before its signature
+    body_started = False
     previous_text = "。"
     for index, line in enumerate(lines):
         text = _strip_decoration(line.text)
@@ -211,12 +214,13 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 _strip_decoration(lines[index + 1].text)):
             closes = "end"  # the signing organisation (落款) above its date
         previous_text = text
+        body_started = body_started or "。" in text
         if closes:
             stack.clear()
             last_unit_line = None
             columns = None
             in_attachment_list = closes == "attachment"
-            notice_part = False
+            notice_part = notice_part and not body_started  # the notice's own title closes nothing of it
             continue
         current = stack[-1] if stack else None
         cells = _table_cells(text, line.text)
@@ -322,6 +326,7 @@ class _Context:
     support_labelled: bool = False  # the document labels 配合单位: its 责任单位 are leads, not support
     shared: list[SharedUnits] = field(default_factory=list)  # units declared once for many tasks
     first_is_lead: bool = False  # the document says the first unit of an unmarked list leads
+    regulation: bool = False  # rules (规定/办法/规则…): their articles state standing duties, tasks only when dated
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
@@ -338,6 +343,7 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
                    first_is_lead="牵头" in full_text and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
         PUBLISHING_BODY_RE.search(line.text) for line in doc.lines[:12])
+    ctx.regulation = doc.kind in REGULATION_KINDS
     for root in _build_tree(tuple(unflatten(doc.lines)), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
@@ -399,7 +405,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return
-    non_task = _section_is_non_task(node)
+    non_task = _section_is_non_task(node) or ctx.regulation
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
         for ref, row in _row_refs(node):

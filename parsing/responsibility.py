@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from .departments import CATEGORY_RE, LEAD_MARK, NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
-LEAD_LABEL = r"牵头|主办|责任|主责|负责"
-SUPPORT_LABEL = r"配合|协办|参与|协助|协同"
+LEAD_LABEL = r"牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
+SUPPORT_LABEL = r"协同责任|配合责任|配合|协办|参与|协助|协同"
 _LABEL_NOUN = r"(?:单位|部门|主体)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 # "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
@@ -44,6 +44,11 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
+# Minutes: the units whose proposal a meeting approves carry it on ("会议同意区发改局提出的《…》").
+PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?:提出|提交|起草|拟定|上报|报送)的")
+# A request to units: "请各地、各部门…", at a clause start.
+REQUEST_RE = re.compile(r"(?:^|(?<=[,;。:]))请(?P<rest>[^,;。]{2,60})")
+_REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]{2,40}")
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
 PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
@@ -237,11 +242,11 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     units = Units()
     # "牵头单位：A；责任单位：B": beside a lead, the responsible units are its support (kept in `duty`: where the
     # document also labels 配合单位, 责任单位 is a role of its own, carried out, so lead; the outline decides)
-    has_lead_label = any(m.group(1) in ("牵头", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
+    has_lead_label = any(m.group(1) in ("牵头", "牵头责任", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
         is_lead = (m.group(1) is not None or m.group(3) is not None) and (
-            not has_lead_label or m.group(1) in ("牵头", "主办", "主责"))
+            not has_lead_label or m.group(1) in ("牵头", "牵头责任", "主办", "主责"))
         if m.group(3) is not None or (m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body)):
             # "责任单位：A牵头，B、C配合": the roles inside the list win over the label
             roles = parse_verb_clause(body, directory)
@@ -493,6 +498,15 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
 
     `text` is the item's text without its own number (二、 / (一) / 第三条)."""
     units = prose_run(text, directory) or Units()
+    if "同意" in text:  # minutes: "会议同意A、B提出的《…》，作进一步修改完善后提请…审议" → A, B revise and submit
+        for m in PROPOSER_RE.finditer(text):
+            units.lead.extend(split_units(m.group("units"), directory) or [])
+    if "请" in text:  # "请各地、各部门于1月23日前报送…": the units asked
+        for m in REQUEST_RE.finditer(text):
+            head = _REQUEST_HEAD_RE.match(m.group("rest"))
+            names = split_units(head.group(), directory) if head else None
+            if names and all(directory.is_unit_shaped(n) for n in names):
+                units.lead.extend(names)
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
         if names:

@@ -76,7 +76,7 @@ _TITLE_KINDS: tuple[tuple[str, str], ...] = (
 _ATTACHMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("实施方案", "实施方案"), ("应急预案", "预案"), ("预案", "预案"), ("实施意见和若干措施", "意见"),
     ("实施意见", "意见"), ("意见", "意见"), ("实施细则", "细则"), ("细则", "细则"), ("办法", "办法"),
-    ("规定", "规定"), ("制度", "制度"), ("若干政策", "政策"), ("政策", "政策"), ("若干措施", "措施"),
+    ("规定", "规定"), ("规则", "规则"), ("条例", "条例"), ("制度", "制度"), ("若干政策", "政策"), ("政策", "政策"), ("若干措施", "措施"),
     ("措施", "措施"), ("行动计划", "计划"), ("计划", "计划"), ("规划", "规划"), ("任务", "任务"),
     ("方案", "方案"),
 )
@@ -183,7 +183,7 @@ def _kind(title: str, doc_number: str) -> str:
     # "关于阳泉市……实施方案的通知" publishes a plan without saying 印发.
     carried = published or re.search(r"关于(.+?(?:方案|预案|办法|规定|意见|措施|计划))的通知$", title)
     if carried:
-        inner = re.sub(r"[(（][^()（）]*[)）]$", "", carried.group(1).rstrip("的"))  # "方案（2019—2021年）"
+        inner = re.sub(r"[(（][^()（）]*[)）]$", "", carried.group(1).rstrip("的").strip("《》〈〉"))  # "方案（2019—2021年）"
         for suffix, kind in _ATTACHMENT_KINDS:
             if inner.endswith(suffix):
                 return kind
@@ -452,7 +452,7 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
                 return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
             names: list[str] = []
             for group in _RECIPIENT_COMMA_RE.split(joined):
-                pieces = [_display(re.sub(r"\s+", "", p)) for p in group.split("、")]
+                pieces = [_display(re.sub(r"\s+", "", p)) for p in _outside_brackets_split(group, "、")]
                 if any(0 < len(p) < 3 for p in pieces):
                     # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
                     names.append("、".join(p for p in pieces if p))
@@ -462,6 +462,21 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         if re.search(r"[。；;]", text):
             return ()
     return ()
+
+
+def _outside_brackets_split(text: str, sep: str) -> list[str]:
+    """Split at `sep` where it is not inside brackets: "各市（州）、县（市、区）人民政府" → 2 pieces."""
+    parts, depth, begin = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            parts.append(text[begin:i])
+            begin = i + 1
+    parts.append(text[begin:])
+    return parts
 
 
 def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date | None, tuple[str, ...], str]:
