@@ -369,7 +369,8 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 
 _PART_DAY = {"上旬": 10, "中旬": 20, "初": 10, "中": 15}
 # Result verbs that make a bare month a deadline; "完成了" is a past event.
-_BARE_MONTH_DUTY = re.compile(r"份?(?:全面|全部|基本)?(?:完成|建成|实现|出台|制定|报送|上报|提交|竣工|投用|投运)(?!了)")
+_BARE_MONTH_DUTY = re.compile(
+    r"份?(?:全面|全部|基本)?(?:完成|建成|实现|出台|制定|报送|上报|提交|竣工|投用|投运|投入使用|动工|开工|启用|交付)(?!了)")
 
 
 def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:

@@ -206,8 +206,9 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         marker = _marker(text)
         if in_attachment_list:
             # "附件：1. A" / "2. B（略）": attachment names, never items; the list ends at a sentence
-            if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num"):
-                continue
+            if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num") and "|" not in text \
+                    and "\t" not in line.text:
+                continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
         if closes is None and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(

@@ -19,7 +19,7 @@ ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
     ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室|股室)|^牵头$|^责任$")),
     ("time", re.compile(r"时限|时间|期限|节点|进度")),
-    ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称")),
+    ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称|实事|工程")),
 )
 HEADER_CELL_MAX = 14  # a header cell is a few words; a longer cell is data
 _ANY_ROLE_RE = re.compile("|".join(pattern.pattern for _, pattern in ROLE_PATTERNS))
@@ -178,8 +178,17 @@ def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
     """A row's cells in the table's columns: extra lines belong to the task cell (a long cell wrapped), missing
     trailing cells stay empty (a row cut short)."""
     cells = [text for text, _ in row]
-    if len(cells) > width and columns.task is not None:
+    if len(cells) > width:
         surplus = len(cells) - width
-        task = columns.task
-        cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
+        # the cell that ran over several lines: a unit column listing one unit per line, else the task text
+        lead = columns.lead
+        if _UNIT_CELL_RE.match(cells[lead]) and all(_UNIT_CELL_RE.match(c) for c in cells[lead:lead + surplus + 1]):
+            cells[lead:lead + surplus + 1] = ["、".join(cells[lead:lead + surplus + 1])]
+        elif columns.task is not None:
+            task = columns.task
+            cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
     return (cells + [""] * width)[:width]
+
+
+# A cell holding one unit's name: short, no sentence, ends like a body ("县水务局", "县护城河指挥部").
+_UNIT_CELL_RE = re.compile(r"^[^。,;:\s]{2,20}(?:局|委|办|厅|府|会|中心|指挥部|小组|室|队|所|站|院|部|公司|集团|镇|乡|街道|处)$")
