@@ -173,26 +173,14 @@ def _with_deadlines(
     return _own_deadlines(task, deadlines)
 
 
-# Words that make a phrase right after them a time-limit field: "完成时限：长期", "（时间节点：持续推进）".
-_FIELD_BEFORE_RE = re.compile(r"(?:时限|时间|期限|节点|要求)\s*[:：]?\s*$|[(（]\s*$")
-
-
 def _own_deadlines(task: ExtractedTask, specs: tuple[DeadlineSpec, ...]) -> ExtractedTask:
     """The task with the deadlines that are its own: a cadence the values cannot hold (定期, 每两年) becomes the
-    task's flag "recurrence_unknown"; an ongoing phrase counts only as a time-limit field ("完成时限：持续推进", a
-    时限 cell), not in the prose that describes the work ("持续推进…", "常态化开展…")."""
+    task's flag "recurrence_unknown" rather than a deadline with neither date nor recurrence."""
     kept: list[DeadlineSpec] = []
     flags: list[str] = []
-    field_at = task.text.rfind(task.time_limit) if task.time_limit else -1
     for spec in specs:
         if spec.due is None and spec.recurrence is None and "recurrence_unknown" in spec.flags:
             flags.append("recurrence_unknown")
-            continue
-        if spec.recurrence == "ongoing" and not (
-                (0 <= field_at <= spec.start and spec.end <= field_at + len(task.time_limit))
-                or (field_at < 0 and spec.text in task.time_limit)
-                or _FIELD_BEFORE_RE.search(task.text, 0, spec.start)
-                or not task.text[:spec.start].strip(" 。") and not task.text[spec.end:].strip(" 。")):
             continue
         kept.append(spec)
     new_flags = tuple(f for f in dict.fromkeys(flags) if f not in task.flags)
