@@ -438,8 +438,8 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         if begin >= end:
             return ()
         text = lines[begin].text
-        if not (_ends_in_kind(text) or DOC_NUMBER_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text)
-                or _is_meta_line(text) or is_noise_line(text)) or text.endswith((":", "：")):
+        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text)
+        if not furniture and (text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text))):
             break
         begin += 1
     parts: list[str] = []
@@ -793,6 +793,8 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         if embedded is not None:
             issuer, parts = embedded["issuer"], [embedded["title"]]
     header = _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+    if anchor < head:
+        header.recipients_at = head  # no title line in the body: the 主送 may be its first line
     notice = next((k for k in range(first_body, head) if _recipients_end(lines, k) == k), None)
     if notice is not None and notice < head:
         # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
