@@ -747,7 +747,8 @@ def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, *, at: int =
     return spec
 
 
-_SINCE_RE = re.compile(rf"(?:从|自|于)(?:(?P<y>{_YEAR})年)?(?P<m>{_MONTH})月(?:份)?(?:起|开始)")
+_SINCE_RE = re.compile(
+    rf"(?:从|自|于)(?:(?P<y>{_YEAR})年)?(?:(?P<m>{_MONTH})月(?:份)?|第(?P<q>[一二三四1-4])季度)(?:起|开始)")
 
 
 def _since(ctx: _Ctx, at: int) -> date | None:
@@ -759,7 +760,8 @@ def _since(ctx: _Ctx, at: int) -> date | None:
     if found is None:
         return None
     y, _ = _year_of(found, ctx.issued_on)
-    mo = _num(found.group("m"))
+    quarter = found.group("q")
+    mo = _num(found.group("m")) if quarter is None else "一二三四1234".index(quarter) % 4 * 3 + 1
     return date(y, mo, 1) if mo and 1 <= mo <= 12 else None
 
 
@@ -815,7 +817,8 @@ def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     which = m.group("which") or ""
-    month = 1 if which in ("首月", "第一个月", "初") else (3 if which or not m.group("d") else 3)
+    month = 1 if which in ("首月", "初") else 2 if which in ("第二个月", "第2个月") else 1 if which in (
+        "第一个月", "第1个月") else 3
     day = _day_rule(m.group("d"), None if m.group("d") else "末")
     if which == "初" and not m.group("d"):
         day = "10"
@@ -969,7 +972,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
     (re.compile(rf"(?:每(?:个)?月|按月)(?:的)?(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"),
      _h_every_month),
-    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第一个月|末月|最后一个月|初)(?:的)?(?:(?P<d>{_DAY})[日号])?|"
+    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第[一二三123]个月|末月|最后一个月|初)(?:的)?(?:(?P<d>{_DAY})[日号])?|"
                 rf"(?P<part>末|底))?{_BEF}"), _h_every_quarter),
     (re.compile(rf"(?:每半年|每半个年度|按半年)(?:末|底)?{_BEF}"), _h_every_half),
     (re.compile(rf"(?:每(?:个)?周|每星期|按周)(?:的)?(?:星期|周)?(?P<wd>[一二三四五六日天1-7](?!季|次|年|个|周))?{_BEF}"),

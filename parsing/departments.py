@@ -47,7 +47,8 @@ KIND_SUFFIX_RE = re.compile(
 # Words that make a name a group of units rather than one unit: 各…, 市直…, members of a body, "事发地…"
 # (whichever county the event is in).
 GROUP_RE = re.compile(
-    r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|各部门|各直属|[省市县区]直|[省市县区]级各"
+    r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|各部门|各直属|[省市县区]直|[省市县区]级各|"
+    r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办)单位$"  # the units a table assigns ("牵头单位要统筹…")
 )
 # A unit described by its function ("行业部门", "起草部门", "市工业经济主管部门"): no single body of the directory
 # ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the

@@ -78,7 +78,7 @@ STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关�
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
 SIGNATURE_RE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
-    r"^\(此件[^()]{0,20}\)$"
+    r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$"
 )
 TITLE_LINE_RE = re.compile(
     r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|工作安排|目标安排|任务分工|责任分工|任务分解|责任分解|分解表|\(略\))$"
@@ -106,6 +106,16 @@ ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本�
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
 PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
+# A notice's requirement that asks its addressees to submit or report something is a task of theirs.
+_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案")
+_CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+
+
+def _asks_report(text: str) -> bool:
+    """Whether the text asks for a report or a filing (not "《政府工作报告》" cited by its title)."""
+    return bool(_REPORT_RE.search(text)) and bool(_REPORT_RE.search(_CITED_TITLE_RE.sub("", text)))
+
+
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
@@ -179,6 +189,20 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
     return None
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
+    """"2.50个小区新增…" after item 1.: the next number of a running list although an amount follows its dot (a
+    line of its own after a finished sentence; elsewhere "2.5亿元" is an amount)."""
+    if last is None:
+        return None
+    head = f"{last + 1}."
+    if not text.startswith(head) or not text[len(head):len(head) + 1].isdigit():
+        return None
+    return "num", last + 1, head, text[len(head):]
+
+
 def _strip_decoration(text: str) -> str:
     if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
         return text.strip()
@@ -197,13 +221,23 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
     notice_part = publishing  # a 印发 notice's own items come before its signature
     body_started = False
     previous_text = "。"
+    padded: str | None = None  # "01" alone on its line: the number of the item whose text follows
     for index, line in enumerate(lines):
         text = _strip_decoration(line.text)
+        if len(text) == 2 and text.isdigit() and (text[0] == "0" or last_number.get("padded") == int(text) - 1):
+            padded = text  # (a bare page number is never zero-padded)
+            continue
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
         if len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
         marker = _marker(text)
+        if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
+            marker = _next_number(text, last_number.get("num"))
+        if padded is not None:
+            if marker is None:
+                marker = "padded", int(padded), padded, text
+            padded = None
         if in_attachment_list:
             # "附件：1. A" / "2. B（略）": attachment names, never items; the list ends at a sentence
             if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num") and "|" not in text \
@@ -285,7 +319,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
     """"attachment" for an attachment heading or list, "end" for a signature or a title line, else None."""
-    if is_marker or len(text) > 60 or "。" in text:
+    if is_marker or len(text) > 60 or ("。" in text and not text.startswith(("特此", "此复"))):
         return None
     if text.startswith("附件") and ATTACHMENT_RE.match(text):
         return "attachment"
@@ -448,7 +482,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        if not (named if strict else (named or _states_deadline(text, ctx))):
+        if not (named if strict else (named or _states_deadline(text, ctx) or _asks_report(text))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:

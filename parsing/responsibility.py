@@ -51,7 +51,10 @@ REQUEST_RE = re.compile(r"(?:^|(?<=[,;。:]))请(?P<rest>[^,;。]{2,60})")
 _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]{2,40}")
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
-PROSE_SUBJECT_RE = re.compile(r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半])")
+PROSE_SUBJECT_RE = re.compile(
+    r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
+    r"于(?=\d|[一二三四五六七八九十]{1,2}月|每)))"
+)
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
 # 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
 # The regex starts at 均 (a literal: cheap to scan for); what scope precedes it is read by `_declaration_start`.
@@ -509,25 +512,66 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 units.lead.extend(names)
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
-        if names:
-            units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
+        if names:  # ("由办公室负责": each unit's own office, no unit of the directive)
+            units.lead.extend(n for n in names if directory.match(n) is not None or (
+                not CATEGORY_RE.search(n) and (directory.is_unit_shaped(n) or directory.is_group_name(n))))
     for sentence in SENTENCE_END_RE.split(text):
         sentence = sentence.lstrip(" ,")
         opening = LEADING_TIME_RE.match(sentence) if "," in sentence or ":" in sentence else None
         if opening:
             sentence = sentence[opening.end():]  # "自2020年起，各成员单位每月底前…"
-        m = PROSE_SUBJECT_RE.match(sentence)
-        if m and not m.group(1).startswith("由"):
-            names = split_units(m.group(1), directory)
-            if names and all(directory.is_unit_shaped(n) or directory.is_group_name(n) for n in names):
-                # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
-                units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
+        # the subject of the sentence, and of each later part that starts with one ("…的事项，相关单位要及时报告")
+        for k, part in enumerate(_comma_parts(sentence) if "," in sentence else (sentence,)):
+            if k:
+                part = _PART_OPENER_RE.sub("", part)
+                if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…"
+                    part = _ASIDE_RE.sub("", part)
+            m = PROSE_SUBJECT_RE.match(part)
+            if m and "由" not in m.group(1):
+                names = split_units(m.group(1), directory)
+                # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
+                shaped = ROLE_GROUP_RE.search if m.group("will") else (
+                    lambda n: directory.is_unit_shaped(n) or directory.is_group_name(n))
+                if names and all(shaped(n) for n in names):
+                    # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
+                    units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
     if not units:
         units = _opening_subject(text, directory) or units
+    if len(units.lead) > 1 and any(EVERYONE_RE.match(n) for n in units.lead):
+        # "各级各部门要…" exhorts everyone: no unit of its own where the item names its duty holders
+        kept = [n for n in units.lead if not EVERYONE_RE.match(n)]
+        if kept:
+            units = Units(lead=kept, support=units.support, split=units.split, duty=units.duty)
     if units:
-        lead = list(dict.fromkeys(units.lead))
+        # a group named twice ("牵头单位…各牵头单位"): once, as first written
+        lead = list({n.removeprefix("各"): n for n in reversed(units.lead)}.values())[::-1]
         units = Units(lead=lead, support=[n for n in dict.fromkeys(units.support) if n not in lead], split=units.split)
     return units or None
+
+
+# The units a table or a list assigns, named by their role ("各责任单位将…纳入", "各牵头单位于2月10日前将…报送").
+ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
+# Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
+EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
+_ASIDE_RE = re.compile(r"\([^()]*\)")
+_PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
+
+
+def _comma_parts(sentence: str) -> list[str]:
+    """The parts of a sentence between commas outside brackets ("牵头单位(无牵头单位的,…)要统筹" is one part)."""
+    if "(" not in sentence:
+        return sentence.split(",")
+    parts, depth, begin = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(sentence[begin:i])
+            begin = i + 1
+    parts.append(sentence[begin:])
+    return parts
 
 
 def prose_run(text: str, directory: DepartmentDirectory) -> Units | None:

@@ -434,13 +434,18 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
     """主送: the line(s) after the 文号 up to the first colon, split on 、，. A title or 文号 printed again, page
     furniture or a metadata line between the header and the 主送 is passed over."""
-    for _ in range(3):
+    repeats = 0
+    while True:
         if begin >= end:
             return ()
         text = lines[begin].text
         furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text)
-        if not furniture and (text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text))):
-            break
+        if not furniture:
+            if text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text)):
+                break
+            repeats += 1
+            if repeats > 2:
+                return ()
         begin += 1
     parts: list[str] = []
     for i in range(begin, min(end, begin + 3)):
@@ -626,9 +631,9 @@ def _meta_date(text: str) -> date | None:
 # A line saved with a web page's text that is no part of the directive: breadcrumbs, publication data, buttons.
 SITE_DEBRIS_RE = re.compile(
     r"当前位置|您的位置|所在位置|>>|首页\s*>|>\s*正文|^\s*(?:发布|更新|上传|浏览|点击|阅读|访问)(?:时间|日期|次数|量|数)?\s*[:：]|"
-    r"来源\s*[:：]|浏览(?:次数|量)|字号\s*[:：]?\s*[大中小]|【\s*字体|打印(?:本页|此页)|关闭(?:窗口|本页)|分享到|"
+    r"来源\s*[:：]|浏览(?:次数|量)|字号\s*[:：]?\s*[大中小]|【\s*字体|打印(?:本页|此页)|关闭(?:窗口|本页)|分享到|复制链接|"
     r"^\s*(?:政策|文件|通知公告|政府文件|政策文件|政策法规)\s*$|^\s*(?:有效性|是否有效|时效|信息分类|主题分类|主题词|"
-    r"内容概述|分\s*类|栏目)\s*[:：]|\.(?:docx?|pdf|wps|jpg|png)\b|由会员分享|^\s*\|\s*$"
+    r"内容概述|分\s*类|栏目)\s*[:：]|^\s*【?\s*字\s*[号体]|\.(?:docx?|pdf|wps|jpg|png)\b|由会员分享|^\s*\|\s*$"
 )
 _META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
@@ -638,7 +643,8 @@ _META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
 )
 _META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
-               "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限")
+               "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限",
+               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "组配分类", "服务对象", "有效期")
 
 
 def _spaced(word: str) -> str:
