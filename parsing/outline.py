@@ -67,7 +67,7 @@ FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
+    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
     # requirement headings of a notice: how to carry the work out, not the work
     r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
     r"舆论引导|提高认识|统一思想|思想认识|高度重视|加强领导|强化领导"
@@ -362,6 +362,7 @@ class _Context:
     shared: list[SharedUnits] = field(default_factory=list)  # units declared once for many tasks
     first_is_lead: bool = False  # the document says the first unit of an unmarked list leads
     regulation: bool = False  # rules (规定/办法/规则…): their articles state standing duties, tasks only when dated
+    bulletin: bool = False  # a 通报: its requirements instruct the units it names, dated or not
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
@@ -379,6 +380,7 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
         PUBLISHING_BODY_RE.search(line.text) for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
+    ctx.bulletin = doc.kind == "通报"
     for root in _build_tree(tuple(unflatten(doc.lines)), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
@@ -472,10 +474,12 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if not explicit and inherited:
         units = inherited
     flags: tuple[str, ...] = ()
+    if ctx.bulletin and not units and leaf and "负责的" in text and _emit_quoted_duties(node, ctx, text, starts):
+        return
     if (non_task or node.notice) and not units and leaf:
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
-        strict = non_task and not node.notice
+        strict = non_task and not node.notice and not ctx.bulletin
         if strict and not (_NAMED_DOER_HINT_RE.search(text) and _states_deadline(text, ctx)):
             return  # cheap checks first: a body's name before a duty word, then a date
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
@@ -491,6 +495,40 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
+
+
+# A 督查通报 names the decisions that lag by their units: "县发改局负责的“严格落实…”" (quoted: a task each), "由县民政局
+# 负责的第1件、县发改局负责的第4件…进展滞后，请以上责任单位加快…" (numbered: one instruction to all of them).
+QUOTED_DUTY_RE = re.compile(
+    r"(?P<units>[^,;。:“”]{2,60}?)(?:负责|牵头|承办)的(?:“(?P<quote>[^”]{2,}?)”|第[\d、,和及至-]+(?:件|项))")
+_QUOTED_OPENER_RE = re.compile(r"^(?:如|例如|比如|其中|以及|及|和|由)")
+
+
+def _emit_quoted_duties(node: _Node, ctx: _Context, text: str, starts: list[tuple[int, int]]) -> bool:
+    """The lagging decisions of a 通报 item as tasks of their units; False when the item names none."""
+    quoted: list[tuple[int, int, list[str]]] = []
+    numbered: list[str] = []
+    for m in QUOTED_DUTY_RE.finditer(text):
+        written = m.group("units")
+        opener = _QUOTED_OPENER_RE.match(written)
+        begin = m.start("units") + (opener.end() if opener else 0)
+        names = split_units(text[begin:m.start("units") + len(written)], ctx.directory)
+        if not names or not all(ctx.directory.is_unit_shaped(n) for n in names):
+            continue
+        if m.group("quote"):
+            quoted.append((begin, m.end(), names))
+        else:
+            numbered.extend(n for n in names if n not in numbered)
+    if quoted:
+        for k, (begin, end, names) in enumerate(quoted, start=1):
+            _add_task(ctx, f"{node.ref}[{k}]", _line_at(starts, begin), _line_at(starts, end - 1), text[begin:end],
+                      node.ref, Units(lead=names))
+        return True
+    if numbered:
+        _add_task(ctx, node.ref, node.lines[0].number, node.lines[-1].number, text,
+                  node.parent.ref if node.parent else None, Units(lead=numbered))
+        return True
+    return False
 
 
 def _strip_marker(text: str) -> str:
@@ -518,8 +556,10 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
-    if not PARAGRAPH_DUTY_RE.search(text) or not _states_deadline(text, ctx):
+    if not PARAGRAPH_DUTY_RE.search(text):
         return
+    if not _states_deadline(text, ctx) and not (ctx.bulletin and "请" in text):
+        return  # (a 通报's request to the units it names is its instruction, dated or not)
     clauses = find_clauses(text, ctx.directory)
     units = Units()
     for clause in clauses:

@@ -104,7 +104,8 @@ _RECIPIENT_LAST_RE = re.compile(
 _ROLE_LABEL_RE = re.compile(r"^(?:牵头|责任|配合|协办|主办|承办|参与|联系|督办|实施|抄送|主送|报送|成员)")
 _APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
 # A 通报 bears tasks only when it ends with requirements (工作要求, 下一步, 整改); otherwise it reports results.
-_REQUIREMENTS_RE = re.compile(r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改")
+_REQUIREMENTS_RE = re.compile(
+    r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改|^请(?:各|以上|相关|有关)")
 
 # Back cover: gazette masthead and colophon fields after the last directive.
 _COLOPHON_RE = re.compile(
@@ -660,6 +661,9 @@ META_LINE_LIMIT = 30
 _ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(_META_OTHER)  # a page's metadata block is printed above the directive
 
 
+_ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
+
+
 def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
     """The metadata table a saved web page prints above the directive ("索 引 号: … 文 号: 苏政发〔2011〕164号",
     "名 称: | … |"): doc_number, title, issuer, issued_on, index_no; empty values are left out."""
@@ -681,7 +685,9 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
                 found[key] = value
     if "doc_number" in found:
         number = DOC_NUMBER_RE.search(found["doc_number"])
-        if number is None:
+        if number is None and _ISSUE_NUMBER_RE.search(found["doc_number"]):
+            found["doc_number"] = _compact(found["doc_number"])  # a bulletin's issue: "督察通报第十七期"
+        elif number is None:
             del found["doc_number"]
         else:
             found["doc_number"] = number.group(0)
