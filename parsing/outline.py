@@ -229,7 +229,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             continue
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
-        if len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
+        if body_started and len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
         marker = _marker(text)
         if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
@@ -552,6 +552,9 @@ def _states_deadline(text: str, ctx: _Context) -> bool:
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
 
 
+_REQUEST_OPENING_RE = re.compile(r"^请(?:于|在|务必|各单位|你们|你单位)")
+
+
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
@@ -566,10 +569,10 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         units.extend(clause.units)
     if not units:
         units = parse_prose(text, ctx.directory) or Units()
-    if not units:
-        return
+    if not units and not _REQUEST_OPENING_RE.match(text):
+        return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
     line = node.lines[0].number
-    _add_task(ctx, node.ref, line, line, text, None, units)
+    _add_task(ctx, node.ref, line, line, text, None, units or None)
 
 
 def _prose_text(lines: list[SourceLine], text: str) -> str:

@@ -524,8 +524,8 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         for k, part in enumerate(_comma_parts(sentence) if "," in sentence else (sentence,)):
             if k:
                 part = _PART_OPENER_RE.sub("", part)
-                if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…"
-                    part = _ASIDE_RE.sub("", part)
+            if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…", "…成员单位(详见任务分工)要"
+                part = _ASIDE_RE.sub("", part)
             m = PROSE_SUBJECT_RE.match(part)
             if m and "由" not in m.group(1):
                 names = split_units(m.group(1), directory)
@@ -553,7 +553,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
 ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
-_ASIDE_RE = re.compile(r"\([^()]*\)")
+_ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")
 _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
 
 

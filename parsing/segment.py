@@ -459,15 +459,33 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
             names: list[str] = []
             for group in _RECIPIENT_COMMA_RE.split(joined):
                 pieces = [_display(re.sub(r"\s+", "", p)) for p in _outside_brackets_split(group, "、")]
-                if any(0 < len(p) < 3 for p in pieces):
+                pieces = [p for p in pieces if p]
+                if any(len(p) < 3 for p in pieces):
                     # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
-                    names.append("、".join(p for p in pieces if p))
-                else:
-                    names.extend(p for p in pieces if p)
-            return tuple(names)
+                    names.append("、".join(pieces))
+                    continue
+                places: list[str] = []  # "长春市、吉林市、珲春市长吉图办": places sharing the body named after them
+                for piece in pieces:
+                    if _BARE_PLACE_RE.match(piece):
+                        places.append(piece)
+                        continue
+                    if places and not _PLACED_BODY_RE.match(piece):
+                        names.extend(places)
+                        places = []
+                    both = _RECIPIENT_AND_RE.match(piece)  # "永吉县发改局及财政局": two
+                    first, *rest = both.groups() if both else (piece,)
+                    names.extend(["、".join([*places, first]), *rest])
+                    places = []
+                names.extend(places)
+            return tuple(dict.fromkeys(names))
         if re.search(r"[。；;]", text):
             return ()
     return ()
+
+
+_BARE_PLACE_RE = re.compile(rf"^[{_CJK}]{{1,6}}(?:省|市|州|县|区|盟|旗)$")
+_PLACED_BODY_RE = re.compile(rf"^[{_CJK}]{{2,6}}?(?:省|市|州|县|区|盟|旗)[{_CJK}]{{2,}}")
+_RECIPIENT_AND_RE = re.compile(r"^(.{3,}?(?:局|委|办|厅|[)）]))及(.{2,}(?:局|委|办|厅))$")
 
 
 def _outside_brackets_split(text: str, sep: str) -> list[str]:
@@ -712,6 +730,10 @@ TITLE_SEARCH_LINES = 40
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
+_PAGE_GENRES = ("政策解读", "文件解读", "解读")
+_PAGE_GENRE_RE = re.compile(r"^(?:政策解读|文件解读|解读)\s*[:：|]\s*")
+
+
 def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | None:
     """Title lines starting at line i (one to four, ending in a genre word) and the index of the last one."""
     parts: list[str] = []
@@ -719,6 +741,8 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
         text = lines[j].text
         if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
             text = text[1:-1]  # a page heading that quotes the title: "《……的通知》"
+        if j == i and text.startswith(_PAGE_GENRES):
+            text = _PAGE_GENRE_RE.sub("", text)  # "政策解读：…方案": the page's genre, then the title
         if _TITLE_STOP_RE.search(text) or len(text) > 120 or DATE_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text) \
                 or PUBLICATION_NOTE_RE.match(text):
             return None
