@@ -107,7 +107,7 @@ ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本�
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
 PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
-_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案")
+_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)")
 _CITED_TITLE_RE = re.compile(r"《[^《》]*》")
 
 
@@ -552,6 +552,7 @@ def _states_deadline(text: str, ctx: _Context) -> bool:
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
 
 
+_NAMED_REQUEST_RE = re.compile(r"请(?:各|以上|相关|有关|牵头|责任)")
 _REQUEST_OPENING_RE = re.compile(r"^请(?:于|在|务必|各单位|你们|你单位)")
 
 
@@ -561,8 +562,10 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
     if not PARAGRAPH_DUTY_RE.search(text):
         return
-    if not _states_deadline(text, ctx) and not (ctx.bulletin and "请" in text):
-        return  # (a 通报's request to the units it names is its instruction, dated or not)
+    if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
+            _NAMED_REQUEST_RE.search(text) and _asks_report(text)))):
+        return  # (a 通报's request to the units it names is its instruction, dated or not; so is a request for
+        # a report or a plan)
     clauses = find_clauses(text, ctx.directory)
     units = Units()
     for clause in clauses:

@@ -48,6 +48,7 @@ PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
 PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?:提出|提交|起草|拟定|上报|报送)的")
 # A request to units: "请各地、各部门…", at a clause start.
 REQUEST_RE = re.compile(r"(?:^|(?<=[,;。:]))请(?P<rest>[^,;。]{2,60})")
+_ORGANISE_RE = re.compile(r"组织|会同|联合|带领|协调|督促|指导")
 _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]{2,40}")
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
@@ -160,8 +161,8 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
         if marked:
             piece = LEAD_MARK_RE.sub("", piece)
         piece = clean_unit(piece)
-        if not piece:
-            continue
+        if not piece or (piece[-1] in _PERSON_LAST and PERSON_RE.search(piece)):
+            continue  # a person ("吕维峰副省长负责"), no unit
         for sub in _split_conjunctions(piece, directory):
             expanded = _split_inner_bracket(sub, directory)
             if expanded is None and lenient and len(sub) <= 25 and not NOT_UNIT_RE.search(sub):
@@ -172,6 +173,9 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
     return out or None
 
 
+# A person named beside the units: "吕维峰副省长", "分管副市长", "责任领导".
+PERSON_RE = re.compile(r"(?:省长|市长|县长|区长|州长|镇长|乡长|主任|书记|秘书长|局长|厅长|部长|同志|领导)$")
+_PERSON_LAST = frozenset("长任记志导")
 # A bare place or level with no body word: "相关市", "哈尔滨", "绥芬河市", "特区" (the head is the next name's).
 _BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?(?:[\u4e00-\u9fff]{0,4}[省市县区州旗镇乡]|[\u4e00-\u9fff]{2,3})$")
 
@@ -507,9 +511,21 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
     if "请" in text:  # "请各地、各部门于1月23日前报送…": the units asked
         for m in REQUEST_RE.finditer(text):
             head = _REQUEST_HEAD_RE.match(m.group("rest"))
-            names = split_units(head.group(), directory) if head else None
+            if head is None:
+                continue
+            lead_text, others = head.group(), ""
+            joined = _ORGANISE_RE.search(lead_text)  # "请牵头单位组织相关部门…": the others work under the lead
+            if joined:
+                lead_text, others = lead_text[:joined.start()], lead_text[joined.end():]
+            if any(PERSON_RE.search(p) for p in lead_text.split("、")):
+                continue  # "请各责任领导、责任单位…": addressed to people first
+            names = split_units(lead_text, directory)
             if names and all(directory.is_unit_shaped(n) for n in names):
                 units.lead.extend(names)
+                support = split_units(others, directory) if others else None
+                if support and all(directory.is_unit_shaped(n) for n in support):
+                    units.support.extend(support)
+                    units.split = True
     for m in PROSE_BY_RE.finditer(text):
         names = split_units(m.group(1), directory)
         if names:  # ("由办公室负责": each unit's own office, no unit of the directive)
