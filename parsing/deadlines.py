@@ -246,6 +246,8 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
     """A period written without 前/底/末/内 is a deadline only when the sentence uses it as one:
     "上半年,各企业要…" or "到2021年" is; "2020年下半年深化医改重点工作任务" (a label) is not."""
     before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
+    if after[:1] == ":" and (s == 0 or ctx.norm[s - 1] in ":。; "):
+        return True  # a milestone: "第一季度:印发…方案。第二季度:完成…"
     if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
     rest = _clause_after(ctx, e)[:32]

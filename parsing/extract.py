@@ -11,7 +11,7 @@ from .deadlines import extract_deadlines, festival_of
 from .departments import DepartmentDirectory
 from .normalize import as_written, for_parsing, half_width, to_simplified
 from .outline import extract_tasks
-from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceText
+from .results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceLine, SourceText
 from .segment import split_documents
 from .workdays import WorkCalendar
 
@@ -125,7 +125,7 @@ def _parse(
         if doc.task_bearing:
             tasks = extract_tasks(doc, directory=directory)
             festival = festival_of(doc.title)
-            reference = doc.issued_on or _title_year_start(doc.title)
+            reference = doc.issued_on or _title_year_start(doc.title) or _only_year_start(doc.lines)
             if reference is not None:
                 tasks = tuple(_with_deadlines(t, reference, calendar, festival) for t in tasks)
             else:
@@ -145,6 +145,14 @@ def _title_year_start(title: str) -> date | None:
     return date(int(m.group(1)), 1, 1) if m else None
 
 
+def _only_year_start(lines: tuple[SourceLine, ...]) -> date | None:
+    """Neither a signed date nor a year in the title: the one year the directive's text names (a task card "第一
+    季度:印发《广州市2023年…》"), read as its year; None when it names none or several."""
+    years = {m.group(1) for line in lines[:ONLY_YEAR_LINES] for m in _TITLE_YEAR_RE.finditer(line.text)}
+    return date(int(years.pop()), 1, 1) if len(years) == 1 else None
+
+
+ONLY_YEAR_LINES = 30
 # Two issue dates a year apart: a deadline that comes out the same under both does not depend on the issue date.
 _PROBE_DATES = (date(2001, 3, 1), date(2002, 3, 1))
 

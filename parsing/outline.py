@@ -190,6 +190,9 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
 
 
 _DIGITS = frozenset("0123456789")
+_CARD_RE = re.compile(r"^([^|:]{2,24}?)\s*:\s*\|\s*([^|]+?)\s*\|?\s*$")
+_CARD_TASK_LABEL_RE = re.compile(r"^(?:重点工作|工作任务|重点任务|主要任务|任务内容|工作事项|任务名称|事项名称)$")
+_CARD_NUMBER_RE = re.compile(r"^(\d{1,4})\s*[.、．]\s*")
 
 
 def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
@@ -231,7 +234,17 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             continue
         if body_started and len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
+        card_task = False
+        if "|" in text and (card := _CARD_RE.match(text)) is not None:
+            # a "label: | value |" card: the task's own label gives its text, others are fields ("牵头单位:A")
+            label, value = card.groups()
+            card_task = _CARD_TASK_LABEL_RE.match(label) is not None
+            text = value if card_task else f"{label}:{value}"
         marker = _marker(text)
+        if card_task and (numbered := _CARD_NUMBER_RE.match(text)) is not None:
+            number = int(numbered.group(1))  # "135.统筹…": a card's item keeps the number of its list
+            marker = "num", number, f"{number}.", text[numbered.end():]
+            last_number["num"] = number - 1
         if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
             marker = _next_number(text, last_number.get("num"))
         if padded is not None:

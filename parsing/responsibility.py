@@ -294,6 +294,8 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         body = raw[: tail.start()] if tail else raw
         before, _, after = body.partition("会同")
         names_before = split_units(before, directory) if before.strip("、, ") else []
+        if names_before is None and not after and _only_persons(before):
+            continue  # "分管副省长、协管副秘书长负责，省发展改革委牵头": the leaders are no units
         names_after = split_units(after, directory) if after else []
         if names_before is None or names_after is None:
             return None
@@ -329,6 +331,11 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         del units.lead[1:]
     units.split = has_split or all_lead
     return settle_lead_marks(units)
+
+
+def _only_persons(text: str) -> bool:
+    pieces = [p for p in re.split(r"[、,和及]", text) if p.strip()]
+    return bool(pieces) and all(PERSON_RE.search(p.strip()) for p in pieces)
 
 
 def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | None, Units | None]:
@@ -471,8 +478,14 @@ def _tail_clause(text: str, directory: DepartmentDirectory) -> Clause | None:
     return Clause(start, len(text), units, kind="tail")
 
 
+_CUT_PIECE_RE = re.compile(r"[、,][^、,]{1,2}$")
+
+
 def _add_clause(clauses: list[Clause], text: str, start: int, end: int, directory: DepartmentDirectory) -> None:
-    inner = text[start + 1: end - 1 if text[end - 1] == ")" else end]
+    closed = text[end - 1] == ")"
+    inner = text[start + 1: end - 1 if closed else end]
+    if not closed:  # cut by the end of the stored text: "…，省工业和信息化厅、省" keeps its whole names
+        inner = _CUT_PIECE_RE.sub("", inner)
     if len(inner) < 2 or "以下简称" in inner:
         return
     before = text[start - 1] if start else "。"
