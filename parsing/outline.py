@@ -66,7 +66,7 @@ FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|—\s*\d+\s*—$"
 FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
-    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
+    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
     r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
     # requirement headings of a notice: how to carry the work out, not the work
     r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
@@ -78,7 +78,8 @@ STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关�
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
 SIGNATURE_RE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
-    r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$"
+    r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$|"
+    r"^(?:19|20)\d{4,6}$"  # a signed date whose 年月日 the page lost: "202091"
 )
 TITLE_LINE_RE = re.compile(
     r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|工作安排|目标安排|任务分工|责任分工|任务分解|责任分解|分解表|\(略\))$"
@@ -262,7 +263,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 _strip_decoration(lines[index + 1].text)):
             closes = "end"  # the signing organisation (落款) above its date
         previous_text = text
-        body_started = body_started or "。" in text
+        body_started = body_started or "。" in text or (publishing and PUBLISHING_BODY_RE.search(text) is not None)
         if closes:
             stack.clear()
             last_unit_line = None

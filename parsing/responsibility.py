@@ -478,7 +478,7 @@ def _tail_clause(text: str, directory: DepartmentDirectory) -> Clause | None:
     return Clause(start, len(text), units, kind="tail")
 
 
-_CUT_PIECE_RE = re.compile(r"[、,][^、,]{1,2}$")
+_CUT_PIECE_RE = re.compile(r"[、,;](?:[^、,;]{1,2}|(?:牵头|配合|责任|协办|协同|参与|主办)[单部]?[位门]?\s*:?\s*)$")
 
 
 def _add_clause(clauses: list[Clause], text: str, start: int, end: int, directory: DepartmentDirectory) -> None:
