@@ -955,7 +955,9 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"(?=[到至截力争])(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
      _h_year_target),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
-    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|^(?P<y0>{_YEAR})年(?=,)"), _h_year_bare),
+    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|"
+                rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?(?P<y0>{_YEAR})年(?=,)"),
+     _h_year_bare),  # (an item's own number may come first: "3、2017年,…建成通车")
     (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前|(?:和|、|及|与)年[末底]))(?!度){_BEF}"),
      _h_year_part),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
@@ -1083,6 +1085,8 @@ def extract_deadlines(
             if result is False:
                 continue
             claimed[s:e] = b"\x01" * (e - s)
+            if "pre" in m.re.groupindex and m.group("pre"):
+                s = m.end("pre")  # context the pattern needed before the phrase (an item's number): not its text
             chosen.append(_Hit(s, e, result if isinstance(result, _Draft) else None))
         chosen.sort(key=lambda h: h.start)
         for hit in chosen:

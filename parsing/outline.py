@@ -51,7 +51,7 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.]\s*")),
     ("shi", re.compile(rf"^([{_CN}]{{1,2}})(?=[是要])")),  # 一是… 二是… / 一要… 二要…: enumerated instructions
     ("pcn", re.compile(rf"^\(\s*([{_CN}]+)\s*\)\s*")),
-    ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．﹒](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("num", re.compile(r"^(\d{1,2})\s*(?:[.．﹒](?!\d)|、|\s+(?=[\u4e00-\u9fff]))\s*")),  # "3、2017年…" too
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
     ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)

@@ -346,7 +346,8 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
         following = Units(lead=split_units(m.group("units"), directory) or [])
         text = text[: _declaration_start(text, m.start())[0]]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
-    sentences = [s for s in sentences if not is_other_field(s)]
+    # (a rule the clause states for the document, "列第一位的为牵头部门，下同", is read by extract_tasks)
+    sentences = [s for s in sentences if not is_other_field(s) and not ("牵头" in s and FIRST_IS_LEAD_RE.search(s))]
     labelled = [s for s in sentences if LINE_LABEL_RE.match(s)]
     units = Units()
     if len(labelled) > 1:  # "牵头单位：A；责任单位：B" read together: the labels decide each other's roles
