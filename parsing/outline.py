@@ -77,7 +77,7 @@ STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关�
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
 ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
 SIGNATURE_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
+    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?[\dxX]{4}\s*年\s*[\dxX]{1,2}\s*月\s*[\dxX]{1,2}\s*日$|"  # (xxxx: masked)
     r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$|"
     r"^(?:19|20)\d{4,6}$"  # a signed date whose 年月日 the page lost: "202091"
 )

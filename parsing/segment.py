@@ -95,9 +95,9 @@ TITLE_DOC_NUMBER_RE = re.compile(
 # A 文号 alone on its line but in brackets, under its title: "（阳政发〔2024〕3号）".
 BRACKETED_DOC_NUMBER_LINE_RE = re.compile(rf"^[(（]\s*(?P<number>{DOC_NUMBER_RE.pattern})\s*[)）]$")
 # 主送: unit names separated by 、，, the last one ending in a unit word ("如下：", "措施：" end a sentence instead).
-_RECIPIENT_ITEM_RE = re.compile(rf"^[{_CJK}()（）]{{1,40}}$")
+_RECIPIENT_ITEM_RE = re.compile(rf"^[{_CJK}()（）]{{1,40}}$|^[xX×][{_CJK}]{{1,40}}$")  # "x海关": a masked place
 _RECIPIENT_LAST_RE = re.compile(
-    r"(?:政府|单位|部门|企业|办事处|街道|管委会|委员会|常委会|委|局|办|厅|室|中心|公司|集团|银行|院|所|镇|乡|社区|村|"
+    r"(?:政府|海关|单位|部门|企业|办事处|街道|管委会|委员会|常委会|委|局|办|厅|室|中心|公司|集团|银行|院|所|镇|乡|社区|村|"
     r"机构|学校|医院|部|处|组|会|队|站|行|社|校|馆|团|厂|场|区|县|市)$"
 )
 # Role labels ending in 单位 that head a list inside a task ("责任单位："), never a 主送 line.
@@ -550,7 +550,7 @@ def split_documents(
     body; it fills the fields of a file that holds one directive.
     """
     lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
-    lines = split_run_on([s for s in lines if s.text])
+    lines = split_run_on(_without_page_chunks([s for s in lines if s.text]))
     meta = {**inline_metadata(lines), **(metadata or {})}
     headers: list[_Header] = []
     for i, line in enumerate(lines):
@@ -847,11 +847,15 @@ RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a P
 _RUN_ON_MARKER_RE = re.compile(
     r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
     r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
-    r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))"
+    r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))|"
+    r"(?:[:)])(?=[一二三四五六七八九十]{1,3}、)"  # "…安排如下:一、…", "…(市食安办负责)二、…"
 )
 _RUN_ON_SPACE_RE = re.compile(r"[\u4e00-\u9fff。!?”][ \u3000]+(?=[\u4e00-\u9fff“(《])")
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
+_RUN_ON_SIGNATURE_RE = re.compile(
+    rf"(?<=[。!])[{_CJK}xX]{{2,30}}?(?:委员会|人民政府|政府|办公室|办公厅|局|厅)"
+    r"(?P<date>(?:\d{4}|[xX]{4})年[\dxX]{1,2}月[\dxX]{1,2}日)")
 ENUMERATED_MIN = 60  # shorter lines hold one item at most
 _KIND_END_RE = re.compile("|".join(_KIND_SUFFIXES))
 
@@ -861,16 +865,37 @@ def _title_recipients_cut(text: str) -> int:
     colon = min((i for i in (text.find(":"), text.find("：")) if i > 0), default=-1)
     if colon < 0 or "。" in text[:colon]:
         return 0
+    cut = 0  # the last genre word before the 主送 ("…安排的通知 市食品平安…支配的通知各区政府,…:")
     for m in _KIND_END_RE.finditer(text, 0, colon):
         title = text[:m.end()]
         if title.count("《") == title.count("》") and _is_recipient_list(_compact(text[m.end():colon])):
-            return m.end()
-    return 0
+            cut = m.end()
+    return cut
 _MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
 )
+
+
+# A document-sharing site's copy of a Word file: its pages, line breaks lost, are numbered "1、", "2、"… at the start
+# of each chunk, whatever the text there ("2、二中、三中全会精神，…" goes on with a sentence of page 1).
+_DOC_SHARE_RE = re.compile(r"由会员分享|珍藏版|文档分享|原创力文档|道客巴巴|豆丁网|人人文库|淘文阁|第壹文秘|文库网")
+_PAGE_CHUNK_RE = re.compile(r"^(\d{1,3})、")
+
+
+def _without_page_chunks(lines: list[SourceLine]) -> list[SourceLine]:
+    """The page numbers of a document-sharing copy taken off its chunks (they number pages, not items)."""
+    if not any(_DOC_SHARE_RE.search(line.text) for line in lines[:5]):
+        return lines
+    out, expected = [], 1
+    for line in lines:
+        m = _PAGE_CHUNK_RE.match(line.text)
+        if m is not None and int(m.group(1)) == expected:
+            expected += 1
+            line = SourceLine(line.number, line.text[m.end():])
+        out.append(line)
+    return [line for line in out if line.text]
 
 
 def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
@@ -884,17 +909,27 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         if len(text) < ENUMERATED_MIN:
             out.append(line)
             continue
-        cut = _title_recipients_cut(text) if "关于" in text[:40] or "印发" in text[:40] else 0
+        cut = _title_recipients_cut(text) if "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(
+            text, 0, 80) else 0
         if cut:
             # a title and its 主送 run together (a PDF line joined to the next): "……的通知各市、县人民政府："
             out.append(SourceLine(line.number, text[:cut]))
+            colon = min(i for i in (text.find(":", cut), text.find("：", cut)) if i > 0) if ":" in text[cut:] or \
+                "：" in text[cut:] else -1
+            if 0 < colon < len(text) - 1:  # the 主送 ends at its colon, the body follows
+                out.append(SourceLine(line.number, text[cut:colon + 1]))
+                cut = colon + 1
             line = SourceLine(line.number, text[cut:])
             text = line.text
         numbered = len(_MARK_HINT_RE.findall(text)) >= 2  # cheap: two numbered items may hide in the line
-        if len(text) < RUN_ON_MIN and not numbered:
+        # a signature run into the text: "…反映。X市食品安全委员会2022年3月1日2022年…方案"
+        signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text else []
+        if len(text) < RUN_ON_MIN and not numbered and not signed:
             out.append(line)  # the common case
             continue
         cuts = {m.end() for m in _RUN_ON_MARKER_RE.finditer(text)} if numbered else set()
+        for m in signed:
+            cuts.update((m.start(), m.start("date"), m.end()))
         if len(text) < RUN_ON_MIN:
             if len(cuts) < 2:
                 out.append(line)
