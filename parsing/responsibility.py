@@ -54,7 +54,7 @@ _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
 PROSE_SUBJECT_RE = re.compile(
     r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
-    r"于(?=\d|[一二三四五六七八九十]{1,2}月|每)))"
+    r"于(?=\d|[一二三四五六七八九十]{1,2}月|每))|(?:适时|及时|定期|主动)?向(?=[^,;。]{1,20}(?:报告|报送|汇报|反馈)))"
 )
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
 # 下同" (this task and every later one), "以下各项均需各县区落实，不再单独列出".
@@ -556,6 +556,12 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 part = _PART_OPENER_RE.sub("", part)
             if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…", "…成员单位(详见任务分工)要"
                 part = _ASIDE_RE.sub("", part)
+            head = _HEADS_OF_RE.match(part) if "负责" in part or "领导" in part or "一把手" in part else None
+            if head is not None:  # "各责任单位主要负责人切实履行第一责任人职责": the unit, through its head
+                names = split_units(head.group(1), directory)
+                if names and all(directory.is_unit_shaped(n) for n in names):
+                    units.lead.extend(names)
+                    continue
             m = PROSE_SUBJECT_RE.match(part)
             if m and "由" not in m.group(1):
                 names = split_units(m.group(1), directory)
@@ -583,6 +589,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
 ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
+_HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")
 _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
 

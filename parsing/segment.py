@@ -830,7 +830,9 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
             issuer, parts = embedded["issuer"], [embedded["title"]]
     header = _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
     if anchor < head:
-        header.recipients_at = head  # no title line in the body: the 主送 may be its first line
+        # no title line in the body: the 主送 may be its first line, or follow a page heading and its furniture
+        header.recipients_at = next((k for k in range(head, min(len(lines), head + 8))
+                                     if _recipients_end(lines, k) == k), head)
     notice = next((k for k in range(first_body, head) if _recipients_end(lines, k) == k), None)
     if notice is not None and notice < head:
         # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
