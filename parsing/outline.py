@@ -474,6 +474,11 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
     groups = _sentence_groups(text, clauses)
     if len(groups) > 1:
+        heading = node.lines[0].text  # "一、努力扩大内需" over paragraphs of its own: the paragraphs are the tasks
+        if node.kind == "cn" and len(node.lines) > 2 and len(heading) <= 40 and "。" not in heading and all(
+                "。" in line.text for line in node.lines[1:]) and groups[0][2] is not None \
+                and groups[0][2].start > len(heading):
+            groups[0] = (len(heading), *groups[0][1:])
         for k, (start, end, clause) in enumerate(groups, start=1):
             units = clause.units if clause and clause.units else None
             _add_task(ctx, f"{node.ref}[{k}]", _line_at(starts, start), _line_at(starts, max(start, end - 1)),

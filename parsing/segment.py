@@ -205,7 +205,7 @@ def _task_bearing(kind: str, body: Sequence[SourceLine]) -> bool:
 
 
 class _Header:
-    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number", "recipients_at")
+    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number", "recipients_at", "issued_on")
 
     def __init__(self, start: int, anchor: int, issuer: str, title_parts: list[str], doc_number: str) -> None:
         self.start = start  # index into the cleaned lines
@@ -214,6 +214,7 @@ class _Header:
         self.title_parts = title_parts
         self.doc_number = doc_number
         self.recipients_at = anchor + 1  # where the 主送 is looked for (above the title in an untitled notice)
+        self.issued_on: date | None = None  # a date printed beside the 文号 under the title
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -587,6 +588,8 @@ def split_documents(
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
+        if issued_on is None and header.issued_on is not None:
+            issued_on, flags = header.issued_on, tuple(f for f in flags if f != "no_issued_on")
         recipients = _recipients(lines, header.recipients_at, end)
         issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
@@ -759,8 +762,19 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
             parts[-1] = number[0]
             return parts, j
         if _TITLE_TAIL_RE.search(compact) and len(compact) >= 6:
+            if j + 1 < len(lines) and j + 1 < i + 4 and _continues_title(lines[j + 1].text):
+                continue  # "关于落实《政府工作报告》重点工作" / "部门分工的意见": the genre word is on the next line
             return parts, j
     return None
+
+
+def _continues_title(text: str) -> bool:
+    """A short line that ends a title: no sentence punctuation, ends in a genre word ("部门分工的意见")."""
+    return len(text) <= 30 and not _TITLE_STOP_RE.search(text) and not DOC_NUMBER_LINE_RE.match(text) and \
+        bool(_KIND_END_RE.search(text)) and text.endswith(_KIND_SUFFIXES)
+
+
+_NUMBER_AND_DATE_RE = re.compile(r"^(?P<number>\S+号)\s+(?P<date>\S{6,16}日)$")  # "川府发〔2011〕8号 二○一一年三月十七日"
 
 
 def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str]) -> _Header | None:
@@ -815,11 +829,16 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     elif trailing is not None:
         doc_number = normalize_doc_number(trailing.group(1))
     anchor = last
-    if anchor + 1 < len(lines):  # the 文号 alone (or bracketed) under the title
+    dated: date | None = None
+    if anchor + 1 < len(lines):  # the 文号 alone (or bracketed, or with the date) under the title
         below = lines[anchor + 1].text
         bracketed = BRACKETED_DOC_NUMBER_LINE_RE.match(below)
+        with_date = _NUMBER_AND_DATE_RE.match(below) if not bracketed and below[-1:] == "日" else None
         if DOC_NUMBER_LINE_RE.match(below) or bracketed:
             doc_number = normalize_doc_number(bracketed["number"] if bracketed else below)
+            anchor += 1
+        elif with_date is not None and DOC_NUMBER_LINE_RE.match(with_date["number"]):
+            doc_number, dated = normalize_doc_number(with_date["number"]), parse_date(with_date["date"])
             anchor += 1
     joined = _compact("".join(parts))
     if not issuer:
@@ -829,6 +848,7 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         if embedded is not None:
             issuer, parts = embedded["issuer"], [embedded["title"]]
     header = _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+    header.issued_on = dated
     if anchor < head:
         # no title line in the body: the 主送 may be its first line, or follow a page heading and its furniture
         header.recipients_at = next((k for k in range(head, min(len(lines), head + 8))
