@@ -495,7 +495,10 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     flags: tuple[str, ...] = ()
     if ctx.bulletin and not units and leaf and "负责的" in text and _emit_quoted_duties(node, ctx, text, starts):
         return
-    if (non_task or node.notice) and not units and leaf:
+    if node.notice and not non_task and parent_ref is not None and any(
+            t.parent_ref == parent_ref and not {"no_unit", "prose_assignment"} & set(t.flags) for t in ctx.tasks[-4:]):
+        pass  # the item's siblings name their units: a list of the plan published with no break from the notice
+    elif (non_task or node.notice) and not units and leaf:
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
         strict = non_task and not node.notice and not ctx.bulletin

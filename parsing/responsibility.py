@@ -551,6 +551,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         if opening:
             sentence = sentence[opening.end():]  # "自2020年起，各成员单位每月底前…"
         # the subject of the sentence, and of each later part that starts with one ("…的事项，相关单位要及时报告")
+        listed: list[str] = []  # "各省辖市政府，济源示范区、航空港区管委会要…": a subject listed over parts
         for k, part in enumerate(_comma_parts(sentence) if "," in sentence else (sentence,)):
             if k:
                 part = _PART_OPENER_RE.sub("", part)
@@ -563,14 +564,16 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                     units.lead.extend(names)
                     continue
             m = PROSE_SUBJECT_RE.match(part)
-            if m and "由" not in m.group(1):
-                names = split_units(m.group(1), directory)
-                # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
-                shaped = ROLE_GROUP_RE.search if m.group("will") else (
-                    lambda n: directory.is_unit_shaped(n) or directory.is_group_name(n))
-                if names and all(shaped(n) for n in names):
-                    # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
-                    units.lead.extend(n for n in names if directory.match(n) is not None or not CATEGORY_RE.search(n))
+            names = split_units(m.group(1), directory) if m and "由" not in m.group(1) else None
+            # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
+            if m and names and all(_subject_shaped(n, directory, will=bool(m.group("will"))) for n in names):
+                # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
+                units.lead.extend(n for n in listed + names
+                                  if directory.match(n) is not None or not CATEGORY_RE.search(n))
+                listed = []
+                continue
+            names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 else None
+            listed = names if names and all(directory.is_unit_shaped(n) for n in names) else []
     if not units:
         units = _opening_subject(text, directory) or units
     if len(units.lead) > 1 and any(EVERYONE_RE.match(n) for n in units.lead):
@@ -589,6 +592,12 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
 ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
+def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) -> bool:
+    if will:
+        return ROLE_GROUP_RE.search(name) is not None
+    return directory.is_unit_shaped(name) or directory.is_group_name(name)
+
+
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")
 _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
