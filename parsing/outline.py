@@ -120,6 +120,7 @@ def _asks_report(text: str) -> bool:
 PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
+_SUPPORT_WORDS = ("配合", "协办", "协助", "协同", "参与")
 SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
@@ -192,6 +193,26 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
 
 _DIGITS = frozenset("0123456789")
 _CARD_RE = re.compile(r"^([^|:]{2,24}?)\s*:\s*\|\s*([^|]+?)\s*\|?\s*$")
+_CARD_PAIR_RE = re.compile(r"([^|:]{2,24}?)\s*:\s*\|\s*([^|]+?)\s*(?:\||$)")
+
+
+def _split_cards(lines: list[SourceLine]) -> list[SourceLine]:
+    """A card's rows run onto one line ("重点工作: | 135.… |牵头单位: | 市…局 |"): one line per "label: | value"."""
+    out: list[SourceLine] = []
+    for line in lines:
+        pairs = _CARD_PAIR_RE.findall(line.text) if "|" in line.text and ":" in line.text else []
+        if len(pairs) < 2 or not _only_pairs(line.text, pairs):
+            out.append(line)
+            continue
+        out.extend(SourceLine(line.number, f"{label}: | {value} |") for label, value in pairs)
+    return out
+
+
+def _only_pairs(text: str, pairs: list[tuple[str, str]]) -> bool:
+    """Whether the line holds nothing but its label/value pairs (spaces and borders aside)."""
+    return re.sub(r"[\s|:]", "", text) == "".join(re.sub(r"[\s|:]", "", a + b) for a, b in pairs)
+
+
 _CARD_TASK_LABEL_RE = re.compile(r"^(?:重点工作|工作任务|重点任务|主要任务|任务内容|工作事项|任务名称|事项名称)$")
 _CARD_NUMBER_RE = re.compile(r"^(\d{1,4})\s*[.、．]\s*")
 
@@ -386,16 +407,19 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     aliases = inline_aliases(full_text, directory)
     if aliases:
         directory = directory.with_aliases(aliases)
-    ctx = _Context(doc, directory, {}, support_labelled=("单位" in full_text or "部门" in full_text)
+    # (substring tests first: each regex below scans the whole directive)
+    ctx = _Context(doc, directory, {}, support_labelled=any(w in full_text for w in _SUPPORT_WORDS)
                    and bool(SUPPORT_LABEL_RE.search(full_text)),
                    shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory,
-                                              text=full_text) if "不" in full_text else [],
-                   first_is_lead="牵头" in full_text and bool(FIRST_IS_LEAD_RE.search(full_text)))
+                                              text=full_text) if "不再" in full_text or "不另" in full_text else [],
+                   first_is_lead="牵头" in full_text and ("第一" in full_text or "首" in full_text)
+                   and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
-        PUBLISHING_BODY_RE.search(line.text) for line in doc.lines[:12])
+        ("印发" in line.text or "转发" in line.text or "现将" in line.text) and PUBLISHING_BODY_RE.search(line.text)
+        for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
-    for root in _build_tree(tuple(unflatten(doc.lines)), publishing=publishing):
+    for root in _build_tree(tuple(_split_cards(unflatten(doc.lines))), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
 

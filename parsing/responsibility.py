@@ -552,9 +552,15 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
             sentence = sentence[opening.end():]  # "自2020年起，各成员单位每月底前…"
         # the subject of the sentence, and of each later part that starts with one ("…的事项，相关单位要及时报告")
         listed: list[str] = []  # "各省辖市政府，济源示范区、航空港区管委会要…": a subject listed over parts
-        for k, part in enumerate(_comma_parts(sentence) if "," in sentence else (sentence,)):
+        comma = sentence.find(",")
+        several = comma > 0 and (_LATER_SUBJECT_RE.search(sentence, comma) is not None or (
+            comma <= 30 and sentence[comma - 1] in _UNIT_LAST))  # (cheap: most sentences have one subject at most)
+        for k, part in enumerate(_comma_parts(sentence) if several else (sentence,)):
             if k:
-                part = _PART_OPENER_RE.sub("", part)
+                part = _PART_OPENER_RE.sub("", part) if part[:1] in "特尤同其并再" else part
+                if part[:1] not in _SUBJECT_FIRST and not listed:
+                    listed = []
+                    continue  # (cheap: a later part names its subject with a place, a level or a role word first)
             if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…", "…成员单位(详见任务分工)要"
                 part = _ASIDE_RE.sub("", part)
             head = _HEADS_OF_RE.match(part) if "负责" in part or "领导" in part or "一把手" in part else None
@@ -564,7 +570,8 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                     units.lead.extend(names)
                     continue
             m = PROSE_SUBJECT_RE.match(part)
-            names = split_units(m.group(1), directory) if m and "由" not in m.group(1) else None
+            names = split_units(m.group(1), directory) if m and m.group(1)[-1] in _UNIT_LAST and "由" not in m.group(
+                1) else None
             # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
             if m and names and all(_subject_shaped(n, directory, will=bool(m.group("will"))) for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
@@ -572,7 +579,8 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                                   if directory.match(n) is not None or not CATEGORY_RE.search(n))
                 listed = []
                 continue
-            names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 else None
+            names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 and part[-1] in _UNIT_LAST \
+                and part[0] in _SUBJECT_FIRST else None
             listed = names if names and all(directory.is_unit_shaped(n) for n in names) else []
     if not units:
         units = _opening_subject(text, directory) or units
@@ -592,6 +600,13 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
 ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
+# The first character of a subject named in a later part of a sentence ("…，相关责任单位要…", "…，市住建局要…").
+_SUBJECT_FIRST = frozenset("各市区县省镇乡街旗州盟相有牵责其本该全配协成")
+_LATER_SUBJECT_RE = re.compile(r",(?:特别是|尤其是|同时|其中|并|再由)?[各市区县省镇乡街旗州盟相有牵责其本该全配协成]")
+# The last character of a unit's or a group's name (a cheap test before splitting a would-be subject into names).
+_UNIT_LAST = frozenset("局委办厅部院队社所府会心司团行站组门位道镇乡区县市州旗盟)厂场馆校关室处地方体构")
+
+
 def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) -> bool:
     if will:
         return ROLE_GROUP_RE.search(name) is not None
@@ -605,18 +620,18 @@ _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)
 
 def _comma_parts(sentence: str) -> list[str]:
     """The parts of a sentence between commas outside brackets ("牵头单位(无牵头单位的,…)要统筹" is one part)."""
+    pieces = sentence.split(",")
     if "(" not in sentence:
-        return sentence.split(",")
-    parts, depth, begin = [], 0, 0
-    for i, ch in enumerate(sentence):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            parts.append(sentence[begin:i])
-            begin = i + 1
-    parts.append(sentence[begin:])
+        return pieces
+    parts: list[str] = []
+    held, depth = "", 0
+    for piece in pieces:  # re-join the pieces of a bracket that holds commas
+        held = f"{held},{piece}" if depth > 0 else piece
+        depth = max(0, depth + piece.count("(") - piece.count(")"))
+        if depth == 0:
+            parts.append(held)
+    if depth > 0:
+        parts.append(held)
     return parts
 
 
@@ -668,7 +683,17 @@ def _opening_subject(text: str, directory: DepartmentDirectory) -> Units | None:
     """Units opening the item's first sentence, or the one after a short heading ("加强火源管控。市林业局会同…").
 
     A unit named further down is one actor among the item's measures, not its doer."""
-    sentences = [s.lstrip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    sentences: list[str] = []
+    begin = 0
+    for m in SENTENCE_END_RE.finditer(text):  # the first two sentences only: items can be long
+        if text[begin:m.start()].strip(" ,"):
+            sentences.append(text[begin:m.start()].lstrip(" ,"))
+            if len(sentences) == 2:
+                break
+        begin = m.end()
+    else:
+        if text[begin:].strip(" ,"):
+            sentences.append(text[begin:].lstrip(" ,"))
     for sentence in sentences[:2]:
         subject = sentence_subject(sentence, directory)
         if subject or len(sentence) > _HEADING_CHARS:

@@ -931,8 +931,8 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         if len(text) < ENUMERATED_MIN:
             out.append(line)
             continue
-        cut = _title_recipients_cut(text) if "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(
-            text, 0, 80) else 0
+        cut = _title_recipients_cut(text) if (":" in text or "：" in text) and (
+            "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(text, 0, 80)) else 0
         if cut:
             # a title and its 主送 run together (a PDF line joined to the next): "……的通知各市、县人民政府："
             out.append(SourceLine(line.number, text[:cut]))
@@ -943,9 +943,14 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
                 cut = colon + 1
             line = SourceLine(line.number, text[cut:])
             text = line.text
-        numbered = len(_MARK_HINT_RE.findall(text)) >= 2  # cheap: two numbered items may hide in the line
+        if len(text) >= RUN_ON_MIN:  # cheap: two numbered items may hide in the line
+            first = _MARK_HINT_RE.search(text)
+            numbered = first is not None and _MARK_HINT_RE.search(text, first.end()) is not None
+        else:  # a shorter line: "…强调，一是…。二是…。"
+            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text)
         # a signature run into the text: "…反映。X市食品安全委员会2022年3月1日2022年…方案"
-        signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text else []
+        signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text and (
+            len(text) >= RUN_ON_MIN or numbered or ("委员会" in text or "政府" in text or "办公" in text)) else []
         if len(text) < RUN_ON_MIN and not numbered and not signed:
             out.append(line)  # the common case
             continue
