@@ -524,7 +524,7 @@ def _h_year_action(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 
 def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """"2020年,我市建成区实现…": a sentence opened by a bare year states that year's target."""
-    y = _num(m.group("y") or m.group("y0") or "")
+    y = _num(m.group("y") or "")
     if y is None or y < ctx.issued_on.year or _in_title(ctx, m.start()):
         return None
     if _LABEL_NOUNS.search(_clause_after(ctx, m.end() + 1)[:12]):
@@ -937,12 +937,15 @@ _AT_YEAR = "(?=(?:19|20)[0-9][0-9]|二[〇零○ＯOo0])"
 # Per pattern, groups of characters: every match holds one character of each group, so a pattern runs
 # only on texts that have them all (this skips most scans cheaply).
 _DASHES = "—–-~至到"
+_YEAR_FIRST = "12二"  # a written year starts 19…, 20… or 二〇…
 _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for g in groups) for groups in (
-    ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
+    ("月", "日号", _DASHES), (".-/", _YEAR_FIRST), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
     ("定", "期"), ("坚持常长",),
-    (".-/",), (".-/", _DASHES), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"), ("年",), ("今",),
+    (".-/", _YEAR_FIRST), (".-/", _DASHES, _YEAR_FIRST), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"),
+    ("年", _YEAR_FIRST), ("今",),
+    ("年", ","),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
@@ -955,9 +958,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"(?=[到至截力争])(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
      _h_year_target),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
-    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|"
-                rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?(?P<y0>{_YEAR})年(?=,)"),
-     _h_year_bare),  # (an item's own number may come first: "3、2017年,…建成通车")
+    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)"), _h_year_bare),  # (the text's start: the last pattern)
     (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前|(?:和|、|及|与)年[末底]))(?!度){_BEF}"),
      _h_year_part),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
@@ -970,7 +971,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 r"(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|(?:假期|放假)?(?:之前|以前|前)(?![后往]))"),
      _h_holiday),
     (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
-    (re.compile(rf"(?<![0-9.])(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
+    (re.compile(rf"(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?<![0-9.])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
                 r"(?:之内|以内|内)"), _h_relative),
     (re.compile(rf"每(?:个)?年(?:度)?(?:的)?(?:(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?"
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
@@ -1000,6 +1001,9 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
     (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
+    # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
+    (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"
+                rf"(?P<y>{_YEAR})年(?=,)"), _h_year_bare),
 ]
 
 _ENGLISH_DATE = re.compile(

@@ -419,7 +419,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
-    for root in _build_tree(tuple(_split_cards(unflatten(doc.lines))), publishing=publishing):
+    lines = unflatten(doc.lines)
+    for root in _build_tree(tuple(_split_cards(lines) if "|" in full_text else lines), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
 
