@@ -30,6 +30,8 @@ KINDS = ("city_department", "county_government", "development_zone", "branch", "
 # the name as written matches nothing).
 OCR_FIXES = str.maketrans({"孟": "盂"})
 OCR_SUSPECTS = frozenset("孟")
+# Characters a written name may start with that matching drops or repairs: spaces, quotes, a lead mark, OCR suspects.
+_START_NOISE = frozenset(" \u3000\t“”\"'‘’《》★☆") | OCR_SUSPECTS
 # "各县（区）" → "各县区": a one- or two-character bracket inside a name is part of the name.
 SHORT_BRACKET_RE = re.compile(r"\(([^()]{1,2})\)")
 DOUBLED_SUFFIX_RE = re.compile(r"(局|委|办|厅)\1$")  # OCR repeats a line-final character: 市财政局局
@@ -142,6 +144,7 @@ class DepartmentDirectory:
     _strong_cache: dict[str, bool] = field(default_factory=dict)
     _mention_cache: dict[tuple[str, str], tuple[DepartmentMention, ...]] = field(default_factory=dict)
     _last_chars: set[str] = field(default_factory=set)  # last characters of every known written name
+    _first_chars: set[str] = field(default_factory=set)  # first characters a known name may be written with
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]]) -> DepartmentDirectory:
@@ -168,18 +171,20 @@ class DepartmentDirectory:
         for written in (entry.name, *entry.aliases):
             key = normalize_unit(written)
             self._last_chars.update((written[-1:], key[-1:]))
+            self._first_chars.update((written[:1], key[:1], _strip_city(key)[:1]))
             self._exact.setdefault(written, entry.name)
             self._normal.setdefault(key, entry.name)
             self._normal.setdefault(_strip_city(key), entry.name)
         key = _abbreviate(_strip_city(normalize_unit(entry.name)))
         suffix = KIND_SUFFIX_RE.search(key)
         self._abbrev.append((key, suffix.group(1) if suffix else "", entry.name))
+        self._first_chars.add(key[:1])
 
     def with_aliases(self, aliases: Mapping[str, str]) -> DepartmentDirectory:
         """A copy that also knows a directive's inline aliases (short → full written name)."""
         derived = DepartmentDirectory(
             entries=dict(self.entries), _exact=dict(self._exact), _normal=dict(self._normal),
-            _abbrev=list(self._abbrev), _last_chars=set(self._last_chars),
+            _abbrev=list(self._abbrev), _last_chars=set(self._last_chars), _first_chars=set(self._first_chars),
         )
         for short, full in aliases.items():
             name = self.match(full)
@@ -188,8 +193,15 @@ class DepartmentDirectory:
                 derived.add(DepartmentEntry(name=name, kind="other"))
             derived._exact[short] = name
             derived._last_chars.add(short[-1:])
+            derived._first_chars.update((short[:1], normalize_unit(short)[:1]))
             derived._normal[normalize_unit(short)] = name
         return derived
+
+    def may_start_a_name(self, char: str) -> bool:
+        """A cheap test before `match` on the prefixes of a text: can a known name, written in any of the ways
+        `match` reads (full, without its city, abbreviated, with a quote, a lead mark or an OCR confusion), begin
+        with this character? A name with a place in front of it ("XX市…") is told by the caller."""
+        return char in self._first_chars or char in _START_NOISE
 
     def may_end_a_name(self, char: str) -> bool:
         """A cheap test before `match`: can a known name end in this character (局, 委, 府, ")", …)?"""

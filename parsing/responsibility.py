@@ -716,10 +716,12 @@ _HEADING_CHARS = 20
 
 def _unit_prefix(text: str, directory: DepartmentDirectory) -> int:
     """Length of the longest unit at the start of `text`, known or surely shaped like one (0 when none)."""
-    for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
-        if directory.may_end_a_name(text[k - 1]) and directory.match(text[:k]) is not None:
-            return k
-    if not _PLACED_START_RE.match(text):
+    placed = _PLACED_START_RE.match(text)
+    if placed or directory.may_start_a_name(text[:1]):  # (cheap: most sentences start with neither)
+        for k in range(min(len(text), _MAX_UNIT_CHARS), 2, -1):  # a bare "政府" is nobody
+            if directory.may_end_a_name(text[k - 1]) and directory.match(text[:k]) is not None:
+                return k
+    if not placed:
         return 0  # an unknown unit is written with its place or level first: 市…, 区…, 湖州市…, 各…
     joined = _JOINED_NAMES_RE.search(text, 1, _MAX_SHAPED_CHARS)
     limit = min(len(text), joined.start() if joined else _MAX_SHAPED_CHARS)

@@ -923,13 +923,19 @@ def _without_page_chunks(lines: list[SourceLine]) -> list[SourceLine]:
 def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
     """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number. A shorter line is cut
     only where it numbers two items or more after finished sentences ("…强调，一是…。二是…。")."""
-    if all(len(line.text) < ENUMERATED_MIN for line in lines):
+    longer = [i for i, line in enumerate(lines) if len(line.text) >= ENUMERATED_MIN]
+    if not longer:
         return lines
     out: list[SourceLine] = []
-    for line in lines:
+    done = 0
+    for i in longer:
+        out.extend(lines[done:i])  # the shorter lines between, as they are
+        done = i + 1
+        line = lines[i]
         text = line.text
-        if len(text) < ENUMERATED_MIN:
-            out.append(line)
+        if len(text) < RUN_ON_MIN and "日" not in text and "是" not in text and "要" not in text and ":" not in text \
+                and "：" not in text:
+            out.append(line)  # the common case: nothing a shorter line may hide (a 主送, 一是…, a signature)
             continue
         cut = _title_recipients_cut(text) if (":" in text or "：" in text) and (
             "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(text, 0, 80)) else 0
@@ -976,6 +982,7 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
             begin = cut
         pieces.append(text[begin:])
         out.extend(SourceLine(line.number, piece.strip()) for piece in pieces if piece.strip())
+    out.extend(lines[done:])
     return out
 
 
