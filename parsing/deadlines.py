@@ -661,7 +661,7 @@ _LEAD_WORDS = re.compile(r"(?:务必|必须|应当|务于|需要|需|须|应|要
 _UNIT_SUFFIX = re.compile(r"(?:局|委|办|部门|政府|单位|组|中心|县区|县\(区\)|各地|企业|机构|公司|人员|各方|科室|乡镇|街道|小组|有关方面)$")
 
 
-_EARLIER_ANCHOR = re.compile(r"(?:自|从|在|于)?(?P<a>[^,;。]{1,16}?)(?:之日起|以后|后),(?:[^,;。]*,)?$")
+_EARLIER_ANCHOR = re.compile(r"(?:自|从|在|于)?(?P<a>[^,;。]{1,16}?)(?=[之以后])(?:之日起|以后|后),(?:[^,;。]*,)?$")
 
 
 def _sentence_anchor(ctx: _Ctx, clause_start: int) -> str | None:

@@ -280,7 +280,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
-        if closes is None and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
+        if closes is None and len(text) <= 40 and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
                 _strip_decoration(lines[index + 1].text)):
             closes = "end"  # the signing organisation (落款) above its date
         previous_text = text

@@ -36,6 +36,7 @@ ROLE_TAIL_RE = re.compile(
     r"(?:按照?职[责能])?(?:分工)?(?:分别|共同|具体)?(?P<verb>负责落实|负责|总牵头|牵头|主办|配合|参与|协助|协同|协办|协作|"
     r"抓好落实|组织落实|落实)$"
 )
+ROLE_TAIL_MAX = 14  # the longest ROLE_TAIL_RE match: "按照职责分工分别负责落实"
 # Role verbs read as one of the two roles: "A主办，B协办" is "A牵头，B配合".
 _VERB_ROLE = {"总牵头": "牵头", "主办": "牵头", "协办": "配合", "协作": "配合"}
 # A field opening with its own label ("完成时限：", "责任领导：", "责任单位："); only unit labels name units.
@@ -43,17 +44,17 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
-PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?:牵头|负责)")
+PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?=[牵负])(?:牵头|负责)")
 # Minutes: the units whose proposal a meeting approves carry it on ("会议同意区发改局提出的《…》").
-PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?:提出|提交|起草|拟定|上报|报送)的")
+PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?=[提起拟上报])(?:提出|提交|起草|拟定|上报|报送)的")
 # A request to units: "请各地、各部门…", at a clause start.
 REQUEST_RE = re.compile(r"(?:^|(?<=[,;。:]))请(?P<rest>[^,;。]{2,60})")
 _ORGANISE_RE = re.compile(r"组织|会同|联合|带领|协调|督促|指导")
 _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]{2,40}")
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
-LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
-PROSE_SUBJECT_RE = re.compile(
-    r"^([^,;。]{2,60}?)(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
+LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?=[起开以之前后期])(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
+PROSE_SUBJECT_RE = re.compile(  # (the lookahead on the verbs' first characters spares trying each at every end)
+    r"^([^,;。]{2,60}?)(?=[要应负牵须必务需每将于向适及定主])(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
     r"于(?=\d|[一二三四五六七八九十]{1,2}月|每))|(?:适时|及时|定期|主动)?向(?=[^,;。]{1,20}(?:报告|报送|汇报|反馈)))"
 )
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
@@ -74,7 +75,7 @@ def _declaration_start(text: str, at: int) -> tuple[int, bool]:
         return at, False
     return scope.start(), scope.group("scope") is not None
 # A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
-FIRST_IS_LEAD_RE = re.compile(r"(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
+FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
@@ -288,7 +289,7 @@ def parse_verb_clause(text: str, directory: DepartmentDirectory) -> Units | None
         raw = raw.strip(" 。")
         if not raw:
             continue
-        tail = ROLE_TAIL_RE.search(raw)
+        tail = ROLE_TAIL_RE.search(raw, max(0, len(raw) - ROLE_TAIL_MAX))  # (end-anchored: search the end only)
         verb = (tail.group("verb").removesuffix("落实") or "负责") if tail else ""  # "B落实": B carries it out
         verb = _VERB_ROLE.get(verb, verb)
         body = raw[: tail.start()] if tail else raw
@@ -579,9 +580,10 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                                   if directory.match(n) is not None or not CATEGORY_RE.search(n))
                 listed = []
                 continue
-            names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 and part[-1] in _UNIT_LAST \
-                and part[0] in _SUBJECT_FIRST else None
-            listed = names if names and all(directory.is_unit_shaped(n) for n in names) else []
+            if several:
+                names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 and part[-1] in \
+                    _UNIT_LAST and part[0] in _SUBJECT_FIRST else None
+                listed = names if names and all(directory.is_unit_shaped(n) for n in names) else []
     if not units:
         units = _opening_subject(text, directory) or units
     if len(units.lead) > 1 and any(EVERYONE_RE.match(n) for n in units.lead):
@@ -613,7 +615,7 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
-_HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
+_HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")
 _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
 
@@ -709,7 +711,7 @@ _SUBJECT_TAIL_RE = re.compile(r"等(?:有关|相关)?(?:部门|单位)?")
 _NOT_A_DOER_RE = re.compile(r"^(?:的|之|是|已|曾|同意|批准|研究|决定|印发|发布|下发|召开|获|被|所|为|作为|于20"
                             r"|网站|平台|系统|门户|官网|公众号)")
 # "市人民政府工业经济主管部门…": the doer is a department of the unit that the text does not name.
-_SUB_UNIT_RE = re.compile(r"^[^\s,;。、]{0,12}?(?:主管部门|管理部门|职能部门|部门|单位|机构)")
+_SUB_UNIT_RE = re.compile(r"^[^\s,;。、]{0,12}?(?=[主管职部单机])(?:主管部门|管理部门|职能部门|部门|单位|机构)")
 _MAX_UNIT_CHARS = 32
 _HEADING_CHARS = 20
 
@@ -781,7 +783,7 @@ def sentence_subject(sentence: str, directory: DepartmentDirectory) -> Units | N
 def parse_declaration(text: str, directory: DepartmentDirectory) -> Units | None:
     """A paragraph that only says who is responsible ("市应急局牵头，…按职责分工负责。"), for the items below it."""
     body = text.strip().rstrip("。")
-    if not body or not ROLE_TAIL_RE.search(body) or len(body) > 120:
+    if not body or len(body) > 120 or not ROLE_TAIL_RE.search(body, max(0, len(body) - ROLE_TAIL_MAX)):
         return None
     units = parse_labelled(body, directory) or parse_verb_clause(body, directory)
     return units

@@ -44,8 +44,8 @@ DOC_NUMBER_LINE_RE = re.compile(rf"^{DOC_NUMBER_RE.pattern}$")
 
 # 发文机关: an organisation name, alone on its line (header or signature).
 ISSUER_RE = re.compile(
-    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|"
-    rf"领导小组|局|厅|委|部|中心|政府))(?:文件)?$"
+    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?=[人办委管领局厅部中政])(?:人民政府办公室|人民政府办公厅|人民政府|办公室|"
+    rf"办公厅|委员会|管委会|领导小组|局|厅|委|部|中心|政府))(?:文件)?$"
 )
 # Issuer and title printed on one line: "阳泉市人民政府 关于印发……的通知".
 ISSUER_TITLE_RE = re.compile(
@@ -876,7 +876,7 @@ _RUN_ON_SPACE_RE = re.compile(r"[\u4e00-\u9fff。!?”][ \u3000]+(?=[\u4e00-\u9f
 _RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
 RUN_ON_SPACES = 3
 _RUN_ON_SIGNATURE_RE = re.compile(
-    rf"(?<=[。!])[{_CJK}xX]{{2,30}}?(?:委员会|人民政府|政府|办公室|办公厅|局|厅)"
+    rf"(?<=[。!])[{_CJK}xX]{{2,30}}?(?=[委人政办局厅])(?:委员会|人民政府|政府|办公室|办公厅|局|厅)"
     r"(?P<date>(?:\d{4}|[xX]{4})年[\dxX]{1,2}月[\dxX]{1,2}日)")
 ENUMERATED_MIN = 60  # shorter lines hold one item at most
 _KIND_END_RE = re.compile("|".join(_KIND_SUFFIXES))
