@@ -244,6 +244,8 @@ def _split_inner_bracket(piece: str, directory: DepartmentDirectory) -> list[str
 
 def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     """"牵头单位：A；配合单位：B" / "责任单位：A、B" (inside a bracket or on lines of their own)."""
+    if ":" not in text and "：" not in text and "】" not in text and "]" not in text and "〕" not in text:
+        return None  # (cheap: every label ends in one of these)
     labels = list(LABEL_RE.finditer(text))
     if not labels or text[: labels[0].start()].strip(" ,;、"):
         return None

@@ -67,9 +67,7 @@ class Columns:
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
 _HEADER_LINE_RE = re.compile(
     r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
-# The header's noun at most a few characters before its line's end: where _HEADER_LINE_RE may match (a scan that
-# starts from a few characters, far cheaper than _HEADER_LINE_RE at every line).
-_HEADER_WORD_RE = re.compile(r"(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
+_HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
@@ -84,10 +82,8 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
     task cell's line, else its first). A flattened table starts with a header of three or more header cells on
     consecutive lines, one naming a unit column; its rows start at the next 序号 when the first column is 序号, else
     every N cells. Other lines are returned as they are."""
-    joined = "\n".join(line.text for line in lines)
-    if not any(_HEADER_LINE_RE.match(joined, joined.rfind("\n", 0, m.start()) + 1)
-               for m in _HEADER_WORD_RE.finditer(joined)):
-        return list(lines)  # the common case: no unit column header on a line of its own
+    if not any(len(line.text) <= _HEADER_MAX and _HEADER_LINE_RE.match(line.text) for line in lines):
+        return list(lines)  # the common case: no unit column header on a line of its own (short lines only)
 
     lines = [line for line in lines if not _SEPARATOR_RE.match(line.text)]
     out: list[SourceLine] = []
