@@ -725,11 +725,12 @@ def _is_meta_line(text: str) -> bool:
 
 # A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
 _TITLE_TAIL_RE = re.compile(
-    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作)"
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
 TITLE_SEARCH_LINES = 40
+TEXT_ABOVE_TITLE_MIN = 60  # sentences above a title that make them the body, not page debris
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
@@ -807,7 +808,10 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         start, parts, last = best
     else:  # the title only in the page's metadata, or nowhere: the directive starts after the page furniture
         start, parts, last = first_body, [meta.get("title", "")] if meta_title else [], first_body - 1
-    if not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
+    # a news page may print its heading after the report: sentences above the title are then the body
+    text_above = best is not None and sum(len(lines[k].text) for k in range(first_body, start)
+                                          if "。" in lines[k].text) >= TEXT_ABOVE_TITLE_MIN
+    if not text_above and not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
         return None  # no sentence below it: a table of contents, a cover
     issuer = ""
     head = start
@@ -857,6 +861,8 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     if notice is not None and notice < head:
         # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
         header.start, header.recipients_at = notice, notice
+    elif text_above:
+        header.start = first_body
     return header
 
 
@@ -867,7 +873,7 @@ RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a P
 # between two CJK characters (≥ RUN_ON_SPACES of them in the line), the end of a bracketed 文号 after a title.
 # Forward patterns (a cut falls at the match's end): lookbehinds at every position are several times slower.
 _RUN_ON_MARKER_RE = re.compile(
-    r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
+    r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff:]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
     r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
     r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))|"
     r"(?:[:)])(?=[一二三四五六七八九十]{1,3}、)"  # "…安排如下:一、…", "…(市食安办负责)二、…"
