@@ -62,7 +62,7 @@ MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
 DECORATION_FIRST = frozenset("#-*")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
-FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|—\s*\d+\s*—$")  # used with .match (anchored)
+FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|[—\s]*—\s*\d+\s*—$")  # used with .match (anchored)
 FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
