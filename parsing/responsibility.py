@@ -54,7 +54,7 @@ _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?=[起开以之前后期])(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
 PROSE_SUBJECT_RE = re.compile(  # (the lookahead on the verbs' first characters spares trying each at every end)
-    r"^([^,;。]{2,60}?)(?=[要应负牵须必务需每将于向适及定主])(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
+    r"^([^,;。]{2,60}?)(?:也|都|均|亦|还)?(?=[要应负牵须必务需每将于向适及定主])(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
     r"于(?=\d|[一二三四五六七八九十]{1,2}月|每))|(?:适时|及时|定期|主动)?向(?=[^,;。]{1,20}(?:报告|报送|汇报|反馈)))"
 )
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
