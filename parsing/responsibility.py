@@ -44,7 +44,7 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 # Qualifiers that make every unit of a list a lead ("A、B按职责分工负责", "A、B分别牵头").
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
-PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?=[牵负])(?:牵头|负责)")
+PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?=[牵负统])(?:牵头|负责|统一(?:组织|负责|安排|部署))")
 # Minutes: the units whose proposal a meeting approves carry it on ("会议同意区发改局提出的《…》").
 PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?=[提起拟上报])(?:提出|提交|起草|拟定|上报|报送)的")
 # A request to units: "请各地、各部门…", at a clause start.
@@ -54,7 +54,7 @@ _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?=[起开以之前后期])(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
 PROSE_SUBJECT_RE = re.compile(  # (the lookahead on the verbs' first characters spares trying each at every end)
-    r"^([^,;。]{2,60}?)(?:也|都|均|亦|还)?(?=[要应负牵须必务需每将于向适及定主])(?:(?<![主重需])要|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
+    r"^([^,;。]{2,60}?)(?:也|都|均|亦|还)?(?=[要应负牵须必务需每将于向适及定主对])(?:(?<![主重需])要|对(?=[^,;。]{1,30}?负总?责)|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
     r"于(?=\d|[一二三四五六七八九十]{1,2}月|每))|(?:适时|及时|定期|主动)?向(?=[^,;。]{1,20}(?:报告|报送|汇报|反馈)))"
 )
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
@@ -578,8 +578,9 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
             # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
             if m and names and all(_subject_shaped(n, directory, will=bool(m.group("will"))) for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
-                units.lead.extend(n for n in listed + names
-                                  if directory.match(n) is not None or not CATEGORY_RE.search(n))
+                doers = [n for n in listed + names if directory.match(n) is not None or not CATEGORY_RE.search(n)]
+                # "各责任单位要主动支持、积极配合牵头单位": the subject supports
+                (units.support if _SUPPORTING_RE.match(part, m.end()) else units.lead).extend(doers)
                 listed = []
                 continue
             if several:
@@ -617,6 +618,7 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
+_SUPPORTING_RE = re.compile(r"[^,;。]{0,6}?(?:配合|协助|支持|协同)")
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")
 _PART_OPENER_RE = re.compile(r"^(?:特别是|尤其是|同时|其中|并|再由)")
