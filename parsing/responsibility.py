@@ -341,6 +341,23 @@ def _only_persons(text: str) -> bool:
     return bool(pieces) and all(PERSON_RE.search(p.strip()) for p in pieces)
 
 
+def _without_rule(sentence: str) -> str:
+    """A clause's sentence without the first-listed rule it states ("A、B等负责,列第一位者为牵头单位,下同" → "A、B等负责")."""
+    if "牵头" not in sentence:
+        return sentence
+    m = FIRST_IS_LEAD_RE.search(sentence)
+    if m is None:
+        return sentence
+    begin = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()))
+    rest = sentence[m.end():]
+    end = m.end() + (len(rest) - len(rest.lstrip("单位部门")))
+    tail = _RULE_TAIL_RE.match(sentence, end)
+    return (sentence[:max(begin, 0)] + sentence[tail.end() if tail else end:]).strip(" ,")
+
+
+_RULE_TAIL_RE = re.compile(r"[^,;。]{0,4}(?:,下同)?")
+
+
 def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | None, Units | None]:
     """The content of one bracket → (its units, units declared for the following tasks); (None, None) if no clause."""
     following = None
@@ -350,7 +367,8 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
         text = text[: _declaration_start(text, m.start())[0]]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
     # (a rule the clause states for the document, "列第一位的为牵头部门，下同", is read by extract_tasks)
-    sentences = [s for s in sentences if not is_other_field(s) and not ("牵头" in s and FIRST_IS_LEAD_RE.search(s))]
+    sentences = [_without_rule(s) for s in sentences if not is_other_field(s)]
+    sentences = [s for s in sentences if s]
     labelled = [s for s in sentences if LINE_LABEL_RE.match(s)]
     units = Units()
     if len(labelled) > 1:  # "牵头单位：A；责任单位：B" read together: the labels decide each other's roles
@@ -578,7 +596,9 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
             # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
             if m and names and all(_subject_shaped(n, directory, will=bool(m.group("will"))) for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
-                doers = [n for n in listed + names if directory.match(n) is not None or not CATEGORY_RE.search(n)]
+                doers = listed + names
+                if all(directory.match(n) is None and CATEGORY_RE.search(n) for n in doers):
+                    doers = []  # (a category beside units is one of the subjects: "…各部门及重点工程业主")
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
                 (units.support if _SUPPORTING_RE.match(part, m.end()) else units.lead).extend(doers)
                 listed = []
