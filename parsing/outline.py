@@ -17,7 +17,7 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .deadlines import extract_deadlines
@@ -484,7 +484,11 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     non_task = _section_is_non_task(node) or ctx.regulation
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
+        above: _Row | None = None
         for ref, row in _row_refs(node):
+            if not row.seq and not row.lead and not row.support and above is not None:
+                row = replace(row, lead=above.lead, support=above.support)  # the unit cell merged over both rows
+            above = row
             units = _cell_units(row.lead, ctx)
             support = _cell_units(row.support, ctx) if row.support else None
             if units and support:

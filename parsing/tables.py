@@ -168,12 +168,41 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
         else:
             end = min(len(lines), i + width)
         row = [(_cell(line.text), line.number) for line in lines[i:end]]
+        more: list[list[tuple[str, int]]] = []
+        if columns.seq == 0 and len(row) > width:
+            row, more, used = _continuations(row, width, columns)
+            end = i + used  # what no row takes (a page's buttons after the table) is no cell
         cells = _fit(row, width, columns)
         task_at = columns.task if columns.task is not None and columns.task < len(row) else 0
         number = row[task_at][1] if row else lines[i].number
         rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
+        for extra in more:  # continuation rows: no 序号, the unit cell merged with the row above
+            cells = ["" for _ in range(width)]
+            cells[columns.task or 1] = extra[0][0]
+            if columns.time is not None:
+                cells[columns.time] = extra[-1][0]
+            rows.append(SourceLine(extra[0][1], "| " + " | ".join(cells) + " |"))
         i = end
     return rows, i
+
+
+# A time-limit cell: "5月底前动工", "12月底前", "2021年", "长期", "全年".
+_TIME_CELL_RE = re.compile(r"^[^。,;:]{0,12}(?:前|底|末|内|年|月|季度|长期|持续|全年|常态化)(?:动工|开工|完成|建成|投用|投入使用)?$")
+
+
+def _continuations(row: list[tuple[str, int]], width: int, columns: Columns
+                   ) -> tuple[list[tuple[str, int]], list[list[tuple[str, int]]], int]:
+    """A numbered row with cells left over after its time limit: rows below it without 序号 (task, time limit) whose
+    unit cell is merged with the row's ("5 | 开工建设县老年养护楼。| 县民政局 | 5月底前动工" + "开工建设老年大学。| 12月底前").
+    Returns the row, the continuation rows and how many cells they use; a row without that shape comes back whole."""
+    if columns.time != width - 1 or columns.task is None or not _TIME_CELL_RE.match(row[width - 1][0]):
+        return row, [], len(row)
+    more: list[list[tuple[str, int]]] = []
+    k = width
+    while k + 1 < len(row) and not _TIME_CELL_RE.match(row[k][0]) and _TIME_CELL_RE.match(row[k + 1][0]):
+        more.append(row[k:k + 2])
+        k += 2
+    return row[:width], more, k
 
 
 def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
