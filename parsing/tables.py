@@ -61,7 +61,11 @@ class Columns:
         seq = first("seq")
         # a task column before the 序号 is a category spanning rows; the row's own task comes after the 序号
         task = first("task", -1 if seq is None else seq) or first("task")
-        return cls(lead=roles.index("lead"), task=task, seq=seq, support=first("support"), time=first("time"))
+        lead = roles.index("lead")
+        support = first("support")
+        if support is None and "牵头" in re.sub(r"\s", "", cells[lead]):
+            support = first("lead", lead)  # "牵头责任单位 | 责任单位": beside the lead, the responsible units support
+        return cls(lead=lead, task=task, seq=seq, support=support, time=first("time"))
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
@@ -153,7 +157,8 @@ def _anchored_rows(lines: Sequence[SourceLine], i: int, header: list[str]) -> tu
 def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
     """Rows of a flattened table from line i on, and the index of the first line after the table."""
     rows: list[SourceLine] = []
-    expected_seq = 1
+    first = _cell(lines[i].text) if i < len(lines) else ""
+    expected_seq = int(first) if _SEQ_RE.match(first) else 1  # (a table stored from its 80th row on)
     while i < len(lines):
         if len(lines[i].text) > FLAT_CELL_MAX:
             break
