@@ -75,9 +75,10 @@ NON_TASK_RE = re.compile(
 STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关于…的起草说明", not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
-ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
+ATTACHMENT_RE = re.compile(r"^附(?:件\s*\d{0,2}\s*[:：]?|\s*[:：])\s*(?:\d{1,2}\s*[.、．]?)?")
 SIGNATURE_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?[\dxX]{4}\s*年\s*[\dxX]{1,2}\s*月\s*[\dxX]{1,2}\s*日$|"  # (xxxx: masked)
+    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?[\dxX〇○零一二三四五六七八九]{4}\s*年\s*[\dxX〇○零一二三四五六七八九十]{1,3}\s*月\s*"
+    r"[\dxX〇○零一二三四五六七八九十]{1,3}\s*日$|"  # (xxxx: masked; 二○○六年五月十八日)
     r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$|"
     r"^(?:19|20)\d{4,6}$"  # a signed date whose 年月日 the page lost: "202091"
 )
@@ -356,7 +357,7 @@ def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
     """"attachment" for an attachment heading or list, "end" for a signature or a title line, else None."""
     if is_marker or len(text) > 60 or ("。" in text and not text.startswith(("特此", "此复"))):
         return None
-    if text.startswith("附件") and ATTACHMENT_RE.match(text):
+    if text.startswith("附") and ATTACHMENT_RE.match(text):
         return "attachment"
     if SIGNATURE_RE.match(text) or DECIMAL_HEADING_RE.match(text):
         return "end"
@@ -644,6 +645,9 @@ def _note_following(clauses: list[Clause], ctx: _Context) -> None:
             ctx.following = clause.following
 
 
+_DETAIL_BULLETS = "▲△●○■□◆◇▪•"
+
+
 def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, Clause | None]]:
     """Split an item at unit clauses that are followed by more sentences: each group is its own task."""
     unit_clauses = [c for c in clauses if c.units]
@@ -662,7 +666,8 @@ def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, C
         groups.append((start, end, clause))
         start = end
     rest = text[start:]
-    if len(CJK_RE.findall(rest)) >= CLAUSE_MIN_REMAINDER:
+    if len(CJK_RE.findall(rest)) >= CLAUSE_MIN_REMAINDER and rest.lstrip()[:1] not in _DETAIL_BULLETS:
+        # (a bulleted line after the clause, "▲增加值可比增长14%", details the item above it)
         groups.append((start, len(text), None))
     elif groups:
         s, _, c = groups[-1]
