@@ -1,13 +1,15 @@
-"""Reminder scan on PostgreSQL: 1,000,000 open deadline occurrences over 300 departments. Bar: ≤ 10 s.
+"""Reminder scan on PostgreSQL: 1,000,000 open deadline occurrences owed by units over 300 departments.
+Bar: ≤ 10 s.
 
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python -m benchmarks reminders`
 Builds a throw-away database `<name>_bench_reminders` next to DATABASE_URL's (rows made by
 INSERT … SELECT generate_series), times one `reminders_scan` recording its reminders (sending is
 not timed: it is network-bound), prints the figure and drops the database.
 
-Data: 250,000 tasks (statuses mixed: 80 % still owed by the department), 5 occurrences each (a recurring
-deadline) = 1,250,000 occurrences of which ≥ 1,000,000 are open; due dates spread from 60 days
-before to 300 days after the scan day; every department has e-mail, half have a robot.
+Data: 250,000 tasks, each with a lead unit (statuses mixed: 80 % still owed) and a support unit; 5
+occurrences per lead part (a recurring deadline) = 1,250,000 occurrences of which ≥ 1,000,000 are open and
+owed; due dates spread from 60 days before to 300 days after the scan day; every department has e-mail,
+half have a robot; parts not yet signed or reported run their node clocks.
 """
 from __future__ import annotations
 
@@ -86,22 +88,33 @@ def _build() -> None:
     _fill(Task, f"generate_series(1, {TASKS}) g", {
         "directive_id": f"{first_directive} + mod(g, 1000)", "ref": "g::text", "title": "'督办任务' || g",
         "text": "'督办任务正文' || g", "status": statuses,
-        "assigned_at": "%s::timestamptz - mod(g, 30) * interval '1 day'",
-        "signed_at": "%s::timestamptz", "first_report_at": "%s::timestamptz",
+        "assigned_at": "(%s::date - mod(g, 30))::timestamp AT TIME ZONE 'Asia/Shanghai'",
         "created_at": "%s::timestamptz", "updated_at": "%s::timestamptz",
-    }, [now, now, now, now, now])
+    }, [AS_OF, now, now])
     first_task = Task.objects.order_by("id").values_list("id", flat=True).first()
     first_dept = Department.objects.order_by("id").values_list("id", flat=True).first()
-    _fill(Assignment, f"generate_series(0, {TASKS - 1}) g", {
-        "task_id": f"{first_task} + g", "department_id": f"{first_dept} + mod(g, {DEPARTMENTS})", "role": "'lead'",
-    })
+    unit = f"CASE {statuses} WHEN 'signed_off' THEN 'accepted' ELSE {statuses} END"
+    support = f"CASE {statuses} WHEN 'signed_off' THEN 'accepted' ELSE 'signed' END"
+    for role, shift, status in (("lead", "0", unit), ("support", "7", support)):
+        _fill(Assignment, f"generate_series(0, {TASKS - 1}) g", {
+            "task_id": f"{first_task} + g", "directive_id": f"{first_directive} + mod(g + 1, 1000)",
+            "department_id": f"{first_dept} + mod(g + {shift}, {DEPARTMENTS})", "role": f"'{role}'", "status": status,
+            "assigned_at": "(%s::date - mod(g, 30))::timestamp AT TIME ZONE 'Asia/Shanghai'",
+            # 已交办 parts have not signed, 已签收 ones not reported yet: the node clocks run on them.
+            "signed_at": f"CASE WHEN {status} = 'assigned' THEN NULL ELSE %s::timestamptz END",
+            "first_report_at": f"CASE WHEN {status} IN ('assigned', 'signed') THEN NULL ELSE %s::timestamptz END",
+            "accepted_at": f"CASE WHEN {unit} = 'accepted' THEN %s::timestamptz END",
+        }, [AS_OF, now, now, now])
+    first_assignment = Assignment.objects.order_by("id").values_list("id", flat=True).first()
     _fill(Deadline, f"generate_series(0, {TASKS - 1}) g", {
         "task_id": f"{first_task} + g", "text": "'每月底前'", "recurrence": "'monthly'",
         "due_on": "%s::date + (mod(g, 360) - 60)",
     }, [AS_OF])
     first_deadline = Deadline.objects.order_by("id").values_list("id", flat=True).first()
+    # The lead parts were inserted first, in task order: the lead part of task g is first_assignment + g.
     _fill(DeadlineOccurrence, f"generate_series(0, {TASKS * PER_TASK - 1}) g", {
         "deadline_id": f"{first_deadline} + g / {PER_TASK}",
+        "assignment_id": f"{first_assignment} + g / {PER_TASK}",
         "due_on": f"%s::date + (mod(g / {PER_TASK}, 360) - 60) + mod(g, {PER_TASK}) * 30",
     }, [AS_OF])
     from django.db import connection
@@ -131,7 +144,7 @@ def main() -> None:
         _build()
         open_count = DeadlineOccurrence.objects.filter(completed_at__isnull=True).count()
         owed = DeadlineOccurrence.objects.filter(
-            completed_at__isnull=True, deadline__task__status__in=("assigned", "signed", "in_progress")
+            completed_at__isnull=True, assignment__status__in=("assigned", "signed", "in_progress")
         ).count()
         print(f"built {open_count:,} open occurrences ({owed:,} of tasks still owed) over {DEPARTMENTS} departments "
               f"in {time.perf_counter() - started:.1f} s")

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,11 +21,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_protect
-from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import admin_dashboard, admin_reminders  # noqa: F401  (督办看板 pages; the reminder log)
+from tracker import admin_dashboard, admin_logins, admin_reminders  # noqa: F401  (督办看板; lockouts; reminders)
+from tracker.admin_history import ReadOnlyHistoryAdmin
 from tracker.filtersets import TaskFilterSet
 from tracker.forms import DirectiveUploadForm
+from tracker.login import AdminLoginForm
 from tracker.models import (
     Assignment,
     Attachment,
@@ -42,6 +44,7 @@ from tracker.models import (
     TaskEvent,
     Urge,
 )
+from tracker.secrets import secret_fields, secret_mask
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
 from tracker.services.deadlines import deadline_correct, deadlines_delete
 from tracker.services.departments import (
@@ -59,6 +62,7 @@ admin.site.site_header = "督查督办系统"
 admin.site.site_title = "督查督办"
 admin.site.index_title = "管理后台"
 admin.site.login_template = "admin/tracker/login.html"  # adds the organisation-login buttons
+admin.site.login_form = AdminLoginForm  # throttled: says when a locked-out login may try again
 
 # One level of the outline per numbering marker: 一、 （一） 1. （1） ① 第一条
 _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)）]+[)）]|\d+[.、．]?|[①-⑳]|第[^条]+条")
@@ -66,14 +70,14 @@ _REF_LEVEL_RE = re.compile(r"[一二三四五六七八九十百]+、|[(（][^)�
 
 def _numbered_lines(lines: list[tuple[int, str]], highlight: tuple[int, int] | None = None) -> str:
     rows = format_html_join(
-        "\n", '<tr{}><td style="text-align:right;color:#888;padding-right:1em">{}</td><td>{}</td></tr>',
+        "\n", '<tr{}><td class="line-no">{}</td><td>{}</td></tr>',
         (
-            (mark_safe(' style="background:#fff3c4"') if highlight and highlight[0] <= n <= highlight[1] else "",
+            (mark_safe(' class="highlight"') if highlight and highlight[0] <= n <= highlight[1] else "",
              n, text)
             for n, text in lines
         ),
     )
-    return format_html('<table class="source-lines" style="font-family:monospace">{}</table>', rows)
+    return format_html('<table class="source-lines">{}</table>', rows)
 
 
 def _download_link(source: SourceFile) -> str:
@@ -126,6 +130,9 @@ class DirectiveAdmin(admin.ModelAdmin):
     change_list_template = "admin/tracker/directive/change_list.html"
     actions = ("reextract_selected",)
 
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
+
     @admin.action(description="重新提取任务（保留已确认、已修改、已交办的任务）", permissions=["change"])
     def reextract_selected(self, request: HttpRequest, queryset: QuerySet[Directive]) -> None:
         for directive in queryset:
@@ -156,16 +163,16 @@ class DirectiveAdmin(admin.ModelAdmin):
         tasks = obj.tasks.prefetch_related("assignments__department").order_by("line_start", "pk")
         rows = []
         for task in tasks:
-            depth = max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0)
+            depth = min(max(len(_REF_LEVEL_RE.findall(task.ref)) - 1, 0), 8)  # tracker/admin.css: depth-0..8
             url = reverse("admin:tracker_task_change", args=[task.pk])
-            rows.append((depth * 1.5, url, task.ref, task.title or task.text[:40], task.get_status_display(),
+            rows.append((depth, url, task.ref, task.title or task.text[:40], task.get_status_display(),
                          _lead_names(task) or "—", f"第{task.line_start}–{task.line_end}行"))
         if not rows:
             return "（无任务）"
         return format_html(
-            "<ul style='list-style:none;margin:0;padding:0'>{}</ul>",
+            "<ul class='task-tree'>{}</ul>",
             format_html_join(
-                "", "<li style='margin-left:{}em'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
+                "", "<li class='depth-{}'><a href='{}'>{} {}</a> 〔{}〕 牵头：{} <small>{}</small></li>", rows
             ),
         )
 
@@ -180,8 +187,7 @@ class DirectiveAdmin(admin.ModelAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("tracker.add_sourcefile"):
-            messages.error(request, "您没有导入文件的权限。")
-            return HttpResponseRedirect(reverse("admin:tracker_directive_changelist"))
+            raise PermissionDenied("您没有导入文件的权限。")
         # Files stream to disk within the limits; the handlers must be set before anything reads the body,
         # so the CSRF check runs after (Django's documented pattern: csrf_exempt, then csrf_protect).
         request.upload_handlers = directive_upload_handlers(request)
@@ -241,6 +247,9 @@ class SourceFileAdmin(admin.ModelAdmin):
                   "title": "标题", "topic": "主题分类"}
         return "；".join(f"{labels.get(k, k)}：{v}" for k, v in obj.metadata.items()) or "—"
 
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
+
     @admin.display(description="全文（带行号）")
     def numbered_text(self, obj: SourceFile) -> str:
         return _numbered_lines(obj.numbered_lines())
@@ -256,11 +265,26 @@ class SourceFileAdmin(admin.ModelAdmin):
 
 
 class AssignmentInline(admin.TabularInline):
+    """Units proposed for a draft task are edited here; after 交办 each unit's part changes only through the
+    workflow services (portal), so the rows turn read-only."""
+
     model = Assignment
-    fields = ("department", "role", "as_written")
-    readonly_fields = ("as_written",)
+    fields = ("department", "role", "as_written", "status", "current_due")
+    readonly_fields = ("as_written", "status", "current_due")
     autocomplete_fields = ("department",)
     extra = 0
+
+    def _draft(self, obj: Any) -> bool:
+        return obj is None or obj.status == Task.Status.PENDING_REVIEW
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if self._draft(obj) else self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_delete_permission(request, obj)
 
 
 class DeadlineInline(admin.TabularInline):
@@ -347,7 +371,7 @@ class TaskAdminForm(forms.ModelForm):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(ReadOnlyHistoryAdmin):
     form = TaskAdminForm
     list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
                     "edited", "confirmed_at")
@@ -356,19 +380,21 @@ class TaskAdmin(SimpleHistoryAdmin):
     search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title")
     list_select_related = ("directive",)
     raw_id_fields = ("parent",)
-    readonly_fields = ("directive", "status", "source_lines", "origin", "edited", "progress_percent",
-                       "confirmed_at", "confirmed_by", "assigned_at", "signed_at", "first_report_at",
-                       "completion_requested_at", "signed_off_at", "created_at", "updated_at")
+    readonly_fields = ("directive", "status", "source_lines", "origin", "edited",
+                       "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("directive", "status", ("ref", "category"), "title", "text", "parent",
                            ("line_start", "line_end"), "flags", "edited")}),
         ("原文", {"fields": ("source_lines",)}),
         ("办理节点", {"classes": ("collapse",), "fields": (
-            "origin", "progress_percent", "confirmed_at", "confirmed_by", "assigned_at", "signed_at",
-            "first_report_at", "completion_requested_at", "signed_off_at", "created_at", "updated_at")}),
+            "origin", "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at",
+            "updated_at")}),
     )
     inlines = (AssignmentInline, DeadlineInline)
     actions = ("confirm_and_assign", "confirm_only")
+
+    class Media:
+        css = {"all": ("tracker/admin.css",)}  # source lines and task tree (no inline style: CSP)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Task]:
         return super().get_queryset(request).prefetch_related("assignments__department")
@@ -423,8 +449,12 @@ class TaskAdmin(SimpleHistoryAdmin):
         self._confirm(request, queryset, assign=False)
 
     def _confirm(self, request: HttpRequest, queryset: QuerySet[Task], *, assign: bool) -> None:
-        result = tasks_confirm(tasks=queryset.order_by("pk"), user=request.user, assign=assign)
+        result = tasks_confirm(tasks=queryset.order_by("pk"), user=request.user, as_of=timezone.localdate(),
+                               assign=assign)
         self.message_user(request, f"已确认 {len(result.confirmed)} 项任务" + ("并交办。" if assign else "。"))
+        if result.errors:
+            self.message_user(request, f"{len(result.errors)} 项暂未交办，原因如下（可在任务页面交办时处理）：",
+                              level=messages.WARNING)
         for error in result.errors:
             self.message_user(request, error, level=messages.WARNING)
 
@@ -449,7 +479,7 @@ class DeadlineCorrectionForm(forms.ModelForm):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(ReadOnlyHistoryAdmin):
     """The office corrects a date here; the text as written and the parser's date stay beside it."""
 
     form = DeadlineCorrectionForm
@@ -507,6 +537,55 @@ class MergeForm(forms.Form):
     )
 
 
+class WriteOnlyInput(forms.TextInput):
+    """Never renders a value: a stored credential does not reach the browser, even masked in the field."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    """Robot URL and secret are write-only: the page shows "••••1234"; a blank field keeps the stored value."""
+
+    webhook_clear = forms.BooleanField(label="清除群机器人配置", required=False,
+                                       help_text="勾选后删除已保存的群机器人地址和加签密钥")
+
+    class Meta:
+        model = Department
+        fields = ("name", "short_name", "kind", "parent", "members", "verified", "active", "contact_email",
+                  "webhook_kind", "webhook_url", "webhook_secret")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in secret_fields(Department):
+            if name not in self.fields:
+                continue
+            stored = getattr(self.instance, name)
+            field = self.fields[name]
+            field.required = False
+            field.widget = WriteOnlyInput(attrs={"placeholder": secret_mask(stored) or "未设置", "autocomplete": "off",
+                                                 "size": 60})
+            field.help_text = f"已保存：{secret_mask(stored)}；留空则保持不变。" if stored else "未设置。"
+            self.initial[name] = ""
+
+    def _clean_secret(self, name: str) -> str:
+        value = self.cleaned_data.get(name) or ""
+        return value or getattr(self.instance, name)
+
+    def clean_webhook_url(self) -> str:
+        return self._clean_secret("webhook_url")
+
+    def clean_webhook_secret(self) -> str:
+        return self._clean_secret("webhook_secret")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("webhook_clear"):
+            for name in secret_fields(Department):
+                cleaned[name] = ""
+        return cleaned
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "verified", "active", "alias_list", "assignment_count", "contact_email",
@@ -517,10 +596,23 @@ class DepartmentAdmin(admin.ModelAdmin):
     filter_horizontal = ("members",)
     inlines = (AliasInline, MembershipInline)
     actions = ("merge_selected", "verify_selected")
+    form = DepartmentAdminForm
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind", "parent", "members", "verified", "active")}),
-        ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_url", "webhook_secret")}),
+        ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_url", "webhook_secret", "webhook_clear")}),
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Department | None = None) -> Any:
+        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+            return self.fieldsets
+        # Read-only viewers (managers) see whether a robot is set up, never its address or secret.
+        return (self.fieldsets[0], ("提醒渠道", {"fields": ("contact_email", "webhook_kind", "webhook_status")}))
+
+    @admin.display(description="群机器人")
+    def webhook_status(self, obj: Department) -> str:
+        if not obj.webhook_url:
+            return "未设置"
+        return "已设置（已加签）" if obj.webhook_secret else "已设置"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return super().get_queryset(request).annotate(n_assignments=Count("assignments", distinct=True)) \

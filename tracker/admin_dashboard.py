@@ -1,5 +1,5 @@
-"""督办看板 in the admin: the dashboard, the TaskFilterSet task list behind every number, and a page per
-department. Thin views: scope → TaskFilterSet → selectors_dashboard → template.
+"""督办看板 in the admin: the dashboard, the list of units' parts behind every number, and a page per
+department. Thin views: scope → AssignmentFilterSet (lead units by default) → selectors_dashboard → template.
 
 Added to `admin.site` by wrapping its `get_urls()` (each view through `admin_site.admin_view`), so no
 AdminSite is swapped. Only the office (督查室) and managers (领导) may open these pages: department staff
@@ -13,19 +13,19 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from tracker import charts
-from tracker.filtersets import TaskFilterSet
+from tracker.filtersets import AssignmentFilterSet
 from tracker.models import Assignment, Department
-from tracker.permissions import task_visible_to, user_sees_all
-from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
-from tracker.selectors_dashboard import dashboard_summary, department_page, query, tasks_with_light
+from tracker.permissions import assignment_for, user_sees_all
+from tracker.selectors import GREEN, RED, YELLOW, assignment_rows
+from tracker.selectors_dashboard import dashboard_summary, department_page, query
 
 LIGHT_COLORS = {RED: charts.RED, YELLOW: charts.YELLOW, GREEN: charts.GREEN}
 PAGE_SIZE = 100
@@ -37,8 +37,8 @@ def _require_office_or_manager(request: HttpRequest) -> None:
 
 
 def _scope(request: HttpRequest) -> dict[str, Any]:
-    """The TaskFilterSet parameters of the request (others, like the page number, are dropped)."""
-    names = set(TaskFilterSet.base_filters)
+    """The AssignmentFilterSet parameters of the request (others, like the page number, are dropped)."""
+    names = set(AssignmentFilterSet.base_filters)
     return {key: values if len(values) > 1 else values[0]
             for key, values in request.GET.lists() if key in names and any(values)}
 
@@ -47,13 +47,20 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {**admin.site.each_context(request), "task_list_url": reverse("admin:tracker_dashboard_tasks"), **extra}
 
 
+def _filterset(data: Any, *, request: HttpRequest, as_of: Any) -> AssignmentFilterSet:
+    """Lead units' parts in hands (unless the query asks otherwise), seen through the user's scope."""
+    return AssignmentFilterSet(data, queryset=assignment_for(user=request.user), as_of=as_of, user=request.user,
+                               default_role=Assignment.Role.LEAD)
+
+
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     _require_office_or_manager(request)
     as_of = timezone.localdate()
     scope = _scope(request)
-    visible = task_visible_to(user=request.user)
-    tasks = TaskFilterSet(request.GET, queryset=visible, as_of=as_of, user=request.user).qs if scope else visible
-    board = dashboard_summary(tasks=tasks, as_of=as_of, scope=scope)
+    filterset = _filterset(request.GET, request=request, as_of=as_of)
+    returned = _filterset(QueryDict(query(scope, status=Assignment.Status.RETURNED)), request=request,
+                          as_of=as_of).qs.count()
+    board = dashboard_summary(assignments=filterset.qs, as_of=as_of, scope=scope, returned=returned)
     list_url = reverse("admin:tracker_dashboard_tasks")
 
     def href(query: str) -> str:
@@ -78,39 +85,34 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             title="未来7日到期", height=180),
         trend_chart=charts.column_chart(
             [f"{t.month.month}月" for t in board.trends],
-            [("销号", charts.GREEN, [charts.Bar(t.completed.label, t.completed.value, href(t.completed.query))
+            [("办结", charts.GREEN, [charts.Bar(t.completed.label, t.completed.value, href(t.completed.query))
                                    for t in board.trends]),
              ("新增逾期", charts.RED, [charts.Bar(t.new_overdue.label, t.new_overdue.value,
                                                href(t.new_overdue.query)) for t in board.trends])],
             title="月度趋势"),
         directive_chart=charts.hbar_chart(
-            [charts.Bar(d.doc_number or d.title, round(d.done_share * 100), href(d.signed_off.query), charts.GREEN,
-                        text=f"{d.done_share:.0%}（{d.signed_off.value}/{d.total.value}）")
+            [charts.Bar(d.doc_number or d.title, round(d.done_share * 100), href(d.accepted.query), charts.GREEN,
+                        text=f"{d.done_share:.0%}（{d.accepted.value}/{d.total.value}）")
              for d in board.directives[:15]],
-            title="各文件销号进度", maximum=100, label_width=170),
+            title="各文件办结进度（按单位计）", maximum=100, label_width=170),
     )
     return TemplateResponse(request, "admin/tracker/dashboard.html", context)
 
 
 def task_list_view(request: HttpRequest) -> HttpResponse:
-    """The task list behind every dashboard number: TaskFilterSet over the user's tasks, paginated."""
+    """The units' parts behind every dashboard number: AssignmentFilterSet over the user's scope, paginated."""
     _require_office_or_manager(request)
     as_of = timezone.localdate()
-    filterset = TaskFilterSet(request.GET or None, queryset=task_visible_to(user=request.user), as_of=as_of,
-                              user=request.user)
-    rows = (
-        tasks_with_light(filterset.qs, as_of=as_of).select_related("directive")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department")))
-        .order_by(F("current_due").asc(nulls_last=True), "pk")
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for task in page.object_list:
-        task.light_label = LIGHT_LABELS[task.light]
-        task.overdue_days = (as_of - task.current_due).days if task.light == RED and task.current_due else 0
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = _context(request, title="督办事项清单", filterset=filterset, page=page, as_of=as_of,
-                       query=query.urlencode())
+    filterset = _filterset(request.GET, request=request, as_of=as_of)
+    paginator = Paginator(filterset.qs.order_by(F("current_due").asc(nulls_last=True), "task_id", "pk"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    # The page's rows only: the selector builds them (light, date, overdue days) from this page's ids.
+    ids = [a.pk for a in page.object_list]
+    rows = assignment_rows(assignments=Assignment.objects.filter(pk__in=ids), as_of=as_of, limit=PAGE_SIZE)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = _context(request, title="督办事项清单（按承办单位）", filterset=filterset, page=page, rows=rows,
+                       as_of=as_of, query=query_string.urlencode())
     return TemplateResponse(request, "admin/tracker/dashboard_tasks.html", context)
 
 

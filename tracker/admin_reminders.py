@@ -23,7 +23,7 @@ class ReminderAdmin(admin.ModelAdmin):
     def short_error(self, obj: Reminder) -> str:
         return obj.error[:80]
 
-    @admin.action(description="重新发送所选失败提醒")
+    @admin.action(description="重新发送所选失败提醒", permissions=["change"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         from tracker.services.reminders import reminders_retry
 

@@ -33,7 +33,7 @@ def hbar_chart(bars: list[Bar], *, title: str, label_width: int = 120, width: in
     plot = width - label_width - 60
     height = row * max(len(bars), 1) + 8
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-             f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">',
+             f'width="{width}" xmlns="http://www.w3.org/2000/svg">',  # tracker/admin.css scales it (no inline style: CSP)
              f"<title>{escape(title)}</title>"]
     for index, bar in enumerate(bars):
         y = 4 + index * row
@@ -61,7 +61,7 @@ def column_chart(categories: list[str], series: list[tuple[str, str, list[Bar]]]
     group = plot_w / max(len(categories), 1)
     column = group * 0.8 / max(len(series), 1)
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-             f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">',
+             f'width="{width}" xmlns="http://www.w3.org/2000/svg">',  # tracker/admin.css scales it (no inline style: CSP)
              f"<title>{escape(title)}</title>"]
     for step in range(5):  # grid lines with their values
         value = top * step / 4
@@ -96,7 +96,7 @@ def rank_line_chart(points: list[tuple[str, int | None]], *, title: str, worst: 
     worst = max(worst, 1)
     step = plot_w / max(len(points) - 1, 1)
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" '
-             f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">',
+             f'width="{width}" xmlns="http://www.w3.org/2000/svg">',  # tracker/admin.css scales it (no inline style: CSP)
              f"<title>{escape(title)}</title>"]
 
     def y_of(rank: int) -> float:

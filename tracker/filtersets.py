@@ -1,7 +1,10 @@
-"""TaskFilterSet: the single definition of task filtering (portal list, dashboards, exports).
+"""The single definitions of filtering: TaskFilterSet (tasks: the office's lists, the admin, the API) and its
+counterpart AssignmentFilterSet (units' parts: the departments' lists, dashboards and their drill-downs, the
+台账). Same parameter names for the same ideas, so a drill-down link reads the same on either.
 
-"Overdue only" and the red light both come from TaskQuerySet.overdue(as_of); `as_of` is passed in
-by the interface (default: today in settings.TIME_ZONE).
+Without a `status` parameter both count only what is in the departments' hands (已交办 through 已销号 /
+已办结); 待审核, 待交办 and 已退回 are listed when asked for. "Overdue only" and the red light come from
+AssignmentQuerySet.overdue(as_of); `as_of` is passed in by the interface (default: today, settings.TIME_ZONE).
 """
 from __future__ import annotations
 
@@ -12,98 +15,163 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tracker.models import Department, Directive, Task
+from tracker.clocks import node_breached_assignments
+from tracker.models import Assignment, Department, Directive, Task
 from tracker.permissions import department_visible_to, directive_visible_to
-from tracker.querysets import extended_q, late_q
-from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, tasks_with_due
-from tracker.selectors_dashboard import task_light_sql
-from tracker.services.clocks import node_breached_tasks
+from tracker.querysets import IN_HANDS_STATUSES, TASK_IN_HANDS_STATUSES, extended_q, late_q
+from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, assignment_light_sql, task_filter_by_light
+
+DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+LIGHTS = [(v, LIGHT_LABELS[v]) for v in (GREEN, YELLOW, RED)]
 
 
-class TaskFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键词", method="filter_q")
-    status = django_filters.MultipleChoiceFilter(label="状态", choices=Task.Status.choices)
-    light = django_filters.ChoiceFilter(
-        label="督办灯", choices=[(v, LIGHT_LABELS[v]) for v in (GREEN, YELLOW, RED)], method="filter_light"
-    )
-    due_after = django_filters.DateFilter(label="时限起", method="filter_due_after",
-                                          widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    due_before = django_filters.DateFilter(label="时限止", method="filter_due_before",
-                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
-    department = django_filters.ModelChoiceFilter(label="承办单位", queryset=Department.objects.none(),
-                                                  method="filter_department")
-    overdue = django_filters.BooleanFilter(label="仅看逾期", method="filter_overdue",
-                                           widget=django_filters.widgets.BooleanWidget())
-    # Dashboard drill-downs and ledger exports (issue 7).
-    issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
-    year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
-    extended = django_filters.BooleanFilter(label="获批延期", method="filter_extended",
-                                            widget=django_filters.widgets.BooleanWidget())
-    late = django_filters.BooleanFilter(label="逾期（含逾期销号）", method="filter_late",
-                                        widget=django_filters.widgets.BooleanWidget())
-    breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach",
-                                         choices=[("sign", "超时未签收"), ("first_report", "超时未首次反馈")])
-    signed_off_after = django_filters.DateFilter(label="销号起", method="filter_signed_off_after",
-                                                 widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    signed_off_before = django_filters.DateFilter(label="销号止", method="filter_signed_off_before",
-                                                  widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+def _date_filter(label: str, method: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(label=label, method=method, widget=DATE_INPUT)
 
-    class Meta:
-        model = Task
-        fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue",
-                  "issuer", "year", "extended", "late", "breach", "signed_off_after", "signed_off_before"]
 
-    def __init__(self, data: Any = None, queryset: QuerySet[Task] | None = None, *, as_of: date | None = None,
+def _yes_no(label: str, method: str) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, method=method, widget=django_filters.widgets.BooleanWidget())
+
+
+class _ScopedFilterSet(django_filters.FilterSet):
+    """Shared set-up: `as_of`, the choices the user may see, the in-hands default, the keyword search."""
+
+    in_hands: tuple[str, ...] = ()
+    task_prefix = ""  # how the task's fields are reached from the filtered model
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Any] | None = None, *, as_of: date | None = None,
                  user: Any = None, **kwargs: Any) -> None:
         super().__init__(data, queryset, **kwargs)
         self.as_of = as_of or timezone.localdate()
         if user is not None:
-            directives = directive_visible_to(user=user)
-            departments = department_visible_to(user=user)
+            directives, departments = directive_visible_to(user=user), department_visible_to(user=user)
         else:
             directives, departments = Directive.objects.all(), Department.objects.all()
         self.filters["directive"].queryset = directives.order_by("-issued_on", "pk")
-        self.filters["department"].queryset = departments.order_by("name")
+        self.filters["department"].queryset = departments.exclude(kind=Department.Kind.GROUP).order_by("name")
         self.form.fields["overdue"].widget = django_filters.widgets.forms.CheckboxInput()
 
-    def filter_q(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+    def defaults(self, queryset: QuerySet[Any], asked: dict[str, Any]) -> QuerySet[Any]:
+        """What applies when a parameter is not asked for: only what is in the departments' hands."""
+        return queryset if asked.get("status") else queryset.filter(status__in=self.in_hands)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return super().filter_queryset(self.defaults(queryset, self.form.cleaned_data))
+
+    @property
+    def qs(self) -> QuerySet[Any]:
+        if not hasattr(self, "_qs") and not self.is_bound:  # no parameters at all: the defaults still hold
+            self._qs = self.defaults(self.queryset.all(), {})
+        return super().qs
+
+    def filter_q(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value)
+        t = self.task_prefix
+        return queryset.filter(Q(**{f"{t}title__icontains": value}) | Q(**{f"{t}text__icontains": value})
                                | Q(directive__doc_number__icontains=value))
 
-    def filter_light(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
-        # The light's SQL form (checked against the portal's by a test): no row is loaded into Python.
-        return queryset.alias(_light=task_light_sql(as_of=self.as_of)).filter(_light=value) if value else queryset
-
-    def filter_due_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return tasks_with_due(queryset).filter(current_due__gte=value) if value else queryset
-
-    def filter_due_before(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return tasks_with_due(queryset).filter(current_due__lte=value) if value else queryset
-
-    def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
-        return queryset.filter(assignments__department=value).distinct() if value else queryset
-
-    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         return queryset.overdue(self.as_of) if value else queryset
 
-    def filter_extended(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+    def filter_due_after(self, queryset: QuerySet[Any], name: str, value: date) -> QuerySet[Any]:
+        return queryset.filter(current_due__gte=value) if value else queryset
+
+    def filter_due_before(self, queryset: QuerySet[Any], name: str, value: date) -> QuerySet[Any]:
+        return queryset.filter(current_due__lte=value) if value else queryset
+
+
+class TaskFilterSet(_ScopedFilterSet):
+    in_hands = TASK_IN_HANDS_STATUSES
+
+    q = django_filters.CharFilter(label="关键词", method="filter_q")
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=Task.Status.choices)
+    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light")
+    due_after = _date_filter("时限起", "filter_due_after")
+    due_before = _date_filter("时限止", "filter_due_before")
+    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
+    department = django_filters.ModelChoiceFilter(label="承办单位", queryset=Department.objects.none(),
+                                                  method="filter_department")
+    overdue = _yes_no("仅看逾期", "filter_overdue")
+    issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
+    year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
+
+    class Meta:
+        model = Task
+        fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue",
+                  "issuer", "year"]
+
+    def filter_light(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return task_filter_by_light(tasks=queryset, light=value, as_of=self.as_of) if value else queryset
+
+    def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
+        return queryset.for_departments([value.pk]) if value else queryset
+
+
+class AssignmentFilterSet(_ScopedFilterSet):
+    """Units' parts. `default_role` (the dashboards' and the 台账's "lead") applies when no `role` is asked."""
+
+    in_hands = IN_HANDS_STATUSES
+    task_prefix = "task__"
+
+    q = django_filters.CharFilter(label="关键词", method="filter_q")
+    status = django_filters.MultipleChoiceFilter(label="办理状态", choices=Assignment.Status.choices)
+    role = django_filters.ChoiceFilter(label="职责", choices=Assignment.Role.choices, empty_label="全部")
+    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light")
+    due_after = _date_filter("时限起", "filter_due_after")
+    due_before = _date_filter("时限止", "filter_due_before")
+    directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
+    department = django_filters.ModelChoiceFilter(label="承办单位", queryset=Department.objects.none())
+    overdue = _yes_no("仅看逾期", "filter_overdue")
+    issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
+    year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
+    extended = _yes_no("获批延期", "filter_extended")
+    late = _yes_no("逾期（含逾期办结）", "filter_late")
+    breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach",
+                                         choices=[("sign", "超时未签收"), ("first_report", "超时未首次反馈")])
+    accepted_after = _date_filter("办结起", "filter_accepted_after")
+    accepted_before = _date_filter("办结止", "filter_accepted_before")
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "status", "role", "light", "due_after", "due_before", "directive", "department", "overdue",
+                  "issuer", "year", "extended", "late", "breach", "accepted_after", "accepted_before"]
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Assignment] | None = None, *,
+                 default_role: str | None = None, **kwargs: Any) -> None:
+        super().__init__(data, queryset, **kwargs)
+        self.default_role = default_role
+
+    def defaults(self, queryset: QuerySet[Any], asked: dict[str, Any]) -> QuerySet[Any]:
+        queryset = super().defaults(queryset, asked)
+        return queryset.filter(role=self.default_role) if self.default_role and not asked.get("role") else queryset
+
+    def filter_q(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
+        if not value:
+            return queryset
+        return super().filter_q(queryset, name, value) | queryset.filter(department__name__icontains=value)
+
+    def filter_light(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
+        # The light's SQL form (checked against the Python rule by a test): no row is loaded into Python.
+        return queryset.alias(_light=assignment_light_sql(as_of=self.as_of)).filter(_light=value) if value \
+            else queryset
+
+    def filter_extended(self, queryset: QuerySet[Assignment], name: str, value: bool | None) -> QuerySet[Assignment]:
         if value is None:
             return queryset
         return queryset.filter(extended_q()) if value else queryset.exclude(extended_q())
 
-    def filter_late(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+    def filter_late(self, queryset: QuerySet[Assignment], name: str, value: bool | None) -> QuerySet[Assignment]:
         if value is None:
             return queryset
         return queryset.filter(late_q(self.as_of)) if value else queryset.exclude(late_q(self.as_of))
 
-    def filter_breach(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
-        return node_breached_tasks(node=value, as_of=self.as_of, queryset=queryset) if value else queryset
+    def filter_breach(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
+        return node_breached_assignments(node=value, as_of=self.as_of, queryset=queryset) if value else queryset
 
-    def filter_signed_off_after(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return queryset.filter(signed_off_at__date__gte=value) if value else queryset
+    def filter_accepted_after(self, queryset: QuerySet[Assignment], name: str, value: date) -> QuerySet[Assignment]:
+        return queryset.filter(accepted_at__date__gte=value) if value else queryset
 
-    def filter_signed_off_before(self, queryset: QuerySet[Task], name: str, value: date) -> QuerySet[Task]:
-        return queryset.filter(signed_off_at__date__lte=value) if value else queryset
+    def filter_accepted_before(self, queryset: QuerySet[Assignment], name: str, value: date
+                               ) -> QuerySet[Assignment]:
+        return queryset.filter(accepted_at__date__lte=value) if value else queryset

@@ -1,14 +1,30 @@
-"""Portal forms: input shape and upload limits only; the rules live in tracker.services.lifecycle."""
+"""Portal forms: one class per action, rendered and posted through the same field names; input shape and
+upload limits only (the rules live in tracker.transitions and the lifecycle services).
+
+Every form carries a one-time `submission` token (hidden): a double click or a resubmission after "back"
+posts the same token, and services.submissions.submission_run records the action once.
+"""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from tracker.models import DeadlineOccurrence, Department
-from tracker.services.lifecycle import TransitionError, attachment_check
+from tracker.models import Assignment, DeadlineOccurrence, Department
+from tracker.selectors import AssignPlan
+from tracker.services.lifecycle import attachment_check, attachments_total_check
+from tracker.transitions import TransitionError
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+class ActionForm(forms.Form):
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64, initial=_token)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -16,7 +32,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked against the size and type limits."""
+    """Several files in one input; each is checked against the size and type limits, and all of them together
+    against the per-report total."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={
@@ -29,39 +46,117 @@ class MultipleFileField(forms.FileField):
         single = super().clean
         files = [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
         files = [f for f in files if f]
-        for upload in files:
-            try:
+        try:
+            for upload in files:
                 attachment_check(name=upload.name, size=upload.size)
-            except TransitionError as exc:
-                raise forms.ValidationError(str(exc)) from exc
+            attachments_total_check(sizes=[upload.size for upload in files])
+        except TransitionError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return files
 
 
-class NoteForm(forms.Form):
+KIND_ORDER = [Department.Kind.CITY_DEPARTMENT, Department.Kind.COUNTY_GOVERNMENT, Department.Kind.DEVELOPMENT_ZONE,
+              Department.Kind.BRANCH, Department.Kind.COMPANY, Department.Kind.BANK, Department.Kind.OTHER]
+
+
+def _departments() -> QuerySet[Department]:
+    """Units the office may pick: verified, active, never a group; city departments first, then counties, …"""
+    rank = Case(*[When(kind=kind, then=Value(index)) for index, kind in enumerate(KIND_ORDER)],
+                default=Value(len(KIND_ORDER)), output_field=IntegerField())
+    return (Department.objects.filter(active=True, verified=True).exclude(kind=Department.Kind.GROUP)
+            .order_by(rank, "name"))
+
+
+class NoteForm(ActionForm):
     note = forms.CharField(label="备注", required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReassignForm(forms.Form):
-    lead_departments = forms.ModelMultipleChoiceField(
-        label="牵头单位", queryset=Department.objects.none(),
+class SignOffForm(ActionForm):
+    note = forms.CharField(label="销号意见", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="对各单位的办结申请一并确认办结，任务销号。")
+
+
+class AssignForm(ActionForm):
+    """交办: the units (groups expanded into their members, each to untick), units to add, and the office's
+    decision when the date is already past or missing."""
+
+    units = forms.MultipleChoiceField(label="承办单位", required=False, widget=forms.CheckboxSelectMultiple,
+                                      help_text="单位组已展开为成员单位；取消勾选即不交办该单位。")
+    add_leads = forms.ModelMultipleChoiceField(label="增加牵头（责任）单位", queryset=Department.objects.none(),
+                                               required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    add_supports = forms.ModelMultipleChoiceField(label="增加配合单位", queryset=Department.objects.none(),
+                                                  required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    due_choice = forms.ChoiceField(label="办理时限", required=False, widget=forms.RadioSelect)
+    new_due_on = forms.DateField(label="新的办理时限", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="交办意见", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, plan: AssignPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        role_labels = dict(Assignment.Role.choices)
+        self.candidates = {str(c.department.pk): c for c in plan.candidates}
+        self.fields["units"].choices = [
+            (key, f"{c.department.name}（{role_labels[c.role]}"
+                  + (f"，来自「{c.via}」" if c.via else "") + (f"，{c.problem}" if c.problem else "") + "）")
+            for key, c in self.candidates.items()
+        ]
+        self.fields["units"].initial = [key for key, c in self.candidates.items() if not c.problem]
+        departments = _departments()
+        self.fields["add_leads"].queryset = departments
+        self.fields["add_supports"].queryset = departments
+        choices = []
+        if plan.past_due is not None:
+            choices = [("new", "设定新的办理时限"), ("keep", f"按原时限（{plan.past_due:%Y-%m-%d}，交办即逾期）")]
+        elif plan.undated:
+            choices = [("new", "指定办理时限"), ("ongoing", "长期"), ("clock", "按节点时限办结")]
+        if choices:
+            self.fields["due_choice"].choices = choices
+            self.fields["due_choice"].required = True
+        else:
+            del self.fields["due_choice"]
+            del self.fields["new_due_on"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("due_choice") == "new" and not data.get("new_due_on"):
+            self.add_error("new_due_on", "请填写新的办理时限")
+        return data
+
+    def unit_pairs(self) -> list[tuple[Department, str]]:
+        """The (department, role) pairs ticked or added (the service checks them)."""
+        data = self.cleaned_data
+        pairs = [(self.candidates[key].department, self.candidates[key].role) for key in data["units"]]
+        pairs += [(d, Assignment.Role.LEAD) for d in data["add_leads"]]
+        pairs += [(d, Assignment.Role.SUPPORT) for d in data["add_supports"]]
+        return pairs
+
+    def due_kwargs(self) -> dict[str, Any]:
+        choice = self.cleaned_data.get("due_choice", "")
+        return {
+            "due_on": self.cleaned_data.get("new_due_on") if choice == "new" else None,
+            "keep_due": choice == "keep",
+            "open_ended": choice if choice in ("ongoing", "clock") else "",
+        }
+
+
+class ReassignForm(ActionForm):
+    departments = forms.ModelMultipleChoiceField(
+        label="改由以下单位承办", queryset=Department.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    support_departments = forms.ModelMultipleChoiceField(
-        label="配合单位", queryset=Department.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="可选原单位（再次交办）；配合单位可不选（不再交办）。",
     )
     note = forms.CharField(label="备注", required=False, max_length=1000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        departments = Department.objects.filter(active=True).order_by("name")
-        self.fields["lead_departments"].queryset = departments
-        self.fields["support_departments"].queryset = departments
+        self.fields["departments"].queryset = _departments()
 
 
 class OccurrenceChoiceField(forms.ModelChoiceField):
@@ -69,7 +164,7 @@ class OccurrenceChoiceField(forms.ModelChoiceField):
         return f"{obj.due_on:%Y-%m-%d} 到期 · {obj.deadline.text}"
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(ActionForm):
     text = forms.CharField(label="进展情况", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text="写明已完成的具体工作、下一步安排；空话套话将被退回。")
     percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
@@ -82,32 +177,32 @@ class ProgressReportForm(forms.Form):
     def __init__(self, *args: Any, occurrences: QuerySet[DeadlineOccurrence] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if occurrences is None:  # nothing to fulfil, or the user may not complete a period
+        if occurrences is None:  # nothing to fulfil, or the unit may not complete a period
             del self.fields["occurrence"]
         else:
             self.fields["occurrence"].queryset = occurrences
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(ActionForm):
     requested_due_on = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="延期理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     current_progress = forms.CharField(label="当前进展", max_length=2000,
                                        widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExtensionDecideForm(forms.Form):
+class ExtensionDecideForm(ActionForm):
     decision = forms.ChoiceField(label="审批意见", choices=[("approve", "批准"), ("reject", "驳回")],
                                  widget=forms.RadioSelect)
     note = forms.CharField(label="说明", required=False, max_length=1000)
 
 
-class CompletionRequestForm(forms.Form):
+class CompletionRequestForm(ActionForm):
     text = forms.CharField(label="办结情况及佐证说明", max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label="佐证材料")
 
 
-class UrgeReplyForm(forms.Form):
+class UrgeReplyForm(ActionForm):
     reply = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

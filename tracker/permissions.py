@@ -1,17 +1,20 @@
 """Roles and row-level security, in one place.
 
 The office (督查室) and managers (领导) see every row; department staff (承办单位) see only the tasks
-assigned to their departments (DepartmentMembership), and what hangs off those tasks. Portal views,
-the attachment download, exports and admin `get_queryset` all start from these querysets, so a
-department user who guesses an id gets a 404, never another department's row.
+assigned to their departments (DepartmentMembership), and what hangs off those tasks: the task page shows
+co-lead units' progress, but a unit acts only on its own part (`assignment_for`), sees urges
+addressed to itself, and sees a support unit's input only where it leads or wrote it. Portal views, the
+attachment download, exports and admin `get_queryset` all start from these querysets, so a department user
+who guesses an id gets a 404, never another department's row.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tracker.models import (
+    Assignment,
     Attachment,
     DeadlineOccurrence,
     Department,
@@ -75,6 +78,24 @@ def task_visible_to(*, user: Any) -> QuerySet[Task]:
     return Task.objects.for_departments(department_ids).exclude(status=Task.Status.PENDING_REVIEW)
 
 
+def assignment_visible_to(*, user: Any) -> QuerySet[Assignment]:
+    """Units' parts the user may read: all for office/managers, else every part of the user's visible tasks."""
+    if user_sees_all(user):
+        return Assignment.objects.all()
+    return Assignment.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+
+
+def assignment_for(*, user: Any) -> QuerySet[Assignment]:
+    """The parts a user works on or oversees — what its lists, 台账 and actions reach (the services still
+    check each action): all for the office and managers (managers are refused by the services, with a
+    message); a unit only its own, never a co-lead's."""
+    if user_sees_all(user):
+        return Assignment.objects.all()
+    department_ids = user_department_ids(user)
+    return Assignment.objects.filter(department_id__in=department_ids).exclude(
+        task__status=Task.Status.PENDING_REVIEW)
+
+
 def directive_visible_to(*, user: Any) -> QuerySet[Directive]:
     if user_sees_all(user):
         return Directive.objects.all()
@@ -88,31 +109,46 @@ def source_file_visible_to(*, user: Any) -> QuerySet[SourceFile]:
     return SourceFile.objects.filter(directives__in=directive_visible_to(user=user).values("pk")).distinct()
 
 
+def _report_scope(user: Any, prefix: str = "") -> Q:
+    """Reports a unit may read: its own, the lead units' on its tasks, and every report where it leads."""
+    department_ids = user_department_ids(user)
+    tasks = task_visible_to(user=user).values("pk")
+    led = Assignment.objects.filter(department_id__in=department_ids, role=Assignment.Role.LEAD).values("task_id")
+    return Q(**{f"{prefix}task__in": tasks}) & (
+        Q(**{f"{prefix}department_id__in": department_ids})
+        | Q(**{f"{prefix}assignment__role": Assignment.Role.LEAD})
+        | Q(**{f"{prefix}task__in": led})
+    )
+
+
 def progress_report_visible_to(*, user: Any) -> QuerySet[ProgressReport]:
     if user_sees_all(user):
         return ProgressReport.objects.all()
-    return ProgressReport.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+    return ProgressReport.objects.filter(_report_scope(user))
 
 
 def attachment_visible_to(*, user: Any) -> QuerySet[Attachment]:
     if user_sees_all(user):
         return Attachment.objects.all()
-    return Attachment.objects.filter(report__task__in=task_visible_to(user=user).values("pk"))
+    return Attachment.objects.filter(_report_scope(user, "report__"))
 
 
 def extension_request_visible_to(*, user: Any) -> QuerySet[ExtensionRequest]:
+    """Extension requests: all for office/managers; a unit sees its own."""
     if user_sees_all(user):
         return ExtensionRequest.objects.all()
-    return ExtensionRequest.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+    return ExtensionRequest.objects.filter(department_id__in=user_department_ids(user),
+                                           task__in=task_visible_to(user=user).values("pk"))
 
 
 def occurrence_visible_to(*, user: Any) -> QuerySet[DeadlineOccurrence]:
     if user_sees_all(user):
         return DeadlineOccurrence.objects.all()
-    return DeadlineOccurrence.objects.filter(deadline__task__in=task_visible_to(user=user).values("pk"))
+    return DeadlineOccurrence.objects.filter(assignment__in=assignment_visible_to(user=user).values("pk"))
 
 
 def urge_visible_to(*, user: Any) -> QuerySet[Urge]:
+    """Urges: all for office/managers; a unit sees the urges addressed to itself."""
     if user_sees_all(user):
         return Urge.objects.all()
-    return Urge.objects.filter(task__in=task_visible_to(user=user).values("pk"))
+    return Urge.objects.filter(assignment__in=assignment_for(user=user).values("pk"))

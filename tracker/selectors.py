@@ -1,34 +1,65 @@
-"""Reads for the portal and dashboards: traffic lights, task rows, the task page.
+"""Reads for the portal: traffic lights per unit, list rows, the task page, and the 交办 plan.
 
-Red is `TaskQuerySet.overdue(as_of)`, the one overdue definition. Yellow: an open task due within
-settings.TASK_YELLOW_WITHIN_WORKDAYS working days, or behind 序时进度 (its reported % is more than
-settings.TASK_BEHIND_SCHEDULE_MARGIN points below the share of time elapsed between 交办 and the due
-date). Green: every other open task. Tasks not in the departments' hands (待审核, 已退回, 已销号) have
-no light ("none").
+A unit's part has a traffic light, one SQL CASE (`assignment_light_sql`) annotated on every list, page and
+export: red is the overdue condition of tracker.querysets (the one definition). Yellow: an open part due
+within settings.TASK_YELLOW_WITHIN_WORKDAYS working days, or behind 序时进度 (its reported % is more than
+settings.TASK_BEHIND_SCHEDULE_MARGIN points below the share of time elapsed between its 交办 and its due
+date). Green: every other open part (申请办结 included: the office's turn). Parts not in a unit's hands
+(待交办, 已办结, 已退回) have no light ("none"). A task shows its worst lead unit's light.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, Least, TruncDate
 from django.utils import timezone
 
-from tracker.models import Assignment, DeadlineOccurrence, Directive, Task
+from tracker.clocks import NodeClock, assignment_node_clocks, work_calendar
+from tracker.models import (
+    Assignment,
+    DeadlineOccurrence,
+    Department,
+    Directive,
+    ExtensionRequest,
+    ProgressReport,
+    Task,
+    Urge,
+)
 from tracker.permissions import (
     extension_request_visible_to,
     progress_report_visible_to,
     urge_visible_to,
     user_department_ids,
+    user_is_office,
 )
-from tracker.querysets import OWED_STATUSES, RECURRING
-from tracker.services.clocks import task_node_clocks, work_calendar
-from tracker.services.lifecycle import LEAD, OFFICE, OPEN_STATUSES, actor_has_role, task_allowed_actions
+from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, RECURRING, overdue_q
+from tracker.transitions import assignment_allowed_actions, task_allowed_actions
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 LIGHT_LABELS = {GREEN: "正常", YELLOW: "预警", RED: "逾期", NONE: "—"}
+LIGHT_RANK = {NONE: 0, GREEN: 1, YELLOW: 2, RED: 3}
+A = Assignment.Status
 
 
 def yellow_within_workdays() -> int:
@@ -39,9 +70,9 @@ def behind_schedule_margin() -> int:
     return int(getattr(settings, "TASK_BEHIND_SCHEDULE_MARGIN", 20))
 
 
-def tasks_with_due(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Annotate `current_due`: the earliest date the task still owes (TaskQuerySet.with_current_due)."""
-    return tasks.with_current_due()
+def yellow_until(as_of: date) -> date:
+    """The last due date that shows yellow on `as_of`."""
+    return work_calendar().add_workdays(as_of, yellow_within_workdays())
 
 
 def behind_schedule(*, assigned_on: date | None, due_on: date | None, percent: int, as_of: date) -> bool:
@@ -53,56 +84,108 @@ def behind_schedule(*, assigned_on: date | None, due_on: date | None, percent: i
     return percent < expected - behind_schedule_margin()
 
 
-def _light(*, status: str, overdue: bool, due_on: date | None, assigned_on: date | None, percent: int,
-           as_of: date, yellow_until: date) -> str:
-    if status not in OPEN_STATUSES:
-        return NONE
-    if overdue:
-        return RED
-    if status == Task.Status.COMPLETION_REQUESTED:  # the office's turn: never overdue, never behind
-        return GREEN
-    if due_on is not None and due_on <= yellow_until:
-        return YELLOW
-    if behind_schedule(
-        assigned_on=assigned_on, due_on=due_on, percent=percent, as_of=as_of
-    ):
-        return YELLOW
-    return GREEN
+class EpochDay(Func):
+    """Whole days since 1970-01-01 of a date expression: portable day arithmetic (SQLite, PostgreSQL)."""
 
+    output_field = IntegerField()
 
-def _yellow_until(as_of: date) -> date:
-    return work_calendar().add_workdays(as_of, yellow_within_workdays())
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
 
-
-def task_lights(*, tasks: QuerySet[Task], as_of: date) -> dict[int, str]:
-    """Traffic light of every task in `tasks` (one query for the rows, one for overdue)."""
-    overdue_ids = set(tasks.overdue(as_of).values_list("pk", flat=True))
-    yellow_until = _yellow_until(as_of)
-    lights = {}
-    for pk, status, due_on, assigned_at, percent in tasks_with_due(tasks.order_by()).values_list(
-        "pk", "status", "current_due", "assigned_at", "progress_percent"
-    ):
-        lights[pk] = _light(
-            status=status, overdue=pk in overdue_ids, due_on=due_on,
-            assigned_on=timezone.localtime(assigned_at).date() if assigned_at else None,
-            percent=percent or 0, as_of=as_of, yellow_until=yellow_until,
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra
         )
-    return lights
+
+
+def epoch(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def assignment_light_sql(*, as_of: date) -> Case:
+    """The light of each Assignment row (module docstring); red is exactly overdue_q."""
+    assigned_day = EpochDay(TruncDate("assigned_at"))
+    due_day = EpochDay(F("current_due"))
+    # Same float operations, in the same order, as behind_schedule.
+    elapsed = Cast(Value(epoch(as_of)) - assigned_day, FloatField()) / Cast(due_day - assigned_day, FloatField())
+    expected = Least(Greatest(elapsed, Value(0.0)), Value(1.0)) * Value(100.0)
+    behind = Q(assigned_at__isnull=False, current_due__isnull=False, current_due__gt=TruncDate("assigned_at")) & Q(
+        progress_percent__lt=expected - Value(float(behind_schedule_margin()))
+    )
+    return Case(
+        When(~Q(status__in=OPEN_STATUSES), then=Value(NONE)),
+        When(overdue_q(as_of), then=Value(RED)),
+        When(status=A.COMPLETION_REQUESTED, then=Value(GREEN)),
+        When(current_due__lte=yellow_until(as_of), then=Value(YELLOW)),
+        When(behind, then=Value(YELLOW)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+
+
+def assignments_with_light(assignments: QuerySet[Assignment], *, as_of: date) -> QuerySet[Assignment]:
+    """Annotate `light` (green/yellow/red/none) in SQL."""
+    return assignments.annotate(light=assignment_light_sql(as_of=as_of))
 
 
 def task_filter_by_light(*, tasks: QuerySet[Task], light: str, as_of: date) -> QuerySet[Task]:
-    """The tasks of `tasks` showing `light`; red straight from the overdue queryset."""
-    if light == RED:
-        return tasks.overdue(as_of)
-    lights = task_lights(tasks=tasks, as_of=as_of)
-    return tasks.filter(pk__in=[pk for pk, value in lights.items() if value == light])
+    """Tasks whose worst lead unit shows `light` (red: a lead unit is overdue)."""
+    leads = Assignment.objects.filter(task=OuterRef("pk"), role=Assignment.Role.LEAD).alias(
+        light=assignment_light_sql(as_of=as_of))
+    worse = [value for value, rank in LIGHT_RANK.items() if rank > LIGHT_RANK[light]]
+    return tasks.filter(Exists(leads.filter(light=light))).exclude(Exists(leads.filter(light__in=worse)))
 
 
-def task_light_counts(*, tasks: QuerySet[Task], as_of: date) -> dict[str, int]:
+def task_light(assignments: Collection[Assignment]) -> str:
+    """The task's light: its worst lead unit's (from parts annotated by assignments_with_light)."""
+    lights = [a.light for a in assignments if a.role == Assignment.Role.LEAD]
+    return max(lights, key=LIGHT_RANK.__getitem__, default=NONE)
+
+
+def light_counts(*, assignments: QuerySet[Assignment], as_of: date) -> dict[str, int]:
+    """Parts per light (one grouped query)."""
     counts = {GREEN: 0, YELLOW: 0, RED: 0, NONE: 0}
-    for value in task_lights(tasks=tasks, as_of=as_of).values():
-        counts[value] += 1
+    for row in assignments_with_light(assignments.order_by(), as_of=as_of).values("light").annotate(
+            n=Count("pk")):
+        counts[row["light"]] += row["n"]
     return counts
+
+
+# --- list rows ---------------------------------------------------------------------------------------
+
+
+def _overdue_days(light: str, due_on: date | None, as_of: date) -> int:
+    return (as_of - due_on).days if light == RED and due_on else 0
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    """One unit's part, as a department's list shows it."""
+
+    assignment: Assignment
+    light: str
+    due_on: date | None
+    overdue_days: int
+
+    @property
+    def task(self) -> Task:
+        return self.assignment.task
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+
+def assignment_rows(*, assignments: QuerySet[Assignment], as_of: date, limit: int = 500) -> list[AssignmentRow]:
+    """Rows of units' parts, most urgent first (a support part shows its task's date: it owns none)."""
+    objects = (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
+               .order_by(F("current_due").asc(nulls_last=True), "task_id", "pk")[:limit])
+    rows = []
+    for assignment in objects:
+        light = assignment.light
+        due = assignment.current_due if assignment.role == Assignment.Role.LEAD else assignment.task.current_due
+        rows.append(AssignmentRow(assignment, light, due, _overdue_days(light, due, as_of)))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,24 +201,35 @@ class TaskRow:
     def light_label(self) -> str:
         return LIGHT_LABELS[self.light]
 
+    @property
+    def leads(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.role == Assignment.Role.LEAD]
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for a in self.leads if a.status == A.ACCEPTED)
+
 
 def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[TaskRow]:
-    """List rows for the portal: the task, its light, current due date and departments."""
-    lights = task_lights(tasks=tasks, as_of=as_of)
+    """List rows for the office: the task, its worst lead light, its current due date and every unit."""
+    units = assignments_with_light(Assignment.objects.select_related("department"), as_of=as_of)
     objects = (
-        tasks_with_due(tasks)
-        .select_related("directive")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("department")))
+        tasks.select_related("directive")
+        .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
         .order_by(F("current_due").asc(nulls_last=True), "pk")[:limit]
     )
     rows = []
     for task in objects:
-        light = lights.get(task.pk, NONE)
-        due = task.current_due
+        assignments = list(task.assignments.all())
+        light = task_light(assignments)
         overdue = light == RED
-        rows.append(TaskRow(task, light, due, overdue, (as_of - due).days if overdue and due else 0,
-                            list(task.assignments.all())))
+        worst = min((a.current_due for a in assignments if a.role == Assignment.Role.LEAD
+                     and a.status in OWED_STATUSES and a.current_due), default=task.current_due)
+        rows.append(TaskRow(task, light, task.current_due, overdue, _overdue_days(light, worst, as_of), assignments))
     return rows
+
+
+# --- the task page -------------------------------------------------------------------------------------
 
 
 OCCURRENCES_PAST_SHOWN = 24  # a daily duty would otherwise list years of days
@@ -147,25 +241,15 @@ def occurrence_window_end(*, as_of: date) -> date:
     return work_calendar().add_workdays(as_of, int(getattr(settings, "REMINDER_DUE_SOON_WORKDAYS", 3)))
 
 
-def task_fulfillable_occurrences(*, task: Task, as_of: date) -> QuerySet[DeadlineOccurrence]:
-    """Open periods of the task's recurring deadlines due by the end of the due-soon window, earliest first:
-    the choices of "本次反馈对应的时限（期）"."""
-    return (
-        DeadlineOccurrence.objects.filter(
-            deadline__task=task, deadline__recurrence__in=RECURRING, completed_at__isnull=True,
-            due_on__lte=occurrence_window_end(as_of=as_of),
-        )
-        .select_related("deadline")
-        .order_by("due_on", "pk")
-    )
-
-
-def report_occurrence_choices(*, task: Task, user: Any, as_of: date) -> QuerySet[DeadlineOccurrence] | None:
-    """The periods `user`'s report may fulfil (None: offer no choice): lead departments only, as the
-    service allows (tracker.services.lifecycle.occurrence_complete)."""
-    if not actor_has_role(task=task, actor=user, role=LEAD):
+def report_occurrence_choices(*, assignment: Assignment, user: Any, as_of: date
+                              ) -> QuerySet[DeadlineOccurrence] | None:
+    """The periods the unit's report may fulfil now (None: offer no choice): a lead unit's own open periods of
+    recurring deadlines due by the end of the due-soon window, earliest first (本次反馈对应的时限（期）)."""
+    if assignment.role != Assignment.Role.LEAD or assignment.department_id not in user_department_ids(user):
         return None
-    choices = task_fulfillable_occurrences(task=task, as_of=as_of)
+    choices = (DeadlineOccurrence.objects.filter(
+        assignment=assignment, deadline__recurrence__in=RECURRING, completed_at__isnull=True,
+        due_on__lte=occurrence_window_end(as_of=as_of)).select_related("deadline").order_by("due_on", "pk"))
     return choices if choices.exists() else None
 
 
@@ -180,25 +264,46 @@ class OccurrenceRow:
         return {"done": "已完成", "overdue": "逾期未完成", "open": "待完成"}[self.state]
 
 
-def task_occurrence_rows(*, task: Task, user: Any, as_of: date) -> list[OccurrenceRow]:
-    """Periods of the task's recurring deadlines, latest due first: the next few ahead of the due-soon
-    window, then every period up to it (completed ones stay, with who completed them and the report)."""
-    base = (
-        DeadlineOccurrence.objects.filter(deadline__task=task, deadline__recurrence__in=RECURRING)
-        .select_related("deadline", "completed_by", "report__department")
-    )
+def assignment_occurrence_rows(*, assignment: Assignment, office: bool, as_of: date) -> list[OccurrenceRow]:
+    """One unit's periods of recurring deadlines, latest due first: the next few ahead of the due-soon window,
+    then every period up to it (completed ones stay, with who completed them and the report)."""
+    base = (DeadlineOccurrence.objects.filter(assignment=assignment, deadline__recurrence__in=RECURRING)
+            .select_related("deadline", "completed_by", "report"))
     window_end = occurrence_window_end(as_of=as_of)
     ahead = list(base.filter(due_on__gt=window_end).order_by("due_on", "pk")[:OCCURRENCES_NEXT_SHOWN])
     past = list(base.filter(due_on__lte=window_end).order_by("-due_on", "-pk")[:OCCURRENCES_PAST_SHOWN])
-    office = task.status in OWED_STATUSES and actor_has_role(task=task, actor=user, role=OFFICE)
+    can = office and assignment.status in OWED_STATUSES
     rows = []
     for occurrence in [*reversed(ahead), *past]:
         if occurrence.completed_at is not None:
             state = "done"
         else:
             state = "overdue" if occurrence.due_on < as_of else "open"
-        rows.append(OccurrenceRow(occurrence, state, office and state != "done"))
+        rows.append(OccurrenceRow(occurrence, state, can and state != "done"))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One unit's part on the task page: its status, date, light, clocks, and what the viewer may do on it."""
+
+    assignment: Assignment
+    light: str
+    due_on: date | None
+    original_due_on: date | None
+    overdue_days: int
+    behind: bool
+    clocks: list[NodeClock]
+    allowed: set[str]
+    mine: bool
+    latest_report: ProgressReport | None
+    occurrences: list[OccurrenceRow]
+    urges: list[Urge] = field(default_factory=list)
+    pending_extension: ExtensionRequest | None = None
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,12 +330,8 @@ def directive_excerpt(*, directive: Directive) -> list[ExcerptLine]:
     return _lines(directive.source.text, directive.line_start, directive.line_end)
 
 
-def _status_label(status: str) -> str:
-    return str(Task.Status(status).label) if status in Task.Status.values else status or "—"
-
-
 def task_changes(*, task: Task) -> list[dict[str, Any]]:
-    """simple-history changes of the task's deadlines and assignments (edits by the office)."""
+    """simple-history changes of the task's deadlines (edits by the office), with Chinese field names."""
     changes = []
     for deadline in task.deadlines.all():
         for record in deadline.history.all().select_related("history_user"):
@@ -238,48 +339,160 @@ def task_changes(*, task: Task) -> list[dict[str, Any]]:
             if prev is None:
                 continue
             delta = record.diff_against(prev)
-            what = "；".join(f"{c.field}: {c.old} → {c.new}" for c in delta.changes)
+            labels = {f.name: str(f.verbose_name) for f in deadline._meta.fields}
+            what = "；".join(f"{labels.get(c.field, c.field)}：{_shown(c.old)} → {_shown(c.new)}"
+                            for c in delta.changes)
             if what:
                 changes.append({"when": record.history_date, "who": record.history_user,
-                                "what": f"时限「{deadline.text or deadline.pk}」{what}"})
+                                "what": f"时限「{deadline.text}」{what}"})
     changes.sort(key=lambda c: c["when"], reverse=True)
     return changes
 
 
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "无"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: date) -> list[UnitRow]:
+    office = user_is_office(user)
+    mine_ids = user_department_ids(user)
+    has_due = task.deadlines.exclude(due_on__isnull=True).exists()
+    reports: dict[int, ProgressReport] = {}
+    for report in (progress_report_visible_to(user=user).filter(task=task, assignment__isnull=False)
+                   .order_by("created_at", "pk")):
+        reports[report.assignment_id] = report  # the latest wins
+    urges: dict[int, list[Urge]] = defaultdict(list)
+    for urge in urge_visible_to(user=user).filter(task=task).select_related("urged_by").order_by("-created_at"):
+        urges[urge.assignment_id].append(urge)
+    pending = {e.assignment_id: e for e in extension_request_visible_to(user=user).filter(
+        task=task, status=ExtensionRequest.Status.PENDING)}
+    extended = dict(DeadlineOccurrence.objects.filter(assignment__task=task, original_due_on__isnull=False,
+                                                      completed_at__isnull=True)
+                    .order_by("due_on").values_list("assignment_id", "original_due_on"))
+    rows = []
+    for assignment in assignments:
+        light = assignment.light
+        mine = assignment.department_id in mine_ids
+        assigned_on = timezone.localtime(assignment.assigned_at).date() if assignment.assigned_at else None
+        rows.append(UnitRow(
+            assignment=assignment, light=light, due_on=assignment.current_due,
+            original_due_on=extended.get(assignment.pk),
+            overdue_days=_overdue_days(light, assignment.current_due, as_of),
+            behind=assignment.status in OPEN_STATUSES and behind_schedule(
+                assigned_on=assigned_on, due_on=assignment.current_due, percent=assignment.progress_percent,
+                as_of=as_of),
+            clocks=assignment_node_clocks(assignment=assignment, as_of=as_of, category=task.category,
+                                          has_due_date=has_due),
+            allowed=assignment_allowed_actions(assignment=assignment, actor=user),
+            mine=mine, latest_report=reports.get(assignment.pk),
+            occurrences=assignment_occurrence_rows(assignment=assignment, office=office, as_of=as_of)
+            if (mine or office) and assignment.role == Assignment.Role.LEAD else [],
+            urges=urges.get(assignment.pk, []), pending_extension=pending.get(assignment.pk),
+        ))
+    return rows
+
+
 def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:
     """Everything the task page shows, read through the user's scoped querysets."""
-    tasks = Task.objects.filter(pk=task.pk)
-    light = task_lights(tasks=tasks, as_of=as_of).get(task.pk, NONE)
-    deadlines = list(task.deadlines.order_by("due_on", "pk"))
-    due = tasks_with_due(tasks).values_list("current_due", flat=True).first()
-    assigned_on = timezone.localtime(task.assigned_at).date() if task.assigned_at else None
-    events = list(task.events.select_related("actor").order_by("created_at", "pk"))
+    assignments = list(assignments_with_light(task.assignments.select_related("department"), as_of=as_of)
+                       .order_by("role", "pk"))
+    units = _unit_rows(task=task, assignments=assignments, user=user, as_of=as_of)
+    leads = [row for row in units if row.assignment.role == Assignment.Role.LEAD]
+    light = max((row.light for row in leads), key=LIGHT_RANK.__getitem__, default=NONE)
+    events = list(task.events.select_related("actor", "department").order_by("created_at", "pk"))
     for event in events:
-        event.from_label = _status_label(event.from_status)
-        event.to_label = _status_label(event.to_status)
+        event.from_label, event.to_label = event.status_labels()
     return {
         "task": task,
         "light": light,
         "light_label": LIGHT_LABELS[light],
-        "overdue": light == RED,
-        "overdue_days": (as_of - due).days if light == RED and due else 0,
-        "behind_schedule": task.status in OPEN_STATUSES and behind_schedule(
-            assigned_on=assigned_on, due_on=due, percent=task.progress_percent or 0, as_of=as_of),
-        "assignments": list(task.assignments.select_related("department").order_by("role", "pk")),
-        "deadlines": deadlines,
-        "occurrences": task_occurrence_rows(task=task, user=user, as_of=as_of),
-        "clocks": task_node_clocks(task=task, as_of=as_of, has_due_date=due is not None),
+        "units": units,
+        "my_units": [row for row in units if row.mine],
+        "leads_total": len([r for r in leads if r.assignment.status not in (A.RETURNED, A.PROPOSED)]),
+        "leads_accepted": len([r for r in leads if r.assignment.status == A.ACCEPTED]),
+        "deadlines": list(task.deadlines.order_by("due_on", "pk")),
         "excerpt": task_excerpt(task=task),
         "events": events,
         "reports": list(progress_report_visible_to(user=user).filter(task=task)
-                        .select_related("department", "author").prefetch_related("attachments")
+                        .select_related("department", "author", "assignment").prefetch_related("attachments")
                         .order_by("-created_at", "-pk")),
         "extensions": list(extension_request_visible_to(user=user).filter(task=task)
                            .select_related("department", "decided_by").order_by("-created_at", "-pk")),
-        "urges": list(urge_visible_to(user=user).filter(task=task).select_related("urged_by")
-                      .order_by("-created_at", "-pk")),
         "changes": task_changes(task=task),
         "allowed": task_allowed_actions(task=task, actor=user),
-        "my_department_ids": user_department_ids(user),
+        "assign_plan": task_assign_plan(task=task, as_of=as_of) if task.status == Task.Status.PENDING_REVIEW
+        else None,
         "as_of": as_of,
     }
+
+
+# --- the 交办 plan -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AssignCandidate:
+    """A unit the task would go to: named in the text, or a member of a named group (`via`)."""
+
+    department: Department
+    role: str
+    via: str = ""
+
+    @property
+    def problem(self) -> str:
+        if not self.department.verified:
+            return "尚未核实"
+        return "" if self.department.active else "已停用"
+
+
+@dataclass(frozen=True, slots=True)
+class AssignPlan:
+    """What 交办 would do by default, and what the office must decide first."""
+
+    candidates: list[AssignCandidate]
+    unresolved_groups: list[Department]
+    past_due: date | None  # the earliest one-off date already past on the day of 交办
+    undated: bool  # no dated and no ongoing deadline: a date, 长期 or the close clock must be chosen
+
+    def expansion_notes(self, kept: Collection[int]) -> list[str]:
+        """"各县区人民政府展开为：A、B" per group, naming only the members kept."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for candidate in self.candidates:
+            if candidate.via and candidate.department.pk in kept:
+                groups[candidate.via].append(candidate.department.name)
+        return [f"{group}展开为：{'、'.join(names)}" for group, names in groups.items()]
+
+
+def task_assign_plan(*, task: Task, as_of: date) -> AssignPlan:
+    """The proposed units with every group (单位组) expanded to its active members (lead wins over support),
+    the groups whose members are unknown, and the deadline decisions 交办 needs on `as_of`."""
+    candidates: dict[int, AssignCandidate] = {}
+    unresolved = []
+
+    def add(department: Department, role: str, via: str) -> None:
+        kept = candidates.get(department.pk)
+        if kept is None or (role == Assignment.Role.LEAD and kept.role != role):
+            candidates[department.pk] = AssignCandidate(department, role, via if kept is None else kept.via)
+
+    proposed = task.assignments.filter(status=A.PROPOSED).select_related("department").order_by("role", "pk")
+    for assignment in proposed:
+        department = assignment.department
+        if department.kind != Department.Kind.GROUP:
+            add(department, assignment.role, "")
+            continue
+        members = list(department.members.filter(active=True).exclude(kind=Department.Kind.GROUP).order_by("name"))
+        if not members:
+            unresolved.append(department)
+        for member in members:
+            add(member, assignment.role, department.name)
+    deadlines = task.deadlines.all()
+    past = deadlines.filter(recurrence="", due_on__lt=as_of).order_by("due_on").values_list("due_on", flat=True)
+    return AssignPlan(
+        candidates=sorted(candidates.values(), key=lambda c: (c.role != Assignment.Role.LEAD, bool(c.via))),
+        unresolved_groups=unresolved,
+        past_due=past.first(),
+        undated=not deadlines.filter(Q(due_on__isnull=False) | Q(recurrence="ongoing")).exists(),
+    )

@@ -2,14 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from tracker import views, views_exports
+from tracker.login import PortalLoginForm
 from tracker.sso import views as sso_views
+from tracker.views import exports as views_exports
+from tracker.views import tasks as views
 
 app_name = "tracker"
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("portal/login/", auth_views.LoginView.as_view(
-        template_name="tracker/portal/login.html", redirect_authenticated_user=True), name="login"),
+        template_name="tracker/portal/login.html", authentication_form=PortalLoginForm,
+        redirect_authenticated_user=True), name="login"),
     path("portal/logout/", sso_views.logout, name="logout"),
     # Organisation logins (404 while off); /healthz is answered by tracker.middleware before routing.
     path("oidc/authenticate/", sso_views.oidc_login, name="oidc_login"),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("portal/", views.task_list, name="task_list"),
     path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
+    path("portal/assignments/<int:pk>/<slug:action>/", views.assignment_action, name="assignment_action"),
     path("portal/extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("portal/urges/<int:pk>/reply/", views.urge_reply, name="urge_reply"),
     path("portal/occurrences/<int:pk>/complete/", views.occurrence_complete, name="occurrence_complete"),

@@ -1,4 +1,5 @@
 """Every setting, in sections. The only place environment variables are read."""
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -8,7 +9,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 # CORE
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+# Published in the repository: config.settings.production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -24,6 +27,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_cas_ng",  # its session-ticket table exists whether CAS is on or off: turning it on needs no migrate
+    "axes",
+    "csp",
     "tracker",
 ]
 
@@ -41,6 +46,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -75,6 +83,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/portal/login/"
 LOGIN_REDIRECT_URL = "/portal/"
+# Axes first: it refuses a locked-out login before any backend checks the password. Every backend
+# added later (LDAP, OIDC, CAS) goes after it.
+# LOGIN THROTTLING (django-axes; tracker/login.py). Failures count within the cool-off window:
+# the same user from the same address is locked after LOGIN_FAILURE_LIMIT, a user from any address
+# after LOGIN_USER_FAILURE_LIMIT, an address for any user after LOGIN_IP_FAILURE_LIMIT (an office
+# behind one NAT shares an address, so that limit is higher).
+AXES_ENABLED = env.bool("LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+LOGIN_FAILURE_LIMITS = {
+    "username": env.int("LOGIN_USER_FAILURE_LIMIT", default=20),
+    "ip_address": env.int("LOGIN_IP_FAILURE_LIMIT", default=50),
+}
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_HANDLER = "tracker.login.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "tracker.login.lockout_response"
+# A refused attempt during the lockout does not restart the cool-off, so the wait shown is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The client address: REMOTE_ADDR, or behind a reverse proxy the header it sets (e.g. HTTP_X_REAL_IP).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("LOGIN_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # failures are what lock; successful logins are not kept by axes
+AXES_ENABLE_ADMIN = False  # tracker.admin_logins shows the attempts in Chinese, to the office only
 
 
 # ORGANISATION LOGINS (统一身份认证): OpenID Connect, LDAP, CAS; each off until its *_ENABLED is true.
@@ -175,6 +207,7 @@ if LDAP_ENABLED:
 
 # Local passwords first; a provider's backend only answers its own kind of request.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out login never reaches a backend
     "django.contrib.auth.backends.ModelBackend",
     *(["tracker.sso.ldap.LDAPBackend"] if LDAP_ENABLED else []),
     *(["tracker.sso.oidc.OIDCBackend"] if OIDC_ENABLED else []),
@@ -193,6 +226,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploads live outside static files and are served only through a permission-checked view.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "uploads")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_REPORT_MAX_BYTES = env.int("UPLOAD_REPORT_MAX_BYTES", default=30 * 1024 * 1024)  # all files of one report
 UPLOAD_ALLOWED_EXTENSIONS = env.list(
     "UPLOAD_ALLOWED_EXTENSIONS",
     default=["pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"],
@@ -291,6 +325,26 @@ TASK_YELLOW_WITHIN_WORKDAYS = env.int("TASK_YELLOW_WITHIN_WORKDAYS", default=3)
 TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
 # Progress reports, extension reasons and completion notes shorter than this are refused.
 PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
+
+# HISTORY: old versions are read-only; corrections go through the services, which record an event.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# CONTENT SECURITY POLICY (django-csp 4): nothing inline, nothing from another origin (the deployment is
+# offline). Templates keep scripts and styles in static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # LOGGING
 # "json" (production): one JSON object per line on stdout, with request_id/user/path during a

@@ -5,3 +5,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run Celery tasks in-process; the real-worker tests start their own worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+# Client.login() authenticates without a request, which axes refuses; the throttling tests turn it on.
+AXES_ENABLED = False

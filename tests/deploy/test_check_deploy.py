@@ -10,10 +10,6 @@ import sys
 
 from tests.deploy.conftest import ROOT, env_lines
 
-# Warnings config/settings/production.py still owes until the hardening work (issue 12, point 4)
-# lands: HSTS (W004) and the HTTPS redirect (W008), which it reads from the DJANGO_SECURE_* values
-# the template already sets. Empty this set when it has landed; nothing else may ever appear here.
-PENDING_HARDENING = {"security.W004", "security.W008"}
 GENERATED = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD")
 
 
@@ -41,15 +37,15 @@ def test_template_settings_pass_check_deploy(template):
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     warnings = set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", output))
-    assert warnings <= PENDING_HARDENING, output
+    assert warnings == set(), output
     # The parts the template controls are clean: key, hosts, debug, cookies.
     assert not warnings & {"security.W009", "security.W018", "security.W020", "security.W012", "security.W016"}
 
 
-def test_check_deploy_flags_a_secret_key_left_empty(template):
-    # Refusing to start at all is config/settings/production.py's (issue 12); the README's check catches it too.
+def test_production_refuses_to_start_with_the_secret_key_left_empty(template):
     result = run_manage({**template, "POSTGRES_PASSWORD": "x"}, "check", "--deploy")
-    assert "security.W009" in result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is unset" in result.stdout + result.stderr
 
 
 def test_template_values_reach_the_settings(template):
@@ -64,7 +60,7 @@ def test_template_values_reach_the_settings(template):
     assert json.loads(result.stdout.splitlines()[-1]) == [
         int(template["UPLOAD_MAX_BYTES"]), template["MEDIA_ROOT"], "json", True, template["SITE_URL"],
         ["duban.example.gov.cn"], ["https://duban.example.gov.cn"], False, True, False,
-        ["django.contrib.auth.backends.ModelBackend"]]
+        ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]]
 
 
 def test_manage_wrapper_of_the_systemd_path_runs_with_the_env_file(template, tmp_path):
@@ -78,4 +74,4 @@ def test_manage_wrapper_of_the_systemd_path_runs_with_the_env_file(template, tmp
     )
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "System check identified" in output, output
-    assert set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", output)) <= PENDING_HARDENING
+    assert set(re.findall(r"\(([a-z_]+\.[WE]\d+)\)", output)) == set()

@@ -1,7 +1,8 @@
 """A small hand-built data set for the dashboard and export tests, every timestamp explicit.
 
 AS_OF is Friday 2024-06-14 (端午 holiday on Monday 10 June), so "due within 3 working days" ends on
-Wednesday 2024-06-19. The expected figures in the tests were worked out by hand from this table.
+Wednesday 2024-06-19. Each task has one lead unit (its part stands where the task stands) and maybe support
+units; the expected figures in the tests were worked out by hand from this table.
 """
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from tests.factories import DeadlineFactory, DepartmentFactory, DirectiveFactory, TaskFactory
-from tracker.models import Assignment, Department, DepartmentMembership, ExtensionRequest, Task
+from tests.tracker.workflow import UNIT_STATUS
+from tracker.models import (
+    Assignment,
+    DeadlineOccurrence,
+    Department,
+    DepartmentMembership,
+    ExtensionRequest,
+    Task,
+)
+from tracker.services.deadlines import task_due_refresh
 
 AS_OF = date(2024, 6, 14)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,25 +48,38 @@ def user(username: str, group: str | None, *, staff: bool = False, department: D
 def task(*, directive: Any, lead: Department, status: str, due: date | None, support: tuple[Department, ...] = (),
          assigned: date | None = date(2024, 5, 1), percent: int = 0, signed_off: date | None = None,
          text: str = "加快推进重点项目建设。", signed: bool | None = None, reported: bool | None = None) -> Task:
-    owed_or_later = status not in (S.PENDING_REVIEW, S.ASSIGNED)
-    fields: dict[str, Any] = {
-        "directive": directive, "status": status, "text": text, "title": text[:40], "progress_percent": percent,
-        "assigned_at": at(assigned) if assigned and status != S.PENDING_REVIEW else None,
+    """A task whose single lead unit stands at the unit status `status` stands for (support units beside it)."""
+    unit = UNIT_STATUS[status]
+    owed_or_later = unit not in (Assignment.Status.PROPOSED, Assignment.Status.ASSIGNED)
+    in_hands = unit != Assignment.Status.PROPOSED
+    made = TaskFactory(directive=directive, status=status, text=text, title=text[:40],
+                       assigned_at=at(assigned) if assigned and in_hands else None,
+                       signed_off_at=at(signed_off, 11) if status == S.SIGNED_OFF else None)  # type: ignore[arg-type]
+    stamps: dict[str, Any] = {
+        "status": unit, "progress_percent": percent,
+        "assigned_at": at(assigned) if assigned and in_hands else None,
         "signed_at": at(assigned, 15) if assigned and (owed_or_later if signed is None else signed) else None,
         "first_report_at": at(assigned, 16) if assigned and (
             status in (S.IN_PROGRESS, S.COMPLETION_REQUESTED, S.SIGNED_OFF) if reported is None else reported
         ) else None,
     }
     if status in (S.COMPLETION_REQUESTED, S.SIGNED_OFF):
-        fields["completion_requested_at"] = at(signed_off or AS_OF, 9)
+        stamps["completion_requested_at"] = at(signed_off or AS_OF, 9)
     if status == S.SIGNED_OFF:
-        fields["signed_off_at"] = at(signed_off, 11)  # type: ignore[arg-type]
-    made = TaskFactory(**fields)
-    Assignment.objects.create(task=made, department=lead, role=Assignment.Role.LEAD, as_written=lead.name)
-    for unit in support:
-        Assignment.objects.create(task=made, department=unit, role=Assignment.Role.SUPPORT, as_written=unit.name)
+        stamps["accepted_at"] = at(signed_off, 11)  # type: ignore[arg-type]
+    part = Assignment.objects.create(task=made, department=lead, role=Assignment.Role.LEAD, as_written=lead.name,
+                                     **stamps)
+    for other in support:
+        Assignment.objects.create(task=made, department=other, role=Assignment.Role.SUPPORT, as_written=other.name,
+                                  status=Assignment.Status.SIGNED if owed_or_later and unit != "accepted" else unit,
+                                  assigned_at=stamps["assigned_at"], signed_at=stamps["signed_at"],
+                                  accepted_at=stamps.get("accepted_at"))
     if due is not None:
-        DeadlineFactory(task=made, due_on=due, parsed_due_on=due, text=f"{due:%Y年%-m月%-d日}前")
+        deadline = DeadlineFactory(task=made, due_on=due, parsed_due_on=due, text=f"{due:%Y年%-m月%-d日}前")
+        if in_hands:
+            DeadlineOccurrence.objects.create(deadline=deadline, assignment=part, due_on=due,
+                                              completed_at=stamps.get("accepted_at"))
+    task_due_refresh(task_ids=[made.pk])
     return made
 
 
@@ -113,15 +136,16 @@ def build() -> DataSet:
     }
     requester = user("req-c", "承办单位", department=c)
     extended = t["done_extended"]
-    deadline = extended.deadlines.get()
-    deadline.original_due_on = date(2024, 5, 15)
-    deadline.save(update_fields=["original_due_on"])
-    ExtensionRequest.objects.create(task=extended, deadline=deadline, department=c, requested_by=requester,
-                                    reason="等待上级批复", requested_due_on=date(2024, 6, 10),
-                                    original_due_on=date(2024, 5, 15), status=ExtensionRequest.Status.APPROVED)
+    extended_part = extended.assignments.get(role=Assignment.Role.LEAD)
+    extended_part.occurrences.update(original_due_on=date(2024, 5, 15))
+    ExtensionRequest.objects.create(task=extended, assignment=extended_part, deadline=extended.deadlines.get(),
+                                    department=c, requested_by=requester, reason="等待上级批复",
+                                    requested_due_on=date(2024, 6, 10), original_due_on=date(2024, 5, 15),
+                                    status=ExtensionRequest.Status.APPROVED)
     requester_a = user("req-a", "承办单位", department=a)
-    ExtensionRequest.objects.create(task=t["over_a1"], deadline=t["over_a1"].deadlines.get(), department=a,
-                                    requested_by=requester_a, reason="资金未到位", requested_due_on=date(2024, 7, 31),
+    ExtensionRequest.objects.create(task=t["over_a1"], assignment=t["over_a1"].assignments.get(role="lead"),
+                                    deadline=t["over_a1"].deadlines.get(), department=a, requested_by=requester_a,
+                                    reason="资金未到位", requested_due_on=date(2024, 7, 31),
                                     original_due_on=date(2024, 6, 10))
     return DataSet(a, b, c, d1, d2, t)
 

@@ -69,10 +69,14 @@ def test_demo_setup_creates_one_account_per_role_and_is_idempotent():
 def test_generate_occurrences_command_and_celery_task_roll_recurring_deadlines():
     from datetime import date
 
-    from tests.factories import DeadlineFactory
+    from tests.factories import DeadlineFactory, DepartmentFactory
+    from tests.tracker.workflow import unit_add
     from tracker.tasks import occurrences_generate
 
-    deadline = DeadlineFactory(text="每季度末", due_on=date(2023, 3, 31), recurrence="quarterly", rule="Q:3:end")
+    deadline = DeadlineFactory(text="每季度末", due_on=date(2023, 3, 31), recurrence="quarterly", rule="Q:3:end",
+                               task__status="in_progress")
+    unit_add(deadline.task, DepartmentFactory())
+    deadline.occurrences.all().delete()  # assigned before the quarter rolled over
     out = run("generate_occurrences", "--as-of", "2023-05-01", "--horizon", "100")
     assert "新增到期节点 1 个" in out
     assert list(deadline.occurrences.values_list("due_on", flat=True)) == [date(2023, 6, 30)]

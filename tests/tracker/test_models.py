@@ -49,14 +49,46 @@ def test_alias_unique_and_occurrence_unique_and_holiday_unique():
     DepartmentAlias.objects.create(department=unit, alias="市发改委")
     raises_integrity(lambda: DepartmentAlias.objects.create(department=DepartmentFactory(), alias="市发改委"))
     deadline = DeadlineFactory()
-    DeadlineOccurrence.objects.create(deadline=deadline, due_on=date(2023, 4, 30))
-    raises_integrity(lambda: DeadlineOccurrence.objects.create(deadline=deadline, due_on=date(2023, 4, 30)))
+    part, co_lead = AssignmentFactory(task=deadline.task), AssignmentFactory(task=deadline.task)
+    DeadlineOccurrence.objects.create(deadline=deadline, assignment=part, due_on=date(2023, 4, 30))
+    raises_integrity(lambda: DeadlineOccurrence.objects.create(deadline=deadline, assignment=part,
+                                                               due_on=date(2023, 4, 30)))
+    # The same day owed by a co-lead unit is that unit's own occurrence.
+    DeadlineOccurrence.objects.create(deadline=deadline, assignment=co_lead, due_on=date(2023, 4, 30))
+    raises_integrity(lambda: DeadlineOccurrence.objects.create(deadline=deadline, due_on=date(2023, 5, 31)))
     HolidayOverride.objects.create(day=date(2023, 10, 7), is_workday=True)
     raises_integrity(lambda: HolidayOverride.objects.create(day=date(2023, 10, 7), is_workday=False))
 
 
 def test_progress_percent_cannot_exceed_100():
-    raises_integrity(lambda: TaskFactory(progress_percent=101))
+    AssignmentFactory(progress_percent=100)
+    raises_integrity(lambda: AssignmentFactory(progress_percent=101))
+
+
+def test_an_accepted_part_has_its_time_and_only_then():
+    from django.utils import timezone
+
+    AssignmentFactory(status="accepted", accepted_at=timezone.now())
+    raises_integrity(lambda: AssignmentFactory(status="accepted", accepted_at=None))
+    raises_integrity(lambda: AssignmentFactory(status="in_progress", accepted_at=timezone.now()))
+
+
+def test_a_support_part_never_requests_completion():
+    AssignmentFactory(role="lead", status="completion_requested")
+    raises_integrity(lambda: AssignmentFactory(role="support", status="completion_requested"))
+
+
+def test_event_status_labels_use_the_units_or_the_tasks_words():
+    from tracker.models import TaskEvent
+
+    part = AssignmentFactory()
+    unit_event = TaskEvent(task=part.task, assignment=part, department=part.department, action="accept",
+                           from_status="completion_requested", to_status="accepted")
+    task_event = TaskEvent(task=part.task, action="sign_off", from_status="completion_requested",
+                           to_status="signed_off")
+    assert unit_event.status_labels() == ("申请办结", "已办结")
+    assert task_event.status_labels() == ("申请办结", "已销号")
+    assert str(unit_event) == "办结确认（申请办结 → 已办结）"
 
 
 def test_str_and_numbered_lines():
@@ -72,3 +104,9 @@ def test_task_history_is_recorded():
     task.title = "新标题"
     task.save(update_fields=["title"])
     assert list(task.history.values_list("title", flat=True)) == ["新标题", "原标题"]
+
+
+def test_a_part_carries_its_tasks_directive():
+    part = AssignmentFactory()
+    assert part.directive_id == part.task.directive_id
+    raises_integrity(lambda: type(part).objects.filter(pk=part.pk).update(directive=None))

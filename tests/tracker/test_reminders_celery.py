@@ -188,10 +188,12 @@ for i in range(N):
     # due today; overdue 3 working days (10-07 and 10-08 are 调休 working days, then 10-09)
     for j, due in enumerate((date(2023, 10, 9), date(2023, 9, 28))):
         task = Task.objects.create(directive=directive, ref=f"{i}.{j}", title=f"任务{i}-{j}", text="…",
-                                   status="in_progress", assigned_at=timezone.now(), first_report_at=timezone.now())
-        Assignment.objects.create(task=task, department=dept, role="lead")
+                                   status="in_progress", assigned_at=timezone.now())
+        part = Assignment.objects.create(task=task, department=dept, role="lead", status="in_progress",
+                                         assigned_at=timezone.now(), signed_at=timezone.now(),
+                                         first_report_at=timezone.now())
         deadline = Deadline.objects.create(task=task, text="x", due_on=due)
-        DeadlineOccurrence.objects.create(deadline=deadline, due_on=due)
+        DeadlineOccurrence.objects.create(deadline=deadline, assignment=part, due_on=due)
 """
 
 

@@ -1,9 +1,17 @@
 """All tracker models, split by area (docs/models.md) and re-exported here."""
 from tracker.models.directory import Department, DepartmentAlias, DepartmentMembership, HolidayOverride
 from tracker.models.documents import Directive, SourceFile
+from tracker.models.logins import LoginLockout
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
-from tracker.models.workflow import Attachment, ExtensionRequest, ProgressReport, TaskEvent, Urge
+from tracker.models.workflow import (
+    Attachment,
+    ExtensionRequest,
+    FormSubmission,
+    ProgressReport,
+    TaskEvent,
+    Urge,
+)
 
 __all__ = [
     "Assignment",
@@ -15,7 +23,9 @@ __all__ = [
     "DepartmentMembership",
     "Directive",
     "ExtensionRequest",
+    "FormSubmission",
     "HolidayOverride",
+    "LoginLockout",
     "ProgressReport",
     "Reminder",
     "RobotMessage",

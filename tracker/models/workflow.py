@@ -4,10 +4,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class TaskEvent(models.Model):
-    """One action on a task, with the status before and after; never updated or deleted."""
+    """One action on a task or on one unit's part of it, with the status before and after; never updated or
+    deleted. With `assignment`, the statuses are the unit's (Assignment.Status), else the task's (Task.Status);
+    `department` keeps the unit named even after its assignment is rerouted."""
 
     class Action(models.TextChoices):
         CONFIRM = "confirm", "审核确认"
@@ -26,8 +29,19 @@ class TaskEvent(models.Model):
         EDIT = "edit", "修改"
         DEADLINE_CORRECT = "deadline_correct", "修改时限"
         OCCURRENCE_COMPLETE = "occurrence_complete", "完成本期"
+        ACCEPT = "accept", "办结确认"
+        URGE_REPLY = "urge_reply", "答复催办"
+        STATUS = "status", "任务状态变更"
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="events", verbose_name="任务")
+    assignment = models.ForeignKey(
+        "tracker.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="events",
+        verbose_name="承办单位记录",
+    )
+    department = models.ForeignKey(
+        "tracker.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        verbose_name="单位",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name="操作人",
@@ -44,14 +58,27 @@ class TaskEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.from_status}→{self.to_status}"
+        return f"{self.get_action_display()}（{self.status_labels()[0]} → {self.status_labels()[1]}）"
+
+    def status_labels(self) -> tuple[str, str]:
+        """The statuses before and after, as Chinese labels (the unit's or the task's vocabulary)."""
+        from tracker.models.tasks import Assignment, Task
+
+        choices = dict((Assignment.Status if self.department_id else Task.Status).choices)
+        return (str(choices.get(self.from_status, self.from_status or "—")),
+                str(choices.get(self.to_status, self.to_status or "—")))
 
 
 class ProgressReport(models.Model):
-    """A department's progress report (反馈) on a task; `is_completion` marks a 申请办结 report."""
+    """A unit's progress report (反馈) on its part of a task; `is_completion` marks a 申请办结 report. A
+    support unit's report is its input to the lead units (配合意见)."""
 
     task = models.ForeignKey(
         "tracker.Task", on_delete=models.CASCADE, related_name="progress_reports", verbose_name="任务"
+    )
+    assignment = models.ForeignKey(
+        "tracker.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="progress_reports",
+        verbose_name="承办单位记录",
     )
     department = models.ForeignKey(
         "tracker.Department", on_delete=models.PROTECT, related_name="progress_reports", verbose_name="单位"
@@ -106,7 +133,7 @@ class Attachment(models.Model):
 
 
 class ExtensionRequest(models.Model):
-    """A lead department's request (延期申请) to move a deadline, and the office's decision."""
+    """A lead unit's request (延期申请) to move its own date on a deadline, and the office's decision."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"
@@ -115,6 +142,10 @@ class ExtensionRequest(models.Model):
 
     task = models.ForeignKey(
         "tracker.Task", on_delete=models.CASCADE, related_name="extension_requests", verbose_name="任务"
+    )
+    assignment = models.ForeignKey(
+        "tracker.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="extension_requests",
+        verbose_name="承办单位记录",
     )
     deadline = models.ForeignKey(
         "tracker.Deadline", null=True, blank=True, on_delete=models.SET_NULL, related_name="extension_requests",
@@ -149,9 +180,13 @@ class ExtensionRequest(models.Model):
 
 
 class Urge(models.Model):
-    """The office urging (催办) a task's departments, and their reply."""
+    """The office urging (催办) one unit on its part of a task, and the unit's reply."""
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="urges", verbose_name="任务")
+    assignment = models.ForeignKey(
+        "tracker.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="urges",
+        verbose_name="承办单位记录",
+    )
     urged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="催办人"
     )
@@ -164,6 +199,27 @@ class Urge(models.Model):
         verbose_name = "催办"
         verbose_name_plural = "催办"
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["assignment", "created_at"], name="tracker_urge_recent")]
 
     def __str__(self) -> str:
-        return f"催办 {self.task_id} {self.created_at:%Y-%m-%d}"
+        return f"催办 {self.task} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A submitted portal form's one-time token: a double click or a resubmission after "back" is recognised
+    by the unique key and records nothing twice (services.submissions.submission_run)."""
+
+    key = models.CharField("表单标识", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="提交人",
+    )
+    action = models.CharField("操作", max_length=40, blank=True, default="")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "表单提交"
+        verbose_name_plural = "表单提交"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key[:8]}"

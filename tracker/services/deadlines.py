@@ -1,5 +1,5 @@
-"""Deadlines: the working-day calendar with the office's overrides, date corrections, and the
-rolling horizon of occurrences of recurring deadlines."""
+"""Deadlines: date corrections, the stored current due dates, and the occurrences each lead unit owes (one per
+dated one-off deadline, a rolling horizon of periods for a recurring one)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -12,26 +12,25 @@ from django.utils import timezone
 
 from parsing.deadlines import occurrences as rule_occurrences
 from parsing.results import DeadlineSpec
-from parsing.workdays import WorkCalendar
-from tracker.models import Deadline, DeadlineOccurrence, HolidayOverride, Task, TaskEvent
-from tracker.querysets import RECURRING, computed_due_expression
+from tracker.clocks import work_calendar
+from tracker.models import Assignment, Deadline, DeadlineOccurrence, Task, TaskEvent
+from tracker.querysets import OPEN_STATUSES, RECURRING, assignment_due_expression, task_due_expression
 
+__all__ = ["work_calendar"]  # re-exported: the calendar itself lives on the read side (tracker.clocks)
 DEFAULT_HORIZON_DAYS = 90
 
 
-def work_calendar() -> WorkCalendar:
-    """The Chinese working-day calendar, with the office's HolidayOverride rows winning over the package."""
-    return WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("day", "is_workday")))
-
-
 def task_due_refresh(*, task_ids: Iterable[int] | None = None) -> int:
-    """Store the current due date (tracker.querysets.computed_due_expression) of the given tasks, or of all.
+    """Store the current due dates (tracker.querysets) of the given tasks' assignments, then of the tasks.
 
-    One set-based UPDATE; every service that writes Deadline.due_on or DeadlineOccurrence rows calls it
-    in its own transaction. Returns the number of rows updated.
+    Two set-based UPDATEs; every service that writes deadlines, occurrences or assignment statuses calls it
+    in its own transaction. Returns the number of tasks updated.
     """
-    tasks = Task.objects.all() if task_ids is None else Task.objects.filter(pk__in=list(task_ids))
-    return tasks.order_by().update(current_due=computed_due_expression())
+    ids = None if task_ids is None else list(task_ids)
+    assignments = Assignment.objects.all() if ids is None else Assignment.objects.filter(task_id__in=ids)
+    assignments.order_by().update(current_due=assignment_due_expression())
+    tasks = Task.objects.all() if ids is None else Task.objects.filter(pk__in=ids)
+    return tasks.order_by().update(current_due=task_due_expression())
 
 
 def deadline_dates(*, deadline: Deadline, start: date, end: date) -> list[date]:
@@ -43,28 +42,44 @@ def deadline_dates(*, deadline: Deadline, start: date, end: date) -> list[date]:
     return rule_occurrences(spec, start=start, end=end)
 
 
-def deadline_occurrences_sync(*, deadline: Deadline, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> int:
-    """Create the missing occurrences of one deadline up to `as_of + horizon_days`; returns how many.
+def deadline_occurrences_sync(
+    *, deadline: Deadline, assignment: Assignment, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> int:
+    """Create the missing occurrences one lead unit owes on one deadline, up to `as_of + horizon_days`.
 
-    A one-off deadline has one occurrence on its date. A recurring one gets its dates from the later of
-    its first due date and `as_of` (or the day after its last occurrence): past periods of a directive
-    imported late are not invented as overdue. Completed occurrences are never touched. The caller
-    refreshes the task's stored current due date (task_due_refresh), once for all the deadlines it syncs.
+    A one-off deadline gives one occurrence on its date. A recurring one gives its dates from the later of
+    its first due date and `as_of` (or the day after the unit's last occurrence): past periods of a task
+    assigned late are not invented as overdue. Completed occurrences are never touched. The caller refreshes
+    the stored due dates (task_due_refresh), once for everything it syncs. Returns how many were created.
     """
+    mine = deadline.occurrences.filter(assignment=assignment)
     if deadline.recurrence == "":
-        if deadline.due_on is None or deadline.occurrences.exists():
+        if deadline.due_on is None or mine.exists():
             return 0
-        DeadlineOccurrence.objects.create(deadline=deadline, due_on=deadline.due_on)
+        DeadlineOccurrence.objects.create(deadline=deadline, assignment=assignment, due_on=deadline.due_on)
         return 1
-    last = deadline.occurrences.order_by("-due_on").values_list("due_on", flat=True).first()
+    if deadline.recurrence not in RECURRING:
+        return 0
+    last = mine.order_by("-due_on").values_list("due_on", flat=True).first()
     start = last + timedelta(days=1) if last else max(deadline.due_on or as_of, as_of)
     dates = deadline_dates(deadline=deadline, start=start, end=as_of + timedelta(days=horizon_days))
-    if not dates and last is None and deadline.due_on is not None and deadline.recurrence in RECURRING:
-        dates = [deadline.due_on] if deadline.due_on >= as_of else []
+    if not dates and last is None and deadline.due_on is not None:
+        # A rule the calendar cannot expand (or a first date beyond the horizon): owe the stated date.
+        dates = [max(deadline.due_on, as_of)]
     created = DeadlineOccurrence.objects.bulk_create(
-        [DeadlineOccurrence(deadline=deadline, due_on=d) for d in dates], ignore_conflicts=True
+        [DeadlineOccurrence(deadline=deadline, assignment=assignment, due_on=d) for d in dates],
+        ignore_conflicts=True,
     )
     return len(created)
+
+
+def unit_occurrences_sync(*, assignment: Assignment, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> int:
+    """The occurrences a lead unit owes on every dated deadline of its task (at 交办 and when rerouted)."""
+    if assignment.role != Assignment.Role.LEAD:
+        return 0
+    return sum(deadline_occurrences_sync(deadline=deadline, assignment=assignment, as_of=as_of,
+                                         horizon_days=horizon_days)
+               for deadline in Deadline.objects.filter(task_id=assignment.task_id).exclude(recurrence="ongoing"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +90,22 @@ class OccurrenceRun:
 
 @transaction.atomic
 def occurrences_generate(*, as_of: date, horizon_days: int = DEFAULT_HORIZON_DAYS) -> OccurrenceRun:
-    """Extend every dated deadline of a task not yet signed off up to `as_of + horizon_days` (idempotent)."""
-    deadlines = Deadline.objects.exclude(task__status=Task.Status.SIGNED_OFF).exclude(recurrence="ongoing")
+    """Extend every recurring deadline of every open lead part up to `as_of + horizon_days` (idempotent)."""
+    leads = {a.pk: a for a in Assignment.objects.filter(role=Assignment.Role.LEAD, status__in=OPEN_STATUSES)}
+    by_task: dict[int, list[Assignment]] = {}
+    for assignment in leads.values():
+        by_task.setdefault(assignment.task_id, []).append(assignment)
     seen = created = 0
     changed: set[int] = set()
+    deadlines = Deadline.objects.filter(task_id__in=list(by_task), recurrence__in=RECURRING)
     for deadline in deadlines.iterator():
         seen += 1
-        made = deadline_occurrences_sync(deadline=deadline, as_of=as_of, horizon_days=horizon_days)
-        created += made
-        if made:
-            changed.add(deadline.task_id)
+        for assignment in by_task[deadline.task_id]:
+            made = deadline_occurrences_sync(deadline=deadline, assignment=assignment, as_of=as_of,
+                                             horizon_days=horizon_days)
+            created += made
+            if made:
+                changed.add(deadline.task_id)
     if changed:
         task_due_refresh(task_ids=changed)
     return OccurrenceRun(deadlines=seen, created=created)
@@ -103,11 +124,15 @@ def deadline_correct(*, deadline: Deadline, due_on: date | None, user: Any, note
     deadline.flags = flags
     deadline.save(update_fields=["due_on", "resolved_by", "corrected_by", "corrected_at", "flags"])
     if deadline.recurrence == "":
-        open_occurrences = deadline.occurrences.filter(completed_at__isnull=True)
+        # Every unit's open occurrence moves, except one an approved extension already moved for that unit.
+        open_occurrences = deadline.occurrences.filter(completed_at__isnull=True, original_due_on__isnull=True)
         if due_on is None:
             open_occurrences.delete()
-        elif not open_occurrences.update(due_on=due_on) and not deadline.occurrences.exists():
-            DeadlineOccurrence.objects.create(deadline=deadline, due_on=due_on)
+        else:
+            open_occurrences.update(due_on=due_on)
+            for assignment in Assignment.objects.filter(task_id=deadline.task_id, role=Assignment.Role.LEAD,
+                                                        status__in=OPEN_STATUSES):  # units not owing it yet
+                deadline_occurrences_sync(deadline=deadline, assignment=assignment, as_of=due_on)
     task_due_refresh(task_ids=[deadline.task_id])
     task = deadline.task
     if not task.edited:

@@ -1,9 +1,10 @@
-"""Demo accounts and a workflow walk for `make run`: one account per role, tasks in every state.
+"""Demo accounts and a workflow walk for `make run`: one account per role, units' parts in every state.
 
-Called by the `demo_setup` command after the gazettes are ingested. Every status change goes
-through the lifecycle services (so the history is real); only demo due dates and clock starts are
-set directly, so that the portal shows green, yellow and red tasks whatever day it is run.
-Idempotent: a second run only prints the accounts.
+Called by the `demo_setup` command after the gazettes are ingested. Every status change goes through the
+lifecycle services (so the history is real); only demo due dates and clock starts are set directly, so
+that the portal shows green, yellow and red parts whatever day it is run. Each demo unit (unit1, unit2, …)
+gets tasks of its own that the others cannot see, and unit1 and unit2 share a co-led task in different
+states (one accepted, one still working: "1/2 单位已办结"). Idempotent: a second run only prints the accounts.
 """
 from __future__ import annotations
 
@@ -14,30 +15,34 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tracker.models import Assignment, Deadline, Department, DepartmentMembership, Task, TaskEvent
 from tracker.permissions import DEPARTMENT_GROUP, MANAGER_GROUP, OFFICE_GROUP
-from tracker.services import lifecycle
+from tracker.selectors import task_assign_plan
+from tracker.services import lifecycle_office, lifecycle_unit
 from tracker.services.deadlines import task_due_refresh
 
 DEMO_PASSWORD = "demo-12345"
 DEMO_NOTE = "演示数据"
-# (target status, due-date offset in days from as_of or None to keep the parsed one, days since 交办)
-PLAN: list[tuple[str, int | None, int]] = [
-    (Task.Status.ASSIGNED, 20, 0),
-    (Task.Status.ASSIGNED, 30, 5),  # sign clock breached
-    (Task.Status.SIGNED, 40, 6),  # first-report clock breached
-    (Task.Status.IN_PROGRESS, 60, 10),
-    (Task.Status.IN_PROGRESS, 2, 20),  # yellow: due within 3 working days
-    (Task.Status.IN_PROGRESS, -5, 40),  # red: overdue
-    (Task.Status.IN_PROGRESS, 25, 5),  # with a pending extension request
-    (Task.Status.COMPLETION_REQUESTED, 15, 15),
-    (Task.Status.SIGNED_OFF, 10, 25),
-    (Task.Status.RETURNED, 30, 1),
-    (Task.Status.SIGNED, -3, 30),  # red: overdue, never reported
+A = Assignment.Status
+# (the demo unit's target status, due-date offset in days from as_of, days since 交办)
+PLAN: list[tuple[str, int, int]] = [
+    (A.ASSIGNED, 20, 0),
+    (A.ASSIGNED, 30, 5),  # sign clock breached
+    (A.SIGNED, 40, 6),  # first-report clock breached
+    (A.IN_PROGRESS, 60, 10),
+    (A.IN_PROGRESS, 2, 20),  # yellow: due within 3 working days
+    (A.IN_PROGRESS, -5, 40),  # red: overdue
+    (A.IN_PROGRESS, 25, 5),  # with a pending extension request
+    (A.COMPLETION_REQUESTED, 15, 15),
+    (A.ACCEPTED, 10, 25),
+    (A.RETURNED, 30, 1),
+    (A.SIGNED, -3, 30),  # red: overdue, never reported
 ]
+REPORT = "已召开专题会议部署“{}”，制定工作方案并明确责任人，目前完成约{}%。"
+DONE = "各项工作已按要求全部完成，相关佐证材料已整理归档，申请办结。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,30 +68,6 @@ def _user(username: str, group: str, *, is_staff: bool = False, full_name: str =
     return user
 
 
-def _report_text(task: Task, percent: int) -> str:
-    return f"已召开专题会议部署“{(task.title or task.text)[:20]}”，制定工作方案并明确责任人，目前完成约{percent}%。"
-
-
-def _walk(task: Task, target: str, *, office: Any, staff: Any, as_of: date) -> None:
-    """Move a pending task to `target` through the services, as the office and the department would."""
-    lifecycle.task_assign(task=task, actor=office, note=DEMO_NOTE)
-    if target == Task.Status.ASSIGNED:
-        return
-    if target == Task.Status.RETURNED:
-        lifecycle.task_return(task=task, actor=staff, reason="该事项不属于本单位职责范围，建议交由其他部门办理。")
-        return
-    lifecycle.task_sign(task=task, actor=staff)
-    if target == Task.Status.SIGNED:
-        return
-    lifecycle.progress_report_create(task=task, actor=staff, text=_report_text(task, 40), percent=40)
-    if target == Task.Status.IN_PROGRESS:
-        return
-    lifecycle.task_completion_request(task=task, actor=staff,
-                                      text="各项工作已按要求全部完成，相关佐证材料已整理归档，申请销号。")
-    if target == Task.Status.SIGNED_OFF:
-        lifecycle.task_sign_off(task=task, actor=office, note="经核实已完成，同意销号。")
-
-
 def _set_due(task: Task, due_on: date) -> None:
     # Every dated deadline moves: a task with two (4月底前, 6月底前) would otherwise keep the earlier one.
     dated = task.deadlines.exclude(due_on__isnull=True)
@@ -97,17 +78,72 @@ def _set_due(task: Task, due_on: date) -> None:
     task_due_refresh(task_ids=[task.pk])
 
 
+def _assign(task: Task, *, office: Any, as_of: date, leads: list[Department], untick: list[Department]) -> None:
+    """交办 as the office would: the demo units as leads, the other usable proposed units kept (the other demo
+    units unticked, so that they cannot see it), groups with unknown members left out; a date already past
+    kept deliberately (按原时限)."""
+    plan = task_assign_plan(task=task, as_of=as_of)
+    skip = {d.pk for d in [*leads, *untick]}
+    units = [(d, Assignment.Role.LEAD) for d in leads]
+    units += [(c.department, c.role) for c in plan.candidates if not c.problem and c.department.pk not in skip]
+    lifecycle_office.task_assign(task=task, actor=office, as_of=as_of, units=units, note=DEMO_NOTE,
+                                 keep_due=plan.past_due is not None)
+
+
+def _walk(assignment: Assignment, target: str, *, office: Any, staff: Any) -> None:
+    """Move one unit's part to `target` through the services, as the unit and the office would."""
+    if target == A.ASSIGNED:
+        return
+    if target == A.RETURNED:
+        lifecycle_unit.assignment_return(assignment=assignment, actor=staff,
+                                         reason="该事项不属于本单位职责范围，建议交由其他部门办理。")
+        return
+    lifecycle_unit.assignment_sign(assignment=assignment, actor=staff)
+    if target == A.SIGNED:
+        return
+    task = assignment.task
+    lifecycle_unit.progress_report_create(assignment=assignment, actor=staff, percent=40,
+                                          text=REPORT.format((task.title or task.text)[:20], 40))
+    if target == A.IN_PROGRESS:
+        return
+    lifecycle_unit.assignment_completion_request(assignment=assignment, actor=staff, text=DONE)
+    if target == A.ACCEPTED:
+        lifecycle_office.assignment_accept(assignment=assignment, actor=office, note="经核实已完成，同意办结。")
+
+
+def _backdate(task: Task, *, as_of: date, days_ago: int) -> None:
+    start = timezone.make_aware(datetime.combine(as_of - timedelta(days=days_ago), time(9)))
+    Task.objects.filter(pk=task.pk).update(assigned_at=start)
+    Assignment.objects.filter(task=task).update(assigned_at=start)
+
+
+def _solo_drafts() -> Any:
+    """Drafts with one lead unit (so the task stands where that unit stands), without a recurring duty (done
+    period by period, never extended)."""
+    return (Task.objects.filter(status=Task.Status.PENDING_REVIEW)
+            .annotate(leads=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD))).filter(leads=1)
+            .exclude(pk__in=Deadline.objects.filter(recurrence__gt="").values("task_id")))
+
+
+def _demo_tasks(department: Department, *, exclude: set[int], count: int) -> list[Task]:
+    """Drafts led by `department` alone."""
+    led = Assignment.objects.filter(department=department, role=Assignment.Role.LEAD).values("task_id")
+    return list(_solo_drafts().filter(pk__in=led).exclude(pk__in=exclude).order_by("pk")[:count])
+
+
 @transaction.atomic
 def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount]:
     """Create the demo accounts and walk some imported tasks through every state; returns the accounts."""
     office = _user("duban", OFFICE_GROUP, is_staff=True, full_name="督查室")
     # Managers open the admin (督办看板) read-only: their group has only view permissions.
     leader = _user("lingdao", MANAGER_GROUP, is_staff=True, full_name="市领导")
-    accounts = [DemoAccount(office.username, DEMO_PASSWORD, "督查室（交办、销号、催办、审批延期；可进入管理后台）"),
+    accounts = [DemoAccount(office.username, DEMO_PASSWORD, "督查室（交办、办结确认、销号、催办、审批延期；可进入管理后台）"),
                 DemoAccount(leader.username, DEMO_PASSWORD, "领导（只读，查看全部；可进入管理后台查看督办看板）")]
     busiest = list(
-        Department.objects.filter(assignments__role=Assignment.Role.LEAD, assignments__task__status=Task.Status.PENDING_REVIEW)
-        .annotate(n=Count("assignments")).order_by("-n", "name")[:departments]
+        Department.objects.filter(verified=True, active=True).exclude(kind=Department.Kind.GROUP)
+        .annotate(n=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD,
+                                                  assignments__task__in=_solo_drafts().values("pk"))))
+        .filter(n__gt=0).order_by("-n", "name")[:departments]
     )
     staff_by_department = {}
     for index, department in enumerate(busiest, 1):
@@ -115,25 +151,39 @@ def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount
         DepartmentMembership.objects.get_or_create(user=staff, department=department)
         staff_by_department[department.pk] = staff
         accounts.append(DemoAccount(staff.username, DEMO_PASSWORD, "承办单位", department.name))
-    if TaskEvent.objects.filter(note=DEMO_NOTE).exists():
+    if TaskEvent.objects.filter(note__contains=DEMO_NOTE).exists():
         return accounts  # already walked
+    used: set[int] = set()
     for department in busiest:
         staff = staff_by_department[department.pk]
-        tasks = list(
-            Task.objects.filter(status=Task.Status.PENDING_REVIEW, assignments__department=department,
-                                assignments__role=Assignment.Role.LEAD)
-            .exclude(deadlines__recurrence__gt="")  # recurring duties are done period by period, never extended
-            .order_by("pk")[:len(PLAN)]
-        )
-        for task, (target, due_offset, days_ago) in zip(tasks, PLAN, strict=False):
-            if due_offset is not None:
-                _set_due(task, as_of + timedelta(days=due_offset))
-            _walk(task, target, office=office, staff=staff, as_of=as_of)
+        others = [d for d in busiest if d.pk != department.pk]
+        for task, (target, due_offset, days_ago) in zip(
+                _demo_tasks(department, exclude=used, count=len(PLAN)), PLAN, strict=False):
+            used.add(task.pk)
+            _set_due(task, as_of + timedelta(days=due_offset))
+            _assign(task, office=office, as_of=as_of, leads=[department], untick=others)
+            mine = task.assignments.get(department=department)
+            _walk(mine, target, office=office, staff=staff)
             if days_ago:
-                start = timezone.make_aware(datetime.combine(as_of - timedelta(days=days_ago), time(9)))
-                Task.objects.filter(pk=task.pk).update(assigned_at=start)
-            if target == Task.Status.IN_PROGRESS and due_offset == 25:
-                lifecycle.extension_request_create(
-                    task=task, actor=staff, reason="受上级审批进度影响，无法按原时限完成。",
+                _backdate(task, as_of=as_of, days_ago=days_ago)
+            if target == A.IN_PROGRESS and due_offset == 25:
+                lifecycle_unit.extension_request_create(
+                    assignment=mine, actor=staff, reason="受上级审批进度影响，无法按原时限完成。",
                     requested_due_on=as_of + timedelta(days=60), current_progress="已完成约40%", as_of=as_of)
+    if len(busiest) >= 2:
+        _co_led(busiest[0], busiest[1], office=office, staff=staff_by_department, as_of=as_of, exclude=used)
     return accounts
+
+
+def _co_led(first: Department, second: Department, *, office: Any, staff: dict[int, Any], as_of: date,
+            exclude: set[int]) -> None:
+    """One task led by both demo units: the first done and accepted, the second still reporting."""
+    task = next(iter(_demo_tasks(first, exclude=exclude, count=1)), None)
+    if task is None:
+        return
+    _set_due(task, as_of + timedelta(days=45))
+    _assign(task, office=office, as_of=as_of, leads=[first, second], untick=[])
+    one, two = task.assignments.get(department=first), task.assignments.get(department=second)
+    _walk(one, A.ACCEPTED, office=office, staff=staff[first.pk])
+    _walk(two, A.IN_PROGRESS, office=office, staff=staff[second.pk])
+    _backdate(task, as_of=as_of, days_ago=12)

@@ -133,7 +133,7 @@ def department_merge(*, source: Department, target: Department) -> Department:
     for membership in DepartmentMembership.objects.filter(department=source):
         DepartmentMembership.objects.get_or_create(user_id=membership.user_id, department=target)
         membership.delete()
-    for relation in ("progress_reports", "extension_requests", "reminders"):
+    for relation in ("progress_reports", "extension_requests", "reminders", "events"):
         getattr(source, relation).update(department=target)
     for group in source.member_of.all():
         group.members.add(target)

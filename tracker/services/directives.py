@@ -25,8 +25,6 @@ from parsing.readers import UnreadableFile, read_file
 from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument, SourceText
 from tracker.models import Assignment, Deadline, Department, DepartmentAlias, Directive, SourceFile, Task
 from tracker.services.deadlines import (
-    DEFAULT_HORIZON_DAYS,
-    deadline_occurrences_sync,
     task_due_refresh,
     work_calendar,
 )
@@ -158,15 +156,11 @@ def _task_create(
         role = Assignment.Role.LEAD if mention in leads else Assignment.Role.SUPPORT
         Assignment.objects.create(task=task, department=department, role=role, as_written=mention.as_written[:100])
     for spec in extracted.deadlines:
-        deadline = Deadline.objects.create(
+        Deadline.objects.create(
             task=task, text=spec.text[:200], kind=spec.kind[:30], due_on=spec.due, parsed_due_on=spec.due,
             recurrence=spec.recurrence or "", rule=(spec.rule or "")[:40], offset=(spec.offset or "")[:40],
             anchor=(spec.anchor or "")[:100], range_start=spec.range_start, confidence=spec.confidence,
             flags=list(spec.flags), calendar=_deadline_calendar(spec), resolved_by=Deadline.ResolvedBy.RULE,
-        )
-        deadline_occurrences_sync(
-            deadline=deadline, as_of=as_of or directive.issued_on or spec.due or date.min,
-            horizon_days=DEFAULT_HORIZON_DAYS,
         )
         result.deadlines += 1
     result.tasks += 1
@@ -213,8 +207,8 @@ def _skipped_message(name: str, doc: ParsedDocument) -> str:
 def directive_import(*, name: str, data: bytes, user: Any = None, as_of: date | None = None) -> ImportResult:
     """Import one file in one transaction; refuses bad input with ImportRefused (nothing written).
 
-    `as_of` (today, from the interface) starts the rolling horizon of recurring deadlines; without it
-    each recurring deadline starts at its first due date.
+    Tasks land as drafts (待审核) with their proposed units; the dates each unit owes (occurrences) are made
+    at 交办 (services.lifecycle_office.task_assign). `as_of` is today, from the interface.
     """
     sha256 = hashlib.sha256(data).hexdigest()
     result = ImportResult(name=name, sha256=sha256)

@@ -21,6 +21,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from tracker.secrets import url_secrets_redact
 
 WECOM = "wecom"
 DINGTALK = "dingtalk"
@@ -145,6 +148,7 @@ def email_send(*, recipients: Sequence[str], subject: str, body: str) -> None:
         raise DeliveryError(f"e-mail: {exc.__class__.__name__}: {exc}") from exc
 
 
+@sensitive_variables("url", "secret", "digest", "sign")
 def dingtalk_signed_url(*, url: str, secret: str, timestamp_ms: int) -> str:
     """Append DingTalk's signature: base64(HMAC-SHA256(key=secret, "timestamp\\nsecret"))."""
     to_sign = f"{timestamp_ms}\n{secret}".encode()
@@ -185,6 +189,7 @@ def webhook_slot_acquire(*, key: str, limit: int, window: float = 60.0) -> float
     return 0.0
 
 
+@sensitive_variables("url")
 def _post_json(url: str, payload: dict[str, object], timeout: float) -> dict[str, object]:
     request = urllib.request.Request(
         url,
@@ -201,6 +206,7 @@ def _post_json(url: str, payload: dict[str, object], timeout: float) -> dict[str
     return data if isinstance(data, dict) else {}
 
 
+@sensitive_variables("url", "secret", "target")
 def webhook_send(
     *,
     url: str,
@@ -222,7 +228,9 @@ def webhook_send(
         try:
             reply = _post_json(target, payload, settings.REMINDER_WEBHOOK_TIMEOUT)
         except OSError as exc:  # URLError, HTTPError, timeouts
-            raise DeliveryError(f"webhook: {exc.__class__.__name__}: {exc}") from exc
+            # The error text is shown in the reminder log: never the robot's access token or signature.
+            raise DeliveryError(url_secrets_redact(f"webhook: {exc.__class__.__name__}: {exc}")) from exc
         if reply.get("errcode", 0) not in (0, "0"):
-            raise DeliveryError(f"webhook: errcode {reply.get('errcode')}: {reply.get('errmsg', '')}")
+            raise DeliveryError(url_secrets_redact(
+                f"webhook: errcode {reply.get('errcode')}: {reply.get('errmsg', '')}"))
     return len(parts)

@@ -1,6 +1,10 @@
 """Reminders (issue 6): the daily scan that records notices, and the sender that delivers them once.
 
 Exactly-once rests on the database, not on Celery:
+Per unit: an occurrence belongs to one lead unit's part (DeadlineOccurrence.assignment), so a unit is
+reminded of its own dates only, never of a co-lead's, and its digest lists only its own items; node clocks
+are per part too; managers' escalation copies name the late unit of each line.
+
 1. `reminders_scan` inserts one Reminder row per (occurrence or node, department, kind, channel, day)
    with INSERT … SELECT … ON CONFLICT DO NOTHING under the model's unique constraints, tagging the
    rows with a fresh run token; it then reads back the rows carrying its own token (the ones this
@@ -25,7 +29,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
-    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -35,19 +38,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.fields import PositiveSmallIntegerField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from parsing.workdays import WorkCalendar
-from tracker.models import Assignment, DeadlineOccurrence, Reminder, Task
+from tracker.clocks import node_breached_assignments, work_calendar
+from tracker.models import Assignment, DeadlineOccurrence, Reminder
 from tracker.querysets import OWED_STATUSES
 from tracker.services import notifications
-from tracker.services.deadlines import work_calendar
 
-# The statuses in which the departments still owe the work (the same set that can be overdue).
+# The statuses in which a unit still owes the work (the same set that can be overdue).
 REMINDABLE_STATUSES: tuple[str, ...] = OWED_STATUSES
 SWEEP_DAYS = 7  # pending or failed rows older than this are left alone (stale news)
 ORPHAN_GRACE = timedelta(minutes=5)  # a pending row this old lost its scan (crash before enqueue)
@@ -131,21 +133,8 @@ def escalation_due(*, overdue_workdays: int) -> bool:
 
 
 def _open_occurrences() -> QuerySet[DeadlineOccurrence]:
-    """Open occurrences of tasks a department still owes, with `eff_due`, the date that counts.
-
-    An approved extension moves Deadline.due_on (the original is kept); for a one-off deadline that
-    date wins over its single occurrence's, so the reminders move with the extension.
-    """
-    return DeadlineOccurrence.objects.filter(
-        completed_at__isnull=True,
-        deadline__task__status__in=REMINDABLE_STATUSES,
-    ).annotate(
-        eff_due=Case(
-            When(Q(deadline__recurrence="") & Q(deadline__due_on__isnull=False), then=F("deadline__due_on")),
-            default=F("due_on"),
-            output_field=DateField(),
-        )
-    )
+    """Open occurrences of the parts their units still owe (an approved extension moved the unit's own)."""
+    return DeadlineOccurrence.objects.filter(completed_at__isnull=True, assignment__status__in=REMINDABLE_STATUSES)
 
 
 def _channel_q(prefix: str, channel: str) -> Q:
@@ -157,31 +146,29 @@ def _channel_q(prefix: str, channel: str) -> Q:
 def _occurrence_rows(
     occurrences: QuerySet[DeadlineOccurrence], *, kind: str, channel: str, escalation: bool = False
 ) -> QuerySet[DeadlineOccurrence]:
-    """(occurrence, department) pairs: every department assigned to the occurrence's task."""
-    dept = "deadline__task__assignments__department__"
-    if escalation:
-        rows = occurrences.filter(deadline__task__assignments__role="lead")
-    else:
-        rows = occurrences.filter(_channel_q(dept, channel))
+    """(occurrence, department) pairs: the one unit that owes each occurrence (managers' copies: every one)."""
+    rows = occurrences if escalation else occurrences.filter(_channel_q("assignment__department__", channel))
     return rows.annotate(
         r_occurrence=F("pk"),
         r_node=Value("", output_field=CharField()),
-        r_task=F("deadline__task_id"),
-        r_department=F("deadline__task__assignments__department_id"),
+        r_task=F("assignment__task_id"),
+        r_department=F("assignment__department_id"),
         r_kind=Value(kind, output_field=CharField()),
         r_channel=Value(channel, output_field=CharField()),
-        r_due_on=F("eff_due"),
+        r_due_on=F("due_on"),
     )
 
 
-def _node_rows(tasks: QuerySet[Task], *, node: str, channel: str) -> QuerySet[Assignment]:
+def _node_rows(assignments: QuerySet[Assignment], *, node: str, channel: str) -> QuerySet[Assignment]:
     """(task, department) pairs for a breached node clock, once per node: earlier notices block it."""
+    # urge__isnull matches the partial unique index on (task, node, department, kind, channel, sent_on), so
+    # PostgreSQL probes it instead of scanning every earlier reminder for each breached part.
     earlier = Reminder.objects.filter(
         task_id=OuterRef("task_id"), department_id=OuterRef("department_id"), node=node,
-        kind=Reminder.Kind.NODE_BREACH, channel=channel, occurrence__isnull=True,
+        kind=Reminder.Kind.NODE_BREACH, channel=channel, occurrence__isnull=True, urge__isnull=True,
     )
     return (
-        Assignment.objects.filter(task__in=tasks)
+        assignments
         .filter(_channel_q("department__", channel))
         .exclude(Exists(earlier))
         .annotate(
@@ -232,54 +219,47 @@ def _record(*, as_of: date, token: str, now: datetime, calendar: WorkCalendar) -
     overdue_dates = overdue_workdays_by_date(
         calendar=calendar,
         as_of=as_of,
-        due_dates=list(open_occurrences.filter(eff_due__lt=as_of).values_list("eff_due", flat=True).distinct()),
+        due_dates=list(open_occurrences.filter(due_on__lt=as_of).order_by().values_list("due_on", flat=True)
+                       .distinct()),
     )
     repeat_dates = [d for d, n in overdue_dates.items() if overdue_reminder_due(overdue_workdays=n)]
     escalate_dates = [d for d, n in overdue_dates.items() if escalation_due(overdue_workdays=n)]
     for channel in channels:
         _insert(
-            _occurrence_rows(open_occurrences.filter(eff_due=as_of), kind=Reminder.Kind.DUE_TODAY, channel=channel),
+            _occurrence_rows(open_occurrences.filter(due_on=as_of), kind=Reminder.Kind.DUE_TODAY, channel=channel),
             as_of=as_of, token=token, now=now,
         )
         # Due-soon goes out once per due date: on the first scan inside the window.
         soon = _occurrence_rows(
-            open_occurrences.filter(eff_due__gt=as_of, eff_due__lte=soon_until),
+            open_occurrences.filter(due_on__gt=as_of, due_on__lte=soon_until),
             kind=Reminder.Kind.DUE_SOON, channel=channel,
         ).exclude(
             Exists(Reminder.objects.filter(
                 occurrence_id=OuterRef("pk"), department_id=OuterRef("r_department"),
-                kind=Reminder.Kind.DUE_SOON, channel=channel, due_on=OuterRef("eff_due"),
+                kind=Reminder.Kind.DUE_SOON, channel=channel, due_on=OuterRef("due_on"),
             ))
         )
         _insert(soon, as_of=as_of, token=token, now=now)
         if repeat_dates:
             _insert(
                 _occurrence_rows(
-                    open_occurrences.filter(eff_due__in=repeat_dates), kind=Reminder.Kind.OVERDUE, channel=channel
+                    open_occurrences.filter(due_on__in=repeat_dates), kind=Reminder.Kind.OVERDUE, channel=channel
                 ),
                 as_of=as_of, token=token, now=now,
             )
     if escalate_dates and _manager_emails():
         _insert(
             _occurrence_rows(
-                open_occurrences.filter(eff_due__in=escalate_dates),
+                open_occurrences.filter(due_on__in=escalate_dates),
                 kind=Reminder.Kind.ESCALATION, channel=Reminder.Channel.EMAIL, escalation=True,
             ),
             as_of=as_of, token=token, now=now,
         )
-    for node, tasks in _breached_nodes(as_of=as_of, calendar=calendar).items():
+    for node in (Reminder.Node.SIGN, Reminder.Node.FIRST_REPORT):
+        # Parts whose sign / first-report clock ran out before `as_of` (tracker.clocks defines it).
+        breached = node_breached_assignments(node=node, as_of=as_of, calendar=calendar)
         for channel in channels:
-            _insert(_node_rows(tasks, node=node, channel=channel), as_of=as_of, token=token, now=now)
-
-
-def _breached_nodes(*, as_of: date, calendar: WorkCalendar) -> dict[str, QuerySet[Task]]:
-    """Tasks whose sign / first-report clock ran out before `as_of` (the clocks service defines it)."""
-    from tracker.services.clocks import node_breached_tasks
-
-    return {
-        node: node_breached_tasks(node=node, as_of=as_of, calendar=calendar)
-        for node in (Reminder.Node.SIGN, Reminder.Node.FIRST_REPORT)
-    }
+            _insert(_node_rows(breached, node=node, channel=channel), as_of=as_of, token=token, now=now)
 
 
 # ---------------------------------------------------------------- scan
@@ -503,17 +483,18 @@ def _preview(ids: list[int], *, as_of: date) -> list[tuple[str, str, str]]:
 
 
 def urge_notify(*, urge_id: int, now: datetime | None = None) -> list[int]:
-    """Record the urge's notices to every department of the task and send them after commit."""
+    """Record the urge's notices to the urged unit (each of its channels) and send them after commit."""
     from tracker.models import Urge
 
     now = now or timezone.now()
-    urge = Urge.objects.select_related("task").get(pk=urge_id)
+    urge = Urge.objects.select_related("assignment__department").get(pk=urge_id)
     token = uuid.uuid4().hex
-    assignments = Assignment.objects.filter(task_id=urge.task_id).select_related("department")
+    assignments = [urge.assignment] if urge.assignment is not None else list(
+        Assignment.objects.filter(task_id=urge.task_id).select_related("department"))
     rows = [
         Reminder(
             urge=urge, task_id=urge.task_id, department=a.department, kind=Reminder.Kind.URGE, channel=channel,
-            sent_on=timezone.localdate(now), due_on=_current_due(urge.task), run_token=token,
+            sent_on=timezone.localdate(now), due_on=a.current_due, run_token=token,
         )
         for a in assignments if a.department.active
         for channel, address in (
@@ -527,13 +508,6 @@ def urge_notify(*, urge_id: int, now: datetime | None = None) -> list[int]:
         ids = list(Reminder.objects.filter(run_token=token).values_list("id", flat=True))
         _dispatch(ids)
     return ids
-
-
-def _current_due(task: Task) -> date | None:
-    return (
-        DeadlineOccurrence.objects.filter(deadline__task=task, completed_at__isnull=True)
-        .order_by("due_on").values_list("due_on", flat=True).first()
-    )
 
 
 def reminders_retry(*, reminder_ids: Sequence[int]) -> int:

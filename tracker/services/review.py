@@ -7,23 +7,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import Task, TaskEvent
-from tracker.services.lifecycle import TransitionError, task_assign
+from tracker.services.lifecycle_office import task_assign
+from tracker.transitions import TransitionError
 
 EDITABLE_FIELDS = ("ref", "title", "text", "line_start", "line_end", "category", "flags", "parent")
 
 
 @transaction.atomic
-def task_confirm(*, task: Task, user: Any, assign: bool = True) -> Task:
-    """Confirm an extracted task (待审核) and, by default, assign it to its departments (已交办).
+def task_confirm(*, task: Task, user: Any, as_of: date, assign: bool = True) -> Task:
+    """Confirm an extracted task (待审核) and, by default, assign it to its units (已交办) as proposed, groups
+    expanded (lifecycle_office.task_assign with its defaults).
 
-    Raises TransitionError (Chinese message) when the task is not awaiting review, the user is not
-    office staff, or the task has no lead department.
+    Raises TransitionError (Chinese message) when the task is not awaiting review, the user is not office
+    staff, or 交办 needs a decision first (no lead unit, a group with unknown members, a due date already
+    past or missing): the office then assigns it from the task page.
     """
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.status != Task.Status.PENDING_REVIEW:
@@ -35,7 +39,7 @@ def task_confirm(*, task: Task, user: Any, assign: bool = True) -> Task:
         TaskEvent.objects.create(task=task, actor=user, action=TaskEvent.Action.CONFIRM,
                                  from_status=task.status, to_status=task.status)
     if assign:
-        task = task_assign(task=task, actor=user)
+        task = task_assign(task=task, actor=user, as_of=as_of)
     return task
 
 
@@ -45,14 +49,14 @@ class BulkResult:
     errors: list[str] = field(default_factory=list)
 
 
-def tasks_confirm(*, tasks: Iterable[Task], user: Any, assign: bool = True) -> BulkResult:
-    """Confirm many tasks, each in its own transaction; a task that cannot be confirmed is reported, not fatal."""
+def tasks_confirm(*, tasks: Iterable[Task], user: Any, as_of: date, assign: bool = True) -> BulkResult:
+    """Confirm many tasks, each in its own transaction; a task held back is reported with why, not fatal."""
     result = BulkResult()
     for task in tasks:
         try:
-            result.confirmed.append(task_confirm(task=task, user=user, assign=assign))
+            result.confirmed.append(task_confirm(task=task, user=user, as_of=as_of, assign=assign))
         except TransitionError as error:
-            result.errors.append(f"{task.ref or task.pk}：{error}")
+            result.errors.append(f"「{task.ref} {(task.title or task.text)[:20]}」未交办：{error}")
     return result
 
 

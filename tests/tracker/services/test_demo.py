@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tests.factories import DepartmentFactory
 from tests.tracker.workflow import workflow_task
-from tracker.models import Task, TaskEvent
+from tracker.models import Assignment, Task, TaskEvent
+from tracker.permissions import task_visible_to
 from tracker.services.demo import PLAN, demo_workflow_seed
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +16,14 @@ pytestmark = pytest.mark.django_db
 AS_OF = date(2024, 6, 14)
 
 
-def test_demo_seed_puts_tasks_in_every_state_with_some_overdue_and_is_idempotent():
+def test_demo_seed_puts_parts_in_every_state_with_some_overdue_and_is_idempotent():
     unit = DepartmentFactory(name="市发展和改革委员会")
     for _ in range(len(PLAN) + 2):
         workflow_task(lead=unit, status=Task.Status.PENDING_REVIEW, due_on=date(2024, 12, 31))
     accounts = demo_workflow_seed(as_of=AS_OF)
     assert {a.username for a in accounts} == {"duban", "lingdao", "unit1"}
     assert set(Task.objects.values_list("status", flat=True)) == set(Task.Status.values)
+    assert set(Assignment.objects.values_list("status", flat=True)) == set(Assignment.Status.values)
     assert Task.objects.overdue(AS_OF).count() == 2
     assert Task.objects.get(extension_requests__isnull=False).extension_requests.get().status == "pending"
     events = TaskEvent.objects.count()
@@ -29,13 +32,29 @@ def test_demo_seed_puts_tasks_in_every_state_with_some_overdue_and_is_idempotent
 
 
 def test_demo_seed_on_the_sample_gazettes_as_make_run_does():
+    import json
     from pathlib import Path
 
+    from tracker.services.departments import departments_seed_if_empty
     from tracker.services.directives import directive_import
 
-    for path in sorted((Path(__file__).resolve().parents[3] / "fixtures" / "gazettes").glob("*.txt")):
+    root = Path(__file__).resolve().parents[3] / "fixtures"
+    departments_seed_if_empty(entries=json.loads((root / "departments.json").read_text(encoding="utf-8")))
+    for path in sorted((root / "gazettes").glob("*.txt")):
         directive_import(name=path.name, data=path.read_bytes(), as_of=AS_OF)
     accounts = demo_workflow_seed(as_of=AS_OF)
     assert {a.username for a in accounts} == {"duban", "lingdao", "unit1", "unit2", "unit3"}
     assert set(Task.Status.values) <= set(Task.objects.values_list("status", flat=True))
     assert Task.objects.overdue(AS_OF).exists()
+    # No group or unverified placeholder holds a part once assigned.
+    held = Assignment.objects.exclude(status=Assignment.Status.PROPOSED)
+    assert not held.filter(department__kind="group").exists() and not held.filter(department__verified=False).exists()
+    # Isolation and co-leading: unit1 and unit2 each see tasks the other cannot, and share one co-led task
+    # where their parts stand in different states.
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["unit1", "unit2"])}
+    one = set(task_visible_to(user=users["unit1"]).values_list("pk", flat=True))
+    two = set(task_visible_to(user=users["unit2"]).values_list("pk", flat=True))
+    assert one - two and two - one
+    [shared] = one & two
+    parts = Assignment.objects.filter(task_id=shared, role="lead", department__memberships__user__in=users.values())
+    assert sorted(parts.values_list("status", flat=True)) == ["accepted", "in_progress"]

@@ -8,6 +8,7 @@ import pytest
 
 from parsing.results import DeadlineSpec, DepartmentMention, ExtractedTask, ParsedDocument
 from tests.factories import DepartmentFactory
+from tests.tracker.workflow import office_user
 from tracker.models import (
     Assignment,
     Deadline,
@@ -21,6 +22,7 @@ from tracker.models import (
 from tracker.services import directives as directives_service
 from tracker.services.departments import departments_seed
 from tracker.services.directives import ImportRefused, directive_import
+from tracker.services.lifecycle_office import task_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +117,8 @@ def test_import_maps_directive_tasks_units_and_deadlines(parsed, directory):
         ("市农业农村局", "lead", "市农业局"), ("市财政局", "support", "市财政局")}
     deadline = Deadline.objects.get()
     assert (deadline.text, deadline.due_on, deadline.parsed_due_on) == ("4月底前", date(2023, 4, 30), date(2023, 4, 30))
-    assert list(deadline.occurrences.values_list("due_on", flat=True)) == [date(2023, 4, 30)]
+    assert not deadline.occurrences.exists()  # a draft: each unit's occurrences are made at 交办
+    assert set(stored.assignments.values_list("status", flat=True)) == {"proposed"}
     assert result.tasks == 1 and result.deadlines == 1 and not result.unknown_departments
 
 
@@ -149,15 +152,19 @@ def test_unresolved_deadline_is_kept_and_flags_the_task(parsed, directory):
     assert deadline.due_on is None and deadline.flags == ["unresolved"] and not deadline.occurrences.exists()
 
 
-def test_recurring_deadline_gets_occurrences_over_the_horizon_from_as_of(parsed, directory):
+def test_recurring_deadline_gets_occurrences_over_the_horizon_from_the_day_of_assign(parsed, directory):
     spec = DeadlineSpec(text="每月底", start=0, end=3, kind="recurring", due=date(2023, 3, 31),
                         recurrence="monthly", rule="M:end")
     parsed.append(document(tasks=(ExtractedTask(ref="一、", line=5, line_end=5, text="每月底前报送。",
                                                  lead_units=(lead("市财政局"),), deadlines=(spec,)),)))
     directive_import(name="g.txt", data=SAMPLE.encode(), as_of=date(2023, 6, 10))
+    assert not DeadlineOccurrence.objects.exists()
+    office = office_user()
+    task_assign(task=Task.objects.get(), actor=office, as_of=date(2023, 6, 10))
     # Horizon 90 days from 10 June: 30 June, 31 July, 31 August; past months are not invented.
     assert list(DeadlineOccurrence.objects.values_list("due_on", flat=True)) == [
         date(2023, 6, 30), date(2023, 7, 31), date(2023, 8, 31)]
+    assert {o.assignment.department.name for o in DeadlineOccurrence.objects.all()} == {"市财政局"}
 
 
 def test_task_tree_links_children_to_their_parent_task(parsed, directory):

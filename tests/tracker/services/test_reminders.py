@@ -60,15 +60,23 @@ def department() -> Department:
     return Department.objects.create(name="市住建局", contact_email="zjj@example.gov.cn")
 
 
+UNIT = {"pending_review": "proposed", "signed_off": "accepted"}
+
+
 def make_task(directive: Directive, department: Department, title: str, *dues: date,
-              status: str = "in_progress", recurrence: str = "") -> Task:
+              status: str = "in_progress", recurrence: str = "", co_leads: tuple[Department, ...] = ()) -> Task:
+    """A task whose lead units (each owing `dues`) stand where `status` says."""
     task = Task.objects.create(directive=directive, ref=title, title=title, text=title, status=status,
-                               assigned_at=morning(date(2023, 9, 1)), signed_at=morning(date(2023, 9, 1)),
-                               first_report_at=morning(date(2023, 9, 2)))
-    Assignment.objects.create(task=task, department=department, role="lead")
+                               assigned_at=morning(date(2023, 9, 1)))
     deadline = Deadline.objects.create(task=task, text="…", due_on=dues[0], recurrence=recurrence)
-    for due in dues:
-        DeadlineOccurrence.objects.create(deadline=deadline, due_on=due)
+    for unit in (department, *co_leads):
+        unit_status = UNIT.get(status, status)
+        part = Assignment.objects.create(
+            task=task, department=unit, role="lead", status=unit_status, assigned_at=morning(date(2023, 9, 1)),
+            signed_at=morning(date(2023, 9, 1)), first_report_at=morning(date(2023, 9, 2)),
+            accepted_at=morning(date(2023, 9, 3)) if unit_status == "accepted" else None)
+        for due in dues:
+            DeadlineOccurrence.objects.create(deadline=deadline, assignment=part, due_on=due)
     return task
 
 
@@ -145,23 +153,66 @@ def test_closed_or_unassigned_tasks_are_never_reminded(directive, department, st
     assert scan(date(2023, 10, 9)) == set()
 
 
-def test_an_approved_extension_moves_the_reminders(directive, department):
+def test_an_approved_extension_moves_the_units_reminders(directive, department):
     task = make_task(directive, department, "申请延期", date(2023, 10, 9))
-    Deadline.objects.filter(task=task).update(original_due_on=date(2023, 10, 9), due_on=date(2023, 10, 20))
+    DeadlineOccurrence.objects.filter(deadline__task=task).update(original_due_on=date(2023, 10, 9),
+                                                                  due_on=date(2023, 10, 20))
     assert scan(date(2023, 10, 9)) == set()  # no longer due today
     assert scan(date(2023, 10, 17)) == {("申请延期", "due_soon")}  # 18, 19, 20
     assert scan(date(2023, 10, 20)) == {("申请延期", "due_today")}
 
 
-def test_sign_clock_breach_is_reminded_once(directive, department):
+def _who(result) -> set[tuple[str, str]]:
+    return set(Reminder.objects.filter(id__in=result.reminder_ids).values_list("department__name", "kind"))
+
+
+def test_each_co_lead_is_reminded_of_its_own_date_only(directive, department, settings):
+    settings.REMINDER_MANAGER_EMAILS = ["leader@example.gov.cn"]
+    co_lead = Department.objects.create(name="市交通运输局", contact_email="jtj@example.gov.cn")
+    task = make_task(directive, department, "共同牵头", date(2023, 9, 28), co_leads=(co_lead,))
+    # 市交通运输局 got an extension; 市住建局 did not and is overdue.
+    DeadlineOccurrence.objects.filter(assignment__department=co_lead).update(
+        original_due_on=date(2023, 9, 28), due_on=date(2023, 10, 31))
+    assert _who(reminders_scan(as_of=date(2023, 10, 7), now=morning(date(2023, 10, 7)))) == {("市住建局", "overdue")}
+    result = reminders_scan(as_of=date(2023, 10, 11), now=morning(date(2023, 10, 11)))
+    assert _who(result) == {("市住建局", "overdue"), ("市住建局", "escalation")}
+    reminder_send(reminder_ids=result.reminder_ids, now=morning(date(2023, 10, 11)))
+    by_recipient = {tuple(m.to): m.body for m in mail.outbox}
+    assert set(by_recipient) == {("zjj@example.gov.cn",), ("leader@example.gov.cn",)}  # nothing to 交通局
+    assert "市住建局" in by_recipient[("leader@example.gov.cn",)]  # the copy names the late unit
+    assert "市交通运输局" not in by_recipient[("leader@example.gov.cn",)]
+    # The accepted co-lead is never reminded, the other one still is.
+    Assignment.objects.filter(task=task, department=department).update(status="accepted",
+                                                                        accepted_at=morning(date(2023, 10, 11)))
+    assert _who(reminders_scan(as_of=date(2023, 10, 27), now=morning(date(2023, 10, 27)))) == {
+        ("市交通运输局", "due_soon")}
+
+
+def test_a_digest_lists_only_the_units_own_items(directive, department):
+    co_lead = Department.objects.create(name="市交通运输局", contact_email="jtj@example.gov.cn")
+    make_task(directive, department, "住建局自己的", date(2023, 10, 9))
+    make_task(directive, co_lead, "交通局自己的", date(2023, 10, 9))
+    result = reminders_scan(as_of=date(2023, 10, 9), now=morning(date(2023, 10, 9)))
+    reminder_send(reminder_ids=result.reminder_ids, now=morning(date(2023, 10, 9)))
+    bodies = {tuple(m.to): m.body for m in mail.outbox}
+    assert "住建局自己的" in bodies[("zjj@example.gov.cn",)] and "交通局自己的" not in bodies[("zjj@example.gov.cn",)]
+    assert "交通局自己的" in bodies[("jtj@example.gov.cn",)] and "住建局自己的" not in bodies[("jtj@example.gov.cn",)]
+
+
+def test_sign_clock_breach_is_reminded_once_per_unit(directive, department):
+    support = Department.objects.create(name="市财政局", contact_email="czj@example.gov.cn")
     task = make_task(directive, department, "未签收", date(2023, 12, 29), status="assigned")
-    Task.objects.filter(pk=task.pk).update(assigned_at=morning(date(2023, 9, 27)), signed_at=None,
-                                           first_report_at=None)
+    Assignment.objects.create(task=task, department=support, role="support", status="signed",
+                              assigned_at=morning(date(2023, 9, 27)), signed_at=morning(date(2023, 9, 27)))
+    Assignment.objects.filter(task=task).update(assigned_at=morning(date(2023, 9, 27)))
+    Assignment.objects.filter(task=task, role="lead").update(signed_at=None, first_report_at=None)
     # Sign within 1 working day: due Thu 9-28, breached from Sat 10-07 (the next working day).
     assert scan(date(2023, 9, 28)) == set()
     assert ("未签收", "node_breach") in scan(date(2023, 10, 7))
     assert ("未签收", "node_breach") not in scan(date(2023, 10, 8))
     assert set(Reminder.objects.values_list("node", flat=True)) >= {"sign"}
+    # The support unit signed in time: only the lead was reminded.
+    assert set(Reminder.objects.values_list("department__name", flat=True)) == {"市住建局"}
 
 
 # ---------------------------------------------------------------- exactly once, digests, channels

@@ -50,7 +50,7 @@ def test_env_vars_turn_each_login_on():
         "LDAP_GROUP_TYPE": "activeDirectory", "LDAP_ROLE_MAP": "manager=cn=leaders,ou=groups,dc=x",
         "SSO_CREATE_USERS": "false",
     })
-    assert got["backends"] == ["django.contrib.auth.backends.ModelBackend", "tracker.sso.ldap.LDAPBackend",
+    assert got["backends"] == ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend", "tracker.sso.ldap.LDAPBackend",
                                "tracker.sso.oidc.OIDCBackend", "tracker.sso.cas.CASBackend"]
     assert got["oidc"] == ["duban", "https://sso.example/token", "groups",
                            {"office": ["duban-office", "督查"], "unit": ["units"]}, False]
@@ -69,7 +69,7 @@ def test_a_malformed_role_map_stops_the_settings_from_loading():
 
 
 def test_by_default_only_local_passwords_exist():
-    assert django_settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+    assert django_settings.AUTHENTICATION_BACKENDS == ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
     assert not (django_settings.OIDC_ENABLED or django_settings.CAS_ENABLED or django_settings.LDAP_ENABLED)
 
 

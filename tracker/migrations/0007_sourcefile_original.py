@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0005_task_covering_index'),
+        ('tracker', '0006_login_lockout'),
     ]
 
     operations = [

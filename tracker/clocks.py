@@ -1,10 +1,12 @@
-"""Node clocks (节点时限) after Shanxi's 13710 rule, configurable per task category.
+"""The working-day calendar and the node clocks (节点时限) after Shanxi's 13710 rule, per unit: read-side
+computations, used by selectors, the reminder scan and the services alike.
 
 Defaults: sign within 1 working day of assignment, first report within 3 days, ordinary tasks
 closed within 7 days, major ones within 1 month. Each rule counts working days, calendar days or
-months (settings.TASK_NODE_CLOCKS). Clocks start at 交办 (assigned_at). The "close" clock applies
-only to tasks without a dated deadline: a date written in the directive wins over the generic rule.
-Nothing is stored: a breach is derived from the timestamps and `as_of`, like overdue.
+months (settings.TASK_NODE_CLOCKS), by the task's category. Each unit's clocks start at its own 交办
+(Assignment.assigned_at). Every unit signs; only lead units owe the first report and the close. The
+"close" clock applies only to tasks without a dated deadline: a date written in the directive wins over
+the generic rule. Nothing is stored: a breach is derived from the timestamps and `as_of`, like overdue.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parsing.workdays import WorkCalendar
-from tracker.models import Task
+from tracker.models import Assignment, HolidayOverride, Task
 
 NODES: dict[str, str] = {"sign": "签收", "first_report": "首次反馈", "close": "办结"}
 UNITS = ("workdays", "days", "months")
@@ -58,14 +60,8 @@ class NodeClock:
 
 
 def work_calendar() -> WorkCalendar:
-    """The working-day calendar with the office's overrides (the core module's, when present)."""
-    try:
-        from tracker.services.deadlines import work_calendar as core_calendar
-    except ImportError:  # pragma: no cover - the deadlines service provides it
-        from tracker.models import HolidayOverride
-
-        return WorkCalendar(dict(HolidayOverride.objects.values_list("day", "is_workday")))
-    return core_calendar()
+    """The Chinese working-day calendar, with the office's HolidayOverride rows winning over the package."""
+    return WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("day", "is_workday")))
 
 
 def clock_rules(*, category: str) -> dict[str, ClockRule]:
@@ -99,37 +95,35 @@ def _local_date(moment: datetime | None) -> date | None:
     return timezone.localtime(moment).date() if moment is not None else None
 
 
-def _met_on(task: Task, node: str) -> date | None:
+def _met_on(assignment: Assignment, node: str) -> date | None:
     if node == "sign":
-        # A task handed back (退回) answered the assignment too: that is not a breach of the sign clock.
-        return _local_date(task.signed_at) or (
-            _local_date(task.updated_at) if task.status == Task.Status.RETURNED else None
-        )
+        # A part handed back (退回) answered the assignment too: that is not a breach of the sign clock.
+        return _local_date(assignment.signed_at or assignment.returned_at)
     if node == "first_report":
-        return _local_date(task.first_report_at)
+        return _local_date(assignment.first_report_at)
     if node == "close":
-        return _local_date(task.completion_requested_at or task.signed_off_at)
+        return _local_date(assignment.completion_requested_at or assignment.accepted_at)
     return None
 
 
-def task_node_clocks(
-    *, task: Task, as_of: date, calendar: WorkCalendar | None = None, has_due_date: bool | None = None
+def assignment_node_clocks(
+    *, assignment: Assignment, as_of: date, category: str, has_due_date: bool,
+    calendar: WorkCalendar | None = None,
 ) -> list[NodeClock]:
-    """The node clocks of an assigned task (empty before 交办)."""
-    assigned_on = _local_date(task.assigned_at)
+    """The node clocks of one unit's part (empty before its 交办); a support unit has the sign clock only."""
+    assigned_on = _local_date(assignment.assigned_at)
     if assigned_on is None:
         return []
     calendar = calendar or work_calendar()
-    if has_due_date is None:
-        has_due_date = task.deadlines.exclude(due_on__isnull=True).exists()
     clocks = []
-    for node, rule in clock_rules(category=task.category).items():
-        if node == "close" and has_due_date:
+    for node, rule in clock_rules(category=category).items():
+        if (node == "close" and has_due_date) or (node != "sign" and assignment.role != Assignment.Role.LEAD):
             continue
         due = clock_due(start=assigned_on, rule=rule, calendar=calendar)
-        met = _met_on(task, node)
+        met = _met_on(assignment, node)
         breached = (met > due) if met is not None else (
-            as_of > due and task.status != Task.Status.SIGNED_OFF
+            as_of > due and assignment.status in (Assignment.Status.ASSIGNED, Assignment.Status.SIGNED,
+                                                  Assignment.Status.IN_PROGRESS)
         )
         clocks.append(NodeClock(node, NODES.get(node, node), rule, due, met, breached))
     return clocks
@@ -151,31 +145,37 @@ def _latest_start_breached(*, as_of: date, rule: ClockRule, calendar: WorkCalend
     return start
 
 
-def node_breached_tasks(
-    *, node: str, as_of: date, queryset: QuerySet[Task] | None = None, calendar: WorkCalendar | None = None
-) -> QuerySet[Task]:
-    """Open tasks whose `node` ("sign" / "first_report") clock ran out before `as_of` and is still unmet.
-
-    Set-based (one cutoff per category), for the reminder scan and dashboards.
-    """
+def node_breached_assignments(
+    *, node: str, as_of: date, queryset: QuerySet[Assignment] | None = None, calendar: WorkCalendar | None = None
+) -> QuerySet[Assignment]:
+    """Units' parts whose `node` ("sign" / "first_report") clock ran out before `as_of` and is still unmet:
+    unsigned parts (any role), lead parts signed but never reported. Set-based (one cutoff per category),
+    for the reminder scan and dashboards."""
     if node not in ("sign", "first_report"):
         raise ValueError(f"node must be 'sign' or 'first_report', not {node!r}")
     calendar = calendar or work_calendar()
-    queryset = queryset if queryset is not None else Task.objects.all()
+    queryset = queryset if queryset is not None else Assignment.objects.all()
     if node == "sign":
-        queryset = queryset.filter(status=Task.Status.ASSIGNED, signed_at__isnull=True)
+        queryset = queryset.filter(status=Assignment.Status.ASSIGNED, signed_at__isnull=True)
     else:
         queryset = queryset.filter(
-            status__in=[Task.Status.ASSIGNED, Task.Status.SIGNED], first_report_at__isnull=True
+            role=Assignment.Role.LEAD, status__in=[Assignment.Status.ASSIGNED, Assignment.Status.SIGNED],
+            first_report_at__isnull=True,
         )
-    per_category = Q()
+    cutoffs: dict[datetime, list[str]] = {}
     for category in Task.Category.values:
         rule = clock_rules(category=category).get(node)
         if rule is None:
             continue
         cutoff = _latest_start_breached(as_of=as_of, rule=rule, calendar=calendar)
         day_after = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
-        per_category |= Q(category=category, assigned_at__lt=day_after)
-    if not per_category:
+        cutoffs.setdefault(day_after, []).append(category)
+    if not cutoffs:
         return queryset.none()
+    if len(cutoffs) == 1 and len(next(iter(cutoffs.values()))) == len(Task.Category.values):
+        # Every category has the same clock (the 13710 default for 签收 and 首次反馈): no join to the task.
+        return queryset.filter(assigned_at__lt=next(iter(cutoffs)))
+    per_category = Q()
+    for day_after, categories in cutoffs.items():
+        per_category |= Q(task__category__in=categories, assigned_at__lt=day_after)
     return queryset.filter(per_category, assigned_at__isnull=False)

@@ -1,0 +1,1 @@
+"""Portal views, one module per area (STYLE §2.8): tasks, exports, …"""
