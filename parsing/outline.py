@@ -67,11 +67,15 @@ FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
-    # requirement headings of a notice: how to carry the work out, not the work
+    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+)
+# Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
+# (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
+REQUIREMENT_HEAD_RE = re.compile(
     r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
     r"舆论引导|提高认识|统一思想|思想认识|高度重视|加强领导|强化领导"
 )
+_PHRASE_END_RE = re.compile(r"[,，。;；:：]")
 STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关于…的起草说明", not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
@@ -383,8 +387,9 @@ def _section_is_non_task(node: _Node) -> bool:
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
     if node.non_task is None:
         head = node.lines[0].text[:30] if node.lines and node.kind != "shi" else ""
-        node.non_task = bool(NON_TASK_RE.search(head)) or (node.parent is not None and _section_is_non_task(
-            node.parent))
+        opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
+        node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
+            node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 
 

@@ -175,8 +175,8 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
 
 
 # A person named beside the units: "吕维峰副省长", "分管副市长", "责任领导".
-PERSON_RE = re.compile(r"(?:省长|市长|县长|区长|州长|镇长|乡长|主任|书记|秘书长|局长|厅长|部长|同志|领导)$")
-_PERSON_LAST = frozenset("长任记志导")
+PERSON_RE = re.compile(r"(?:省长|市长|县长|区长|州长|镇长|乡长|主任|书记|秘书长|局长|厅长|部长|同志|领导|干部|负责人|人员)$")
+_PERSON_LAST = frozenset("长任记志导部人员")
 # A bare place or level with no body word: "相关市", "哈尔滨", "绥芬河市", "特区" (the head is the next name's).
 _BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?(?:[\u4e00-\u9fff]{0,4}[省市县区州旗镇乡]|[\u4e00-\u9fff]{2,3})$")
 
