@@ -731,7 +731,9 @@ _TITLE_TAIL_RE = re.compile(
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
 TITLE_SEARCH_LINES = 40
-TEXT_ABOVE_TITLE_MIN = 60  # sentences above a title that make them the body, not page debris
+TEXT_ABOVE_TITLE_MIN = 60
+# What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
+_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$")  # sentences above a title that make them the body, not page debris
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
@@ -809,6 +811,9 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         start, parts, last = best
     else:  # the title only in the page's metadata, or nowhere: the directive starts after the page furniture
         start, parts, last = first_body, [meta.get("title", "")] if meta_title else [], first_body - 1
+        if not meta_title and not any(_DIRECTIVE_SIGN_RE.search(lines[k].text)
+                                      for k in range(first_body, min(len(lines), first_body + 60))):
+            return None  # no title and nothing a directive says: a note, a report of the weather
     # a news page may print its heading after the report: sentences above the title are then the body
     text_above = best is not None and sum(len(lines[k].text) for k in range(first_body, start)
                                           if "。" in lines[k].text) >= TEXT_ABOVE_TITLE_MIN
