@@ -890,7 +890,9 @@ RUN_ON_SPACES = 3
 _RUN_ON_SIGNATURE_RE = re.compile(
     rf"(?<=[。!])[{_CJK}xX]{{2,30}}?(?=[委人政办局厅])(?:委员会|人民政府|政府|办公室|办公厅|局|厅)"
     r"(?P<date>(?:\d{4}|[xX]{4})年[\dxX]{1,2}月[\dxX]{1,2}日)")
-ENUMERATED_MIN = 60  # shorter lines hold one item at most
+ENUMERATED_MIN = 60  # shorter lines hold one item at most, unless they start with one ("(五)…。(六)…")
+ITEMS_MIN = 20
+TITLE_MIN = 8  # a title and its 主送 before a colon: "责任单位：" is none
 _KIND_END_RE = re.compile("|".join(_KIND_SUFFIXES))
 
 
@@ -905,6 +907,9 @@ def _title_recipients_cut(text: str) -> int:
         if title.count("《") == title.count("》") and _is_recipient_list(_compact(text[m.end():colon])):
             cut = m.end()
     return cut
+_LINE_ITEM_RE = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)")
+_ITEM_FIRST = frozenset("(（一二三四五六七八九十0123456789")
+_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳第]|\d{1,2}[.、])")
 _MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
@@ -935,7 +940,8 @@ def _without_page_chunks(lines: list[SourceLine]) -> list[SourceLine]:
 def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
     """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number. A shorter line is cut
     only where it numbers two items or more after finished sentences ("…强调，一是…。二是…。")."""
-    longer = [i for i, line in enumerate(lines) if len(line.text) >= ENUMERATED_MIN]
+    longer = [i for i, line in enumerate(lines) if len(line.text) >= ENUMERATED_MIN or (
+        len(line.text) >= ITEMS_MIN and line.text[0] in _ITEM_FIRST and "。" in line.text[:-1])]
     if not longer:
         return lines
     out: list[SourceLine] = []
@@ -945,11 +951,14 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         done = i + 1
         line = lines[i]
         text = line.text
-        if len(text) < RUN_ON_MIN and "日" not in text and "是" not in text and "要" not in text and ":" not in text \
-                and "：" not in text:
-            out.append(line)  # the common case: nothing a shorter line may hide (a 主送, 一是…, a signature)
+        if len(text) < RUN_ON_MIN and ":" not in text and "：" not in text and not (
+                "二是" in text or "二要" in text or ("日" in text and "。" in text and (
+                    "委员会" in text or "政府" in text or "办公" in text)) or (
+                text[0] in _ITEM_FIRST and _SENTENCE_THEN_MARK_RE.search(text) is not None)):
+            out.append(line)  # the common case: nothing a shorter line may hide (a 主送, 一是…, a second item)
             continue
-        cut = _title_recipients_cut(text) if (":" in text or "：" in text) and (
+        colon = text.find(":")
+        cut = _title_recipients_cut(text) if (colon >= TITLE_MIN or "：" in text) and "。" not in text[:colon] and (
             "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(text, 0, 80)) else 0
         if cut:
             # a title and its 主送 run together (a PDF line joined to the next): "……的通知各市、县人民政府："
@@ -964,8 +973,10 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         if len(text) >= RUN_ON_MIN:  # cheap: two numbered items may hide in the line
             first = _MARK_HINT_RE.search(text)
             numbered = first is not None and _MARK_HINT_RE.search(text, first.end()) is not None
-        else:  # a shorter line: "…强调，一是…。二是…。"
-            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text)
+        else:  # a shorter line: "…强调，一是…。二是…。", "(一)…。(二)…。" (a PDF's lines joined)
+            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text) or (
+                text[0] in _ITEM_FIRST and _LINE_ITEM_RE.match(text) is not None
+                and _SENTENCE_THEN_MARK_RE.search(text) is not None)
         # a signature run into the text: "…反映。X市食品安全委员会2022年3月1日2022年…方案"
         signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text and (
             len(text) >= RUN_ON_MIN or numbered or ("委员会" in text or "政府" in text or "办公" in text)) else []
@@ -976,7 +987,8 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         for m in signed:
             cuts.update((m.start(), m.start("date"), m.end()))
         if len(text) < RUN_ON_MIN:
-            if len(cuts) < 2:
+            # two items at least: two cuts, or one after the line's own item ("(一)…。(二)…", a PDF's lines joined)
+            if len(cuts) < (1 if _LINE_ITEM_RE.match(text) else 2):
                 out.append(line)
                 continue
         else:
