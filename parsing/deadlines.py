@@ -516,9 +516,10 @@ def _h_year_action(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if m.group("both"):  # 今明两年: this year and next, from the issue date (group empty in the year pattern)
         y = ctx.issued_on.year
         return _finish(ctx, _spec("range", date(y + 1, 12, 31), range_start=date(y, 1, 1), confidence=0.8))
-    y = _num(m.group("y"))
-    if y is None or y < ctx.issued_on.year:
+    written = _num(m.group("y"))
+    if written is None or written < ctx.issued_on.year:
         return None  # a past year's action is an account, not a duty
+    y = written
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
@@ -1024,7 +1025,7 @@ def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
     for m in _ENGLISH_DATE.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        import dateparser  # lazy: costly import, rarely needed
+        import dateparser  # type: ignore[import-untyped]  # lazy: costly import, rarely needed
 
         parsed = dateparser.parse(m.group(0), languages=["en"])
         due = parsed.date() if parsed else None

@@ -135,7 +135,9 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
         for sep in separators[1:]:
             text = text.replace(sep, separators[0])
         return [p for p in (p.strip() for p in text.split(separators[0])) if p]
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1
@@ -584,27 +586,28 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                     continue  # (cheap: a later part names its subject with a place, a level or a role word first)
             if "(" in part:  # "牵头单位(无牵头单位的,责任单位即为牵头单位,下同)要…", "…成员单位(详见任务分工)要"
                 part = _ASIDE_RE.sub("", part)
-            head = _HEADS_OF_RE.match(part) if "负责" in part or "领导" in part or "一把手" in part else None
-            if head is not None:  # "各责任单位主要负责人切实履行第一责任人职责": the unit, through its head
-                names = split_units(head.group(1), directory)
+            through = _HEADS_OF_RE.match(part) if "负责" in part or "领导" in part or "一把手" in part else None
+            if through is not None:  # "各责任单位主要负责人切实履行第一责任人职责": the unit, through its head
+                names = split_units(through.group(1), directory)
                 if names and all(directory.is_unit_shaped(n) for n in names):
                     units.lead.extend(names)
                     continue
-            m = PROSE_SUBJECT_RE.match(part)
-            names = split_units(m.group(1), directory) if m and m.group(1)[-1] in _UNIT_LAST and "由" not in m.group(
-                1) else None
+            subject = PROSE_SUBJECT_RE.match(part)
+            written = subject.group(1) if subject else ""
+            names = split_units(written, directory) if written[-1:] in _UNIT_LAST and "由" not in written else None
             # ("各责任单位将…纳入" assigns; "市政府将…", "区政府办公室将…跟踪督办" is the issuer's own word)
-            if m and names and all(_subject_shaped(n, directory, will=bool(m.group("will"))) for n in names):
+            if subject and names and all(_subject_shaped(n, directory, will=bool(subject.group("will")))
+                                         for n in names):
                 # "企业要…" / "新闻媒体要…": a category of enterprises or people is no responsible unit
                 doers = listed + names
                 if all(directory.match(n) is None and CATEGORY_RE.search(n) for n in doers):
                     doers = []  # (a category beside units is one of the subjects: "…各部门及重点工程业主")
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
-                (units.support if _SUPPORTING_RE.match(part, m.end()) else units.lead).extend(doers)
+                (units.support if _SUPPORTING_RE.match(part, subject.end()) else units.lead).extend(doers)
                 listed = []
                 continue
             if several:
-                names = split_units(part, directory) if m is None and 2 <= len(part) <= 30 and part[-1] in \
+                names = split_units(part, directory) if subject is None and 2 <= len(part) <= 30 and part[-1] in \
                     _UNIT_LAST and part[0] in _SUBJECT_FIRST else None
                 listed = names if names and all(directory.is_unit_shaped(n) for n in names) else []
     if not units:

@@ -88,7 +88,7 @@ def test_bad_rows_are_refused_with_file_and_line_and_nothing_is_written():
         "湖州市统计局,市财政局,部门,,not-an-email\n"
         "湖州市审计局,,,,\n"
         "湖州市林业局,,,南浔区人民政府,\n"
-    ).encode("utf-8")
+    ).encode()
     with pytest.raises(DepartmentImportError) as refused:
         departments_import(name="目录.csv", data=data)
     errors = refused.value.errors
