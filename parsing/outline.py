@@ -386,7 +386,8 @@ def _section_is_non_task(node: _Node) -> bool:
     """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
     if node.non_task is None:
-        head = node.lines[0].text[:30] if node.lines and node.kind != "shi" else ""
+        # the heading: the first line up to its first full stop ("（一）加强组织领导。各单位要…")
+        head = node.lines[0].text.split("。", 1)[0][:30] if node.lines and node.kind != "shi" else ""
         opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
         node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
             node.parent is not None and _section_is_non_task(node.parent))

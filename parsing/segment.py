@@ -951,10 +951,13 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
         done = i + 1
         line = lines[i]
         text = line.text
-        if len(text) < RUN_ON_MIN and ":" not in text and "：" not in text and not (
+        later = _SENTENCE_THEN_MARK_RE.search(text) if len(text) < RUN_ON_MIN else None
+        # (a shorter line holds two items when it starts with one and another follows a sentence, or two follow)
+        items = later is not None and (text[0] in _ITEM_FIRST and _LINE_ITEM_RE.match(text) is not None
+                                       or _SENTENCE_THEN_MARK_RE.search(text, later.end()) is not None)
+        if len(text) < RUN_ON_MIN and ":" not in text and "：" not in text and not items and not (
                 "二是" in text or "二要" in text or ("日" in text and "。" in text and (
-                    "委员会" in text or "政府" in text or "办公" in text)) or (
-                text[0] in _ITEM_FIRST and _SENTENCE_THEN_MARK_RE.search(text) is not None)):
+                    "委员会" in text or "政府" in text or "办公" in text))):
             out.append(line)  # the common case: nothing a shorter line may hide (a 主送, 一是…, a second item)
             continue
         colon = text.find(":")
@@ -974,9 +977,7 @@ def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
             first = _MARK_HINT_RE.search(text)
             numbered = first is not None and _MARK_HINT_RE.search(text, first.end()) is not None
         else:  # a shorter line: "…强调，一是…。二是…。", "(一)…。(二)…。" (a PDF's lines joined)
-            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text) or (
-                text[0] in _ITEM_FIRST and _LINE_ITEM_RE.match(text) is not None
-                and _SENTENCE_THEN_MARK_RE.search(text) is not None)
+            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text) or items
         # a signature run into the text: "…反映。X市食品安全委员会2022年3月1日2022年…方案"
         signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text and (
             len(text) >= RUN_ON_MIN or numbered or ("委员会" in text or "政府" in text or "办公" in text)) else []
