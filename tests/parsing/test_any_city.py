@@ -310,3 +310,26 @@ def test_deadlines_read_in_the_forms_of_other_provinces():
     assert _dues(quarterly) == [(date(2017, 4, 20), "quarterly")]
     assert _dues(service) == []  # a service level, not a deadline
     assert [(d.text, d.due) for d in year.deadlines] == [("2017年", date(2017, 12, 31))]
+
+
+# --- units by their shape -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "shaped"), [
+    ("广元经济技术开发区", True),  # a zone with its name
+    ("市政府督查室", True),  # a place's own office
+    ("各责任单位", True),  # the units a table assigns, by their role
+    ("乌鲁木齐市住房和城乡建设局", True),
+    ("呼和浩特市赛罕区人民政府", True),
+    ("工业园区", False),  # a zone without a name is a category
+    ("会议室", False),
+    ("吕维峰副省长", False),
+])
+def test_units_are_told_by_their_shape_in_any_city(name: str, shaped: bool):
+    assert DepartmentDirectory().is_unit_shaped(name) is shaped
+
+
+def test_persons_and_officials_beside_units_are_no_units():
+    from parsing.responsibility import split_units
+
+    assert split_units("分管副市长、市发改委、市县党政领导干部", DepartmentDirectory()) == ["市发改委"]
