@@ -48,7 +48,7 @@ KINDS: dict[str, str] = {
     "ongoing": "an open-ended duty without a date: 长期坚持, 持续推进, 常态化",
 }
 
-RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly", "ongoing")
+RECURRENCES = ("daily", "weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly", "ongoing")
 
 # --- normalisation with a map back to the input -------------------------------------------------
 
@@ -131,6 +131,8 @@ class _Ctx:
     raw: str
     issued_on: date
     calendar: WorkCalendar
+    festival: str | None = None  # the one festival the directive is about: a bare "节前" means before it
+    standalone: bool = False  # the text is a time-limit field (完成时限 cell): a bare period is its deadline
 
 
 @dataclass(slots=True)
@@ -186,6 +188,8 @@ def _spec(kind: str, due: date | None, **kw: object) -> _Draft:
 _RE_DONE = re.compile(r"完成|实现|建成|达到|前")
 _RE_VALIDITY = re.compile(r"有效期(?:至|到|为|截至)?$")
 _RE_CUTOFF = re.compile(r"(?:截至|截止|截止到|截至到)$")
+# A date introduced as a time field: "报送截止时间为", "上报时间:", "完成时限:", "截止日期".
+_TIME_FIELD_BEFORE = re.compile(r"(?:时间|日期|时限|期限|截止|截至)(?:为|是|:|定为|定于)?$")
 _RE_COUNTED_YEAR = re.compile(r"(?:[一二两三四五六七八九十\d]|每|近|多|半)$")
 _RE_LOOKBACK_BEFORE = re.compile(r"(?:近|前|过去|以来)$")
 _RE_CONDITION = re.compile(r"^[^,;。]{0,6}的(?:[,;。]|$)")
@@ -242,6 +246,8 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
     """A period written without 前/底/末/内 is a deadline only when the sentence uses it as one:
     "上半年,各企业要…" or "到2021年" is; "2020年下半年深化医改重点工作任务" (a label) is not."""
     before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
+    if after[:1] == ":" and (s == 0 or ctx.norm[s - 1] in ":。; "):
+        return True  # a milestone: "第一季度:印发…方案。第二季度:完成…"
     if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
     rest = _clause_after(ctx, e)[:32]
@@ -255,6 +261,19 @@ def _finish(ctx: _Ctx, spec: _Draft) -> _Draft:
     if spec.due is not None and spec.kind not in ("recurring", "relative") and spec.due < ctx.issued_on:
         spec.flags = (*spec.flags, "past_at_issue")
     return spec
+
+
+# A deadline written without its year and gone by more than this at issue belongs to the next year: "3月底前" in a
+# winter plan signed in December is next March, not last March (a writer never sets a deadline months gone).
+_NEXT_YEAR_AFTER = timedelta(days=90)
+
+
+def _unyeared(ctx: _Ctx, due: date) -> tuple[date, tuple[str, ...]]:
+    """The date of a phrase with no written year: this year's, or next year's when this year's is long past."""
+    if ctx.issued_on - due > _NEXT_YEAR_AFTER:
+        later = _safe_date(due.year + 1, due.month, due.day) or _month_end(due.year + 1, due.month)
+        return later, ("year_inferred",)
+    return due, ()
 
 
 # --- handlers: each gets the match and the context, returns a spec, None (claim, not a deadline)
@@ -272,7 +291,13 @@ def _common_skip(m: re.Match[str], ctx: _Ctx) -> bool:
         return True
     if _EFFECTIVE_AFTER.match(ctx.norm[e:e + 16]) and _START_WORDS.search(ctx.norm[max(0, s - 1):s]):
         return True
+    if _POLICY_PERIOD_BEFORE.search(ctx.norm, max(0, s - 10), s):
+        return True  # "实施期限至2021年12月31日": how long a policy applies, not a duty's deadline
     return bool(_RE_VALIDITY.search(ctx.norm[max(0, s - 5):s]))
+
+
+_POLICY_PERIOD_BEFORE = re.compile(r"(?:实施|执行|有效|适用|施行)(?:期限|期|时间)?(?:延长|顺延|暂定)?(?:至|到|截至|为)$")
+_POLICY_PERIOD_AFTER = re.compile(r"(?:期间|内|之间)?(?:实施|执行|施行|适用|有效)")
 
 
 def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -285,19 +310,27 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     due = _safe_date(y, mo, d)
     if due is None:
         return _spec("date", None, flags=("unresolved",), confidence=0.0)
-    marked = bool(m.group("before"))
+    marked = bool(m.group("before")) or bool(_LISTED_BEFORE_RE.match(ctx.norm, m.end()))
     if m.groupdict().get("rel") == "当" and marked:  # 当年6月30日前 in a standing rule: every year
         return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
-    if not marked:
+    labelled = ctx.standalone or bool(_TIME_FIELD_BEFORE.search(ctx.norm[max(0, m.start() - 8):m.start()]))
+    if not marked and not (labelled and due >= ctx.issued_on):
         if _RE_CUTOFF.search(before) and due <= ctx.issued_on:
             return None  # a statistics cut-off, not a duty
         if due < ctx.issued_on and not _DEADLINE_BEFORE.search(before):
             return None  # a past event: 今年2月18日召开
         if not _DEADLINE_BEFORE.search(before) and not _ACTION_AFTER.match(ctx.norm[m.end():m.end() + 4]):
             return None
+    flags: tuple[str, ...] = ()
+    if not explicit:
+        due, flags = _unyeared(ctx, due)
     confidence = 1.0 if explicit or due >= ctx.issued_on else 0.9
-    return _finish(ctx, _spec("date", due, confidence=confidence))
+    return _finish(ctx, _spec("date", due, confidence=confidence, flags=flags))
+
+
+# A date listed before others that share one 前: "3月25日、6月25日、9月25日前" — each is a deadline.
+_LISTED_BEFORE_RE = re.compile(rf"(?:(?:、|和|及)(?:{_YEAR}年)?(?:{_MONTH}月)?{_DAY}[日号])+(?:之前|以前|前)")
 
 
 def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -310,6 +343,8 @@ def _h_date_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     d2 = _num(m.group("d2"))
     if None in (m1, d1, m2, d2, y2):
         return None
+    if _POLICY_PERIOD_AFTER.match(ctx.norm, m.end()):
+        return None  # "2021年5月1日至2022年4月30日实施…": the period a policy applies
     start = _safe_date(y, m1, d1)  # type: ignore[arg-type]
     due = _safe_date(y2, m2, d2)  # type: ignore[arg-type]
     if start is None or due is None or due < start:
@@ -325,7 +360,8 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     m1, m2 = _num(m.group("m")), _num(m.group("m2"))
     if m1 is None or m2 is None or y2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
         return None
-    if not explicit and not (m.group("before") or _bare_period_is_deadline(ctx, m.start(), m.end())):
+    if not explicit and not (m.group("before") or ctx.standalone
+                             or _bare_period_is_deadline(ctx, m.start(), m.end())):
         return None  # 1-2月份的低保: a period of the benefit, not a deadline
     start, due = date(y, m1, 1), _month_end(y2, m2)
     if due < start:
@@ -335,7 +371,8 @@ def _h_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 
 _PART_DAY = {"上旬": 10, "中旬": 20, "初": 10, "中": 15}
 # Result verbs that make a bare month a deadline; "完成了" is a past event.
-_BARE_MONTH_DUTY = re.compile(r"份?(?:全面|全部|基本)?(?:完成|建成|实现|出台|制定|报送|上报|提交|竣工|投用|投运)(?!了)")
+_BARE_MONTH_DUTY = re.compile(
+    r"份?(?:全面|全部|基本)?(?:完成|建成|实现|出台|制定|报送|上报|提交|竣工|投用|投运|投入使用|动工|开工|启用|交付)(?!了)")
 
 
 def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -346,7 +383,9 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if mo is None or not 1 <= mo <= 12:
         return None
     part, before = m.group("part") or "", m.group("before") or ""
-    if not part and not before and not explicit:
+    if ctx.standalone and _whole(ctx, m):
+        pass  # "2021年8月" / "8月" as the whole time-limit cell
+    elif not part and not before and not explicit:
         # A bare "5月" is too weak to be a deadline, unless a result verb follows it: "6月(份)完成招标".
         if not _BARE_MONTH_DUTY.match(ctx.norm, m.end()):
             return None
@@ -363,7 +402,70 @@ def _h_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         due = _month_end(y, mo)
         if not part:
             confidence = 0.8 if before else 0.7
-    return _finish(ctx, _spec("month", due, confidence=confidence))
+    flags: tuple[str, ...] = ()
+    if not explicit:
+        due, flags = _unyeared(ctx, due)
+    return _finish(ctx, _spec("month", due, confidence=confidence, flags=flags))
+
+
+def _whole(ctx: _Ctx, m: re.Match[str]) -> bool:
+    """The match is the whole text but for sentence marks and 前/完成 around it."""
+    rest = ctx.norm[:m.start()] + ctx.norm[m.end():]
+    return not _WHOLE_REST_RE.sub("", rest)
+
+
+_WHOLE_REST_RE = re.compile(r"[。;,.:、()]|前|之前|以前|完成|底|末|内|止")
+
+
+def _h_year_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2021.8" / "2021-08" as a month: its last day."""
+    if _in_title(ctx, m.start()) or _NOT_DEADLINE_AFTER.match(ctx.norm[m.end():m.end() + 4]):
+        return None
+    y, mo = _num(m.group("y")), _num(m.group("m"))
+    if y is None or mo is None or not 1 <= mo <= 12:
+        return None
+    if not (m.group("before") or m.group("part") or ctx.standalone
+            or _bare_period_is_deadline(ctx, m.start(), m.end())):
+        return None
+    return _finish(ctx, _spec("month", _month_end(y, mo), confidence=0.9))
+
+
+def _h_year_month_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2021.8-2021.12" / "2021.8-12": a span of months, due at the end of the last."""
+    if _in_title(ctx, m.start()):
+        return None
+    y, m1 = _num(m.group("y")), _num(m.group("m"))
+    y2 = _num(m.group("y2")) if m.group("y2") else y
+    m2 = _num(m.group("m2"))
+    if None in (y, m1, y2, m2) or not (1 <= m1 <= 12 and 1 <= m2 <= 12):  # type: ignore[operator]
+        return None
+    start, due = date(y, m1, 1), _month_end(y2, m2)  # type: ignore[arg-type]
+    if due < start:
+        return None
+    return _finish(ctx, _spec("range", due, range_start=start))
+
+
+def _h_whole_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"全年" as a time limit (a 完成时限 cell, "全年完成"): the end of that year."""
+    if _in_title(ctx, m.start()):
+        return None
+    if not ((ctx.standalone and _whole(ctx, m)) or _WHOLE_YEAR_AFTER.match(ctx.norm, m.end())
+            or (_CLAUSE_START.search(ctx.norm, 0, m.start()) and not _PERIOD_LABEL_AFTER.match(ctx.norm, m.end())
+                and not _LABEL_NOUNS.search(_clause_after(ctx, m.end())[:12]))):
+        return None  # "全年粮食播种面积4600万亩" opens its clause: the year's target
+    y, _ = _year_of(m, ctx.issued_on)
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
+
+
+_WHOLE_YEAR_AFTER = re.compile(r"(?:内|以内|之内|持续|完成(?!情况|率)|推进|实施|落实(?!情况))")
+
+
+def _h_year_cell(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2024年" / "2024年度" as the whole 完成时限 cell: the end of that year."""
+    if not (ctx.standalone and _whole(ctx, m)):
+        return False
+    y = _num(m.group("y"))
+    return None if y is None else _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
 
 
 def _h_year_part(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -407,9 +509,23 @@ def _h_year_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
 
 
+def _h_year_action(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """"2017年开工建设…", "今明两年投资…": a year written for an action is its deadline (that year's end)."""
+    if _in_title(ctx, m.start()) or _START_WORDS.search(ctx.norm, max(0, m.start() - 1), m.start()):
+        return None
+    if m.group("both"):  # 今明两年: this year and next, from the issue date (group empty in the year pattern)
+        y = ctx.issued_on.year
+        return _finish(ctx, _spec("range", date(y + 1, 12, 31), range_start=date(y, 1, 1), confidence=0.8))
+    written = _num(m.group("y"))
+    if written is None or written < ctx.issued_on.year:
+        return None  # a past year's action is an account, not a duty
+    y = written
+    return _finish(ctx, _spec("year", date(y, 12, 31), confidence=0.8))
+
+
 def _h_year_bare(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     """"2020年,我市建成区实现…": a sentence opened by a bare year states that year's target."""
-    y = _num(m.group("y") or m.group("y0") or "")
+    y = _num(m.group("y") or "")
     if y is None or y < ctx.issued_on.year or _in_title(ctx, m.start()):
         return None
     if _LABEL_NOUNS.search(_clause_after(ctx, m.end() + 1)[:12]):
@@ -461,6 +577,12 @@ _HOLIDAY_NAMES = {"春节": "春节", "元旦": "元旦", "元旦节": "元旦",
                   "端午": "端午", "端午节": "端午", "中秋": "中秋", "中秋节": "中秋"}
 _FESTIVAL = "(?:春节|元旦节?|国庆节?|五一节?|劳动节|清明节?|端午节?|中秋节?)"  # a festival name, 节 optional
 _FESTIVAL_NAME = re.compile(_FESTIVAL)
+
+
+def festival_of(title: str) -> str | None:
+    """The one festival a directive is about ("关于做好2024年春节期间…的通知" → 春节); None for none or several."""
+    names = {_HOLIDAY_NAMES[n] for n in _FESTIVAL_NAME.findall(title)}
+    return names.pop() if len(names) == 1 else None
 _FLOOD_DEF = re.compile(
     rf"(?:汛期|主汛期)(?:为|是|:|\()?(?:每年)?(?P<m>{_MONTH})月(?:(?P<d>{_DAY})日)?{_DASH}"
 )
@@ -531,6 +653,7 @@ _UNIT = {"个工作日": "workdays", "工作日": "workdays", "个自然日": "d
          "年": "years", "个小时": "hours", "小时": "hours", "分钟": "minutes"}
 _SERVICE_BEFORE = re.compile(r"(?:压缩至|压缩到|压减至|缩短至|缩短到|缩减至|减少至|控制在|不超过|不得超过|时限为|期限为|时间为|办理|由|为|有效期|提速至|限)$")
 _SERVICE_AFTER = re.compile(r"^(?:办结|办理完毕|完成审批|出具|予以办结|答复办结|的|左右)")
+_SERVICE_LIST_END = re.compile(r"内(?:办结|办理完毕|完成审批|予以办结|出具|答复|审结)")
 _LOOKBACK_AFTER = re.compile(r"^(?:发生过|发生|曾|有过|累计|未|不得|无|连续|受到|被)")
 _ISSUE_ANCHOR = re.compile(r"印发|下发|发文|本通知|本方案|本意见|本文件|本决定|本计划")
 _ANCHOR_END = re.compile(r"(?:之日起|之日|起|以后|后的|后)的?$")
@@ -539,7 +662,7 @@ _LEAD_WORDS = re.compile(r"(?:务必|必须|应当|务于|需要|需|须|应|要
 _UNIT_SUFFIX = re.compile(r"(?:局|委|办|部门|政府|单位|组|中心|县区|县\(区\)|各地|企业|机构|公司|人员|各方|科室|乡镇|街道|小组|有关方面)$")
 
 
-_EARLIER_ANCHOR = re.compile(r"(?:自|从|在|于)?(?P<a>[^,;。]{1,16}?)(?:之日起|以后|后),(?:[^,;。]*,)?$")
+_EARLIER_ANCHOR = re.compile(r"(?:自|从|在|于)?(?P<a>[^,;。]{1,16}?)(?=[之以后])(?:之日起|以后|后),(?:[^,;。]*,)?$")
 
 
 def _sentence_anchor(ctx: _Ctx, clause_start: int) -> str | None:
@@ -570,6 +693,8 @@ def _h_relative(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     after = ctx.norm[m.end():m.end() + 8]
     if _SERVICE_BEFORE.search(before_clause) or _SERVICE_AFTER.match(after):
         return None
+    if after.startswith("、") and _SERVICE_LIST_END.search(_clause_after(ctx, m.end())):
+        return None  # "报告书14个工作日内、报告表7个工作日内完成审批": a list of service levels
     if _LOOKBACK_AFTER.match(after) or _RE_LOOKBACK_BEFORE.search(before_clause):
         return None
     if _RE_CONDITION.match(_clause_after(ctx, m.end()) + "。"):
@@ -616,17 +741,40 @@ _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
             "4": 3, "5": 4, "6": 5, "7": 6}
 
 
-def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, **kw: object) -> _Draft:
+def _recurring(ctx: _Ctx, recurrence: str | None, rule: str | None, *, at: int = -1, **kw: object) -> _Draft:
     spec = _spec("recurring", None, recurrence=recurrence, rule=rule, **kw)
     if rule is not None:
-        first = _rule_dates(rule, start=ctx.issued_on, end=ctx.issued_on + timedelta(days=800), limit=1)
+        start = max(ctx.issued_on, _since(ctx, at) or ctx.issued_on)
+        first = _rule_dates(rule, start=start, end=start + timedelta(days=800), limit=1)
         spec.due = first[0] if first else None
     return spec
 
 
+_SINCE_RE = re.compile(
+    rf"(?:从|自|于)(?:(?P<y>{_YEAR})年)?(?:(?P<m>{_MONTH})月(?:份)?|第(?P<q>[一二三四1-4])季度)(?:起|开始)")
+
+
+def _since(ctx: _Ctx, at: int) -> date | None:
+    """The start a duty states earlier in its sentence: "从2022年3月起，每月25日前…" → 2022-03-01."""
+    if at < 0:
+        return None
+    begin = max(ctx.norm.rfind(mark, 0, at) for mark in "。;!?")
+    found = next(reversed(list(_SINCE_RE.finditer(ctx.norm, begin + 1, at))), None)  # the nearest one
+    if found is None:
+        return None
+    y, _ = _year_of(found, ctx.issued_on)
+    quarter = found.group("q")
+    mo = _num(found.group("m")) if quarter is None else "一二三四1234".index(quarter) % 4 * 3 + 1
+    return date(y, mo, 1) if mo and 1 <= mo <= 12 else None
+
+
 def _rate_like(m: re.Match[str], ctx: _Ctx) -> bool:
+    """A rate or an attribute, not a duty: "每人每年280元", "每季度进展情况" (the reports a listed date asks for)."""
     return bool(_RATE_BEFORE.search(ctx.norm[max(0, m.start() - 3):m.start()])
-                or _RATE_AFTER.match(ctx.norm[m.end():]))
+                or _RATE_AFTER.match(ctx.norm[m.end():]) or _RECURRING_ATTRIBUTE_RE.match(ctx.norm, m.end()))
+
+
+_RECURRING_ATTRIBUTE_RE = re.compile(r"(?:的)?(?:工作)?(?:进展|完成|落实|推进|执行|办理|工作)(?:情况|进度)")
 
 
 def _day_rule(day: str | None, part: str | None) -> str | None:
@@ -649,13 +797,13 @@ def _h_every_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         day = _day_rule(m.group("d"), m.group("part"))
         if mo is None or not 1 <= mo <= 12 or day is None:
             return None
-        return _recurring(ctx, "yearly", f"Y:{mo}:{day}")
+        return _recurring(ctx, "yearly", f"Y:{mo}:{day}", at=m.start())
     ypart = m.group("ypart") or ""
     if ypart in ("年初", "初"):
-        return _recurring(ctx, "yearly", "Y:1:31", confidence=0.6, flags=("approximate",))
+        return _recurring(ctx, "yearly", "Y:1:31", confidence=0.6, flags=("approximate",), at=m.start())
     if ypart in ("上半年", "年中"):
-        return _recurring(ctx, "yearly", "Y:6:end")
-    return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8)
+        return _recurring(ctx, "yearly", "Y:6:end", at=m.start())
+    return _recurring(ctx, "yearly", "Y:12:end", confidence=1.0 if ypart else 0.8, at=m.start())
 
 
 def _h_every_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -664,38 +812,52 @@ def _h_every_month(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     day = _day_rule(m.group("d"), m.group("part"))
     if day is None:
         return None
-    return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8)
+    return _recurring(ctx, "monthly", f"M:{day}", confidence=1.0 if m.group("d") or m.group("part") else 0.8,
+                      at=m.start())
 
 
 def _h_every_quarter(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     which = m.group("which") or ""
-    month = 1 if which in ("首月", "第一个月", "初") else (3 if which or not m.group("d") else 3)
+    month = 1 if which in ("首月", "初") else 2 if which in ("第二个月", "第2个月") else 1 if which in (
+        "第一个月", "第1个月") else 3
     day = _day_rule(m.group("d"), None if m.group("d") else "末")
     if which == "初" and not m.group("d"):
         day = "10"
     return _recurring(ctx, "quarterly", f"Q:{month}:{day}",
-                      confidence=1.0 if which or m.group("d") or m.group("part") else 0.8)
+                      confidence=1.0 if which or m.group("d") or m.group("part") else 0.8, at=m.start())
 
 
 def _h_every_half(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
-    return _recurring(ctx, "half-yearly", "H:6:end")
+    return _recurring(ctx, "half-yearly", "H:6:end", at=m.start())
+
+
+def _h_every_two_months(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """每两个月 / 每双月 (even months) / 每单月 (odd months), with an optional day: a bimonthly duty."""
+    if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    day = _day_rule(m.group("d"), m.group("part"))
+    if day is None:
+        return None
+    which = 1 if m.group("odd") else 2
+    return _recurring(ctx, "bimonthly", f"B:{which}:{day}",
+                      confidence=1.0 if m.group("d") or m.group("part") else 0.8, at=m.start())
 
 
 def _h_every_week(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
     wd = _WEEKDAY.get(m.group("wd") or "五", 4)
-    return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8)
+    return _recurring(ctx, "weekly", f"W:{wd}", confidence=1.0 if m.group("wd") else 0.8, at=m.start())
 
 
 def _h_every_day(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
         return None
-    return _recurring(ctx, "daily", "D")
+    return _recurring(ctx, "daily", "D", at=m.start())
 
 
 def _h_every_n_years(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -719,13 +881,38 @@ def _h_regular(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _spec("recurring", None, flags=("recurrence_unknown",), confidence=0.5)
 
 
-_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|[,;。、]|$)")
+# "长期" alone is an ongoing time limit only as a field of its own: "(完成时限:长期)", a 完成时限 cell "长期".
+_FIELD_OPEN = "(:,;。"
+_FIELD_CLOSE = "),;。"
+
+
+def _h_bare_festival(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
+    """A bare "节前" / "节日前": before the festival the directive is about, unresolved when it names none."""
+    if _in_title(ctx, m.start()):
+        return None
+    if ctx.festival is None:
+        return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+    try:
+        day = _first_named_ahead([ctx.festival], ctx.issued_on, festival_day, year=None, include_issue_day=False)
+    except (ValueError, OverflowError, NotImplementedError):
+        day = None
+    if day is None:
+        return _spec("holiday", None, flags=("unresolved",), confidence=0.0)
+    return _finish(ctx, _spec("holiday", day - timedelta(days=1), confidence=0.9))
+
+
+_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
 
 
 def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()):
         return None
     word = m.group(0)
+    if word == "长期":
+        before, after = ctx.norm[m.start() - 1:m.start()], ctx.norm[m.end():m.end() + 1]
+        if not ((ctx.standalone and _whole(ctx, m)) or (
+                (not before or before in _FIELD_OPEN) and (not after or after in _FIELD_CLOSE))):
+            return None
     if "常态化" in word:
         after = ctx.norm[m.end():m.end() + 3]
         before = ctx.norm[max(0, m.start() - 12):m.start()]
@@ -741,31 +928,39 @@ def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
 # --- the grammar --------------------------------------------------------------------------------
 
 _BEF = rf"(?P<before>{_BEFORE})?"
+# Verbs of work a year is written for: "2017年开工建设", "2025年建成".
+_YEAR_ACTIONS = r"(?:开工|建成|完成|实现|启动|投用|投运|投产|竣工|通车|开通|运营|达到|出台|制定|新增|新建|改造|投资)"
+# A clock time after a date: 17:00, 17时, 下午5时30分, 12点 (the day is what counts).
+_CLOCK = r"(?:上午|下午|中午|晚上)?(?:[01]?\d|2[0-4])(?::[0-5]\d|时(?:[0-5]?\d分)?|点(?:[0-5]?\d分?)?)"
 # Lookaheads on the first character: they let the regex engine skip most positions cheaply.
 _AT_NUM = "(?=[0-9〇零○ＯOo一二两三四五六七八九十今明当次本年]{1,8}月)"  # a month within reach
 _AT_YEAR = "(?=(?:19|20)[0-9][0-9]|二[〇零○ＯOo0])"
 # Per pattern, groups of characters: every match holds one character of each group, so a pattern runs
 # only on texts that have them all (this skips most scans cheaply).
 _DASHES = "—–-~至到"
+_YEAR_FIRST = "12二"  # a written year starts 19…, 20… or 二〇…
 _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for g in groups) for groups in (
-    ("月", "日号", _DASHES), (".-/",), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
+    ("月", "日号", _DASHES), (".-/", _YEAR_FIRST), ("月", "日号"), ("月", _DASHES), ("月",), ("年", "到至截争"), ("年", "前预目止"),
     ("年", ","), ("年", "底末内初中"), ("年", _DASHES), ("五",), ("季",), ("季",), ("年", "半中"), ("春旦庆五劳明午秋", "前第"),
     ("汛",), ("内",), ("每", "年"), ("月", "每按"), ("季", "每按"), ("半",), ("周星",), ("日天",), ("每",),
-    ("定", "期"), ("坚持常",),
+    ("定", "期"), ("坚持常长",),
+    (".-/", _YEAR_FIRST), (".-/", _DASHES, _YEAR_FIRST), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"),
+    ("年", _YEAR_FIRST), ("今",),
+    ("年", ","),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
                 rf"(?P<d2>{_DAY})[日号]{_BEF}"), _h_date_range),
     (re.compile(rf"{_AT_YEAR}(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
-    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:(?:24|二十四)时|24:00)?{_BEF}"), _h_date),
+    (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:{_CLOCK})?{_BEF}"), _h_date),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
      _h_month_range),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?(?P<part>底|末|上旬|中旬|下旬|中下旬|初|中(?=前|旬))?{_BEF}"), _h_month),
     (re.compile(rf"(?=[到至截力争])(?P<lead>到|至|截至|截止到|截止|力争到|争取到|力争在|到了)(?P<y>{_YEAR})年(?P<end>底|末|年底|年末)?{_BEF}"),
      _h_year_target),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:(?P<before>{_BEFORE})|(?P<end>预期值|目标值|目标))"), _h_year_target),
-    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)|^(?P<y0>{_YEAR})年(?=,)"), _h_year_bare),
-    (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前))(?!度){_BEF}"),
+    (re.compile(rf"(?<=[,;。;:\n)])(?P<y>{_YEAR})年(?=,)"), _h_year_bare),  # (the text's start: the last pattern)
+    (re.compile(rf"(?=[0-9二今明当次本年])(?:{_YPRE}|(?<![一二两三四五六七八九十\d每近多半去同上下])(?=年))年?(?P<part>底|末|内|初|中(?=前|期前|(?:和|、|及|与)年[末底]))(?!度){_BEF}"),
      _h_year_part),
     (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年?{_DASH}(?P<y2>{_YEAR})年"), _h_year_range),
     (re.compile(r"[“\"]?(?P<n>十[一二三四五六])五[”\"]?(?:规划)?(?P<part>期间|时期|末期|末)"), _h_five_year),
@@ -777,22 +972,39 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 r"(?:(?P<after>假期后的?第一个工作日|节后第一个工作日|后的?第一个工作日)|(?:假期|放假)?(?:之前|以前|前)(?![后往]))"),
      _h_holiday),
     (re.compile(r"(?P<name>主汛期|汛期)(?:之前|以前|前)(?!后)"), _h_holiday),
-    (re.compile(rf"(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
+    (re.compile(rf"(?=[0-9一二两三四五六七八九十百]{{1,4}}[个工自日天周星月年小分])(?<![0-9.])(?P<n>{_COUNT})(?P<unit>个工作日|工作日|个自然日|自然日|日|天|周|个星期|个月|年|个小时|小时|分钟)"
                 r"(?:之内|以内|内)"), _h_relative),
     (re.compile(rf"每(?:个)?年(?:度)?(?:的)?(?:(?P<m>{_MONTH})月(?:份)?(?:(?P<d>{_DAY})[日号])?"
                 rf"(?P<part>底|末|上旬|中旬|下旬)?|(?P<ypart>年初|年底|年末|上半年|年中|初|底|末))?{_BEF}"), _h_every_year),
     (re.compile(rf"(?:每(?:个)?月|按月)(?:的)?(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"),
      _h_every_month),
-    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第一个月|末月|最后一个月|初)(?:(?P<d>{_DAY})[日号])?|"
+    (re.compile(rf"(?:每|按)(?:个)?季度?(?:的)?(?:(?P<which>首月|第[一二三123]个月|末月|最后一个月|初)(?:的)?(?:(?P<d>{_DAY})[日号])?|"
                 rf"(?P<part>末|底))?{_BEF}"), _h_every_quarter),
     (re.compile(rf"(?:每半年|每半个年度|按半年)(?:末|底)?{_BEF}"), _h_every_half),
     (re.compile(rf"(?:每(?:个)?周|每星期|按周)(?:的)?(?:星期|周)?(?P<wd>[一二三四五六日天1-7](?!季|次|年|个|周))?{_BEF}"),
      _h_every_week),
     (re.compile(r"(?:每日|每天|按日|逐日)"), _h_every_day),
     # 每两年, 每两个月, 每三周, 每十天, 每半月, 每旬: a cadence the recurrence values cannot hold
-    (re.compile(r"每(?:(?:两|二|三|四|五|六|十|[2-9])(?:个)?(?:年|月|周|星期|天|日)|半(?:个)?月|旬)"), _h_every_n_years),
+    (re.compile(r"每(?:(?:两|二|三|四|五|六|十|[2-9])(?:个)?(?:年|周|星期|天|日)|(?:三|四|五|六|十|[3-9])(?:个)?月|半(?:个)?月|旬)"),
+     _h_every_n_years),
     (re.compile(r"定期"), _h_regular),
-    (re.compile(r"长期坚持|持续推进|常态化"), _h_ongoing),
+    (re.compile(r"长期坚持|持续推进|常态化|长期"), _h_ongoing),
+    # 2021.8, 2021/8, 2021-08 (a month, written the way tables write it)
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})(?![\d.\-/%万亿千百元个])(?:月)?(?P<part>底|末)?{_BEF}"),
+     _h_year_month),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH}){_DASH}(?:(?P<y2>{_YEAR})[.\-/])?(?P<m2>{_MONTH})"
+                r"(?![\d.\-/%万亿千百元个])(?:月)?(?:底|末)?"), _h_year_month_range),
+    (re.compile(rf"(?=[0-9二今明当次本全])(?:{_YPRE})?全年"), _h_whole_year),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:度)?(?:内)?"), _h_year_cell),
+    (re.compile(rf"(?:每(?:两|二|2)(?:个)?月|每隔(?:一|1)个月|(?:每|按)(?P<even>双)月|(?:每|按)(?P<odd>单)月)(?:的)?"
+                rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
+    # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
+    (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
+    (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
+    # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
+    (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"
+                rf"(?P<y>{_YEAR})年(?=,)"), _h_year_bare),
 ]
 
 _ENGLISH_DATE = re.compile(
@@ -813,7 +1025,7 @@ def _fallback(text: str, taken: list[tuple[int, int]]) -> list[DeadlineSpec]:
     for m in _ENGLISH_DATE.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        import dateparser  # lazy: costly import, rarely needed
+        import dateparser  # type: ignore[import-untyped]  # lazy: costly import, rarely needed
 
         parsed = dateparser.parse(m.group(0), languages=["en"])
         due = parsed.date() if parsed else None
@@ -840,9 +1052,14 @@ def _orders_for(present: frozenset[str]) -> tuple[int, ...]:
 
 
 def extract_deadlines(
-    text: str, *, issued_on: date, calendar: WorkCalendar | None = None
+    text: str, *, issued_on: date, calendar: WorkCalendar | None = None, festival: str | None = None,
+    standalone: bool = False,
 ) -> tuple[DeadlineSpec, ...]:
-    """Every deadline phrase of a task's text, in order, resolved against `issued_on`."""
+    """Every deadline phrase of a task's text, in order, resolved against `issued_on`.
+
+    `festival`: the one festival the directive is about (`festival_of(title)`), for a bare "节前".
+    `standalone`: the text is a time-limit field of its own (a table's 完成时限 cell, "完成时限：…"), where a bare
+    "2021年8月", "2021.8", "2024年", "全年" or "长期" is the deadline."""
     if not text:
         return ()
     norm, index = _prepare(text)
@@ -850,10 +1067,12 @@ def extract_deadlines(
     taken_raw: list[tuple[int, int]] = []
     present = frozenset(_TRIGGER_RE.findall(norm))
     if present:
-        ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR)
+        ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR, festival, standalone)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
         for order in _orders_for(present):
             pattern, handler = _PATTERNS[order]
+            if handler is _h_year_cell and not standalone:
+                continue
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
                     hits.append((m.end() - m.start(), -order, m.start(), m, handler))
@@ -871,6 +1090,8 @@ def extract_deadlines(
             if result is False:
                 continue
             claimed[s:e] = b"\x01" * (e - s)
+            if "pre" in m.re.groupindex and m.group("pre"):
+                s = m.end("pre")  # context the pattern needed before the phrase (an item's number): not its text
             chosen.append(_Hit(s, e, result if isinstance(result, _Draft) else None))
         chosen.sort(key=lambda h: h.start)
         for hit in chosen:
@@ -895,7 +1116,8 @@ def _day_in(y: int, mo: int, day: str) -> date:
 def occurrences(spec: DeadlineSpec, *, start: date, end: date, limit: int | None = None) -> list[date]:
     """The due dates of a recurring deadline within [start, end], in order.
 
-    `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "Q:<month of quarter 1-3>:<day|end>";
+    `spec.rule`: "D" daily; "W:<weekday 0=Mon>"; "M:<day|end>"; "B:<month of the pair 1-2>:<day|end>" (B:2 even
+    months, B:1 odd months); "Q:<month of quarter 1-3>:<day|end>";
     "H:<month of half 1-6>:<day|end>"; "Y:<month>:<day|end>". No rule (定期, ongoing): empty list.
     """
     return _rule_dates(spec.rule, start=start, end=end, limit=limit)
@@ -923,7 +1145,7 @@ def _rule_dates(rule: str | None, *, start: date, end: date, limit: int | None =
         while d <= end and not push(d):
             d += timedelta(days=7)
         return out
-    step, first_month = {"M": (1, 1), "Q": (3, 1), "H": (6, 1), "Y": (12, 1)}[code]
+    step, first_month = {"M": (1, 1), "B": (2, 1), "Q": (3, 1), "H": (6, 1), "Y": (12, 1)}[code]
     if code == "M":
         offset, day = 1, parts[1]
     elif code == "Y":
@@ -934,7 +1156,7 @@ def _rule_dates(rule: str | None, *, start: date, end: date, limit: int | None =
     y, mo = start.year, first_month
     if code == "M":
         mo = start.month
-    elif code in ("Q", "H"):
+    elif code in ("B", "Q", "H"):
         mo = (start.month - 1) // step * step + 1
     while True:
         month = mo + offset - 1 if code != "M" else mo

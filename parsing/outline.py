@@ -1,7 +1,9 @@
 """The numbering outline of a directive and the tasks in it.
 
 Ref spelling (canonical): the markers of the path concatenated in half-width form, e.g. "三、(一)2.(1)":
-一、 → "一、"; （一） → "(一)"; 1. / 1、 / 1． → "1."; （1） → "(1)"; ① → "①"; 第一条 → "第一条".
+一、 → "一、"; （一） → "(一)"; 1. / 1、 / 1． → "1."; （1） → "(1)"; 1） → "1)"; ① → "①"; 第一条 → "第一条";
+1.1 / 2.3.1 → "1.1" / "2.3.1" (a decimal item with text; a short decimal heading such as "5.4 信息报送" is a plan's
+section title and only ends the item above it).
 A table row adds "#<序号>" (or "#<row>"), a sentence group inside one item adds "[k]" (k from 1), and a
 second attached plan whose numbering starts again at 一、 is prefixed "P2/" (then "P3/", ...).
 
@@ -15,64 +17,82 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
-from .departments import DepartmentDirectory
+from .deadlines import extract_deadlines
+from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
     FIELD_LABEL_RE,
+    FIRST_IS_LEAD_RE,
     Clause,
+    SharedUnits,
     Units,
     find_clauses,
     inline_aliases,
     is_unit_line,
+    parse_clause,
     parse_declaration,
     parse_prose,
     parse_unit_line,
     resolve_units,
+    shared_declarations,
     split_units,
 )
 from .results import ExtractedTask, ParsedDocument, SourceLine
 from .segment import ISSUER_RE
+from .tables import Columns, unflatten
 
 _CN = "一二三四五六七八九十"
 # Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
 MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("article", re.compile(rf"^第([{_CN}百零〇]+)条\s*")),
     ("cn", re.compile(rf"^([{_CN}]+)\s*[、.]\s*")),
+    ("shi", re.compile(rf"^([{_CN}]{{1,2}})(?=[是要])")),  # 一是… 二是… / 一要… 二要…: enumerated instructions
     ("pcn", re.compile(rf"^\(\s*([{_CN}]+)\s*\)\s*")),
-    ("num", re.compile(r"^(\d{1,2})\s*(?:[.、．](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("num", re.compile(r"^(\d{1,2})\s*(?:[.．﹒](?!\d)|、|\s+(?=[\u4e00-\u9fff]))\s*")),  # "3、2017年…" too
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
+    ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)
+    # 1.1 / 2.3.1 followed by text (not an amount such as 3.5亿元); its depth is part of its kind
+    ("dec", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*(?![亿万千百元吨个米倍%\d.])(?=[\u4e00-\u9fff(])")),
 )
 MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
 DECORATION_FIRST = frozenset("#-*")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
-FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|—\s*\d+\s*—$")  # used with .match (anchored)
+FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|[—\s]*—\s*\d+\s*—$")  # used with .match (anchored)
 FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
-    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|目标任务|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
+    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
 )
-STOP_RE = re.compile(r"起草说明|政策解读|^解读")
+# Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
+# (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
+REQUIREMENT_HEAD_RE = re.compile(
+    r"行动目标|分工原则|统筹兼顾|责任落实|压实责任|强化责任|调度协调|协调配合|督查考核|督促检查|考核问责|宣传引导|"
+    r"舆论引导|提高认识|统一思想|思想认识|高度重视|加强领导|强化领导"
+)
+_PHRASE_END_RE = re.compile(r"[,，。;；:：]")
+STOP_WORDS = ("起草说明", "政策解读", "解读")  # heading words: "关于…的起草说明", not "深化政策解读形式"
 # Lines that close the current item: an attachment heading or list ("附件：1. …"), the signature and date,
 # "（此件公开发布）", and a plain title line of the next plan (no sentence punctuation, ends in 方案/措施/…).
-ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}\s*[:：]?\s*(?:\d{1,2}\s*[.、．]?)?")
+ATTACHMENT_RE = re.compile(r"^附(?:件\s*\d{0,2}\s*[:：]?|\s*[:：])\s*(?:\d{1,2}\s*[.、．]?)?")
 SIGNATURE_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|"
-    r"^\(此件[^()]{0,20}\)$"
+    r"^(?:[\u4e00-\u9fff]{2,30}(?:人民政府|办公室|委员会|管委会|局|厅|部)\s*)?[\dxX〇○零一二三四五六七八九]{4}\s*年\s*[\dxX〇○零一二三四五六七八九十]{1,3}\s*月\s*"
+    r"[\dxX〇○零一二三四五六七八九十]{1,3}\s*日$|"  # (xxxx: masked; 二○○六年五月十八日)
+    r"^\(此件[^()]{0,20}\)$|^特此(?:通知|通报|通告|函告|批复|公告|报告)[。.]?$|^此复[。.]?$|"
+    r"^(?:19|20)\d{4,6}$"  # a signed date whose 年月日 the page lost: "202091"
 )
 TITLE_LINE_RE = re.compile(
-    r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|\(略\))$"
+    r"^[^。;,:!?，；：、]{4,40}(?:方案|措施|办法|意见|规定|计划|细则|清单|制度|预案|规划|要点|名单|目录|标准|规则|通知|决定|工作安排|目标安排|任务分工|责任分工|任务分解|责任分解|分解表|\(略\))$"
 )
 # A decimal section heading of an emergency plan ("### 5.4 信息报送", "5.1.信息接报核查"): not an outline level we
 # build, but it ends the item above it (its paragraphs are not that item's text). Amounts such as "3.5亿元" are not.
 DECIMAL_HEADING_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?(?![亿万千百元吨个])[\u4e00-\u9fff][^\s。;,:!?、]{1,23}$")
 SENTENCE_CLOSED = "。;!?)”"
-TABLE_UNIT_HEADER_RE = re.compile(r"责任单位|牵头单位|责任部门|牵头部门|责任主体")
-TABLE_SUPPORT_HEADER_RE = re.compile(r"配合单位|配合部门|协办单位|参与单位|协助单位")
 TABLE_RULE_RE = re.compile(r"^:?-{2,}:?$")  # a markdown table's |---|---| line
 TABLE_SPLIT_RE = re.compile(r"\t+|\s*\|\s*")
 CLAUSE_MIN_REMAINDER = 6  # CJK characters after the last clause that make a task of their own
@@ -80,7 +100,45 @@ SINGLE_CLAUSE_REMAINDER = 15  # after an item's only clause, a whole further sen
 # A closing statement after the last item ("以上政策自公布之日起施行"), not a task of its own.
 CLOSING_RE = re.compile(r"以上|本(?:方案|通知|意见|办法|政策|措施|规定|制度|细则|计划)")
 BARE_GROUP_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)$")
+BARE_GROUPS = frozenset(f"各{scope}{noun}" for scope in ("", "有关", "相关") for noun in ("部门", "单位"))
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+PARAGRAPH_MIN_CHARS = 20
+# Kinds of directive that lay down standing rules: an article is a task only where it assigns dated work.
+REGULATION_KINDS = frozenset({"规定", "办法", "规则", "细则", "制度", "条例"})
+# A body's name before a duty word ("市住建局要", "领导小组办公室负责"): where prose may assign work to a named unit.
+_NAMED_DOER_HINT_RE = re.compile(r"(?:局|委|办|厅|府|中心|小组|室|部门|队|院|公司)(?:要|应|须|负责|牵头|每)")
+_DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底末内中初]|季度|每[年月周季天日半]|节前|两年|[日天]内")
+ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
+# A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
+PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
+# A notice's requirement that asks its addressees to submit or report something is a task of theirs.
+_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)")
+_CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+
+
+def _asks_report(text: str) -> bool:
+    """Whether the text asks for a report or a filing (not "《政府工作报告》" cited by its title)."""
+    return bool(_REPORT_RE.search(text)) and bool(_REPORT_RE.search(_CITED_TITLE_RE.sub("", text)))
+
+
+PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a deadline matters, not its date
+# A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
+PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
+_SUPPORT_WORDS = ("配合", "协办", "协助", "协同", "参与")
+SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
+
+
+@dataclass(slots=True)
+class _Row:
+    """One row of a task table: its ref, its line, the task text and its unit and time-limit cells."""
+
+    seq: str  # the 序号 cell ("" for a continuation row)
+    line: SourceLine
+    text: str
+    lead: str
+    support: str
+    time: str
 
 
 @dataclass(slots=True)
@@ -92,21 +150,37 @@ class _Node:
     parent: _Node | None
     lines: list[SourceLine] = field(default_factory=list)
     unit_lines: list[SourceLine] = field(default_factory=list)
-    # (row ref, lines, lead unit cell, support unit cell)
-    table_rows: list[tuple[str, list[SourceLine], str, str]] = field(default_factory=list)
+    table_rows: list[_Row] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     declared: Units | None = None  # responsibility declared for the items beneath
+    notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
+    non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
+
+
+# The marker patterns a line's first character can open (most lines try one or two, not all).
+_MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    ch: tuple((kind, pattern) for kind, pattern in MARKER_RES if pattern.match(ch + "一、1.1）x") or (
+        kind in ("article",) and ch == "第") or (kind in ("cn", "shi") and ch in _CN) or (
+        kind in ("num", "rnum", "dec") and ch in "0123456789") or (kind in ("pcn", "pnum") and ch == "(") or (
+        kind == "circled" and "①" <= ch <= "⑳"))
+    for ch in MARKER_FIRST
+}
 
 
 def _marker(text: str) -> tuple[str, int, str, str] | None:
     """(kind, number, canonical marker, rest of line) when the line opens an outline item."""
     if not text or text[0] not in MARKER_FIRST:
         return None
-    for kind, pattern in MARKER_RES:
+    for kind, pattern in _MARKERS_BY_FIRST[text[0]]:
         m = pattern.match(text)
         if not m:
             continue
         raw = m.group(1)
+        if kind == "dec":
+            if DECIMAL_HEADING_RE.match(text):
+                return None  # "5.4 信息报送": a section heading of a plan, not an item
+            parts = raw.split(".")
+            return f"dec{len(parts)}", int(parts[-1]), raw, text[m.end():]
         if kind == "circled":
             number = ord(raw) - ord("①") + 1
         else:
@@ -116,10 +190,47 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             number = value
         canonical = {
             "article": f"第{raw}条", "cn": f"{raw}、", "pcn": f"({raw})", "num": f"{number}.",
-            "pnum": f"({number})", "circled": raw,
+            "pnum": f"({number})", "circled": raw, "rnum": f"{number})", "shi": raw + text[m.end():m.end() + 1],
         }[kind]
-        return kind, number, canonical, text[m.end():]
+        return kind, number, canonical, text[m.end() + 1:] if kind == "shi" else text[m.end():]
     return None
+
+
+_DIGITS = frozenset("0123456789")
+_CARD_RE = re.compile(r"^([^|:]{2,24}?)\s*:\s*\|\s*([^|]+?)\s*\|?\s*$")
+_CARD_PAIR_RE = re.compile(r"([^|:]{2,24}?)\s*:\s*\|\s*([^|]+?)\s*(?:\||$)")
+
+
+def _split_cards(lines: list[SourceLine]) -> list[SourceLine]:
+    """A card's rows run onto one line ("重点工作: | 135.… |牵头单位: | 市…局 |"): one line per "label: | value"."""
+    out: list[SourceLine] = []
+    for line in lines:
+        pairs = _CARD_PAIR_RE.findall(line.text) if "|" in line.text and ":" in line.text else []
+        if len(pairs) < 2 or not _only_pairs(line.text, pairs):
+            out.append(line)
+            continue
+        out.extend(SourceLine(line.number, f"{label}: | {value} |") for label, value in pairs)
+    return out
+
+
+def _only_pairs(text: str, pairs: list[tuple[str, str]]) -> bool:
+    """Whether the line holds nothing but its label/value pairs (spaces and borders aside)."""
+    return re.sub(r"[\s|:]", "", text) == "".join(re.sub(r"[\s|:]", "", a + b) for a, b in pairs)
+
+
+_CARD_TASK_LABEL_RE = re.compile(r"^(?:重点工作|工作任务|重点任务|主要任务|任务内容|工作事项|任务名称|事项名称)$")
+_CARD_NUMBER_RE = re.compile(r"^(\d{1,4})\s*[.、．]\s*")
+
+
+def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
+    """"2.50个小区新增…" after item 1.: the next number of a running list although an amount follows its dot (a
+    line of its own after a finished sentence; elsewhere "2.5亿元" is an amount)."""
+    if last is None:
+        return None
+    head = f"{last + 1}."
+    if not text.startswith(head) or not text[len(head):len(head) + 1].isdigit():
+        return None
+    return "num", last + 1, head, text[len(head):]
 
 
 def _strip_decoration(text: str) -> str:
@@ -128,59 +239,82 @@ def _strip_decoration(text: str) -> str:
     return DECORATION_RE.sub("", text).strip()
 
 
-def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
+def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     part = 1
     seen_top: set[str] = set()
     last_unit_line: SourceLine | None = None
-    table_unit_col: int | None = None
-    table_support_col: int | None = None
+    columns: Columns | None = None  # the task table being read, from its header row
     last_number: dict[str, int] = {}
     in_attachment_list = False
+    notice_part = publishing  # a 印发 notice's own items come before its signature
+    body_started = False
     previous_text = "。"
+    padded: str | None = None  # "01" alone on its line: the number of the item whose text follows
     for index, line in enumerate(lines):
         text = _strip_decoration(line.text)
+        if len(text) == 2 and text.isdigit() and (text[0] == "0" or last_number.get("padded") == int(text) - 1):
+            padded = text  # (a bare page number is never zero-padded)
+            continue
         if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
             continue
-        if len(text) < 80 and STOP_RE.search(text):
+        if body_started and len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
+        card_task = False
+        if "|" in text and (card := _CARD_RE.match(text)) is not None:
+            # a "label: | value |" card: the task's own label gives its text, others are fields ("牵头单位:A")
+            label, value = card.groups()
+            card_task = _CARD_TASK_LABEL_RE.match(label) is not None
+            text = value if card_task else f"{label}:{value}"
         marker = _marker(text)
+        if card_task and (numbered := _CARD_NUMBER_RE.match(text)) is not None:
+            number = int(numbered.group(1))  # "135.统筹…": a card's item keeps the number of its list
+            marker = "num", number, f"{number}.", text[numbered.end():]
+            last_number["num"] = number - 1
+        if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
+            marker = _next_number(text, last_number.get("num"))
+        if padded is not None:
+            if marker is None:
+                marker = "padded", int(padded), padded, text
+            padded = None
         if in_attachment_list:
             # "附件：1. A" / "2. B（略）": attachment names, never items; the list ends at a sentence
-            if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num"):
-                continue
+            if "。" not in text and len(text) <= 60 and (marker is None or marker[0] == "num") and "|" not in text \
+                    and "\t" not in line.text:
+                continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
-        if closes is None and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
+        if closes is None and len(text) <= 40 and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
                 _strip_decoration(lines[index + 1].text)):
             closes = "end"  # the signing organisation (落款) above its date
         previous_text = text
+        body_started = body_started or "。" in text or (publishing and PUBLISHING_BODY_RE.search(text) is not None)
         if closes:
             stack.clear()
             last_unit_line = None
-            table_unit_col = None
+            columns = None
             in_attachment_list = closes == "attachment"
+            notice_part = notice_part and not body_started  # the notice's own title closes nothing of it
             continue
         current = stack[-1] if stack else None
         cells = _table_cells(text, line.text)
         if len(cells) >= 3:
-            header = [i for i, c in enumerate(cells) if TABLE_UNIT_HEADER_RE.search(c)]
-            if header:
-                table_unit_col = header[0]
-                support = [i for i, c in enumerate(cells) if TABLE_SUPPORT_HEADER_RE.search(c)]
-                table_support_col = support[0] if support else None
+            header = Columns.from_header(cells)
+            if header is not None:
+                columns = header
+                if current is None or current.kind == "table":  # a table outside the numbering (an annex)
+                    current = _Node("table", 0, "", "", None, [])
+                    roots.append(current)
+                    stack[:] = [current]
                 continue
             if all(TABLE_RULE_RE.match(c) for c in cells if c):
                 continue
-            if table_unit_col is not None and current is not None and len(cells) > table_unit_col:
-                first = cells[0] if cells[0].isdigit() else str(len(current.table_rows) + 1)
-                support_cell = cells[table_support_col] if table_support_col is not None and len(
-                    cells) > table_support_col else ""
-                current.table_rows.append((f"{current.ref}#{first}", [line], cells[table_unit_col], support_cell))
+            if columns is not None and current is not None and len(cells) > columns.lead:
+                current.table_rows.append(_table_row(cells, columns, SourceLine(line.number, text)))
                 continue
         elif not cells:
-            table_unit_col = None if marker else table_unit_col
+            columns = None if marker else columns
         if marker is not None and not _accept_marker(marker, stack, last_number):
             marker = None
         if marker is not None:
@@ -196,13 +330,17 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)])
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)],
+                         notice=notice_part)
             (parent.children if parent else roots).append(node)
             stack.append(node)
             last_unit_line = None
-            table_unit_col = None
+            columns = None
             continue
         if current is None:
+            if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
+                # a paragraph outside the numbering (a notice's body): a task only if it names who does what
+                roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [SourceLine(line.number, text)]))
             continue
         if is_unit_line(text):
             current.unit_lines.append(SourceLine(line.number, text))
@@ -221,9 +359,9 @@ def _build_tree(lines: tuple[SourceLine, ...]) -> list[_Node]:
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
     """"attachment" for an attachment heading or list, "end" for a signature or a title line, else None."""
-    if is_marker or len(text) > 60 or "。" in text:
+    if is_marker or len(text) > 60 or ("。" in text and not text.startswith(("特此", "此复"))):
         return None
-    if text.startswith("附件") and ATTACHMENT_RE.match(text):
+    if text.startswith("附") and ATTACHMENT_RE.match(text):
         return "attachment"
     if SIGNATURE_RE.match(text) or DECIMAL_HEADING_RE.match(text):
         return "end"
@@ -245,13 +383,15 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
 
 
 def _section_is_non_task(node: _Node) -> bool:
-    n: _Node | None = node
-    while n is not None:
-        head = n.lines[0].text[:30] if n.lines else ""
-        if NON_TASK_RE.search(head):
-            return True
-        n = n.parent
-    return False
+    """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
+    heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
+    if node.non_task is None:
+        # the heading: the first line up to its first full stop ("（一）加强组织领导。各单位要…")
+        head = node.lines[0].text.split("。", 1)[0][:30] if node.lines and node.kind != "shi" else ""
+        opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
+        node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
+            node.parent is not None and _section_is_non_task(node.parent))
+    return node.non_task
 
 
 @dataclass(slots=True)
@@ -260,6 +400,11 @@ class _Context:
     directory: DepartmentDirectory
     aliases: dict[str, str]
     following: Units | None = None
+    support_labelled: bool = False  # the document labels 配合单位: its 责任单位 are leads, not support
+    shared: list[SharedUnits] = field(default_factory=list)  # units declared once for many tasks
+    first_is_lead: bool = False  # the document says the first unit of an unmarked list leads
+    regulation: bool = False  # rules (规定/办法/规则…): their articles state standing duties, tasks only when dated
+    bulletin: bool = False  # a 通报: its requirements instruct the units it names, dated or not
     tasks: list[ExtractedTask] = field(default_factory=list)
 
 
@@ -269,19 +414,27 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
     aliases = inline_aliases(full_text, directory)
     if aliases:
         directory = directory.with_aliases(aliases)
-    ctx = _Context(doc, directory, {})
-    for root in _build_tree(doc.lines):
+    # (substring tests first: each regex below scans the whole directive)
+    ctx = _Context(doc, directory, {}, support_labelled=any(w in full_text for w in _SUPPORT_WORDS)
+                   and bool(SUPPORT_LABEL_RE.search(full_text)),
+                   shared=shared_declarations([(line.number, line.text) for line in doc.lines], directory,
+                                              text=full_text) if "不再" in full_text or "不另" in full_text else [],
+                   first_is_lead="牵头" in full_text and ("第一" in full_text or "首" in full_text)
+                   and bool(FIRST_IS_LEAD_RE.search(full_text)))
+    publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
+        ("印发" in line.text or "转发" in line.text or "现将" in line.text) and PUBLISHING_BODY_RE.search(line.text)
+        for line in doc.lines[:12])
+    ctx.regulation = doc.kind in REGULATION_KINDS
+    ctx.bulletin = doc.kind == "通报"
+    lines = unflatten(doc.lines)
+    for root in _build_tree(tuple(_split_cards(lines) if "|" in full_text else lines), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
 
 
 def _node_declaration(node: _Node, ctx: _Context) -> Units | None:
     """Units named for a parent's items: its 责任单位: lines or a paragraph that only names units."""
-    units = Units()
-    for unit_line in node.unit_lines:
-        parsed = parse_unit_line(unit_line.text, ctx.directory)
-        if parsed:
-            units.extend(parsed)
+    units = _unit_lines(node, ctx) or Units()
     for line in node.lines[1:]:
         parsed = parse_declaration(line.text, ctx.directory)
         if parsed:
@@ -289,11 +442,20 @@ def _node_declaration(node: _Node, ctx: _Context) -> Units | None:
     return units or None
 
 
+def _unit_lines(node: _Node, ctx: _Context) -> Units | None:
+    """The item's "牵头单位：" / "责任单位：" lines read together: beside a 牵头 line, 责任单位 are its support."""
+    if not node.unit_lines:
+        return None
+    if len(node.unit_lines) == 1:
+        return parse_unit_line(node.unit_lines[0].text, ctx.directory)
+    return parse_unit_line(";".join(u.text.rstrip("。;") for u in node.unit_lines), ctx.directory)
+
+
 def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
     if node.children:
         declared = _node_declaration(node, ctx) or inherited
         own = _text_of(node.lines)
-        clauses = find_clauses(own[0], ctx.directory)
+        clauses = find_clauses(own[0], ctx.directory, tail=False)  # a parent's tail declares for its items
         if any(c.units for c in clauses):
             _emit_item(node, ctx, inherited, leaf=False)
         for child in node.children:
@@ -323,26 +485,36 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     text, starts = _text_of(node.lines)
-    non_task = _section_is_non_task(node)
+    if node.kind == "para":
+        _emit_paragraph(node, ctx, text)
+        return
+    non_task = _section_is_non_task(node) or ctx.regulation
     parent_ref = node.parent.ref if node.parent else None
     if node.table_rows:
-        for ref, row_lines, unit_cell, support_cell in node.table_rows:
-            units = _cell_units(unit_cell, ctx)
-            support = _cell_units(support_cell, ctx) if support_cell else None
+        above: _Row | None = None
+        for ref, row in _row_refs(node):
+            if not row.seq and not row.lead and not row.support and above is not None:
+                row = replace(row, lead=above.lead, support=above.support)  # the unit cell merged over both rows
+            above = row
+            units = _cell_units(row.lead, ctx)
+            support = _cell_units(row.support, ctx) if row.support else None
             if units and support:
-                units = Units(lead=units.lead, support=units.support + support.lead + support.support)
-            row_text = " ".join(line.text for line in row_lines)
-            _add_task(ctx, ref, row_lines[0].number, row_lines[-1].number, row_text, node.ref, units)
+                units = Units(lead=units.lead, support=units.support + support.lead + support.support, split=True)
+            elif support:
+                units = Units(support=support.lead + support.support, split=True)
+            _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
+                      time_limit=row.time)
         return
-    clauses = [c for c in find_clauses(text, ctx.directory)]
-    line_units = Units()
-    for unit_line in node.unit_lines:
-        parsed = parse_unit_line(unit_line.text, ctx.directory)
-        if parsed:
-            line_units.extend(parsed)
+    clauses = find_clauses(text, ctx.directory, tail=leaf)
+    line_units = _unit_lines(node, ctx) or Units()
     last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
     groups = _sentence_groups(text, clauses)
     if len(groups) > 1:
+        heading = node.lines[0].text  # "一、努力扩大内需" over paragraphs of its own: the paragraphs are the tasks
+        if node.kind == "cn" and len(node.lines) > 2 and len(heading) <= 40 and "。" not in heading and all(
+                "。" in line.text for line in node.lines[1:]) and groups[0][2] is not None \
+                and groups[0][2].start > len(heading):
+            groups[0] = (len(heading), *groups[0][1:])
         for k, (start, end, clause) in enumerate(groups, start=1):
             units = clause.units if clause and clause.units else None
             _add_task(ctx, f"{node.ref}[{k}]", _line_at(starts, start), _line_at(starts, max(start, end - 1)),
@@ -356,14 +528,112 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     explicit = bool(units)
     if not explicit and inherited:
         units = inherited
-    if non_task and not units:
-        _note_following(clauses, ctx)
+    flags: tuple[str, ...] = ()
+    if ctx.bulletin and not units and leaf and "负责的" in text and _emit_quoted_duties(node, ctx, text, starts):
+        return
+    if node.notice and not non_task and parent_ref is not None and any(
+            t.parent_ref == parent_ref and not {"no_unit", "prose_assignment"} & set(t.flags) for t in ctx.tasks[-4:]):
+        pass  # the item's siblings name their units: a list of the plan published with no break from the notice
+    elif (non_task or node.notice) and not units and leaf:
+        # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
+        # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
+        strict = non_task and not node.notice and not ctx.bulletin
+        if strict and not (_NAMED_DOER_HINT_RE.search(text) and _states_deadline(text, ctx)):
+            return  # cheap checks first: a body's name before a duty word, then a date
+        prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
+        if prose is None:
+            return
+        named = _names_a_unit(prose, ctx)
+        if not (named if strict else (named or _states_deadline(text, ctx) or _asks_report(text))):
+            return
+        units, flags = prose, ("prose_assignment",)
+    elif non_task and not units:
         return
     if not leaf and not explicit:
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
-              prose_text=_prose_text(node.lines, text))
-    _note_following(clauses, ctx)
+              prose_lines=node.lines, flags=flags)
+
+
+# A 督查通报 names the decisions that lag by their units: "县发改局负责的“严格落实…”" (quoted: a task each), "由县民政局
+# 负责的第1件、县发改局负责的第4件…进展滞后，请以上责任单位加快…" (numbered: one instruction to all of them).
+QUOTED_DUTY_RE = re.compile(
+    r"(?P<units>[^,;。:“”]{2,60}?)(?:负责|牵头|承办)的(?:“(?P<quote>[^”]{2,}?)”|第[\d、,和及至-]+(?:件|项))")
+_QUOTED_OPENER_RE = re.compile(r"^(?:如|例如|比如|其中|以及|及|和|由)")
+
+
+def _emit_quoted_duties(node: _Node, ctx: _Context, text: str, starts: list[tuple[int, int]]) -> bool:
+    """The lagging decisions of a 通报 item as tasks of their units; False when the item names none."""
+    quoted: list[tuple[int, int, list[str]]] = []
+    numbered: list[str] = []
+    for m in QUOTED_DUTY_RE.finditer(text):
+        written = m.group("units")
+        opener = _QUOTED_OPENER_RE.match(written)
+        begin = m.start("units") + (opener.end() if opener else 0)
+        names = split_units(text[begin:m.start("units") + len(written)], ctx.directory)
+        if not names or not all(ctx.directory.is_unit_shaped(n) for n in names):
+            continue
+        if m.group("quote"):
+            quoted.append((begin, m.end(), names))
+        else:
+            numbered.extend(n for n in names if n not in numbered)
+    if quoted:
+        for k, (begin, end, names) in enumerate(quoted, start=1):
+            _add_task(ctx, f"{node.ref}[{k}]", _line_at(starts, begin), _line_at(starts, end - 1), text[begin:end],
+                      node.ref, Units(lead=names))
+        return True
+    if numbered:
+        _add_task(ctx, node.ref, node.lines[0].number, node.lines[-1].number, text,
+                  node.parent.ref if node.parent else None, Units(lead=numbered))
+        return True
+    return False
+
+
+def _strip_marker(text: str) -> str:
+    marker = _marker(text)
+    return marker[3] if marker else text
+
+
+def _names_a_unit(units: Units, ctx: _Context) -> bool:
+    """Whether a unit named is one body (市住建局), not only groups (各成员单位, 各级各部门), categories (建制镇) or
+    the issuing government itself (市政府)."""
+    return any(not ctx.directory.is_group_name(n) and not CATEGORY_RE.search(n) and not ISSUING_GOVERNMENT_RE.match(n)
+               and ctx.directory.is_unit_shaped(n) for n in units.lead + units.support)
+
+
+def _states_deadline(text: str, ctx: _Context) -> bool:
+    """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
+    if not _DATE_HINT_RE.search(text):
+        return False  # cheap: no digit, month, year part, quarter, cadence or festival anywhere
+    return any((s.due is not None and s.kind not in ("recurring", "range"))
+               or (s.kind == "recurring" and s.confidence >= 1.0)
+               for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
+
+
+_NAMED_REQUEST_RE = re.compile(r"请(?:各|以上|相关|有关|牵头|责任)")
+_REQUEST_OPENING_RE = re.compile(r"^请(?:于|在|务必|各单位|你们|你单位)")
+
+
+def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
+    """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
+    or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
+    standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
+    if not PARAGRAPH_DUTY_RE.search(text):
+        return
+    if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
+            _NAMED_REQUEST_RE.search(text) and _asks_report(text)))):
+        return  # (a 通报's request to the units it names is its instruction, dated or not; so is a request for
+        # a report or a plan)
+    clauses = find_clauses(text, ctx.directory)
+    units = Units()
+    for clause in clauses:
+        units.extend(clause.units)
+    if not units:
+        units = parse_prose(text, ctx.directory) or Units()
+    if not units and not _REQUEST_OPENING_RE.match(text):
+        return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
+    line = node.lines[0].number
+    _add_task(ctx, node.ref, line, line, text, None, units or None)
 
 
 def _prose_text(lines: list[SourceLine], text: str) -> str:
@@ -379,6 +649,9 @@ def _note_following(clauses: list[Clause], ctx: _Context) -> None:
     for clause in clauses:
         if clause.following:
             ctx.following = clause.following
+
+
+_DETAIL_BULLETS = "▲△●○■□◆◇▪•"
 
 
 def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, Clause | None]]:
@@ -399,7 +672,8 @@ def _sentence_groups(text: str, clauses: list[Clause]) -> list[tuple[int, int, C
         groups.append((start, end, clause))
         start = end
     rest = text[start:]
-    if len(CJK_RE.findall(rest)) >= CLAUSE_MIN_REMAINDER:
+    if len(CJK_RE.findall(rest)) >= CLAUSE_MIN_REMAINDER and rest.lstrip()[:1] not in _DETAIL_BULLETS:
+        # (a bulleted line after the clause, "▲增加值可比增长14%", details the item above it)
         groups.append((start, len(text), None))
     elif groups:
         s, _, c = groups[-1]
@@ -422,13 +696,50 @@ def _table_cells(text: str, raw: str) -> list[str]:
     return []
 
 
-def _cell_units(cell: str, ctx: _Context) -> Units | None:
-    from .responsibility import parse_clause
+def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
+    def cell(index: int | None) -> str:
+        return cells[index] if index is not None and index < len(cells) else ""
 
+    seq = cell(columns.seq) if columns.seq is not None else cells[0]
+    seq = seq if seq.isdigit() else ""
+    task = cell(columns.task)
+    # the task's text: the task cell, else every cell but the 序号 (tab rows of OCR text carry no header roles)
+    text = task or " ".join(c for i, c in enumerate(cells) if c and i != columns.seq)
+    if task and columns.seq is None and not cells[0].isdigit():
+        text = task
+    return _Row(seq, line, text, cell(columns.lead), cell(columns.support), cell(columns.time))
+
+
+def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
+    """Rows with their refs "#<序号>"; a row whose 序号 is empty continues the numbering of the row above it: that
+    number's rows become "#3a", "#3b", …; a row repeating the one above it (merged cells read twice) is dropped."""
+    groups: list[tuple[str, list[_Row]]] = []
+    for row in node.table_rows:
+        if groups and (not row.seq or row.seq == groups[-1][0]):
+            previous = groups[-1][1][-1]
+            if (row.text, row.lead, row.support, row.time) == (previous.text, previous.lead, previous.support,
+                                                                 previous.time):
+                continue
+            groups[-1][1].append(row)
+        else:
+            groups.append((row.seq or str(len(groups) + 1), [row]))
+    out: list[tuple[str, _Row]] = []
+    for seq, rows in groups:
+        for k, row in enumerate(rows):
+            suffix = chr(ord("a") + k) if len(rows) > 1 and k < 26 else ""
+            out.append((f"{node.ref}#{seq}{suffix}", row))
+    return out
+
+
+def _cell_units(cell: str, ctx: _Context) -> Units | None:
+    """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
+    ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
     units, _ = parse_clause(cell, ctx.directory)
     if units is None:
-        names = split_units(cell, ctx.directory)
-        units = Units(lead=names[:1], support=names[1:]) if names else None
+        names = split_units(cell, ctx.directory, lenient=True)
+        return Units(lead=names) if names else None
+    if not units.split:
+        units = Units(lead=units.lead + units.support)
     return units
 
 
@@ -442,21 +753,38 @@ def _add_task(
     units: Units | None,
     *,
     prose_text: str | None = None,
+    prose_lines: list[SourceLine] | None = None,
+    time_limit: str = "",
+    flags: tuple[str, ...] = (),
 ) -> None:
-    flags: list[str] = []
+    flag_list = list(flags)
+    if not units and prose_lines is not None:
+        prose_text = _prose_text(prose_lines, text)  # built only when needed: most items name their units
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
-    if ctx.following:
-        merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [])
-        merged.lead.extend(n for n in ctx.following.lead if n not in merged.lead)
+    shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)] if ctx.shared else None
+    if shared:
+        merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [],
+                       split=units.split if units else False)
+        merged.lead.extend(n for n in shared[-1].units.lead if n not in merged.lead)
         units = merged
+    if units and units.duty and ctx.support_labelled:
+        units = Units(lead=units.lead + units.duty, support=[n for n in units.support if n not in units.duty],
+                      split=True)
+    if units and ctx.first_is_lead and not units.split and len(units.lead) > 1:
+        units = Units(lead=units.lead[:1], support=units.lead[1:] + units.support, split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))
-        flags.append("no_unit")
-    elif any(BARE_GROUP_RE.match(n) for n in (*units.lead, *units.support)):
-        units = _bare_groups_to_recipients(units, ctx.doc.recipients)
-    lead, support = resolve_units(units, ctx.directory, aliases=ctx.aliases)
+        flag_list.append("no_unit")
+    aliases = ctx.aliases
+    if not BARE_GROUPS.isdisjoint(units.lead) or not BARE_GROUPS.isdisjoint(units.support):
+        aliases = {**aliases, **_bare_groups_to_recipients(units, ctx.doc.recipients)}
+    lead, support = resolve_units(units, ctx.directory, aliases=aliases)
+    for mention in (*lead, *support):
+        if mention.flags:
+            flag_list.append("unit_review")  # a unit matched only by repairing its name: check it
+            break
     ctx.tasks.append(
         ExtractedTask(
             ref=ref,
@@ -467,21 +795,25 @@ def _add_task(
             parent_ref=parent_ref,
             lead_units=lead,
             support_units=support,
-            flags=tuple(flags),
+            flags=tuple(flag_list),
+            time_limit=time_limit,
         )
     )
 
 
-def _bare_groups_to_recipients(units: Units, recipients: tuple[str, ...]) -> Units:
-    """"各部门" / "各单位" with no level: the directive's own recipient group of departments (市直各单位, 区直…)."""
-    group = next((r for r in recipients if "直" in r), None)
-    if group is None:
-        return units
-
-    def swap(names: list[str]) -> list[str]:
-        return [group if BARE_GROUP_RE.match(n) else n for n in names]
-
-    return Units(lead=swap(units.lead), support=swap(units.support))
+def _bare_groups_to_recipients(units: Units, recipients: tuple[str, ...]) -> dict[str, str]:
+    """"各部门" / "各单位" with no level: the directive's own recipient group of that kind (省政府各部门, 市直各单位),
+    as an alias: the unit stays written as the text writes it."""
+    out: dict[str, str] = {}
+    for name in (*units.lead, *units.support):
+        if not BARE_GROUP_RE.match(name):
+            continue
+        noun = name[-2:]
+        group = next((r for r in recipients if r.endswith(noun) and ("直" in r or "各" in r)), None) or next(
+            (r for r in recipients if "直" in r), None)
+        if group is not None:
+            out[name] = group
+    return out
 
 
 TITLE_RE = re.compile(r"^[^。;:]{2,40}?[。]")

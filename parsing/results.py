@@ -45,6 +45,7 @@ class DepartmentMention:
     role: Role
     known: bool = True  # False: not in the directory, to be created unverified
     is_group: bool = False  # an unexpanded group such as 各县区人民政府
+    flags: tuple[str, ...] = ()  # "unit_repaired": matched only by repairing the text (市财政局局, 各义井镇人民政府)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class DeadlineSpec:
     end: int
     kind: str  # see parsing.deadlines.KINDS
     due: date | None
-    recurrence: str | None = None  # daily|weekly|monthly|quarterly|half-yearly|yearly|ongoing
+    recurrence: str | None = None  # daily|weekly|monthly|bimonthly|quarterly|half-yearly|yearly|ongoing
     offset: str | None = None  # "3 workdays", "1 hours" for relative spans
     anchor: str | None = None  # the event a relative span counts from, when not the issue date
     range_start: date | None = None
@@ -79,6 +80,7 @@ class ExtractedTask:
     support_units: tuple[DepartmentMention, ...] = ()
     deadlines: tuple[DeadlineSpec, ...] = ()
     flags: tuple[str, ...] = ()  # e.g. "no_unit": fell back to the recipients, review it
+    time_limit: str = ""  # the task's own time-limit field (a table's 完成时限 cell), read as a whole
 
 
 @dataclass(frozen=True, slots=True)

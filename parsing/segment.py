@@ -44,8 +44,8 @@ DOC_NUMBER_LINE_RE = re.compile(rf"^{DOC_NUMBER_RE.pattern}$")
 
 # 发文机关: an organisation name, alone on its line (header or signature).
 ISSUER_RE = re.compile(
-    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|"
-    rf"领导小组|局|厅|委|部|中心|政府))(?:文件)?$"
+    rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?=[人办委管领局厅部中政])(?:人民政府办公室|人民政府办公厅|人民政府|办公室|"
+    rf"办公厅|委员会|管委会|领导小组|局|厅|委|部|中心|政府))(?:文件)?$"
 )
 # Issuer and title printed on one line: "阳泉市人民政府 关于印发……的通知".
 ISSUER_TITLE_RE = re.compile(
@@ -76,7 +76,7 @@ _TITLE_KINDS: tuple[tuple[str, str], ...] = (
 _ATTACHMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("实施方案", "实施方案"), ("应急预案", "预案"), ("预案", "预案"), ("实施意见和若干措施", "意见"),
     ("实施意见", "意见"), ("意见", "意见"), ("实施细则", "细则"), ("细则", "细则"), ("办法", "办法"),
-    ("规定", "规定"), ("制度", "制度"), ("若干政策", "政策"), ("政策", "政策"), ("若干措施", "措施"),
+    ("规定", "规定"), ("规则", "规则"), ("条例", "条例"), ("制度", "制度"), ("若干政策", "政策"), ("政策", "政策"), ("若干措施", "措施"),
     ("措施", "措施"), ("行动计划", "计划"), ("计划", "计划"), ("规划", "规划"), ("任务", "任务"),
     ("方案", "方案"),
 )
@@ -95,16 +95,17 @@ TITLE_DOC_NUMBER_RE = re.compile(
 # A 文号 alone on its line but in brackets, under its title: "（阳政发〔2024〕3号）".
 BRACKETED_DOC_NUMBER_LINE_RE = re.compile(rf"^[(（]\s*(?P<number>{DOC_NUMBER_RE.pattern})\s*[)）]$")
 # 主送: unit names separated by 、，, the last one ending in a unit word ("如下：", "措施：" end a sentence instead).
-_RECIPIENT_ITEM_RE = re.compile(rf"^[{_CJK}()（）]{{1,40}}$")
+_RECIPIENT_ITEM_RE = re.compile(rf"^[{_CJK}()（）]{{1,40}}$|^[xX×][{_CJK}]{{1,40}}$")  # "x海关": a masked place
 _RECIPIENT_LAST_RE = re.compile(
-    r"(?:政府|单位|部门|企业|办事处|街道|管委会|委员会|常委会|委|局|办|厅|室|中心|公司|集团|银行|院|所|镇|乡|社区|村|"
+    r"(?:政府|海关|单位|部门|企业|办事处|街道|管委会|委员会|常委会|委|局|办|厅|室|中心|公司|集团|银行|院|所|镇|乡|社区|村|"
     r"机构|学校|医院|部|处|组|会|队|站|行|社|校|馆|团|厂|场|区|县|市)$"
 )
 # Role labels ending in 单位 that head a list inside a task ("责任单位："), never a 主送 line.
 _ROLE_LABEL_RE = re.compile(r"^(?:牵头|责任|配合|协办|主办|承办|参与|联系|督办|实施|抄送|主送|报送|成员)")
 _APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
 # A 通报 bears tasks only when it ends with requirements (工作要求, 下一步, 整改); otherwise it reports results.
-_REQUIREMENTS_RE = re.compile(r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改")
+_REQUIREMENTS_RE = re.compile(
+    r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改|^请(?:各|以上|相关|有关)")
 
 # Back cover: gazette masthead and colophon fields after the last directive.
 _COLOPHON_RE = re.compile(
@@ -121,6 +122,7 @@ _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "
                            "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
 _CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
 _RECIPIENT_SPLIT_RE = re.compile(r"[、，,]")
+_RECIPIENT_COMMA_RE = re.compile(r"[，,;；]")  # between kinds of recipient; 、 between the members of one
 _CJK_CHAR = rf"[{_CJK}“”‘’《》〈〉（）()〔〕、，。：；！？—]"
 _CJK_SPACE_RE = re.compile(rf"(?<={_CJK_CHAR})\s+|\s+(?={_CJK_CHAR})")
 _QUOTED_RE = re.compile(r"“[^”]*”")
@@ -182,7 +184,7 @@ def _kind(title: str, doc_number: str) -> str:
     # "关于阳泉市……实施方案的通知" publishes a plan without saying 印发.
     carried = published or re.search(r"关于(.+?(?:方案|预案|办法|规定|意见|措施|计划))的通知$", title)
     if carried:
-        inner = re.sub(r"[(（][^()（）]*[)）]$", "", carried.group(1).rstrip("的"))  # "方案（2019—2021年）"
+        inner = re.sub(r"[(（][^()（）]*[)）]$", "", carried.group(1).rstrip("的").strip("《》〈〉"))  # "方案（2019—2021年）"
         for suffix, kind in _ATTACHMENT_KINDS:
             if inner.endswith(suffix):
                 return kind
@@ -203,7 +205,7 @@ def _task_bearing(kind: str, body: Sequence[SourceLine]) -> bool:
 
 
 class _Header:
-    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number")
+    __slots__ = ("start", "anchor", "issuer", "title_parts", "doc_number", "recipients_at", "issued_on")
 
     def __init__(self, start: int, anchor: int, issuer: str, title_parts: list[str], doc_number: str) -> None:
         self.start = start  # index into the cleaned lines
@@ -211,6 +213,8 @@ class _Header:
         self.issuer = issuer
         self.title_parts = title_parts
         self.doc_number = doc_number
+        self.recipients_at = anchor + 1  # where the 主送 is looked for (above the title in an untitled notice)
+        self.issued_on: date | None = None  # a date printed beside the 文号 under the title
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -355,6 +359,7 @@ def _is_recipient_list(text: str) -> bool:
     if not text or len(text) > 150:
         return False
     items = _RECIPIENT_SPLIT_RE.split(text)
+    items[-1] = re.sub(r"[(（][^()（）]{1,10}[)）]$", "", items[-1])  # "市级有关部门（单位）"
     return (all(_RECIPIENT_ITEM_RE.match(item) and not _ROLE_LABEL_RE.match(item) for item in items)
             and bool(_RECIPIENT_LAST_RE.search(items[-1])))
 
@@ -429,7 +434,21 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
 
 
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
-    """主送: the line(s) after the 文号 up to the first colon, split on 、，."""
+    """主送: the line(s) after the 文号 up to the first colon, split on 、，. A title or 文号 printed again, page
+    furniture or a metadata line between the header and the 主送 is passed over."""
+    repeats = 0
+    while True:
+        if begin >= end:
+            return ()
+        text = lines[begin].text
+        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text)
+        if not furniture:
+            if text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text)):
+                break
+            repeats += 1
+            if repeats > 2:
+                return ()
+        begin += 1
     parts: list[str] = []
     for i in range(begin, min(end, begin + 3)):
         text = lines[i].text
@@ -439,16 +458,51 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
             if "。" in joined or len(joined) > 120 or DATE_RE.search(joined) or not _is_recipient_list(_compact(joined)):
                 return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
             names: list[str] = []
-            for piece in _RECIPIENT_SPLIT_RE.split(joined):
-                name = _display(re.sub(r"\s+", "", piece))
-                if len(name) == 1 and names:  # "市人民政府各委、办、局" is one group, not three names
-                    names[-1] += "、" + name
-                elif name:
-                    names.append(name)
-            return tuple(names)
+            for group in _RECIPIENT_COMMA_RE.split(joined):
+                pieces = [_display(re.sub(r"\s+", "", p)) for p in _outside_brackets_split(group, "、")]
+                pieces = [p for p in pieces if p]
+                if any(len(p) < 3 or _BARE_LEVEL_RE.match(p) for p in pieces):
+                    # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
+                    names.append("、".join(pieces))
+                    continue
+                places: list[str] = []  # "长春市、吉林市、珲春市长吉图办": places sharing the body named after them
+                for piece in pieces:
+                    if _BARE_PLACE_RE.match(piece):
+                        places.append(piece)
+                        continue
+                    if places and not _PLACED_BODY_RE.match(piece):
+                        names.extend(places)
+                        places = []
+                    both = _RECIPIENT_AND_RE.match(piece)  # "永吉县发改局及财政局": two
+                    first, *rest = both.groups() if both else (piece,)
+                    names.extend(["、".join([*places, first]), *rest])
+                    places = []
+                names.extend(places)
+            return tuple(dict.fromkeys(names))
         if re.search(r"[。；;]", text):
             return ()
     return ()
+
+
+_BARE_PLACE_RE = re.compile(rf"^[{_CJK}]{{1,6}}(?:省|市|州|县|区|盟|旗)$")
+_BARE_LEVEL_RE = re.compile(r"^各?[省市县区州盟旗乡镇][(（][^()（）]{1,8}[)）]$")  # "各市（州）、县（市、区）人民政府"
+_PLACED_BODY_RE = re.compile(rf"^[{_CJK}]{{2,6}}?(?:省|市|州|县|区|盟|旗)[{_CJK}]{{2,}}")
+_RECIPIENT_AND_RE = re.compile(r"^(.{3,}?(?:局|委|办|厅|[)）]))及(.{2,}(?:局|委|办|厅))$")
+
+
+def _outside_brackets_split(text: str, sep: str) -> list[str]:
+    """Split at `sep` where it is not inside brackets: "各市（州）、县（市、区）人民政府" → 2 pieces."""
+    parts, depth, begin = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            parts.append(text[begin:i])
+            begin = i + 1
+    parts.append(text[begin:])
+    return parts
 
 
 def _issued_on(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[date | None, tuple[str, ...], str]:
@@ -498,7 +552,8 @@ def split_documents(
     body; it fills the fields of a file that holds one directive.
     """
     lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
-    lines = [s for s in lines if s.text]
+    lines = split_run_on(_without_page_chunks([s for s in lines if s.text]))
+    meta = {**inline_metadata(lines), **(metadata or {})}
     headers: list[_Header] = []
     for i, line in enumerate(lines):
         text = line.text
@@ -521,7 +576,10 @@ def split_documents(
             kept.append(header)
     headers = kept
     if not headers:
-        return []
+        single = _single_directive_header(lines, meta)
+        if single is None:
+            return []
+        headers = [single]
     tail = _colophon_start(lines, headers[-1].anchor)
     documents: list[ParsedDocument] = []
     for n, header in enumerate(headers):
@@ -531,10 +589,14 @@ def split_documents(
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
-        recipients = _recipients(lines, header.anchor + 1, end)
+        if issued_on is None and header.issued_on is not None:
+            issued_on, flags = header.issued_on, tuple(f for f in flags if f != "no_issued_on")
+        recipients = _recipients(lines, header.recipients_at, end)
         issuer = header.issuer or _display(signer)
         title_core = _join_title(header.title_parts)
-        title = title_core if not issuer or title_core.startswith(issuer) else issuer + title_core
+        # the issuer heads a notice's title ("XX人民政府关于…的通知"), not a plan's ("…任务分解方案")
+        prefixed = bool(issuer) and title_core.startswith(("关于", "印发", "转发")) and not title_core.startswith(issuer)
+        title = issuer + title_core if prefixed else title_core
         kind = _kind(title, header.doc_number)
         if not header.doc_number:
             flags = ("no_doc_number", *flags)
@@ -554,7 +616,399 @@ def split_documents(
             lines=tuple(own),
             flags=flags,
         ))
+    if len(documents) == 1 and meta:
+        documents = [_with_metadata(documents[0], meta)]
     return _link_duplicates(documents)
+
+
+def _with_metadata(doc: ParsedDocument, meta: Mapping[str, str]) -> ParsedDocument:
+    """A file that is one directive: what its container states fills the fields its body lacks."""
+    doc_number = doc.doc_number or normalize_doc_number(meta.get("doc_number", "")) if meta.get("doc_number") \
+        else doc.doc_number
+    issuer = doc.issuer or _display(meta.get("issuer", ""))
+    title = doc.title or _join_title([meta.get("title", "")])
+    issued_on = doc.issued_on
+    if issued_on is None and meta.get("issued_on"):
+        issued_on = _meta_date(meta["issued_on"])
+    flags = tuple(f for f in doc.flags if not (
+        (f == "no_doc_number" and doc_number) or (f == "no_issued_on" and issued_on is not None)))
+    if (doc_number, issuer, title, issued_on, flags) == (doc.doc_number, doc.issuer, doc.title, doc.issued_on, doc.flags):
+        return doc
+    return replace(doc, doc_number=doc_number, issuer=issuer, title=title, issued_on=issued_on, flags=flags,
+                   kind=_kind(title, doc_number) if not doc.title else doc.kind)
+
+
+def _meta_date(text: str) -> date | None:
+    """"2024-02-22", "2024-02-22 00:00:00", "2024年02月22日" → a date; None otherwise."""
+    m = re.match(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    return parse_date(text)
+
+
+# --- files that hold one directive, as saved from a web page or a Word file -------------------------------------------
+
+# A line saved with a web page's text that is no part of the directive: breadcrumbs, publication data, buttons.
+SITE_DEBRIS_RE = re.compile(
+    r"当前位置|您的位置|所在位置|>>|首页\s*>|>\s*正文|^\s*(?:发布|更新|上传|浏览|点击|阅读|访问)(?:时间|日期|次数|量|数)?\s*[:：]|"
+    r"来源\s*[:：]|浏览(?:次数|量)|字号\s*[:：]?\s*[大中小]|【\s*字体|打印(?:本页|此页)|关闭(?:窗口|本页)|分享到|复制链接|"
+    r"^\s*(?:政策|文件|通知公告|政府文件|政策文件|政策法规)\s*$|^\s*(?:有效性|是否有效|时效|信息分类|主题分类|主题词|"
+    r"内容概述|分\s*类|栏目)\s*[:：]|^\s*【?\s*字\s*[号体]|\.(?:docx?|pdf|wps|jpg|png)\b|由会员分享|^\s*\|\s*$"
+)
+_META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("index_no", ("索引号",)),
+    ("doc_number", ("发文字号", "发布文号", "文号")),
+    ("title", ("文件名称", "名称", "标题")),
+    ("issuer", ("发布机构", "发布机关", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
+    ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
+)
+_META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
+               "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限",
+               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "组配分类", "服务对象", "有效期")
+
+
+def _spaced(word: str) -> str:
+    return r"\s*".join(word)  # "文  号", "发 布 机 构": labels letter-spaced to align a table
+
+
+_META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) + "|" + "|".join(
+    _spaced(w) for w in _META_OTHER)
+META_PAIR_RE = re.compile(
+    rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
+)
+META_LINE_LIMIT = 30
+_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(_META_OTHER)  # a page's metadata block is printed above the directive
+
+
+_ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
+
+
+def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
+    """The metadata table a saved web page prints above the directive ("索 引 号: … 文 号: 苏政发〔2011〕164号",
+    "名 称: | … |"): doc_number, title, issuer, issued_on, index_no; empty values are left out."""
+    found: dict[str, str] = {}
+    for line in lines[:META_LINE_LIMIT]:
+        if "|" in line.text:  # a card of cells: "文件名称 | … | 成文日期: | 2022年09月14日 |"
+            cells = [c.strip(" :：") for c in line.text.split("|")]
+            for k, cell in enumerate(cells[:-1]):
+                key = next((f for f, words in _META_FIELDS if _compact(cell) in words), None)
+                value = next((c for c in cells[k + 1:k + 2] if c), "")
+                if key and value and key not in found and _compact(value) not in _ALL_META_LABELS:
+                    found[key] = value
+        if ":" not in line.text and "：" not in line.text:
+            continue
+        for m in META_PAIR_RE.finditer(line.text):
+            label, value = _compact(m["label"]), m["value"].strip(" |")
+            key = next((k for k, words in _META_FIELDS if label in words), None)
+            if key and value and key not in found:
+                found[key] = value
+    if "doc_number" in found:
+        number = DOC_NUMBER_RE.search(found["doc_number"])
+        if number is None and _ISSUE_NUMBER_RE.search(found["doc_number"]):
+            found["doc_number"] = _compact(found["doc_number"])  # a bulletin's issue: "督察通报第十七期"
+        elif number is None:
+            del found["doc_number"]
+        else:
+            found["doc_number"] = number.group(0)
+    if "issued_on" in found and _meta_date(found["issued_on"]) is None:
+        del found["issued_on"]
+    return found
+
+
+def _is_meta_line(text: str) -> bool:
+    if "|" in text and _compact(text.split("|")[0].strip(" :：•·")) in _ALL_META_LABELS:
+        return True
+    return bool(META_PAIR_RE.match(text.lstrip("|•· ")))
+
+
+# A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
+_TITLE_TAIL_RE = re.compile(
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事)"
+    r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
+)
+_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
+TITLE_SEARCH_LINES = 40
+TEXT_ABOVE_TITLE_MIN = 60
+# What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
+_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$")  # sentences above a title that make them the body, not page debris
+_TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
+
+
+_PAGE_GENRES = ("政策解读", "文件解读", "解读")
+_PAGE_GENRE_RE = re.compile(r"^(?:政策解读|文件解读|解读)\s*[:：|]\s*")
+
+
+def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | None:
+    """Title lines starting at line i (one to four, ending in a genre word) and the index of the last one."""
+    parts: list[str] = []
+    for j in range(i, min(len(lines), i + 4)):
+        text = lines[j].text
+        if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
+            text = text[1:-1]  # a page heading that quotes the title: "《……的通知》"
+        if j == i and text.startswith(_PAGE_GENRES):
+            text = _PAGE_GENRE_RE.sub("", text)  # "政策解读：…方案": the page's genre, then the title
+        if _TITLE_STOP_RE.search(text) or len(text) > 120 or DATE_LINE_RE.match(text) or SITE_DEBRIS_RE.search(text) \
+                or PUBLICATION_NOTE_RE.match(text):
+            return None
+        if j > i and (DOC_NUMBER_LINE_RE.match(text) or ISSUER_RE.match(_compact(text))):
+            return None
+        parts.append(text)
+        compact = _compact("".join(parts))
+        number = _title_and_number(text)
+        if number is None:
+            bracketed = _TRAILING_NUMBER_RE.search(text)  # "2021年县政府重点工作任务（华政发〔2021〕2号）"
+            if bracketed and _TITLE_TAIL_RE.search(_compact(text[:bracketed.start()])):
+                number = text[:bracketed.start()].rstrip(), normalize_doc_number(bracketed.group(1))
+        if number is not None:
+            parts[-1] = number[0]
+            return parts, j
+        if _TITLE_TAIL_RE.search(compact) and len(compact) >= 6:
+            if j + 1 < len(lines) and j + 1 < i + 4 and _continues_title(lines[j + 1].text):
+                continue  # "关于落实《政府工作报告》重点工作" / "部门分工的意见": the genre word is on the next line
+            return parts, j
+    return None
+
+
+def _continues_title(text: str) -> bool:
+    """A short line that ends a title: no sentence punctuation, ends in a genre word ("部门分工的意见")."""
+    return len(text) <= 30 and not _TITLE_STOP_RE.search(text) and not DOC_NUMBER_LINE_RE.match(text) and \
+        bool(_KIND_END_RE.search(text)) and text.endswith(_KIND_SUFFIXES)
+
+
+_NUMBER_AND_DATE_RE = re.compile(r"^(?P<number>\S+号)\s+(?P<date>\S{6,16}日)$")  # "川府发〔2011〕8号 二○一一年三月十七日"
+
+
+def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str]) -> _Header | None:
+    """The header of a file that holds one directive without the 文号 + title + 主送 block the splitter anchors on:
+    a page saved from a government site (breadcrumbs, "发布时间：…来源：…" and a metadata table before the title), a
+    plan published alone, a notice whose title is followed by neither. None when no title is found near the top or
+    no sentence follows (a table of contents)."""
+    meta_title = _compact(meta.get("title", ""))
+    candidates: list[tuple[int, list[str], int]] = []
+    for i in range(min(len(lines), TITLE_SEARCH_LINES)):
+        text = lines[i].text
+        if SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text):
+            continue
+        found = _title_at(lines, i)
+        if found is not None:
+            candidates.append((i, *found))
+
+    def rank(candidate: tuple[int, list[str], int]) -> tuple[int, int, int]:
+        joined = _compact("".join(candidate[1]))
+        formal = joined.startswith(("关于", "印发", "转发")) or bool(ISSUER_TITLE_RE.match(joined))
+        return (0 if meta_title and joined == meta_title else 1 if formal else 2, len(candidate[1]), candidate[0])
+
+    first_body = next((i for i, line in enumerate(lines[:TITLE_SEARCH_LINES]) if not (
+        SITE_DEBRIS_RE.search(line.text) or _is_meta_line(line.text) or is_noise_line(line.text))), 0)
+    best = min(candidates, key=rank) if candidates else None
+    if meta_title and (best is None or (_compact("".join(best[1])) != meta_title and any(
+            "。" in lines[k].text for k in range(first_body, best[0])))):
+        best = None  # the body's first title is an attached plan's; the notice's own title is the page's
+    if best is not None:
+        start, parts, last = best
+    else:  # the title only in the page's metadata, or nowhere: the directive starts after the page furniture
+        start, parts, last = first_body, [meta.get("title", "")] if meta_title else [], first_body - 1
+        if not meta_title and not any(_DIRECTIVE_SIGN_RE.search(lines[k].text)
+                                      for k in range(first_body, min(len(lines), first_body + 60))):
+            return None  # no title and nothing a directive says: a note, a report of the weather
+    # a news page may print its heading after the report: sentences above the title are then the body
+    text_above = best is not None and sum(len(lines[k].text) for k in range(first_body, start)
+                                          if "。" in lines[k].text) >= TEXT_ABOVE_TITLE_MIN
+    if not text_above and not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
+        return None  # no sentence below it: a table of contents, a cover
+    issuer = ""
+    head = start
+    above = ISSUER_RE.match(_compact(lines[start - 1].text)) if start > 0 else None
+    doc_number = ""
+    if above is not None and start > 0:
+        issuer, head = above["issuer"], start - 1
+    elif start > 1 and DOC_NUMBER_LINE_RE.match(lines[start - 1].text):  # red header: issuer / 文号 / title
+        doc_number = normalize_doc_number(lines[start - 1].text)
+        issuer_line = ISSUER_RE.match(_compact(lines[start - 2].text))
+        if issuer_line is not None:
+            issuer, head = issuer_line["issuer"], start - 2
+        else:
+            head = start - 1
+    number = _title_and_number(lines[last].text) if last >= 0 else None
+    trailing = _TRAILING_NUMBER_RE.search(lines[last].text) if last >= 0 and number is None else None
+    if number is not None:
+        doc_number = number[1]
+    elif trailing is not None:
+        doc_number = normalize_doc_number(trailing.group(1))
+    anchor = last
+    dated: date | None = None
+    if anchor + 1 < len(lines):  # the 文号 alone (or bracketed, or with the date) under the title
+        below = lines[anchor + 1].text
+        bracketed = BRACKETED_DOC_NUMBER_LINE_RE.match(below)
+        with_date = _NUMBER_AND_DATE_RE.match(below) if not bracketed and below[-1:] == "日" else None
+        if DOC_NUMBER_LINE_RE.match(below) or bracketed:
+            doc_number = normalize_doc_number(bracketed["number"] if bracketed else below)
+            anchor += 1
+        elif with_date is not None and DOC_NUMBER_LINE_RE.match(with_date["number"]):
+            doc_number, dated = normalize_doc_number(with_date["number"]), parse_date(with_date["date"])
+            anchor += 1
+    joined = _compact("".join(parts))
+    if not issuer:
+        embedded = ISSUER_TITLE_RE.match(joined) or re.match(
+            rf"^(?P<issuer>[{_CJK}()（）]{{2,30}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|局|厅))"
+            r"(?P<title>(?:关于|印发|转发).*)$", joined)
+        if embedded is not None:
+            issuer, parts = embedded["issuer"], [embedded["title"]]
+    header = _Header(head, max(anchor, head), _display(issuer), parts, doc_number)
+    header.issued_on = dated
+    if anchor < head:
+        # no title line in the body: the 主送 may be its first line, or follow a page heading and its furniture
+        header.recipients_at = next((k for k in range(head, min(len(lines), head + 8))
+                                     if _recipients_end(lines, k) == k), head)
+    notice = next((k for k in range(first_body, head) if _recipients_end(lines, k) == k), None)
+    if notice is not None and notice < head:
+        # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
+        header.start, header.recipients_at = notice, notice
+    elif text_above:
+        header.start = first_body
+    return header
+
+
+# --- lines that hold a whole page ---------------------------------------------------------------------------------------
+
+RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a PDF extraction ran together
+# Where a run-on line holds a paragraph break: an outline marker after a finished sentence or a space, a space
+# between two CJK characters (≥ RUN_ON_SPACES of them in the line), the end of a bracketed 文号 after a title.
+# Forward patterns (a cut falls at the match's end): lookbehinds at every position are several times slower.
+_RUN_ON_MARKER_RE = re.compile(
+    r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff:]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
+    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
+    r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))|"
+    r"(?:[:)])(?=[一二三四五六七八九十]{1,3}、)"  # "…安排如下:一、…", "…(市食安办负责)二、…"
+)
+_RUN_ON_SPACE_RE = re.compile(r"[\u4e00-\u9fff。!?”][ \u3000]+(?=[\u4e00-\u9fff“(《])")
+_RUN_ON_NUMBER_RE = re.compile(r"(?<=号\))\s*|(?<=号）)\s*|(?<=号)\s+(?=[\u4e00-\u9fff])")
+RUN_ON_SPACES = 3
+_RUN_ON_SIGNATURE_RE = re.compile(
+    rf"(?<=[。!])[{_CJK}xX]{{2,30}}?(?=[委人政办局厅])(?:委员会|人民政府|政府|办公室|办公厅|局|厅)"
+    r"(?P<date>(?:\d{4}|[xX]{4})年[\dxX]{1,2}月[\dxX]{1,2}日)")
+ENUMERATED_MIN = 60  # shorter lines hold one item at most, unless they start with one ("(五)…。(六)…")
+ITEMS_MIN = 20
+TITLE_MIN = 8  # a title and its 主送 before a colon: "责任单位：" is none
+_KIND_END_RE = re.compile("|".join(_KIND_SUFFIXES))
+
+
+def _title_recipients_cut(text: str) -> int:
+    """Where a title ends when its 主送 follows on the same line ("……的通知各市、县人民政府，省直各单位："); 0 if not."""
+    colon = min((i for i in (text.find(":"), text.find("：")) if i > 0), default=-1)
+    if colon < 0 or "。" in text[:colon]:
+        return 0
+    cut = 0  # the last genre word before the 主送 ("…安排的通知 市食品平安…支配的通知各区政府,…:")
+    for m in _KIND_END_RE.finditer(text, 0, colon):
+        title = text[:m.end()]
+        if title.count("《") == title.count("》") and _is_recipient_list(_compact(text[m.end():colon])):
+            cut = m.end()
+    return cut
+_LINE_ITEM_RE = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)")
+_ITEM_FIRST = frozenset("(（一二三四五六七八九十0123456789")
+_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳第]|\d{1,2}[.、])")
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
+# The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
+_RUN_ON_TITLE_RE = re.compile(
+    rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
+)
+
+
+# A document-sharing site's copy of a Word file: its pages, line breaks lost, are numbered "1、", "2、"… at the start
+# of each chunk, whatever the text there ("2、二中、三中全会精神，…" goes on with a sentence of page 1).
+_DOC_SHARE_RE = re.compile(r"由会员分享|珍藏版|文档分享|原创力文档|道客巴巴|豆丁网|人人文库|淘文阁|第壹文秘|文库网")
+_PAGE_CHUNK_RE = re.compile(r"^(\d{1,3})、")
+
+
+def _without_page_chunks(lines: list[SourceLine]) -> list[SourceLine]:
+    """The page numbers of a document-sharing copy taken off its chunks (they number pages, not items)."""
+    if not any(_DOC_SHARE_RE.search(line.text) for line in lines[:5]):
+        return lines
+    out, expected = [], 1
+    for line in lines:
+        m = _PAGE_CHUNK_RE.match(line.text)
+        if m is not None and int(m.group(1)) == expected:
+            expected += 1
+            line = SourceLine(line.number, line.text[m.end():])
+        out.append(line)
+    return [line for line in out if line.text]
+
+
+def split_run_on(lines: list[SourceLine]) -> list[SourceLine]:
+    """Long lines cut at the paragraph breaks they hide; every piece keeps the line's number. A shorter line is cut
+    only where it numbers two items or more after finished sentences ("…强调，一是…。二是…。")."""
+    longer = [i for i, line in enumerate(lines) if len(line.text) >= ENUMERATED_MIN or (
+        len(line.text) >= ITEMS_MIN and line.text[0] in _ITEM_FIRST and "。" in line.text[:-1])]
+    if not longer:
+        return lines
+    out: list[SourceLine] = []
+    done = 0
+    for i in longer:
+        out.extend(lines[done:i])  # the shorter lines between, as they are
+        done = i + 1
+        line = lines[i]
+        text = line.text
+        later = _SENTENCE_THEN_MARK_RE.search(text) if len(text) < RUN_ON_MIN else None
+        # (a shorter line holds two items when it starts with one and another follows a sentence, or two follow)
+        items = later is not None and (text[0] in _ITEM_FIRST and _LINE_ITEM_RE.match(text) is not None
+                                       or _SENTENCE_THEN_MARK_RE.search(text, later.end()) is not None)
+        if len(text) < RUN_ON_MIN and ":" not in text and "：" not in text and not items and not (
+                "二是" in text or "二要" in text or ("日" in text and "。" in text and (
+                    "委员会" in text or "政府" in text or "办公" in text))):
+            out.append(line)  # the common case: nothing a shorter line may hide (a 主送, 一是…, a second item)
+            continue
+        colon = text.find(":")
+        cut = _title_recipients_cut(text) if (colon >= TITLE_MIN or "：" in text) and "。" not in text[:colon] and (
+            "关于" in text[:40] or "印发" in text[:40] or _KIND_END_RE.search(text, 0, 80)) else 0
+        if cut:
+            # a title and its 主送 run together (a PDF line joined to the next): "……的通知各市、县人民政府："
+            out.append(SourceLine(line.number, text[:cut]))
+            colon = min(i for i in (text.find(":", cut), text.find("：", cut)) if i > 0) if ":" in text[cut:] or \
+                "：" in text[cut:] else -1
+            if 0 < colon < len(text) - 1:  # the 主送 ends at its colon, the body follows
+                out.append(SourceLine(line.number, text[cut:colon + 1]))
+                cut = colon + 1
+            line = SourceLine(line.number, text[cut:])
+            text = line.text
+        if len(text) >= RUN_ON_MIN:  # cheap: two numbered items may hide in the line
+            first = _MARK_HINT_RE.search(text)
+            numbered = first is not None and _MARK_HINT_RE.search(text, first.end()) is not None
+        else:  # a shorter line: "…强调，一是…。二是…。", "(一)…。(二)…。" (a PDF's lines joined)
+            numbered = ("二是" in text and "一是" in text) or ("二要" in text and "一要" in text) or items
+        # a signature run into the text: "…反映。X市食品安全委员会2022年3月1日2022年…方案"
+        signed = [m for m in _RUN_ON_SIGNATURE_RE.finditer(text)] if "日" in text and "。" in text and (
+            len(text) >= RUN_ON_MIN or numbered or ("委员会" in text or "政府" in text or "办公" in text)) else []
+        if len(text) < RUN_ON_MIN and not numbered and not signed:
+            out.append(line)  # the common case
+            continue
+        cuts = {m.end() for m in _RUN_ON_MARKER_RE.finditer(text)} if numbered else set()
+        for m in signed:
+            cuts.update((m.start(), m.start("date"), m.end()))
+        if len(text) < RUN_ON_MIN:
+            # two items at least: two cuts, or one after the line's own item ("(一)…。(二)…", a PDF's lines joined)
+            if len(cuts) < (1 if _LINE_ITEM_RE.match(text) else 2):
+                out.append(line)
+                continue
+        else:
+            spaces = [m for m in _RUN_ON_SPACE_RE.finditer(text)] if " " in text or "\u3000" in text else []
+            if len(spaces) >= RUN_ON_SPACES:
+                cuts.update(m.start() + 1 for m in spaces)
+            head = text.find("。")
+            head = RUN_ON_MIN if head < 0 else min(head, RUN_ON_MIN)
+            if "号" in text[:head]:  # a title's 文号 before the first sentence: "……的通知 (鄂州政办发〔2010〕10号)"
+                cuts.update(m.end() for m in _RUN_ON_NUMBER_RE.finditer(text, 0, head)
+                            if _RUN_ON_TITLE_RE.search(text, 0, m.end()))
+        pieces, begin = [], 0
+        for cut in sorted(c for c in cuts if 0 < c < len(text)):
+            pieces.append(text[begin:cut])
+            begin = cut
+        pieces.append(text[begin:])
+        out.extend(SourceLine(line.number, piece.strip()) for piece in pieces if piece.strip())
+    out.extend(lines[done:])
+    return out
 
 
 def _link_duplicates(documents: list[ParsedDocument]) -> list[ParsedDocument]:

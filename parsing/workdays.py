@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]
 
 # 春节 (first day of the first lunar month). The package marks the whole holiday block, which may
 # start on 除夕, so the festival day itself is kept here as data; 2027–2035 are beyond the package

@@ -47,7 +47,13 @@ from tracker.models import (
 from tracker.secrets import secret_fields, secret_mask
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
 from tracker.services.deadlines import deadline_correct, deadlines_delete
-from tracker.services.departments import MergeError, department_merge, departments_verify
+from tracker.services.departments import (
+    DepartmentImportError,
+    MergeError,
+    department_merge,
+    departments_import,
+    departments_verify,
+)
 from tracker.services.directives import ImportRefused, directive_import, directive_reextract
 from tracker.services.review import task_mark_edited, tasks_confirm
 from tracker.uploads import directive_upload_handlers, skipped_uploads
@@ -516,6 +522,14 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(
+        label="单位目录文件",
+        help_text="CSV（UTF-8 或 GB18030）或 Excel（.xlsx）。第一行为表头：单位名称（必填）、别名（多个用顿号分隔）、简称、"
+                  "类别、上级单位、成员单位、联系邮箱、机器人类型、群机器人地址、启用。重复导入同一文件不会产生变化。",
+    )
+
+
 class MergeForm(forms.Form):
     target = forms.ModelChoiceField(
         label="合并到", queryset=Department.objects.filter(verified=True).order_by("name"),
@@ -603,6 +617,34 @@ class DepartmentAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return super().get_queryset(request).annotate(n_assignments=Count("assignments", distinct=True)) \
             .prefetch_related("aliases")
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="tracker_department_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (request.user.has_perm("tracker.add_department") and request.user.has_perm("tracker.change_department")):
+            messages.error(request, "您没有导入单位目录的权限。")
+            return HttpResponseRedirect(reverse("admin:tracker_department_changelist"))
+        form = DirectoryImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = departments_import(name=upload.name, data=upload.read())
+            except DepartmentImportError as error:
+                for line in error.errors[:50]:
+                    messages.error(request, line)
+                if len(error.errors) > 50:
+                    messages.error(request, f"另有 {len(error.errors) - 50} 处错误未列出。")
+                messages.error(request, "单位目录未导入：请改正以上各行后重新上传。")
+            else:
+                messages.success(request, result.message(name=upload.name))
+                return HttpResponseRedirect(reverse("admin:tracker_department_changelist"))
+        context = {**self.admin_site.each_context(request), "form": form, "title": "导入单位目录",
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/tracker/department/import.html", context)
 
     @admin.display(description="别名")
     def alias_list(self, obj: Department) -> str:

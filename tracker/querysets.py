@@ -45,7 +45,7 @@ OWED_STATUSES: tuple[str, ...] = ("assigned", "signed", "in_progress")
 IN_HANDS_STATUSES: tuple[str, ...] = (*OPEN_STATUSES, "accepted")
 # The task's own statuses from 交办 to 销号.
 TASK_IN_HANDS_STATUSES: tuple[str, ...] = (*OPEN_STATUSES, "signed_off")
-RECURRING: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly")
+RECURRING: tuple[str, ...] = ("daily", "weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
 LEAD = "lead"
 
 

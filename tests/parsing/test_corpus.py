@@ -40,6 +40,14 @@ FORMATS = {"trailing_clause", "sentence_brackets", "unit_lines", "flattened_tabl
            "shared_rule", "first_listed_rule", "trailing_sentence", "inherited"}
 RECURRENCES = {None, "daily", "weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly", "ongoing"}
 PENDING = pytest.mark.xfail(strict=False, reason="parser generalisation in progress (issue 11)")
+# Dev directives the parser does not yet read to the bar, each for a reason given in the parser's report (a table
+# whose cells ran together with no separator, a synonym-spun copy, a title printed two ways, …).
+PENDING_DIRECTIVES = frozenset({
+    "guangdong-gz-spaq-2022", "guangdong-myjz-2023", "hubei-jiayu-zrfj-2024", "hubei-qianjiang-zfgzbg-2017",
+    "hubei-wuhan-mbfj-2020", "jiangsu-zhonglou-msss-2021", "liaoning-lishan-zdgz-2023", "sichuan-chengdu-lsbg-2001",
+    "sichuan-neijiang-jycy-2015", "zhejiang-hangzhou-msss-2024",
+})
+PENDING_FORMATS = frozenset({"flattened_table"})  # jiangsu-zhonglou-msss-2021's run-together table
 
 MANIFEST = load_manifest(CORPUS)
 LABELLED = sorted(LABELS.glob("*.json"))
@@ -187,25 +195,21 @@ def test_every_dev_directive_is_found(dev_scores: tuple[Score, dict]) -> None:
     assert dev_scores[0].found_rate >= FOUND_BAR
 
 
-@PENDING
 def test_dev_task_recall_and_precision(dev_scores: tuple[Score, dict]) -> None:
     total = dev_scores[0]
     assert total.recall >= RECALL_BAR
     assert total.precision >= PRECISION_BAR
 
 
-@PENDING
 def test_dev_unit_sets_exact(dev_scores: tuple[Score, dict]) -> None:
     assert dev_scores[0].units >= UNITS_BAR
 
 
-@PENDING
 def test_dev_due_dates_exact(dev_scores: tuple[Score, dict]) -> None:
     assert dev_scores[0].dues >= DUES_BAR
 
 
-@PENDING
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=PENDING) if f in PENDING_FORMATS else f for f in sorted(FORMATS)])
 def test_dev_bar_per_format(dev_scores: tuple[Score, dict], fmt: str) -> None:
     part = dev_scores[1]["format"][fmt]
     assert part.recall >= RECALL_BAR and part.units >= UNITS_BAR and part.dues >= DUES_BAR
@@ -214,8 +218,8 @@ def test_dev_bar_per_format(dev_scores: tuple[Score, dict], fmt: str) -> None:
 DEV_IDS = sorted(e["id"] for e in MANIFEST if e["split"] == "dev")
 
 
-@PENDING
-@pytest.mark.parametrize("directive_id", DEV_IDS)
+@pytest.mark.parametrize("directive_id", [
+    pytest.param(i, marks=PENDING) if i in PENDING_DIRECTIVES else i for i in DEV_IDS])
 def test_dev_directive(dev_scores: tuple[Score, dict], directive_id: str) -> None:
     part = dev_scores[1]["directive"][directive_id]
     assert part.found, part.failures

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsing.deadlines import KINDS, RECURRENCES, extract_deadlines, occurrences
+from parsing.deadlines import KINDS, RECURRENCES, extract_deadlines, festival_of, occurrences
 from parsing.workdays import WorkCalendar
 
 CASES_PATH = Path(__file__).with_name("deadline_cases.tsv")
@@ -262,7 +262,7 @@ def test_regular_without_period_is_flagged() -> None:
     assert "recurrence_unknown" in spec.flags
 
 
-@pytest.mark.parametrize("text", ["每两个月报送一次", "每三周调度一次", "每十天通报", "每半月报送", "每旬调度一次", "每两年评估一次"])
+@pytest.mark.parametrize("text", ["每三个月调度一次", "每三周调度一次", "每十天通报", "每半月报送", "每旬调度一次", "每两年评估一次"])
 def test_cadences_without_a_recurrence_value_are_flagged_not_dropped(text: str) -> None:
     spec = _first(text, "2024-05-06")
     assert (spec.kind, spec.recurrence, spec.due) == ("recurring", None, None)
@@ -326,3 +326,150 @@ def test_never_raises_and_spans_are_exact(text: str, issued: date) -> None:
         assert spec.recurrence is None or spec.recurrence in RECURRENCES
         if spec.due is None and spec.kind not in ("relative_event", "recurring", "ongoing"):
             assert "unresolved" in spec.flags
+
+
+# --- forms of other provinces' directives (issue 11) ------------------------------------------------
+
+@pytest.mark.parametrize(("text", "issued", "due", "recurrence"), [
+    ("每两个月报送一次工作进展", "2024-03-15", date(2024, 4, 30), "bimonthly"),
+    ("每双月10日前报送进展情况", "2024-03-15", date(2024, 4, 10), "bimonthly"),
+    ("每单月底前报送", "2024-02-15", date(2024, 3, 31), "bimonthly"),
+    ("每隔一个月通报一次", "2024-05-06", date(2024, 6, 30), "bimonthly"),
+])
+def test_bimonthly(text: str, issued: str, due: date, recurrence: str) -> None:
+    spec = _first(text, issued)
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", recurrence, due)
+
+
+def test_bimonthly_occurrences_are_even_months() -> None:
+    spec = _first("每两个月报送一次", "2024-01-10")
+    assert occurrences(spec, start=date(2024, 1, 10), end=date(2024, 8, 31)) == [
+        date(2024, 2, 29), date(2024, 4, 30), date(2024, 6, 30), date(2024, 8, 31)]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("材料报送截止时间为2024年5月10日17:00", date(2024, 5, 10)),
+    ("请于2024年5月10日下午5时前报送", date(2024, 5, 10)),
+    ("报送时间:2024年5月10日", date(2024, 5, 10)),
+    ("上报时间为5月10日", date(2024, 5, 10)),
+    ("截止日期:2024年6月30日", date(2024, 6, 30)),
+])
+def test_dates_introduced_as_time_fields(text: str, due: date) -> None:
+    spec = _first(text, "2024-04-20")
+    assert (spec.kind, spec.due) == ("date", due)
+
+
+def test_a_past_cut_off_date_is_still_no_deadline() -> None:
+    assert extract_deadlines("截至2024年3月31日,全市已完成80%", issued_on=date(2024, 4, 20)) == ()
+
+
+@pytest.mark.parametrize(("text", "due", "kind"), [
+    ("2021.8", date(2021, 8, 31), "month"),
+    ("2021年8月", date(2021, 8, 31), "month"),
+    ("2021/12", date(2021, 12, 31), "month"),
+    ("2021年", date(2021, 12, 31), "year"),
+    ("2021年底前", date(2021, 12, 31), "year"),
+    ("全年", date(2021, 12, 31), "year"),
+    ("2021.6-2021.12", date(2021, 12, 31), "range"),
+    ("2021年6月-12月", date(2021, 12, 31), "range"),
+    ("11月前", date(2021, 11, 30), "month"),
+    ("8月", date(2021, 8, 31), "month"),
+])
+def test_time_limit_cells(text: str, due: date, kind: str) -> None:
+    specs = extract_deadlines(text, issued_on=date(2021, 3, 1), standalone=True)
+    assert [(s.kind, s.due) for s in specs] == [(kind, due)]
+
+
+@pytest.mark.parametrize("text", ["长期", "持续推进", "长期坚持"])
+def test_ongoing_cells(text: str) -> None:
+    (spec,) = extract_deadlines(text, issued_on=date(2021, 3, 1), standalone=True)
+    assert (spec.kind, spec.recurrence) == ("ongoing", "ongoing")
+
+
+@pytest.mark.parametrize("text", ["长期以来,我市高度重视", "建立长期稳定的合作机制", "2021.8亿元", "增长2021.5%"])
+def test_words_that_only_look_like_time_limits(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2021, 3, 1)) == ()
+
+
+def test_long_term_as_a_field_inside_a_clause() -> None:
+    (spec,) = extract_deadlines("(责任单位:市民政局;完成时限:长期)", issued_on=date(2021, 3, 1))
+    assert spec.recurrence == "ongoing"
+
+
+def test_in_prose_a_bare_year_month_needs_a_deadline_reading() -> None:
+    assert [s.due for s in extract_deadlines("2021.8前完成验收", issued_on=date(2021, 3, 1))] == [date(2021, 8, 31)]
+    assert extract_deadlines("全年完成造林5万亩", issued_on=date(2021, 3, 1))[0].due == date(2021, 12, 31)
+    # a clause opened by 全年 states the year's target; 全年 as an attribute is no deadline
+    assert extract_deadlines("全年粮食播种面积4600万亩", issued_on=date(2021, 3, 1))[0].due == date(2021, 12, 31)
+    assert extract_deadlines("确保完成全年主要预期目标", issued_on=date(2021, 3, 1)) == ()
+    assert extract_deadlines("12月25日前报告全年落实情况", issued_on=date(2021, 3, 1))[0].text == "12月25日前"
+    assert len(extract_deadlines("12月25日前报告全年落实情况", issued_on=date(2021, 3, 1))) == 1
+
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("2017年开工建设鄱余高等级公路", "2017-03-01", date(2017, 12, 31)),
+    ("今明两年投资530亿元", "2014-05-01", date(2015, 12, 31)),
+    ("2025年建成区域物流中心", "2023-03-01", date(2025, 12, 31)),
+])
+def test_a_year_written_for_an_action_is_its_deadline(text: str, issued: str, due: date) -> None:
+    assert _first(text, issued).due == due
+
+
+@pytest.mark.parametrize("text", [
+    "实施期限至2021年12月31日", "将失业保险浮动费率政策实施期限延长至2022年4月30日",
+    "2021年5月1日至2022年4月30日实施阶段性下调工伤保险费率50%的政策",
+    "2016年开工建设的项目已全部完工",
+])
+def test_the_period_a_policy_applies_is_no_deadline(text: str) -> None:
+    assert [s.due for s in extract_deadlines(text, issued_on=date(2021, 3, 1))] == []
+
+
+def test_a_quarterly_day_after_de() -> None:
+    spec = _first("各责任单位要在每季度最后一个月的30日前报送进展", "2023-01-03")
+    assert (spec.recurrence, spec.due) == ("quarterly", date(2023, 3, 30))
+
+
+@pytest.mark.parametrize(("text", "issued", "due"), [
+    ("3月底前完成冬季清洁取暖改造验收", "2023-12-10", date(2024, 3, 31)),
+    ("1月15日前报送全年总结", "2023-12-20", date(2024, 1, 15)),
+    ("2月底前完成", "2023-03-15", date(2023, 2, 28)),  # two weeks gone: kept, flagged past_at_issue
+    ("12月底前完成", "2021-01-05", date(2021, 12, 31)),
+])
+def test_year_of_an_unyeared_deadline_around_the_turn_of_the_year(text: str, issued: str, due: date) -> None:
+    assert _first(text, issued).due == due
+
+
+def test_a_written_year_is_never_moved() -> None:
+    spec = _first("2023年3月底前完成", "2023-12-10")
+    assert spec.due == date(2023, 3, 31) and "past_at_issue" in spec.flags
+
+
+@pytest.mark.parametrize(("festival", "issued", "due"), [
+    ("春节", "2024-01-20", date(2024, 2, 9)),
+    ("中秋", "2023-09-01", date(2023, 9, 28)),
+    ("国庆节", "2023-09-01", date(2023, 9, 30)),
+])
+def test_bare_festival_in_a_directive_about_one_festival(festival: str, issued: str, due: date) -> None:
+    (spec,) = extract_deadlines("在节前开展一次安全隐患大排查", issued_on=date.fromisoformat(issued), festival=festival)
+    assert (spec.kind, spec.due) == ("holiday", due)
+
+
+def test_bare_festival_without_a_festival_is_flagged_not_dropped() -> None:
+    (spec,) = extract_deadlines("节前开展一次大排查", issued_on=date(2024, 1, 20))
+    assert (spec.kind, spec.due, spec.flags) == ("holiday", None, ("unresolved",))
+
+
+@pytest.mark.parametrize("text", ["优化审批环节前置条件", "在季节前后加强巡查"])
+def test_words_ending_in_jie_are_no_festival(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 1, 20), festival="春节") == ()
+
+
+@pytest.mark.parametrize(("title", "festival"), [
+    ("关于做好2024年元旦春节期间安全生产工作的通知", None),
+    ("关于做好2024年春节期间困难群众生活保障工作的通知", "春节"),
+    ("关于做好中秋节国庆节期间有关工作的通知", None),
+    ("关于做好端午节期间疫情防控工作的通知", "端午"),
+    ("关于印发某某实施方案的通知", None),
+])
+def test_festival_of_title(title: str, festival: str | None) -> None:
+    assert festival_of(title) == festival

@@ -227,6 +227,7 @@ class Deadline(models.Model):
         DAILY = "daily", "每日"
         WEEKLY = "weekly", "每周"
         MONTHLY = "monthly", "每月"
+        BIMONTHLY = "bimonthly", "每两个月"
         QUARTERLY = "quarterly", "每季度"
         HALF_YEARLY = "half-yearly", "每半年"
         YEARLY = "yearly", "每年"

@@ -86,3 +86,18 @@ def test_occurrences_generate_leaves_drafts_accepted_and_support_parts_alone():
     monthly.occurrences.all().delete()
     assert occurrences_generate(as_of=date(2023, 4, 1)).created == 0
     assert not done.occurrences.exists() and not support.occurrences.exists() and not draft.occurrences.exists()
+
+
+def test_bimonthly_deadline_from_the_parser_gets_even_month_occurrences():
+    from parsing.deadlines import extract_deadlines
+
+    (spec,) = extract_deadlines("每两个月报送一次工作进展", issued_on=date(2024, 1, 10))
+    deadline = DeadlineFactory(text=spec.text, kind=spec.kind, due_on=spec.due, recurrence=spec.recurrence,
+                               rule=spec.rule)
+    deadline.full_clean(exclude=["task"])  # "bimonthly" is one of the model's choices
+    assert deadline.get_recurrence_display() == "每两个月"
+    part = _assigned(deadline)
+    part.occurrences.all().delete()  # as if assigned with nothing generated yet
+    occurrences_generate(as_of=date(2024, 1, 10), horizon_days=172)  # to 30 June
+    assert list(part.occurrences.values_list("due_on", flat=True)) == [
+        date(2024, 2, 29), date(2024, 4, 30), date(2024, 6, 30)]

@@ -1,0 +1,230 @@
+"""Task tables (任务分解表): which column is which, and tables whose cells arrived one per line.
+
+A table reaches the parser as rows of cells: pipe rows "| 1 | 任务 | 市发改委 |" (parsing.readers, Markdown),
+tab-separated rows (OCR), or — pasted from a web page or a PDF — one cell per line, each maybe ending in " |".
+`unflatten` turns the last kind back into pipe rows; `column_roles` names the columns of a header row.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .results import SourceLine
+
+# Column roles, told by the header cell's words (spaces removed). Support is tested before lead: "配合责任单位".
+ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("seq", re.compile(r"^(?:序号|编号|序)$")),
+    ("leader", re.compile(r"领导|责任人|联系人|负责人")),
+    ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
+    ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室|股室)|^牵头$|^责任$")),
+    ("time", re.compile(r"时限|时间|期限|节点|进度")),
+    ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称|实事|工程")),
+)
+HEADER_CELL_MAX = 14  # a header cell is a few words; a longer cell is data
+_ANY_ROLE_RE = re.compile("|".join(pattern.pattern for _, pattern in ROLE_PATTERNS))
+
+
+def cell_role(cell: str) -> str | None:
+    """The role a header cell names (seq, task, lead, support, time, leader), or None."""
+    if len(cell) > HEADER_CELL_MAX + 8:
+        return None
+    text = re.sub(r"\s+", "", cell).strip("|") if " " in cell or "|" in cell else cell
+    if not text or len(text) > HEADER_CELL_MAX or not _ANY_ROLE_RE.search(text):
+        return None  # the common case, told by one scan
+    for role, pattern in ROLE_PATTERNS:
+        if pattern.search(text):
+            return role
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Column indexes of a task table, by role (None: the table has no such column)."""
+
+    lead: int
+    task: int | None = None
+    seq: int | None = None
+    support: int | None = None
+    time: int | None = None
+
+    @classmethod
+    def from_header(cls, cells: Sequence[str]) -> Columns | None:
+        """The columns of a header row; None when it names no unit column (not a task table's header)."""
+        roles = [cell_role(c) for c in cells]
+        if "lead" not in roles or sum(r is not None for r in roles) < 2:
+            return None
+
+        def first(role: str, after: int = -1) -> int | None:
+            return next((i for i, r in enumerate(roles) if r == role and i > after), None)
+
+        seq = first("seq")
+        # a task column before the 序号 is a category spanning rows; the row's own task comes after the 序号
+        task = first("task", -1 if seq is None else seq) or first("task")
+        lead = roles.index("lead")
+        support = first("support")
+        if support is None and "牵头" in re.sub(r"\s", "", cells[lead]):
+            support = first("lead", lead)  # "牵头责任单位 | 责任单位": beside the lead, the responsible units support
+        return cls(lead=lead, task=task, seq=seq, support=support, time=first("time"))
+
+
+_CELL_END_RE = re.compile(r"\s*\|\s*$")
+_HEADER_LINE_RE = re.compile(
+    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
+_HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
+_SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
+_SEQ_RE = re.compile(r"^\d{1,3}$")
+FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
+
+
+def _cell(text: str) -> str:
+    return _CELL_END_RE.sub("", text).strip().lstrip("|").strip()
+
+
+def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Tables flattened to one cell per line, turned back into pipe rows (one SourceLine per row, numbered by its
+    task cell's line, else its first). A flattened table starts with a header of three or more header cells on
+    consecutive lines, one naming a unit column; its rows start at the next 序号 when the first column is 序号, else
+    every N cells. Other lines are returned as they are."""
+    if not any(len(line.text) <= _HEADER_MAX and _HEADER_LINE_RE.match(line.text) for line in lines):
+        return list(lines)  # the common case: no unit column header on a line of its own (short lines only)
+
+    lines = [line for line in lines if not _SEPARATOR_RE.match(line.text)]
+    out: list[SourceLine] = []
+    i = 0
+    while i < len(lines):
+        header_end = i
+        while header_end < len(lines) and len(lines[header_end].text) <= HEADER_CELL_MAX + 4 \
+                and cell_role(_cell(lines[header_end].text)) is not None \
+                and "|" not in lines[header_end].text.strip().rstrip("|"):
+            header_end += 1
+        cells = [_cell(line.text) for line in lines[i:header_end]]
+        columns = Columns.from_header(cells) if header_end - i >= 3 else None
+        if columns is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        start = header_end
+        if columns.seq is None and _anchored(lines, start):
+            # numbered rows under a header without 序号: the number follows the first column (a category that
+            # spans rows), so the table is read as category | 序号 | the other columns
+            cells = [cells[0], "序号", *cells[1:]]
+            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
+            rows, i = _anchored_rows(lines, start, cells)
+        else:
+            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
+            rows, i = _flat_rows(lines, start, len(cells), columns)
+        out.extend(rows)
+    return out
+
+
+def _anchored(lines: Sequence[SourceLine], start: int) -> bool:
+    """Whether the cells after a header hold the numbers 1 and 2 alone on their lines, in order, early on."""
+    cells = [_cell(line.text) for line in lines[start:start + 16]]
+    return "1" in cells and "2" in cells and cells.index("1") < cells.index("2") and cells.index("1") <= 1
+
+
+def _anchored_rows(lines: Sequence[SourceLine], i: int, header: list[str]) -> tuple[list[SourceLine], int]:
+    """Rows of a flattened table whose 序号 follows a category cell: a row runs from its number to the cell before
+    the next number; a cell left over at its end is the next row's category."""
+    columns = Columns.from_header(header)
+    assert columns is not None
+    width = len(header)
+    rows: list[SourceLine] = []
+    category = ""
+    if _cell(lines[i].text) != "1":
+        category, i = _cell(lines[i].text), i + 1
+    seq = 1
+    while i < len(lines) and _cell(lines[i].text) == str(seq) and len(lines[i].text) <= FLAT_CELL_MAX:
+        end = i + 1
+        while end < len(lines) and _cell(lines[end].text) != str(seq + 1) and end - i <= width \
+                and len(lines[end].text) <= FLAT_CELL_MAX:
+            end += 1
+        own = [(_cell(line.text), line.number) for line in lines[i + 1:end]]
+        following = ""
+        if end < len(lines) and _cell(lines[end].text) == str(seq + 1) and len(own) > width - 2:
+            following = own.pop()[0]  # the next row's category stands before its number
+        cells = [category, str(seq), *(text for text, _ in own)]
+        cells = (cells + [""] * width)[:width]
+        task_at = (columns.task or 2) - 2
+        number = own[task_at][1] if 0 <= task_at < len(own) else lines[i].number
+        rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
+        category = following or category
+        i, seq = end, seq + 1
+    return rows, i
+
+
+def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
+    """Rows of a flattened table from line i on, and the index of the first line after the table."""
+    rows: list[SourceLine] = []
+    first = _cell(lines[i].text) if i < len(lines) else ""
+    expected_seq = int(first) if _SEQ_RE.match(first) else 1  # (a table stored from its 80th row on)
+    while i < len(lines):
+        if len(lines[i].text) > FLAT_CELL_MAX:
+            break
+        if columns.seq == 0:
+            if _cell(lines[i].text) != str(expected_seq):
+                break
+            end = i + 1
+            while end < len(lines) and end - i < width + 2 and _cell(lines[end].text) != str(expected_seq + 1) \
+                    and len(lines[end].text) <= FLAT_CELL_MAX:
+                end += 1
+            expected_seq += 1
+        else:
+            end = min(len(lines), i + width)
+        row = [(_cell(line.text), line.number) for line in lines[i:end]]
+        more: list[list[tuple[str, int]]] = []
+        if columns.seq == 0 and len(row) > width:
+            row, more, used = _continuations(row, width, columns)
+            end = i + used  # what no row takes (a page's buttons after the table) is no cell
+        cells = _fit(row, width, columns)
+        task_at = columns.task if columns.task is not None and columns.task < len(row) else 0
+        number = row[task_at][1] if row else lines[i].number
+        rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
+        for extra in more:  # continuation rows: no 序号, the unit cell merged with the row above
+            cells = ["" for _ in range(width)]
+            cells[columns.task or 1] = extra[0][0]
+            if columns.time is not None:
+                cells[columns.time] = extra[-1][0]
+            rows.append(SourceLine(extra[0][1], "| " + " | ".join(cells) + " |"))
+        i = end
+    return rows, i
+
+
+# A time-limit cell: "5月底前动工", "12月底前", "2021年", "长期", "全年".
+_TIME_CELL_RE = re.compile(r"^[^。,;:]{0,12}(?:前|底|末|内|年|月|季度|长期|持续|全年|常态化)(?:动工|开工|完成|建成|投用|投入使用)?$")
+
+
+def _continuations(row: list[tuple[str, int]], width: int, columns: Columns
+                   ) -> tuple[list[tuple[str, int]], list[list[tuple[str, int]]], int]:
+    """A numbered row with cells left over after its time limit: rows below it without 序号 (task, time limit) whose
+    unit cell is merged with the row's ("5 | 开工建设县老年养护楼。| 县民政局 | 5月底前动工" + "开工建设老年大学。| 12月底前").
+    Returns the row, the continuation rows and how many cells they use; a row without that shape comes back whole."""
+    if columns.time != width - 1 or columns.task is None or not _TIME_CELL_RE.match(row[width - 1][0]):
+        return row, [], len(row)
+    more: list[list[tuple[str, int]]] = []
+    k = width
+    while k + 1 < len(row) and not _TIME_CELL_RE.match(row[k][0]) and _TIME_CELL_RE.match(row[k + 1][0]):
+        more.append(row[k:k + 2])
+        k += 2
+    return row[:width], more, k
+
+
+def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
+    """A row's cells in the table's columns: extra lines belong to the task cell (a long cell wrapped), missing
+    trailing cells stay empty (a row cut short)."""
+    cells = [text for text, _ in row]
+    if len(cells) > width:
+        surplus = len(cells) - width
+        # the cell that ran over several lines: a unit column listing one unit per line, else the task text
+        lead = columns.lead
+        if _UNIT_CELL_RE.match(cells[lead]) and all(_UNIT_CELL_RE.match(c) for c in cells[lead:lead + surplus + 1]):
+            cells[lead:lead + surplus + 1] = ["、".join(cells[lead:lead + surplus + 1])]
+        elif columns.task is not None:
+            task = columns.task
+            cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
+    return (cells + [""] * width)[:width]
+
+
+# A cell holding one unit's name: short, no sentence, ends like a body ("县水务局", "县护城河指挥部").
+_UNIT_CELL_RE = re.compile(r"^[^。,;:\s]{2,20}(?:局|委|办|厅|府|会|中心|指挥部|小组|室|队|所|站|院|部|公司|集团|镇|乡|街道|处)$")
