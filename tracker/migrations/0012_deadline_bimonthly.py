@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0010_task_unit_fields_moved'),
+        ('tracker', '0011_task_source'),
     ]
 
     operations = [
