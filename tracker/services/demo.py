@@ -108,7 +108,7 @@ def _walk(assignment: Assignment, target: str, *, office: Any, staff: Any) -> No
         return
     lifecycle_unit.assignment_completion_request(assignment=assignment, actor=staff, text=DONE)
     if target == A.ACCEPTED:
-        lifecycle_office.assignment_accept(assignment=assignment, actor=office, note="经核实已完成，同意办结。")
+        lifecycle_office.assignment_accept(assignment=assignment, actor=office, rating="good", note="经核实已完成，同意办结。")
 
 
 def _backdate(task: Task, *, as_of: date, days_ago: int) -> None:
