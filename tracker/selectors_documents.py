@@ -49,8 +49,15 @@ def _short(text: str, limit: int) -> str:
 
 
 def task_title(task: Task) -> str:
-    """The task's title, or its text shortened."""
-    return task.title or _short(task.text, TITLE_CHARS)
+    """The task's title (or its text), shortened for a table cell or a document title."""
+    return _short(task.title or task.text, TITLE_CHARS)
+
+
+def heading(task: Task) -> str:
+    """The task's own heading, when it has one: extraction fills `title` with the start of the text, which
+    the notices would otherwise print twice."""
+    title = " ".join(task.title.split())
+    return "" if not title or " ".join(task.text.split()).startswith(title.rstrip("…")) else title
 
 
 def task_source(task: Task) -> str:
@@ -102,7 +109,7 @@ def notice_data(*, task: Task, number: str, issued_on: date) -> NoticeData:
     return NoticeData(
         number=number, issued_on=issued_on, office_name=settings.OFFICE_NAME, task_text=task.text,
         lead_units=_units(task, Assignment.Role.LEAD), support_units=_units(task, Assignment.Role.SUPPORT),
-        task_ref=task_reference(task), task_title=task.title, source=task_source(task), due=due,
+        task_ref=task_reference(task), task_title=heading(task), source=task_source(task), due=due,
         due_text=due_text, requirements=tuple(settings.NOTICE_REQUIREMENTS),
         leader_in_charge=_person(task.leader), contact_name=settings.OFFICE_CONTACT_NAME,
         contact_phone=settings.OFFICE_CONTACT_PHONE,
@@ -136,7 +143,7 @@ def urge_notice_data(*, task: Task, number: str, issued_on: date, urge_round: in
     due, due_text = due_wording(task)
     return UrgeNoticeData(
         number=number, issued_on=issued_on, office_name=settings.OFFICE_NAME, task_text=task.text, units=units,
-        task_ref=task_reference(task), task_title=task.title, source=task_source(task),
+        task_ref=task_reference(task), task_title=heading(task), source=task_source(task),
         notice_number=notice_number, assigned_on=_local_day(task.assigned_at), original_due=due,
         due_text=due_text, urge_round=urge_round, urge_note=urge.note if urge else "",
         reply_by=work_calendar().add_workdays(issued_on, settings.URGE_REPLY_WORKDAYS),
