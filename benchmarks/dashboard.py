@@ -45,7 +45,7 @@ def _units(*, first_dept: int, first_task: int, as_of: date) -> None:
     base = (f"(SELECT id, directive_id, status, g, {UNIT_STATUS} AS unit FROM (SELECT id, directive_id, status, "
             f"id - {first_task} + 1 AS g FROM tracker_task) s) t")
     columns = ("task_id, directive_id, department_id, role, as_written, status, assigned_at, signed_at, first_report_at, "
-               "completion_requested_at, accepted_at, progress_percent")
+               "completion_requested_at, accepted_at, progress_percent, rating, rating_note")
     times = (
         f"CASE WHEN unit = 'proposed' THEN NULL ELSE {stamp.format(-60)} END",
         f"CASE WHEN unit IN ('proposed', 'assigned') THEN NULL ELSE {stamp.format(-59)} END",
@@ -65,7 +65,10 @@ def _units(*, first_dept: int, first_task: int, as_of: date) -> None:
             cursor.execute(
                 f"INSERT INTO tracker_assignment ({columns}) SELECT id, directive_id, {first_dept} + mod(g + {shift}, "
                 f"{DEPARTMENTS}), '{role}', '', {status}, {', '.join(times)}, "
-                f"CASE WHEN '{role}' = 'lead' THEN mod(g * 13, 101) ELSE mod(g * 7, 101) END "
+                f"CASE WHEN '{role}' = 'lead' THEN mod(g * 13, 101) ELSE mod(g * 7, 101) END, "
+                # 办结评价 of the accepted lead parts, in turn
+                f"CASE WHEN '{role}' = 'lead' AND {status} = 'accepted' "
+                f"THEN (ARRAY['excellent', 'good', 'adequate', 'poor'])[1 + mod(g, 4)] ELSE '' END, '' "
                 f"FROM {base} WHERE {where}", {"as_of": as_of})
 
 
@@ -231,4 +234,21 @@ def main() -> None:
         response = client.get("/portal/export/ledger/xlsx/")
         print(f"ledger .xlsx through the view: {time.perf_counter() - started:.1f} s "
               f"(HTTP {response.status_code}, {len(response.content) / 1e6:.1f} MB)")
+
+        # 考评 and 督查通报 of this month and this year (issue 14.4–5): the selector, then the whole download.
+        from tracker.periods import Period, month_of
+        from tracker.selectors_ratings import department_assessment
+
+        for period in (month_of(as_of), Period(as_of.year, "year", 0)):
+            started = time.perf_counter()
+            table = department_assessment(period=period, as_of=as_of)
+            elapsed = time.perf_counter() - started
+            print(f"考评 {period.label}: {len(table.lines)} units, {table.totals.assignments:,} parts in "
+                  f"{elapsed * 1000:.0f} ms")
+            for name, url in (("考评表 .xlsx", "/portal/assessment/export/"), ("督查通报 draft .docx", "/portal/bulletins/")):
+                started = time.perf_counter()
+                response = client.get(url, {"period": period.key})
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                print(f"  {name}: {(time.perf_counter() - started) * 1000:.0f} ms (HTTP {response.status_code}, "
+                      f"{len(body) / 1e3:.0f} kB)")
         connection.close()

@@ -22,7 +22,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_protect
 
-from tracker import admin_dashboard, admin_logins, admin_reminders  # noqa: F401  (督办看板; lockouts; reminders)
+from tracker import (  # noqa: F401  (督办看板; lockouts; reminders)
+    admin_dashboard,
+    admin_documents,  # noqa: F401  (出具文书)
+    admin_logins,
+    admin_reminders,
+)
 from tracker.admin_history import ReadOnlyHistoryAdmin
 from tracker.filtersets import TaskFilterSet
 from tracker.forms import DirectiveUploadForm

@@ -1,5 +1,5 @@
-"""督办看板 in the admin: the dashboard, the list of units' parts behind every number, and a page per
-department. Thin views: scope → AssignmentFilterSet (lead units by default) → selectors_dashboard → template.
+"""督办看板 in the admin: the dashboard, the list of units' parts behind every number, a page per
+department, and the 考评 of a period (with the 考评表 and 督查通报 downloads). Thin views: scope → AssignmentFilterSet (lead units by default) → selectors_dashboard → template.
 
 Added to `admin.site` by wrapping its `get_urls()` (each view through `admin_site.admin_view`), so no
 AdminSite is swapped. Only the office (督查室) and managers (领导) may open these pages: department staff
@@ -23,9 +23,12 @@ from django.utils import timezone
 from tracker import charts
 from tracker.filtersets import AssignmentFilterSet
 from tracker.models import Assignment, Department
-from tracker.permissions import assignment_for, user_sees_all
+from tracker.periods import Period, month_of, period_choices, period_parse
+from tracker.permissions import assignment_for, user_is_office, user_sees_all
 from tracker.selectors import GREEN, RED, YELLOW, assignment_rows
 from tracker.selectors_dashboard import dashboard_summary, department_page, query
+from tracker.selectors_documents import issued_bulletin
+from tracker.selectors_ratings import department_assessment
 
 LIGHT_COLORS = {RED: charts.RED, YELLOW: charts.YELLOW, GREEN: charts.GREEN}
 PAGE_SIZE = 100
@@ -96,7 +99,28 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
              for d in board.directives[:15]],
             title="各文件办结进度（按单位计）", maximum=100, label_width=170),
     )
+    context.update(_printables_context(request, as_of=as_of, period=month_of(as_of)))
     return TemplateResponse(request, "admin/tracker/dashboard.html", context)
+
+
+def _printables_context(request: HttpRequest, *, as_of: Any, period: Period) -> dict[str, Any]:
+    """The period picker and the 考评表 / 督查通报 downloads (tracker.views.documents) of `period`."""
+    return {"period": period, "choices": period_choices(as_of=as_of), "office": user_is_office(request.user),
+            "bulletin": issued_bulletin(period=period),
+            "picker_action": reverse("admin:tracker_dashboard_assessment")}
+
+
+def assessment_view(request: HttpRequest) -> HttpResponse:
+    """考评 of a period: the portal's table inside the admin (office and managers only)."""
+    _require_office_or_manager(request)
+    as_of = timezone.localdate()
+    period = period_parse(request.GET.get("period"))
+    if period is None or not period.started(as_of):
+        period = month_of(as_of)
+    context = _context(request, title=f"{period.label}考评",
+                       assessment=department_assessment(period=period, as_of=as_of),
+                       **_printables_context(request, as_of=as_of, period=period))
+    return TemplateResponse(request, "admin/tracker/assessment.html", context)
 
 
 def task_list_view(request: HttpRequest) -> HttpResponse:
@@ -138,6 +162,7 @@ def _wrap(get_urls: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
             path("tracker/dashboard/tasks/", view(task_list_view), name="tracker_dashboard_tasks"),
             path("tracker/dashboard/departments/<int:pk>/", view(department_view),
                  name="tracker_dashboard_department"),
+            path("tracker/dashboard/assessment/", view(assessment_view), name="tracker_dashboard_assessment"),
             *get_urls(),
         ]
 

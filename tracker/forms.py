@@ -7,6 +7,7 @@ posts the same token, and services.submissions.submission_run records the action
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -76,9 +77,42 @@ class ReasonForm(ActionForm):
     reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def rating_field(label: str = "办结评价") -> forms.ChoiceField:
+    """优秀/良好/合格/不合格 as radio buttons, none preselected: the office rates each completion deliberately."""
+    return forms.ChoiceField(label=label, choices=Assignment.Rating.choices,
+                             widget=forms.RadioSelect(attrs={"class": "rating-choices"}),
+                             error_messages={"required": "请选择办结评价（优秀、良好、合格或不合格）"})
+
+
+class AcceptForm(ActionForm):
+    """办结确认 with its rating. The rating is required at acceptance: every accepted part counts in the 考评, and
+    asking for it later would be one more round of form-filling (多头填报) that is easily forgotten."""
+
+    rating = rating_field()
+    note = forms.CharField(label="办结意见（评价说明，可不填）", required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class SignOffForm(ActionForm):
+    """整体销号: one note, and a rating for each unit whose completion request it accepts."""
+
     note = forms.CharField(label="销号意见", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="对各单位的办结申请一并确认办结，任务销号。")
+
+    def __init__(self, *args: Any, pending: Sequence[Assignment] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pending = list(pending)
+        for assignment in self.pending:
+            self.fields[f"rating_{assignment.pk}"] = rating_field(f"办结评价：{assignment.department.name}")
+
+    def ratings(self) -> dict[int, str]:
+        """Assignment id → the rating chosen for it."""
+        return {a.pk: self.cleaned_data[f"rating_{a.pk}"] for a in self.pending}
+
+
+class RatingCorrectForm(ActionForm):
+    rating = rating_field("改为")
+    reason = forms.CharField(label="修改理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(ActionForm):

@@ -21,9 +21,11 @@ from tracker.models import (
     DepartmentMembership,
     Directive,
     ExtensionRequest,
+    IssuedDocument,
     ProgressReport,
     SourceFile,
     Task,
+    TaskEvent,
     Urge,
 )
 
@@ -152,3 +154,27 @@ def urge_visible_to(*, user: Any) -> QuerySet[Urge]:
     if user_sees_all(user):
         return Urge.objects.all()
     return Urge.objects.filter(assignment__in=assignment_for(user=user).values("pk"))
+
+
+# Ratings (办结评价) feed rankings: only the office, managers and the rated unit itself see them.
+RATING_EVENTS: tuple[str, ...] = (TaskEvent.Action.RATE, TaskEvent.Action.RATE_CORRECT)
+
+
+def task_event_visible_to(*, user: Any) -> QuerySet[TaskEvent]:
+    """Audit-trail lines: all for office/managers; a unit those of its visible tasks, without other units'
+    ratings."""
+    if user_sees_all(user):
+        return TaskEvent.objects.all()
+    department_ids = user_department_ids(user)
+    return TaskEvent.objects.filter(task__in=task_visible_to(user=user).values("pk")).exclude(
+        Q(action__in=RATING_EVENTS) & ~Q(department_id__in=department_ids))
+
+
+def issued_document_visible_to(*, user: Any) -> QuerySet[IssuedDocument]:
+    """Issued documents: all for office/managers; a unit only the 督办/催办通知单 addressed to it (主送), never a
+    督查通报 (it ranks every unit)."""
+    if user_sees_all(user):
+        return IssuedDocument.objects.all()
+    addressed = IssuedDocument.departments.through.objects.filter(
+        department_id__in=user_department_ids(user)).values("issueddocument_id")
+    return IssuedDocument.objects.filter(pk__in=addressed).exclude(kind=IssuedDocument.Kind.BULLETIN)

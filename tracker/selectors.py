@@ -49,9 +49,11 @@ from tracker.models import (
 from tracker.permissions import (
     extension_request_visible_to,
     progress_report_visible_to,
+    task_event_visible_to,
     urge_visible_to,
     user_department_ids,
     user_is_office,
+    user_sees_all,
 )
 from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, RECURRING, overdue_q
 from tracker.transitions import assignment_allowed_actions, task_allowed_actions
@@ -300,6 +302,7 @@ class UnitRow:
     occurrences: list[OccurrenceRow]
     urges: list[Urge] = field(default_factory=list)
     pending_extension: ExtensionRequest | None = None
+    rating_label: str = ""  # 办结评价, shown only to the office, managers and the rated unit
 
     @property
     def light_label(self) -> str:
@@ -359,6 +362,7 @@ def _shown(value: Any) -> str:
 
 def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: date) -> list[UnitRow]:
     office = user_is_office(user)
+    sees_all = user_sees_all(user)
     mine_ids = user_department_ids(user)
     has_due = task.deadlines.exclude(due_on__isnull=True).exists()
     reports: dict[int, ProgressReport] = {}
@@ -392,6 +396,7 @@ def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: d
             occurrences=assignment_occurrence_rows(assignment=assignment, office=office, as_of=as_of)
             if (mine or office) and assignment.role == Assignment.Role.LEAD else [],
             urges=urges.get(assignment.pk, []), pending_extension=pending.get(assignment.pk),
+            rating_label=assignment.get_rating_display() if assignment.rating and (sees_all or mine) else "",
         ))
     return rows
 
@@ -403,7 +408,8 @@ def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:
     units = _unit_rows(task=task, assignments=assignments, user=user, as_of=as_of)
     leads = [row for row in units if row.assignment.role == Assignment.Role.LEAD]
     light = max((row.light for row in leads), key=LIGHT_RANK.__getitem__, default=NONE)
-    events = list(task.events.select_related("actor", "department").order_by("created_at", "pk"))
+    events = list(task_event_visible_to(user=user).filter(task=task).select_related("actor", "department")
+                  .order_by("created_at", "pk"))
     for event in events:
         event.from_label, event.to_label = event.status_labels()
     return {

@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, str] = {
     "urge": "催办",
     "urge_reply": "答复催办",
     "occurrence_complete": "完成本期",
+    "rate": "修改评价",
 }
 WHO = {OFFICE: "督查室", UNIT: "本单位", LEAD_UNIT: "牵头单位"}
 
@@ -65,6 +66,8 @@ ASSIGNMENT_TRANSITIONS: dict[str, Transition] = {
     "reassign": Transition(frozenset({A.RETURNED}), A.ASSIGNED, OFFICE),
     "extension_decide": Transition(OPEN, None, OFFICE),
     "urge": Transition(OWED, None, OFFICE),
+    # 修改评价: the office corrects the rating given at 办结确认 (lead units only: support units are not rated).
+    "rate": Transition(frozenset({A.ACCEPTED}), None, OFFICE),
 }
 TASK_TRANSITIONS: dict[str, Transition] = {
     "assign": Transition(frozenset({T.PENDING_REVIEW}), T.ASSIGNED, OFFICE),
@@ -73,7 +76,7 @@ TASK_TRANSITIONS: dict[str, Transition] = {
     "urge": Transition(frozenset({T.ASSIGNED, T.SIGNED, T.IN_PROGRESS}), None, OFFICE),
 }
 # The office judges a unit's work: never that of a unit it belongs to itself.
-JUDGEMENTS = frozenset({"accept", "send_back", "extension_decide"})
+JUDGEMENTS = frozenset({"accept", "send_back", "extension_decide", "rate"})
 
 # The stages of a lead part, in order; the task stands where its least advanced active lead unit stands.
 STAGES: tuple[str, ...] = (A.ASSIGNED, A.SIGNED, A.IN_PROGRESS, A.COMPLETION_REQUESTED, A.ACCEPTED)
@@ -126,6 +129,8 @@ def assignment_transition_check(*, assignment: Assignment, actor: Any, action: s
     if assignment.status not in rule.sources:
         raise TransitionError(
             f"{assignment.department.name}当前状态「{status_label(assignment.status)}」不能执行「{ACTION_LABELS[action]}」")
+    if action == "rate" and assignment.role != Assignment.Role.LEAD:
+        raise TransitionError("配合单位不单独评价，办结评价针对牵头（责任）单位")
     if not _has_role(actor=actor, assignment=assignment, role=rule.role):
         if rule.role == LEAD_UNIT and actor_speaks_for(actor=actor, assignment=assignment):
             raise TransitionError(f"配合单位不能「{ACTION_LABELS[action]}」，由牵头单位办理")

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from tracker.login import PortalLoginForm
 from tracker.sso import views as sso_views
+from tracker.views import documents as views_documents
 from tracker.views import exports as views_exports
 from tracker.views import tasks as views
 
@@ -29,4 +30,12 @@ urlpatterns = [
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("portal/sources/<int:pk>/", views.source_file_download, name="source_file_download"),
     path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),
+    # Printables and the 考评 (issue 14.4–5): issue (POST, office) and download (GET) numbered documents.
+    path("portal/documents/tasks/<int:pk>/notice/", views_documents.notice_issue, name="notice_issue"),
+    path("portal/documents/tasks/<int:pk>/urge-notice/", views_documents.urge_notice_issue, name="urge_notice_issue"),
+    path("portal/documents/<int:pk>/", views_documents.document_download, name="document_download"),
+    path("portal/assessment/", views_documents.assessment, name="assessment"),
+    path("portal/assessment/export/", views_documents.assessment_export, name="assessment_export"),
+    path("portal/bulletins/", views_documents.bulletin_download, name="bulletin_download"),
+    path("portal/bulletins/issue/", views_documents.bulletin_issue, name="bulletin_issue"),
 ]

@@ -326,6 +326,28 @@ TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
 # Progress reports, extension reasons and completion notes shorter than this are refused.
 PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
 
+# PRINTABLES (督办通知单, 催办通知单, 督查通报): what the office prints on them. Lists are separated by "|".
+OFFICE_NAME = env("OFFICE_NAME", default="市人民政府督查室")
+OFFICE_CONTACT_NAME = env("OFFICE_CONTACT_NAME", default="")
+OFFICE_CONTACT_PHONE = env("OFFICE_CONTACT_PHONE", default="")
+NOTICE_REQUIREMENTS = [item.strip() for item in env("NOTICE_REQUIREMENTS", default=(
+    "请牵头单位接到通知后明确责任领导和具体承办人员，制定工作方案，细化工作措施和时间节点。|"
+    "请按要求通过督查督办系统及时报送办理进展，并附相关佐证材料。|"
+    "确需延期的，应在办理时限届满前提出延期申请，说明理由和新的完成时间。"
+)).split("|") if item.strip()]
+BULLETIN_RECIPIENTS = env("BULLETIN_RECIPIENTS", default="各县（区）人民政府，市政府各部门，各有关单位")
+BULLETIN_SCOPE_LABEL = env("BULLETIN_SCOPE_LABEL", default="全市")
+BULLETIN_REQUIREMENTS = [item.strip() for item in env("BULLETIN_REQUIREMENTS", default=(
+    "各责任单位要对照督办事项逐项梳理，对逾期未办结事项说明原因，明确整改措施和完成时限。|"
+    "各牵头单位要切实履行牵头责任，加强与配合单位的沟通协调，确保按期办结。"
+)).split("|") if item.strip()]
+URGE_REPLY_WORKDAYS = env.int("URGE_REPLY_WORKDAYS", default=3)  # 催办通知单: reply within N working days
+# 文号: <prefix>〔year〕N号 (期 for the 通报), numbered per kind and year.
+DOCUMENT_NUMBER_PREFIXES = dict(
+    pair.split("=", 1) for pair in env("DOCUMENT_NUMBER_PREFIXES",
+                                       default="notice=督办;urge=催办;bulletin=督查通报").split(";") if "=" in pair
+)
+
 # HISTORY: old versions are read-only; corrections go through the services, which record an event.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

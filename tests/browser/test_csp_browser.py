@@ -54,6 +54,7 @@ def test_admin_and_portal_pages_load_without_csp_violations(
                  f"/admin/tracker/task/{task.pk}/history/{version}/", f"/admin/tracker/directive/{task.directive_id}/change/",
                  f"/admin/tracker/deadline/{deadline.pk}/change/", f"/admin/tracker/department/{world.unit_b.pk}/change/",
                  "/admin/tracker/directive/upload/", "/admin/tracker/loginlockout/",
+                 "/admin/tracker/dashboard/assessment/", "/admin/tracker/issueddocument/", "/portal/assessment/",
                  f"/portal/tasks/{task.pk}/"):
         page.goto(f"{base}{path}")
         page.wait_for_load_state("networkidle")
@@ -63,6 +64,8 @@ def test_admin_and_portal_pages_load_without_csp_violations(
         if path.startswith("/admin/tracker/deadline/"):
             page.click("#calendarlink0")  # DateTimeShortcuts.js ran and its calendar opens
             assert page.locator("#calendarbox0").is_visible()
+        if path in ("/admin/tracker/dashboard/assessment/", "/admin/tracker/issueddocument/"):
+            page.screenshot(path=str(artifacts / f"csp_{path.split('/')[-2]}.png"), full_page=True)
         if path == "/admin/tracker/dashboard/":
             assert page.locator("svg.chart").count() >= 5
             width = page.evaluate("document.querySelector('svg.chart').getBoundingClientRect().width")

@@ -67,8 +67,8 @@ def test_manager_dashboard_drill_down_and_export(chromium: Any, live_server: Any
     target = artifacts / "dash_03_overdue.xlsx"
     download.save_as(str(target))
     sheet = load_workbook(target).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))  # row 1: the title; row 2: the header
+    assert sheet.freeze_panes == "A3" and sheet["A1"].value.startswith("督查督办逾期事项清单（截至")
     assert sorted(r[-1] for r in rows) == [3, 9]  # 逾期天数, filtered to 市水务局 like the list
     assert {r[7] for r in rows} == {"市水务局"}
 

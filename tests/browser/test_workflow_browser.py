@@ -105,6 +105,7 @@ def test_two_co_lead_units_and_the_office(chromium: Any, live_server: Any, artif
     # The office accepts A and sends B back with its reason: 1/2 单位已办结.
     office.goto(url)
     assert "道路验收报告.pdf" in office.inner_text("body")
+    office.check(f"#form-accept-{part_a.pk} input[value=good]")  # 办结评价: 良好
     office.fill(f"#id_accept-{part_a.pk}-note", "材料齐全，同意办结。")
     _submit(office, f"submit-accept-{part_a.pk}")
     office.fill(f"#id_send_back-{part_b.pk}-reason", "缺少竣工验收报告，请补充后再申请。")

@@ -203,9 +203,11 @@ def test_department_cannot_accept_or_sign_off_its_own_completion_through_the_por
     lifecycle_unit.progress_report_create(assignment=part, actor=world["user_b"],
                                           text="医共体牵头医院已确定，信息平台完成部署。", percent=90)
     lifecycle_unit.assignment_completion_request(assignment=part, actor=world["user_b"], text="已全部完成，佐证材料见附件。")
-    response = client.post(f"/portal/assignments/{part.pk}/accept/", {f"accept-{part.pk}-note": ""}, follow=True)
+    response = client.post(f"/portal/assignments/{part.pk}/accept/",
+                           {f"accept-{part.pk}-note": "", f"accept-{part.pk}-rating": "excellent"}, follow=True)
     assert "只有督查室" in response.content.decode()
-    response = client.post(f"/portal/tasks/{task_b.pk}/sign_off/", {"sign_off-note": "同意销号"}, follow=True)
+    response = client.post(f"/portal/tasks/{task_b.pk}/sign_off/",
+                           {"sign_off-note": "同意销号", f"sign_off-rating_{part.pk}": "excellent"}, follow=True)
     assert "只有督查室" in response.content.decode()
     task_b.refresh_from_db()
     assert task_b.status == S.COMPLETION_REQUESTED

@@ -21,7 +21,8 @@ from django.utils import timezone
 from tests.factories import DirectiveFactory, SourceFileFactory
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
 from tracker.models import Deadline, DepartmentAlias, HolidayOverride, Reminder, Task
-from tracker.services import lifecycle_office, lifecycle_unit
+from tracker.periods import month_of
+from tracker.services import lifecycle_office, lifecycle_unit, printables
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
 from tracker.services.review import task_edit
 
@@ -109,6 +110,9 @@ def build_world(*, media_root: Any) -> World:
                                text="医共体章程制定印发。", directive=directive_b)
     draft = workflow_task(lead=unit_b, status=S.PENDING_REVIEW, due_on=date(2030, 12, 31),
                           text="医共体绩效考核办法待审核。", directive=directive_b)
+    # Printables: B's 督办通知单 (addressed to B only) and this month's 督查通报 (office and managers only).
+    printables.notice_issue(task=working, actor=office, as_of=timezone.localdate())
+    printables.bulletin_issue(period=month_of(timezone.localdate()), actor=office, as_of=timezone.localdate())
     Reminder.objects.create(task=working, department=unit_b, kind=Reminder.Kind.OVERDUE,
                             channel=Reminder.Channel.WEBHOOK, sent_on=date(2030, 7, 2), status=Reminder.Status.FAILED,
                             attempts=5, error="webhook: URLError: timed out", run_token="walk")

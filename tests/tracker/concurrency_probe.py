@@ -106,7 +106,7 @@ def main() -> None:
         with counter.get_lock():  # half the workers accept one unit, half the other
             index = counter.value % 2
             counter.value += 1
-        lifecycle_office.assignment_accept(assignment=parts[index], actor=office)
+        lifecycle_office.assignment_accept(assignment=parts[index], actor=office, rating="good")
 
     out["accept"] = _fire(accept_one)
     out["accept_rows"] = {"accepts": TaskEvent.objects.filter(task=co_led, action="accept").count(),

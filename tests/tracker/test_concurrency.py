@@ -114,7 +114,7 @@ def test_concurrent_duplicates_record_one_action_on_postgresql(settings):
     def accept_one() -> None:
         with lock:
             index, turn[0] = turn[0] % 2, turn[0] + 1
-        lifecycle_office.assignment_accept(assignment=parts[index], actor=office)
+        lifecycle_office.assignment_accept(assignment=parts[index], actor=office, rating="good")
 
     out["accept"] = _fire(accept_one)
     out["accept_rows"] = {"accepts": TaskEvent.objects.filter(task=co_led, action="accept").count(),

@@ -38,24 +38,31 @@ def _xlsx(assignments, report=exports.LEDGER):
 
 
 def _records(sheet):
+    """Data rows as dicts: row 1 is the title, row 2 the header."""
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    return [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
 
 
 def test_xlsx_header_frozen_pane_widths_and_dates(data):
     result, sheet = _xlsx(_leads())
     assert result.rows == 11 and result.filename == "督办台账_20240614.xlsx"
-    header = [cell.value for cell in sheet[1]]
+    assert sheet["A1"].value == "督查督办事项台账（截至2024年6月14日）" and sheet["A1"].font.b
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:U1"]  # the title across the 21 columns
+    header = [cell.value for cell in sheet[2]]
     assert header[:3] == ["序号", "文号", "文件标题"] and "承办单位" in header and "逾期天数" in header
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"  # title and header stay in view
     assert sheet.column_dimensions["G"].width == 60  # 任务内容
-    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+    # Printing: the header row on every page, landscape A4, one page wide and as many tall as needed.
+    assert sheet.print_title_rows == "$2:$2" and sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight, sheet.page_setup.paperSize) == (1, 0, 9)
+    assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
     records = _records(sheet)
     over_b = next(r for r in records if r["办理时限"] and r["办理时限"].date() == date(2024, 5, 31)
                   and r["办理状态"] == "已交办")
     # Real dates, not text: openpyxl reads them back as datetimes with a date format.
     date_col = header.index("办理时限") + 1
-    row_index = records.index(over_b) + 2
+    row_index = records.index(over_b) + 3
     cell = sheet.cell(row=row_index, column=date_col)
     assert cell.is_date and "yy" in cell.number_format
     assert (over_b["承办单位"], over_b["职责"]) == ("市水务局", "牵头")
@@ -65,10 +72,10 @@ def test_xlsx_header_frozen_pane_widths_and_dates(data):
 
 def test_xlsx_fills_overdue_rows_red_and_only_them(data):
     _, sheet = _xlsx(_leads())
-    header = [cell.value for cell in sheet[1]]
+    header = [cell.value for cell in sheet[2]]
     light_col = header.index("督办灯")
     reds = 0
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=3):
         red = row[light_col].value == "逾期"
         reds += red
         filled = row[0].fill.fill_type == "solid" and row[0].fill.fgColor.rgb.endswith("FFC7CE")
@@ -140,10 +147,10 @@ def test_export_view_respects_filters(client, data):
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     # 市水务局's own lead parts: over_b, behind, done_late (its support part of over_a2 is not its record).
-    assert sheet.max_row - 1 == 3
+    assert sheet.max_row - 2 == 3
     response = c.get(reverse("tracker:task_export", args=["ledger", "xlsx"]), {"department": data.b.pk,
                                                                                 "role": "support"})
-    assert load_workbook(io.BytesIO(response.content)).active.max_row - 1 == 1  # asked for: the support part
+    assert load_workbook(io.BytesIO(response.content)).active.max_row - 2 == 1  # asked for: the support part
     response = c.get(reverse("tracker:task_export", args=["overdue", "csv"]), {"department": data.b.pk})
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").count("\n") == 2
@@ -154,9 +161,9 @@ def test_export_view_respects_the_users_departments(client, data):
     user("unit-a", "承办单位", department=data.a)
     c = _login(client, "unit-a")
     sheet = load_workbook(io.BytesIO(c.get(reverse("tracker:task_export", args=["ledger", "xlsx"])).content)).active
-    units = {row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    units = {row[7] for row in sheet.iter_rows(min_row=3, values_only=True)}
     # 市商务局's own parts (over_a1, over_a2, done_on_time, requested); never others', never drafts.
-    assert sheet.max_row - 1 == 4 and units == {"市商务局"}
+    assert sheet.max_row - 2 == 4 and units == {"市商务局"}
     # Asking for another department's tasks by filter gives nothing (not a leak, not an error).
     response = c.get(reverse("tracker:task_export", args=["ledger", "csv"]), {"department": data.b.pk})
     assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 1

@@ -183,7 +183,7 @@ def test_the_office_lists_tasks_with_each_units_share_done_and_units_list_their_
     _, other = department_user(username="portal_other", department_name="市林业局")
     task = workflow_task(lead=department, co_leads=(other,), status=S.COMPLETION_REQUESTED,
                          due_on=date(2030, 12, 31), text="共同牵头：推进林下经济发展。")
-    lifecycle_office.assignment_accept(assignment=lead_of(task, department), actor=office)
+    lifecycle_office.assignment_accept(assignment=lead_of(task, department), actor=office, rating="good")
     html = _client(office).get("/portal/").content.decode()
     row = html.split("共同牵头：推进林下经济发展")[1].split("</tr>")[0]
     assert '<td class="done-share">1/2</td>' in row
@@ -206,15 +206,20 @@ def _form_fields(html: str, form_id: str) -> dict[str, list[str]]:
 
     form = html.split(f'id="{form_id}"')[1].split("</form>")[0]
     fields: dict[str, list[str]] = {}
+    radios: set[str] = set()  # radio groups: posted empty until the user picks one (see _typed)
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
         value = re.search(r'value="([^"]*)"', tag)
         kind = re.search(r'type="([^"]+)"', tag)
         if not name or name.group(1) == "csrfmiddlewaretoken":
             continue
+        if kind and kind.group(1) == "radio":
+            radios.add(name.group(1))
         if kind and kind.group(1) in ("checkbox", "radio") and "checked" not in tag:
             continue
         fields.setdefault(name.group(1), []).append(value.group(1) if value else "")
+    for name in radios:
+        fields.setdefault(name, [""])
     for name in re.findall(r'<textarea[^>]*name="([^"]+)"', form):
         fields.setdefault(name, [""])
     return fields
@@ -264,7 +269,7 @@ def test_every_form_on_the_task_page_posts_through_its_rendered_fields(office, u
     types), reaches its service: none is missing a field its service needs."""
     user, department = unit
     typed = {"text": "已完成项目立项和可研批复，正在开展施工招标。", "percent": "40", "reason": "该事项需补充材料后再办。",
-             "current_progress": "已完成四成", "requested_due_on": "2031-06-30"}
+             "current_progress": "已完成四成", "requested_due_on": "2031-06-30", "rating": "excellent"}
     task = workflow_task(lead=department, status=S.ASSIGNED, due_on=date(2031, 3, 31))
     client = _client(user)
     for action in ("sign", "report", "extension_request", "completion_request"):

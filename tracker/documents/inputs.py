@@ -106,6 +106,7 @@ class UnitRow:
     on_time_rate: float | None
     average_overdue_days: float | None  # None: nothing overdue
     ratings: Ratings = Ratings()
+    extended: int = 0  # completed after an approved extension: counted apart from the rate (考评 table)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ from tracker.selectors import LIGHT_LABELS, RED, assignments_with_light
 LEDGER = "ledger"
 OVERDUE = "overdue"
 REPORTS: dict[str, str] = {LEDGER: "督办台账", OVERDUE: "逾期事项通报"}
+# The sheet's title row (printed on the first page; the header row repeats on every page).
+TITLES: dict[str, str] = {LEDGER: "督查督办事项台账", OVERDUE: "督查督办逾期事项清单"}
 CHUNK = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "、"
@@ -156,14 +158,21 @@ def ledger_rows(*, assignments: QuerySet[Assignment], report: str, as_of: date) 
             ], overdue
 
 
+def sheet_title(*, report: str, as_of: date) -> str:
+    """督查督办事项台账（截至2026年12月4日）"""
+    return f"{TITLES[report]}（截至{as_of.year}年{as_of.month}月{as_of.day}日）"
+
+
 def export_filename(*, report: str, as_of: date, extension: str) -> str:
     return f"{REPORTS[report]}_{as_of:%Y%m%d}.{extension}"
 
 
 def ledger_xlsx_write(*, assignments: QuerySet[Assignment], report: str, as_of: date, out: IO[bytes]
                       ) -> ExportResult:
-    """Write the report as .xlsx to `out`: frozen header repeated on print, widths, real dates, overdue rows red."""
-    sheet = SheetWriter(out, name=REPORTS[report], headers=HEADERS, widths=[width for _, width in COLUMNS])
+    """Write the report as .xlsx to `out`: a title row, the header frozen and repeated on every printed page,
+    landscape and one page wide, widths, real dates, overdue rows red."""
+    sheet = SheetWriter(out, name=REPORTS[report], headers=HEADERS, widths=[width for _, width in COLUMNS],
+                        title=sheet_title(report=report, as_of=as_of))
     count = 0
     for cells, overdue in ledger_rows(assignments=assignments, report=report, as_of=as_of):
         count += 1

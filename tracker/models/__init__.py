@@ -2,6 +2,7 @@
 from tracker.models.directory import Department, DepartmentAlias, DepartmentMembership, HolidayOverride
 from tracker.models.documents import Directive, SourceFile
 from tracker.models.logins import LoginLockout
+from tracker.models.printables import DocumentCounter, IssuedDocument
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
 from tracker.models.workflow import (
@@ -21,10 +22,12 @@ __all__ = [
     "Department",
     "DepartmentAlias",
     "DepartmentMembership",
+    "DocumentCounter",
     "Directive",
     "ExtensionRequest",
     "FormSubmission",
     "HolidayOverride",
+    "IssuedDocument",
     "LoginLockout",
     "ProgressReport",
     "Reminder",

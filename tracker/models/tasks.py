@@ -145,6 +145,14 @@ class Assignment(models.Model):
         ACCEPTED = "accepted", "已办结"
         RETURNED = "returned", "已退回"
 
+    class Rating(models.TextChoices):
+        """The office's rating of a lead unit's accepted completion (办结评价), feeding the 考评."""
+
+        EXCELLENT = "excellent", "优秀"
+        GOOD = "good", "良好"
+        ADEQUATE = "adequate", "合格"
+        POOR = "poor", "不合格"
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", verbose_name="任务")
     # A copy of task.directive (a task never moves to another directive), filled by save(): the dashboard's
     # per-directive figures then group 100,000 parts without joining their tasks (70 ms of a 300 ms page).
@@ -170,6 +178,14 @@ class Assignment(models.Model):
     # Derived: the earliest date this unit still owes (tracker.querysets.assignment_due_expression), stored
     # for the indexed lists, dashboard and reminders; kept by services.deadlines.task_due_refresh.
     current_due = models.DateField("当前时限", null=True, blank=True, editable=False)
+    # 办结评价: set at 办结确认 (required there), corrected by the office (services.lifecycle_office).
+    rating = models.CharField("办结评价", max_length=10, choices=Rating.choices, blank=True, default="")
+    rating_note = models.CharField("评价说明", max_length=1000, blank=True, default="")
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="评价人",
+    )
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
@@ -197,6 +213,11 @@ class Assignment(models.Model):
                 condition=~Q(role="support", status="completion_requested"),
                 name="%(app_label)s_%(class)s_support_never_requests_completion",
                 violation_error_message="配合单位不申请办结。",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(status="accepted", role="lead"),
+                name="%(app_label)s_%(class)s_rating_only_when_accepted_lead",
+                violation_error_message="只有已办结的牵头单位才有办结评价。",
             ),
         ]
         indexes = [

@@ -32,6 +32,9 @@ class TaskEvent(models.Model):
         ACCEPT = "accept", "办结确认"
         URGE_REPLY = "urge_reply", "答复催办"
         STATUS = "status", "任务状态变更"
+        # Ratings: shown only to the office, managers and the rated unit (permissions.task_event_visible_to).
+        RATE = "rate", "办结评价"
+        RATE_CORRECT = "rate_correct", "修改评价"
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="events", verbose_name="任务")
     assignment = models.ForeignKey(

@@ -4,7 +4,9 @@ Called by the `demo_setup` command after the gazettes are ingested. Every status
 lifecycle services (so the history is real); only demo due dates and clock starts are set directly, so
 that the portal shows green, yellow and red parts whatever day it is run. Each demo unit (unit1, unit2, …)
 gets tasks of its own that the others cannot see, and unit1 and unit2 share a co-led task in different
-states (one accepted, one still working: "1/2 单位已办结"). Idempotent: a second run only prints the accounts.
+states (one accepted, one still working: "1/2 单位已办结"). Accepted parts are rated (each demo unit its own
+rating, one corrected), and a 督办通知单 and a 催办通知单 are issued. Idempotent: a second run only prints the
+accounts.
 """
 from __future__ import annotations
 
@@ -21,11 +23,13 @@ from django.utils import timezone
 from tracker.models import Assignment, Deadline, Department, DepartmentMembership, Task, TaskEvent
 from tracker.permissions import DEPARTMENT_GROUP, MANAGER_GROUP, OFFICE_GROUP
 from tracker.selectors import task_assign_plan
-from tracker.services import lifecycle_office, lifecycle_unit
+from tracker.services import lifecycle_office, lifecycle_unit, printables
 from tracker.services.deadlines import task_due_refresh
 
 DEMO_PASSWORD = "demo-12345"
 DEMO_NOTE = "演示数据"
+# 办结评价 given to the demo units' accepted parts, one per unit in turn.
+DEMO_RATINGS = ("excellent", "good", "adequate", "poor")
 A = Assignment.Status
 # (the demo unit's target status, due-date offset in days from as_of, days since 交办)
 PLAN: list[tuple[str, int, int]] = [
@@ -90,7 +94,7 @@ def _assign(task: Task, *, office: Any, as_of: date, leads: list[Department], un
                                  keep_due=plan.past_due is not None)
 
 
-def _walk(assignment: Assignment, target: str, *, office: Any, staff: Any) -> None:
+def _walk(assignment: Assignment, target: str, *, office: Any, staff: Any, rating: str = "good") -> None:
     """Move one unit's part to `target` through the services, as the unit and the office would."""
     if target == A.ASSIGNED:
         return
@@ -108,7 +112,8 @@ def _walk(assignment: Assignment, target: str, *, office: Any, staff: Any) -> No
         return
     lifecycle_unit.assignment_completion_request(assignment=assignment, actor=staff, text=DONE)
     if target == A.ACCEPTED:
-        lifecycle_office.assignment_accept(assignment=assignment, actor=office, note="经核实已完成，同意办结。")
+        lifecycle_office.assignment_accept(assignment=assignment, actor=office, rating=rating,
+                                           note="经核实已完成，同意办结。")
 
 
 def _backdate(task: Task, *, as_of: date, days_ago: int) -> None:
@@ -154,7 +159,7 @@ def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount
     if TaskEvent.objects.filter(note__contains=DEMO_NOTE).exists():
         return accounts  # already walked
     used: set[int] = set()
-    for department in busiest:
+    for index, department in enumerate(busiest):
         staff = staff_by_department[department.pk]
         others = [d for d in busiest if d.pk != department.pk]
         for task, (target, due_offset, days_ago) in zip(
@@ -163,7 +168,7 @@ def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount
             _set_due(task, as_of + timedelta(days=due_offset))
             _assign(task, office=office, as_of=as_of, leads=[department], untick=others)
             mine = task.assignments.get(department=department)
-            _walk(mine, target, office=office, staff=staff)
+            _walk(mine, target, office=office, staff=staff, rating=DEMO_RATINGS[index % len(DEMO_RATINGS)])
             if days_ago:
                 _backdate(task, as_of=as_of, days_ago=days_ago)
             if target == A.IN_PROGRESS and due_offset == 25:
@@ -172,7 +177,27 @@ def demo_workflow_seed(*, as_of: date, departments: int = 3) -> list[DemoAccount
                     requested_due_on=as_of + timedelta(days=60), current_progress="已完成约40%", as_of=as_of)
     if len(busiest) >= 2:
         _co_led(busiest[0], busiest[1], office=office, staff=staff_by_department, as_of=as_of, exclude=used)
+    demo_printables_seed(office=office, as_of=as_of)
     return accounts
+
+
+def demo_printables_seed(*, office: Any, as_of: date) -> None:
+    """A rating corrected after a re-check (修改评价), a 督办通知单 and a 催办通知单 issued, so the 考评, the 通报 and the task pages
+    show real content (the month's 督查通报 is left for the office to issue)."""
+    demo = Assignment.objects.filter(task__in=Task.objects.filter(events__note__contains=DEMO_NOTE).values("pk"))
+    accepted = demo.filter(role=Assignment.Role.LEAD, status=A.ACCEPTED, rating="good").order_by("pk").first()
+    if accepted is not None:
+        lifecycle_office.assignment_rating_correct(assignment=accepted, actor=office, rating="poor",
+                                                   reason="复核发现佐证材料不完整，调整评价（演示）")
+    co_led = (Task.objects.filter(pk__in=demo.values("task_id")).annotate(
+        leads=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD))).filter(leads__gte=2)
+        .order_by("pk").first())
+    if co_led is not None:
+        printables.notice_issue(task=co_led, actor=office, as_of=as_of)
+    late = demo.filter(role=Assignment.Role.LEAD).overdue(as_of).order_by("pk").first()
+    if late is not None:
+        printables.notice_issue(task=late.task, actor=office, as_of=as_of)
+        printables.urge_notice_issue(task=late.task, actor=office, as_of=as_of)
 
 
 def _co_led(first: Department, second: Department, *, office: Any, staff: dict[int, Any], as_of: date,

@@ -14,7 +14,7 @@ intermediate statuses follow from the units' events.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -86,8 +86,10 @@ def event_record(*, task: Task, actor: Any, action: str, assignment: Assignment 
 
 
 def assignment_move(*, task: Task, assignment: Assignment, actor: Any, action: str, note: str = "",
-                    event_action: str | None = None, fields: Sequence[str] = ()) -> Assignment:
-    """Apply the transition's target status to a locked part, record its event and re-derive the task."""
+                    event_action: str | None = None, fields: Sequence[str] = (),
+                    then: Callable[[], Any] | None = None) -> Assignment:
+    """Apply the transition's target status to a locked part, record its event (and `then` what follows it, e.g.
+    the rating of an acceptance) and re-derive the task."""
     rule = ASSIGNMENT_TRANSITIONS[action]
     before = assignment.status
     update = list(fields)
@@ -98,6 +100,8 @@ def assignment_move(*, task: Task, assignment: Assignment, actor: Any, action: s
         assignment.save(update_fields=update)
     event_record(task=task, actor=actor, action=event_action or action, assignment=assignment,
                  from_status=before, to_status=assignment.status, note=note)
+    if then is not None:
+        then()
     if "status" in update:
         task_status_sync(task=task, actor=actor)
     return assignment

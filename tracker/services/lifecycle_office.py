@@ -1,12 +1,12 @@
 """What the supervision office (督查室) does: 交办, 办结确认 (one unit) and 销号 (every requested unit at once),
-退办, 重新交办 of a part handed back, 延期审批, 催办, 本期已完成.
+each with its 办结评价 (and 修改评价), 退办, 重新交办 of a part handed back, 延期审批, 催办, 本期已完成.
 
 Every function runs in one transaction under the row locks of tracker.services.lifecycle, checks the rules
 of tracker.transitions, records its events and re-derives the task's status.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -178,28 +178,57 @@ def task_assign(
 # --- acceptance, 销号, 退办 ----------------------------------------------------------------------------
 
 
-def _accept(*, task: Task, assignment: Assignment, actor: Any, note: str) -> Assignment:
-    """办结确认 of one locked part: its open periods close at the acceptance time (judged on what it owed)."""
+RATING_LABELS: dict[str, str] = dict(Assignment.Rating.choices)
+
+
+def _rating_check(rating: str, *, unit: str) -> str:
+    if rating not in RATING_LABELS:
+        raise TransitionError(f"请评价{unit}的办结质量（优秀、良好、合格或不合格）")
+    return rating
+
+
+def _rate(*, task: Task, assignment: Assignment, actor: Any, rating: str, note: str, action: str) -> None:
+    """Store the rating on a locked, accepted lead part and record it (its own event: a co-lead never sees it)."""
+    before = assignment.rating
+    assignment.rating, assignment.rating_note = rating, note[:1000]
+    assignment.rated_at, assignment.rated_by = timezone.now(), actor
+    assignment.save(update_fields=["rating", "rating_note", "rated_at", "rated_by"])
+    if action == TaskEvent.Action.RATE_CORRECT:
+        text = f"评价由「{RATING_LABELS.get(before, '未评价')}」改为「{RATING_LABELS[rating]}」：{note}"
+    else:
+        text = f"评价：{RATING_LABELS[rating]}" + (f"。{note}" if note else "")
+    event_record(task=task, actor=actor, action=action, assignment=assignment, from_status=assignment.status,
+                 to_status=assignment.status, note=text)
+
+
+def _accept(*, task: Task, assignment: Assignment, actor: Any, rating: str, note: str) -> Assignment:
+    """办结确认 of one locked part: its open periods close at the acceptance time (judged on what it owed), and the
+    office's rating is stored with it."""
     assignment_transition_check(assignment=assignment, actor=actor, action="accept")
+    _rating_check(rating, unit=assignment.department.name)
     assignment.accepted_at = timezone.now()
     DeadlineOccurrence.objects.filter(assignment=assignment, completed_at__isnull=True).update(
         completed_at=assignment.accepted_at, completed_by=actor)
     assignment_move(task=task, assignment=assignment, actor=actor, action="accept", note=note,
-                    fields=["accepted_at"])
+                    fields=["accepted_at"], then=lambda: _rate(task=task, assignment=assignment, actor=actor,
+                                                               rating=rating, note=note,
+                                                               action=TaskEvent.Action.RATE))
     task_due_refresh(task_ids=[task.pk])
     return assignment
 
 
 @transaction.atomic
-def assignment_accept(*, assignment: Assignment, actor: Any, note: str = "") -> Assignment:
-    """办结确认: the office accepts one unit's completion (申请办结 → 已办结); the last lead unit accepted is 销号."""
+def assignment_accept(*, assignment: Assignment, actor: Any, rating: str, note: str = "") -> Assignment:
+    """办结确认: the office accepts one unit's completion (申请办结 → 已办结) and rates it (Assignment.Rating:
+    required — every accepted part counts in the 考评); the last lead unit accepted is 销号."""
     task, assignment = locked_assignment(assignment)
-    return _accept(task=task, assignment=assignment, actor=actor, note=note)
+    return _accept(task=task, assignment=assignment, actor=actor, rating=rating, note=(note or "").strip())
 
 
 @transaction.atomic
-def task_sign_off(*, task: Task, actor: Any, note: str) -> Task:
-    """销号 at once: the office accepts every lead unit's pending completion request, with one note."""
+def task_sign_off(*, task: Task, actor: Any, note: str, ratings: Mapping[int, str]) -> Task:
+    """销号 at once: the office accepts every lead unit's pending completion request, with one note, rating each
+    unit (`ratings`: assignment id → Assignment.Rating, one for every pending request)."""
     task = locked_task(task.pk)
     task_transition_check(task=task, actor=actor, action="sign_off")
     note = text_require(note, what="销号意见", min_length=2)
@@ -208,10 +237,27 @@ def task_sign_off(*, task: Task, actor: Any, note: str) -> Task:
     waiting = [a.department.name for a in leads if a.status not in (A.COMPLETION_REQUESTED, A.ACCEPTED)]
     if waiting:
         raise TransitionError(f"「{'、'.join(waiting)}」尚未申请办结，不能整体销号")
-    for assignment in leads:
-        if assignment.status == A.COMPLETION_REQUESTED:
-            _accept(task=task, assignment=assignment, actor=actor, note=note)
+    pending = [a for a in leads if a.status == A.COMPLETION_REQUESTED]
+    unrated = [a.department.name for a in pending if ratings.get(a.pk) not in RATING_LABELS]
+    if unrated:
+        raise TransitionError(f"请评价「{'、'.join(unrated)}」的办结质量（优秀、良好、合格或不合格）")
+    for assignment in pending:
+        _accept(task=task, assignment=assignment, actor=actor, rating=ratings[assignment.pk], note=note)
     return task
+
+
+@transaction.atomic
+def assignment_rating_correct(*, assignment: Assignment, actor: Any, rating: str, reason: str) -> Assignment:
+    """修改评价: the office corrects the rating of an accepted lead part, with its reason (audited)."""
+    task, assignment = locked_assignment(assignment)
+    assignment_transition_check(assignment=assignment, actor=actor, action="rate")
+    _rating_check(rating, unit=assignment.department.name)
+    reason = text_require(reason, what="修改理由", min_length=4)
+    if rating == assignment.rating:
+        raise TransitionError(f"评价已是「{RATING_LABELS[rating]}」，无需修改")
+    _rate(task=task, assignment=assignment, actor=actor, rating=rating, note=reason,
+          action=TaskEvent.Action.RATE_CORRECT)
+    return assignment
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker import forms as portal_forms
-from tracker import selectors
+from tracker import selectors, selectors_documents, selectors_ratings
 from tracker.filtersets import AssignmentFilterSet, TaskFilterSet
 from tracker.models import Assignment, Task
 from tracker.permissions import (
@@ -65,6 +65,14 @@ def _assign_kwargs(task: Any, user: Any, as_of: date) -> dict[str, Any]:
     return {"plan": selectors.task_assign_plan(task=task, as_of=as_of)}
 
 
+def _sign_off_kwargs(task: Any, user: Any, as_of: date) -> dict[str, Any]:
+    return {"pending": selectors_ratings.completion_requests(task=task)}
+
+
+def _rating_kwargs(assignment: Any, user: Any, as_of: date) -> dict[str, Any]:
+    return {"initial": {"rating": assignment.rating}}
+
+
 def _assign(task: Task, user: Any, data: dict[str, Any], as_of: date, form: Any) -> Any:
     return lifecycle_office.task_assign(task=task, actor=user, as_of=as_of, units=form.unit_pairs(),
                                         note=data["note"], **form.due_kwargs())
@@ -74,7 +82,8 @@ def _assign(task: Task, user: Any, data: dict[str, Any], as_of: date, form: Any)
 TASK_ACTIONS: dict[str, PortalAction] = {
     "assign": PortalAction(portal_forms.AssignForm, _assign, "已交办", _assign_kwargs),
     "sign_off": PortalAction(portal_forms.SignOffForm, lambda t, u, d, a, f: lifecycle_office.task_sign_off(
-        task=t, actor=u, note=d["note"]), "已销号：各单位办结申请已一并确认"),
+        task=t, actor=u, note=d["note"], ratings=f.ratings()), "已销号：各单位办结申请已一并确认并评价",
+        _sign_off_kwargs),
     "urge": PortalAction(portal_forms.NoteForm, lambda t, u, d, a, f: lifecycle_office.task_urge(
         task=t, actor=u, note=d["note"]), "已催办尚未办结的牵头单位"),
 }
@@ -96,8 +105,11 @@ UNIT_ACTIONS: dict[str, PortalAction] = {
     "completion_request": PortalAction(portal_forms.CompletionRequestForm, lambda s, u, d, a, f: (
         lifecycle_unit.assignment_completion_request(assignment=s, actor=u, text=d["text"], files=_files(d))),
         "已申请办结"),
-    "accept": PortalAction(portal_forms.NoteForm, lambda s, u, d, a, f: lifecycle_office.assignment_accept(
-        assignment=s, actor=u, note=d["note"]), "已确认该单位办结"),
+    "accept": PortalAction(portal_forms.AcceptForm, lambda s, u, d, a, f: lifecycle_office.assignment_accept(
+        assignment=s, actor=u, rating=d["rating"], note=d["note"]), "已确认该单位办结并评价"),
+    "rate": PortalAction(portal_forms.RatingCorrectForm, lambda s, u, d, a, f: (
+        lifecycle_office.assignment_rating_correct(assignment=s, actor=u, rating=d["rating"], reason=d["reason"])),
+        "评价已修改", _rating_kwargs),
     "send_back": PortalAction(portal_forms.ReasonForm, lambda s, u, d, a, f: lifecycle_office.assignment_send_back(
         assignment=s, actor=u, reason=d["reason"]), "已退办"),
     "reassign": PortalAction(portal_forms.ReassignForm, lambda s, u, d, a, f: lifecycle_office.assignment_reassign(
@@ -170,6 +182,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                for name, action in UNIT_ACTIONS.items() if name in row.allowed})
         for row in context["units"]
     ]
+    context["printables"] = selectors_documents.task_printables(task=task, user=user, as_of=as_of)
     context["decide_form"] = portal_forms.ExtensionDecideForm(prefix="decide")
     context["reply_form"] = portal_forms.UrgeReplyForm(prefix="reply")
     return render(request, "tracker/portal/task_detail.html", context)

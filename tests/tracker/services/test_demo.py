@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from tests.factories import DepartmentFactory
@@ -58,3 +60,27 @@ def test_demo_seed_on_the_sample_gazettes_as_make_run_does():
     [shared] = one & two
     parts = Assignment.objects.filter(task_id=shared, role="lead", department__memberships__user__in=users.values())
     assert sorted(parts.values_list("status", flat=True)) == ["accepted", "in_progress"]
+
+
+def test_demo_seed_rates_accepted_parts_and_issues_notices():
+    from tracker.models import IssuedDocument
+    from tracker.periods import month_of
+    from tracker.selectors_ratings import department_assessment
+
+    units = [DepartmentFactory(name=name) for name in ("市发展和改革委员会", "市教育局", "市财政局")]
+    for unit in units:
+        for _ in range(len(PLAN)):
+            workflow_task(lead=unit, status=Task.Status.PENDING_REVIEW, due_on=date(2024, 12, 31))
+    with time_machine.travel(datetime(2024, 6, 14, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        demo_workflow_seed(as_of=AS_OF, departments=3)
+    ratings = set(Assignment.objects.exclude(rating="").values_list("rating", flat=True))
+    assert len(ratings) >= 3  # each unit its own rating, one of them corrected
+    assert not Assignment.objects.filter(role="lead", status="accepted", rating="").exists()
+    assert TaskEvent.objects.filter(action="rate_correct").count() == 1
+    kinds = sorted(IssuedDocument.objects.values_list("kind", flat=True))
+    assert "notice" in kinds and "urge" in kinds
+    table = department_assessment(period=month_of(AS_OF), as_of=AS_OF)
+    assert table.ratings.total >= 3 and table.totals.overdue >= 3 and len(table.lines) == 3
+    events = TaskEvent.objects.count()
+    demo_workflow_seed(as_of=AS_OF, departments=3)  # idempotent: nothing issued or rated twice
+    assert TaskEvent.objects.count() == events and IssuedDocument.objects.count() == len(kinds)

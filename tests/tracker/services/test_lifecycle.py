@@ -388,14 +388,15 @@ def test_completion_request_then_acceptance_signs_off_a_single_lead_task(office,
     part.refresh_from_db()
     assert (part.status, part.progress_percent) == (A.COMPLETION_REQUESTED, 100)
     assert part.completion_requested_at is not None and _status(task) == S.COMPLETION_REQUESTED
-    office_actions.assignment_accept(assignment=part, actor=office)
+    office_actions.assignment_accept(assignment=part, actor=office, rating="good")
     part.refresh_from_db()
     task.refresh_from_db()
-    assert part.status == A.ACCEPTED and part.accepted_at is not None
+    assert part.status == A.ACCEPTED and part.accepted_at is not None and part.rating == "good"
     assert task.status == S.SIGNED_OFF and task.signed_off_at is not None
     assert _events(task) == [
         ("completion_request", A.IN_PROGRESS, A.COMPLETION_REQUESTED),
         ("accept", A.COMPLETION_REQUESTED, A.ACCEPTED),
+        ("rate", A.ACCEPTED, A.ACCEPTED),  # the rating follows the acceptance, before the task's 销号
         ("sign_off", S.COMPLETION_REQUESTED, S.SIGNED_OFF),
     ]
 
@@ -404,10 +405,10 @@ def test_co_leads_are_accepted_one_by_one_and_the_task_is_signed_off_with_the_la
     task = workflow_task(lead=unit_a[1], co_leads=(unit_b[1],), support=(DepartmentFactory(name="市财政局"),),
                          status=S.COMPLETION_REQUESTED, due_on=date(2030, 6, 30))
     a, b = lead_of(task, unit_a[1]), lead_of(task, unit_b[1])
-    office_actions.assignment_accept(assignment=a, actor=office)
+    office_actions.assignment_accept(assignment=a, actor=office, rating="good")
     assert _status(task) == S.COMPLETION_REQUESTED  # 1/2 单位已办结
     assert task.assignments.get(role="support").status == A.IN_PROGRESS
-    office_actions.assignment_accept(assignment=b, actor=office)
+    office_actions.assignment_accept(assignment=b, actor=office, rating="good")
     task.refresh_from_db()
     assert task.status == S.SIGNED_OFF
     support = task.assignments.get(role="support")
@@ -418,7 +419,7 @@ def test_one_co_lead_accepted_and_the_other_sent_back(office, unit_a, unit_b):
     task = workflow_task(lead=unit_a[1], co_leads=(unit_b[1],), status=S.COMPLETION_REQUESTED,
                          due_on=date(2030, 6, 30))
     a, b = lead_of(task, unit_a[1]), lead_of(task, unit_b[1])
-    office_actions.assignment_accept(assignment=a, actor=office, note="材料齐全")
+    office_actions.assignment_accept(assignment=a, actor=office, rating="good", note="材料齐全")
     office_actions.assignment_send_back(assignment=b, actor=office, reason="缺少验收报告，请补充")
     a.refresh_from_db()
     b.refresh_from_db()
@@ -431,11 +432,12 @@ def test_sign_off_all_at_once_needs_a_note_and_every_lead_to_have_asked(office, 
     a, b = lead_of(task, unit_a[1]), lead_of(task, unit_b[1])
     unit_actions.assignment_completion_request(assignment=a, actor=unit_a[0], text=DONE)
     with pytest.raises(TransitionError, match="当前状态「办理中」不能执行「销号」"):
-        office_actions.task_sign_off(task=task, actor=office, note="同意销号")
+        office_actions.task_sign_off(task=task, actor=office, note="同意销号", ratings={a.pk: "good", b.pk: "good"})
     unit_actions.assignment_completion_request(assignment=b, actor=unit_b[0], text=DONE)
     with pytest.raises(TransitionError, match="销号意见"):
-        office_actions.task_sign_off(task=task, actor=office, note=" ")
-    office_actions.task_sign_off(task=task, actor=office, note="两单位均已完成，同意销号")
+        office_actions.task_sign_off(task=task, actor=office, note=" ", ratings={a.pk: "good", b.pk: "good"})
+    office_actions.task_sign_off(task=task, actor=office, note="两单位均已完成，同意销号",
+                                 ratings={a.pk: "good", b.pk: "excellent"})
     assert _status(task) == S.SIGNED_OFF
     accepts = TaskEvent.objects.filter(task=task, action="accept")
     assert {e.department_id for e in accepts} == {unit_a[1].pk, unit_b[1].pk}
@@ -445,11 +447,11 @@ def test_sign_off_all_at_once_needs_a_note_and_every_lead_to_have_asked(office, 
 def test_sign_off_all_refuses_while_a_lead_has_not_asked(office, unit_a, unit_b):
     task = workflow_task(lead=unit_a[1], co_leads=(unit_b[1],), status=S.IN_PROGRESS, due_on=date(2030, 6, 30))
     unit_actions.assignment_completion_request(assignment=lead_of(task, unit_a[1]), actor=unit_a[0], text=DONE)
-    office_actions.assignment_accept(assignment=lead_of(task, unit_a[1]), actor=office)
+    office_actions.assignment_accept(assignment=lead_of(task, unit_a[1]), actor=office, rating="good")
     Task.objects.filter(pk=task.pk).update(status=S.COMPLETION_REQUESTED)  # as if the check were at the task level
     task.refresh_from_db()
     with pytest.raises(TransitionError, match="「市自然资源局」尚未申请办结"):
-        office_actions.task_sign_off(task=task, actor=office, note="同意销号")
+        office_actions.task_sign_off(task=task, actor=office, note="同意销号", ratings={})
 
 
 def test_completion_request_needs_evidence_text(unit_a):
@@ -494,7 +496,7 @@ def test_illegal_transitions_raise_with_a_chinese_message(office, unit_a, status
     task = _task(unit_a, status)
     part = lead_of(task)
     calls = {
-        "accept": lambda: office_actions.assignment_accept(assignment=part, actor=office),
+        "accept": lambda: office_actions.assignment_accept(assignment=part, actor=office, rating="good"),
         "send_back": lambda: office_actions.assignment_send_back(assignment=part, actor=office, reason="材料不全请补充"),
         "completion": lambda: unit_actions.assignment_completion_request(assignment=part, actor=unit_a[0], text=DONE),
         "urge": lambda: office_actions.task_urge(task=task, actor=office, assignment=part),
@@ -521,11 +523,11 @@ def test_units_cannot_judge_completion_and_the_office_not_its_own_unit(office, u
     task = _task(unit_a, S.COMPLETION_REQUESTED)
     for actor in (unit_a[0], manager_user()):
         with pytest.raises(TransitionError, match="只有督查室"):
-            office_actions.assignment_accept(assignment=lead_of(task), actor=actor)
+            office_actions.assignment_accept(assignment=lead_of(task), actor=actor, rating="good")
         with pytest.raises(TransitionError, match="只有督查室"):
             office_actions.assignment_send_back(assignment=lead_of(task), actor=actor, reason="自己退回自己的")
     DepartmentMembership.objects.create(user=office, department=unit_a[1])
-    for call in (lambda: office_actions.assignment_accept(assignment=lead_of(task), actor=office),
+    for call in (lambda: office_actions.assignment_accept(assignment=lead_of(task), actor=office, rating="good"),
                  lambda: office_actions.assignment_send_back(assignment=lead_of(task), actor=office,
                                                              reason="材料不全请补充")):
         with pytest.raises(TransitionError, match="本单位"):
@@ -552,7 +554,7 @@ def test_an_inactive_user_may_do_nothing(unit_a, office):
     (S.IN_PROGRESS, {"report", "extension_request", "completion_request", "urge_reply"},
      {"urge", "extension_decide"}),
     (S.COMPLETION_REQUESTED, {"urge_reply"}, {"accept", "send_back", "extension_decide"}),
-    (S.SIGNED_OFF, set(), set()),
+    (S.SIGNED_OFF, set(), {"rate"}),  # 修改评价
     (S.RETURNED, set(), {"reassign"}),
 ])
 def test_allowed_actions_follow_the_units_status_and_role(office, unit_a, unit_b, status, unit_actions_allowed,
@@ -716,7 +718,7 @@ def test_full_cycle_event_trail(office, unit_a):
     unit_actions.assignment_completion_request(assignment=part, actor=unit_a[0], text=DONE)
     office_actions.assignment_send_back(assignment=part, actor=office, reason="缺少验收报告")
     unit_actions.assignment_completion_request(assignment=part, actor=unit_a[0], text="已补充竣工验收报告及现场照片。")
-    office_actions.assignment_accept(assignment=part, actor=office)
+    office_actions.assignment_accept(assignment=part, actor=office, rating="good")
     assert _events(task) == [
         ("assign", S.PENDING_REVIEW, S.ASSIGNED),
         ("sign", A.ASSIGNED, A.SIGNED),
@@ -725,10 +727,11 @@ def test_full_cycle_event_trail(office, unit_a):
         ("send_back", A.COMPLETION_REQUESTED, A.IN_PROGRESS),
         ("completion_request", A.IN_PROGRESS, A.COMPLETION_REQUESTED),
         ("accept", A.COMPLETION_REQUESTED, A.ACCEPTED),
+        ("rate", A.ACCEPTED, A.ACCEPTED),
         ("sign_off", S.COMPLETION_REQUESTED, S.SIGNED_OFF),
     ]
     labels = [e.status_labels() for e in TaskEvent.objects.filter(task=task).order_by("pk")]
-    assert labels[0] == ("待审核", "已交办") and labels[-2] == ("申请办结", "已办结") and labels[-1] == ("申请办结", "已销号")
+    assert labels[0] == ("待审核", "已交办") and labels[-3] == ("申请办结", "已办结") and labels[-1] == ("申请办结", "已销号")
 
 
 @pytest.mark.parametrize(("status", "expected"), [

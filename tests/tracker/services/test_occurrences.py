@@ -113,7 +113,7 @@ def test_sign_off_closes_the_open_periods_and_keeps_the_completed_ones(office, u
 
     lifecycle_unit.assignment_completion_request(assignment=lead_of(task), actor=user,
                                                  text="全年走访及隐患整改工作已全部完成，附台账。")
-    lifecycle_office.assignment_accept(assignment=lead_of(task), actor=office)
+    lifecycle_office.assignment_accept(assignment=lead_of(task), actor=office, rating="good")
 
     task.refresh_from_db()
     first.refresh_from_db()
@@ -134,7 +134,7 @@ def test_sign_off_with_an_unfulfilled_past_period_is_late(office, unit):
     task, _ = monthly_task(department, [past, past + timedelta(days=30)])
     lifecycle_unit.assignment_completion_request(assignment=lead_of(task), actor=user,
                                                  text="全年走访及隐患整改工作已全部完成，附台账。")
-    lifecycle_office.assignment_accept(assignment=lead_of(task), actor=office)
+    lifecycle_office.assignment_accept(assignment=lead_of(task), actor=office, rating="good")
     task.refresh_from_db()
     assert not DeadlineOccurrence.objects.filter(completed_at__isnull=True).exists()
     assert task.current_due == past
