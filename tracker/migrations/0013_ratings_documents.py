@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0011_task_source'),
+        ('tracker', '0012_deadline_bimonthly'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
