@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tracker.login import PortalLoginForm
@@ -29,4 +29,6 @@ urlpatterns = [
     path("portal/directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("portal/sources/<int:pk>/", views.source_file_download, name="source_file_download"),
     path("portal/export/<slug:report>/<slug:fmt>/", views_exports.task_export, name="task_export"),
+    # REST API, OpenAPI schema and its docs (tracker/api/urls.py).
+    path("api/", include("tracker.api.urls")),
 ]

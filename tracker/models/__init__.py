@@ -4,6 +4,7 @@ from tracker.models.documents import Directive, SourceFile
 from tracker.models.logins import LoginLockout
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
+from tracker.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tracker.models.workflow import (
     Attachment,
     ExtensionRequest,
@@ -33,4 +34,7 @@ __all__ = [
     "Task",
     "TaskEvent",
     "Urge",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]
