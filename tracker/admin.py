@@ -695,3 +695,15 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 class UrgeAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "task", "urged_by", "note", "replied_at")
     list_select_related = ("task", "urged_by")
+
+
+# Outgoing webhooks (tracker/admin_webhooks.py; reuses WriteOnlyInput above). API tokens are never shown in the
+# admin: users get theirs from POST /api/v1/auth/token/ and revoke it with DELETE there.
+from tracker import admin_webhooks  # noqa: E402, F401
+
+try:
+    from rest_framework.authtoken.models import TokenProxy
+
+    admin.site.unregister(TokenProxy)
+except admin.sites.NotRegistered:  # pragma: no cover - registered by rest_framework.authtoken's own admin
+    pass
