@@ -133,6 +133,10 @@ class ApiViewSet(viewsets.GenericViewSet):
     transition: str | None = None
     input_fields: dict[str, str] = {}
 
+    def filter_queryset(self, queryset: Any) -> Any:
+        # Filters (and their in-hands default) shape lists; one object is found in the whole scope (a draft too).
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def input(self, serializer_class: type[Any], **kwargs: Any) -> dict[str, Any]:
         """The request's body checked for shape by `serializer_class` (400 naming the fields in Chinese)."""
         serializer = serializer_class(data=self.request.data, **kwargs)
