@@ -346,11 +346,11 @@ def _unit_action(transition: str, *, summary: str, request: Any, code: int = 200
                  description: str = "", url_path: str = "") -> Callable[[Any], Any]:
     """The schema and the transition name (for MayTakeUnitAction) of a unit action."""
     def decorate(func: Any) -> Any:
-        func = extend_schema(summary=summary, description=description, request=request, parameters=[IDEMPOTENCY],
-                             responses={code: response or s.AssignmentDetailSerializer, **REFUSALS})(func)
         func.transition = transition
         slug = url_path or transition.replace("_", "-")
-        return action(detail=True, methods=["post"], url_path=slug, url_name=slug)(func)
+        func = action(detail=True, methods=["post"], url_path=slug, url_name=slug)(func)
+        return extend_schema(summary=summary, description=description, request=request, parameters=[IDEMPOTENCY],
+                             responses={code: response or s.AssignmentDetailSerializer, **REFUSALS})(func)
     return decorate
 
 
