@@ -331,8 +331,8 @@ def webhooks_sweep(*, now: datetime | None = None) -> list[int]:
     due = Q(status=D.FAILED, attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS, next_attempt_at__lte=now) | Q(
         status=D.PENDING, created_at__lte=now - ORPHAN_GRACE)
     ids = list(WebhookDelivery.objects.filter(due).order_by("pk").values_list("pk", flat=True)[:5000])
-    for delivery_id in ids:
-        webhook_deliver_task.delay_on_commit(delivery_id)
+    for delivery_id in ids:  # no transaction is open here (a beat task): enqueue now
+        webhook_deliver_task.delay(delivery_id)
     return ids
 
 
