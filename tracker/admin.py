@@ -405,7 +405,7 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="文号", ordering="directive__doc_number")
     def directive_number(self, obj: Task) -> str:
-        return obj.directive.doc_number
+        return obj.directive.doc_number if obj.directive_id else (obj.source_ref or obj.get_source_kind_display())
 
     @admin.display(description="牵头单位")
     def lead_units(self, obj: Task) -> str:
@@ -417,7 +417,7 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="原文（前后各两行）")
     def source_lines(self, obj: Task) -> str:
-        if obj.line_start is None:
+        if obj.line_start is None or obj.directive_id is None:
             return "—"
         end = obj.line_end or obj.line_start
         lines = obj.directive.source.numbered_lines(obj.line_start - 2, end + 2)

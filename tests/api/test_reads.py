@@ -174,3 +174,17 @@ def test_departments_never_carry_robot_credentials(people):
     assert office.get("/api/v1/departments/?q=卫生").json()["count"] == 1
     mine = token_client(people.user_a).get("/api/v1/departments/").json()
     assert [d["name"] for d in mine["results"]] == ["市教育局"]
+
+
+def test_a_task_registered_by_hand_opens_in_the_portal_the_admin_and_the_dashboard(people):
+    """The API's 立项 makes tasks without a directive: every page that shows tasks copes with them."""
+    task = task_register(actor=people.office, as_of=date(2026, 3, 2), source_kind="instruction",
+                         text="研究推进校园食品安全专项整治。", leads=[people.unit_a], source_ref="市长批示〔2026〕8号",
+                         instructed_by="张市长", due_on=date(2030, 5, 31), assign=True)
+    unit, office = Client(), Client()
+    unit.force_login(people.user_a)
+    office.force_login(people.office)
+    page = unit.get(f"/portal/tasks/{task.pk}/")
+    assert page.status_code == 200 and "市长批示〔2026〕8号" in page.content.decode()
+    for url in ("/portal/", "/admin/tracker/task/", f"/admin/tracker/task/{task.pk}/change/", "/admin/tracker/dashboard/"):
+        assert office.get(url).status_code == 200, url

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +50,7 @@ from tracker.models import (
 from tracker.secrets import url_secrets_redact
 from tracker.tasks import webhook_deliver as webhook_deliver_task
 
+logger = logging.getLogger(__name__)
 E = WebhookEvent
 D = WebhookDelivery.Status
 # The audit trail's actions that other systems hear of (TaskEvent.Action → webhook event).
@@ -104,7 +106,7 @@ def _enqueue(ids: Sequence[int]) -> None:
     if not ids:
         return
     ids = list(ids)
-    transaction.on_commit(lambda: webhook_payloads_freeze(delivery_ids=ids))
+    transaction.on_commit(lambda: _freeze_quietly(ids))
     for delivery_id in ids:
         webhook_deliver_task.delay_on_commit(delivery_id)
 
@@ -223,6 +225,14 @@ def webhook_payload(*, delivery: WebhookDelivery) -> dict[str, Any]:
     }
 
 
+def _freeze_quietly(ids: list[int]) -> None:
+    """After commit the action is done: a payload that cannot be built now is built at sending, never a 500."""
+    try:
+        webhook_payloads_freeze(delivery_ids=ids)
+    except Exception:
+        logger.exception("webhook payloads not built after commit: %s", ids)
+
+
 def webhook_payloads_freeze(*, delivery_ids: Iterable[int]) -> int:
     """Build and keep the payload of rows that have none yet (each event's once for all its endpoints)."""
     rows = list(WebhookDelivery.objects.filter(pk__in=list(delivery_ids), payload__isnull=True)
@@ -301,10 +311,16 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> Outcome
                 and row.next_attempt_at is not None and row.next_attempt_at > now):
             return Outcome("not_due", retry_in=(row.next_attempt_at - now).total_seconds())
         return Outcome("skipped")
-    if WebhookDelivery.objects.filter(pk=delivery_id, payload__isnull=True).exists():
-        webhook_payloads_freeze(delivery_ids=[delivery_id])
-    row = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     mine = WebhookDelivery.objects.filter(pk=delivery_id, claim_token=claim)
+    try:
+        if WebhookDelivery.objects.filter(pk=delivery_id, payload__isnull=True).exists():
+            webhook_payloads_freeze(delivery_ids=[delivery_id])
+    except Exception as exc:  # a bug, not the receiver's fault: kept on the row, retried, never a lost claim
+        logger.exception("webhook payload of delivery %s", delivery_id)
+        mine.update(status=D.FAILED, last_error=f"生成推送内容失败：{exc.__class__.__name__}", claim_token="",
+                    next_attempt_at=now + timedelta(seconds=retry_delay(1)))
+        return Outcome("failed", retry_in=retry_delay(1))
+    row = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     try:
         if not row.endpoint.active:
             raise DeliveryFailed("推送地址已停用")
