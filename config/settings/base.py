@@ -221,6 +221,8 @@ AUTHENTICATION_BACKENDS = [
 
 # I18N
 LANGUAGE_CODE = "zh-hans"
+# Keeps Django's own Chinese wording where DRF translates the same message (tracker/locale/…/django.po).
+LOCALE_PATHS = [BASE_DIR / "tracker" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
