@@ -266,3 +266,15 @@ def test_only_the_office_sees_webhooks_and_only_it_resends(people, receiver, dja
         office.post("/admin/tracker/webhookdelivery/", data)  # eager Celery: sent after commit
     row.refresh_from_db()
     assert (row.status, row.attempts) == (D.SENT, 1) and receiver.count() == 1
+
+
+def test_a_task_registered_through_the_api_is_announced_once(people, receiver):
+    endpoint = _endpoint(receiver.url, E.TASK_CREATED, E.TASK_ASSIGNED)
+    body = {"source_kind": "meeting", "source_ref": "会议纪要〔2026〕12号", "text": "研究推进老旧小区改造，年底前完成。",
+            "leads": [people.unit_a.pk], "due_on": "2030-12-31", "assign": True}
+    created = token_client(people.office).post("/api/v1/tasks/", body, format="json", HTTP_IDEMPOTENCY_KEY="register-1")
+    again = token_client(people.office).post("/api/v1/tasks/", body, format="json", HTTP_IDEMPOTENCY_KEY="register-1")
+    assert created.status_code == again.status_code == 201 and again.json()["id"] == created.json()["id"]
+    rows = endpoint.deliveries.order_by("pk")
+    assert [(r.event, r.task_id) for r in rows] == [(E.TASK_CREATED, created.json()["id"]),
+                                                   (E.TASK_ASSIGNED, created.json()["id"])]
