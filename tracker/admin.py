@@ -416,7 +416,7 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="文号", ordering="directive__doc_number")
     def directive_number(self, obj: Task) -> str:
-        return obj.directive.doc_number
+        return obj.directive.doc_number if obj.directive_id else (obj.source_ref or obj.get_source_kind_display())
 
     @admin.display(description="牵头单位")
     def lead_units(self, obj: Task) -> str:
@@ -428,7 +428,7 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="原文（前后各两行）")
     def source_lines(self, obj: Task) -> str:
-        if obj.line_start is None:
+        if obj.line_start is None or obj.directive_id is None:
             return "—"
         end = obj.line_end or obj.line_start
         lines = obj.directive.source.numbered_lines(obj.line_start - 2, end + 2)
@@ -742,3 +742,15 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 class UrgeAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "task", "urged_by", "note", "replied_at")
     list_select_related = ("task", "urged_by")
+
+
+# Outgoing webhooks (tracker/admin_webhooks.py; reuses WriteOnlyInput above). API tokens are never shown in the
+# admin: users get theirs from POST /api/v1/auth/token/ and revoke it with DELETE there.
+from tracker import admin_webhooks  # noqa: E402, F401
+
+try:
+    from rest_framework.authtoken.models import TokenProxy
+
+    admin.site.unregister(TokenProxy)
+except admin.sites.NotRegistered:  # pragma: no cover - registered by rest_framework.authtoken's own admin
+    pass

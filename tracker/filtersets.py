@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker.clocks import node_breached_assignments
-from tracker.models import Assignment, Department, Directive, Task
+from tracker.models import Assignment, Department, Directive, ExtensionRequest, Reminder, Task
 from tracker.permissions import department_visible_to, directive_visible_to
 from tracker.querysets import IN_HANDS_STATUSES, TASK_IN_HANDS_STATUSES, extended_q, late_q
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, assignment_light_sql, task_filter_by_light
@@ -175,3 +175,60 @@ class AssignmentFilterSet(_ScopedFilterSet):
     def filter_accepted_before(self, queryset: QuerySet[Assignment], name: str, value: date
                                ) -> QuerySet[Assignment]:
         return queryset.filter(accepted_at__date__lte=value) if value else queryset
+
+
+# --- the API's other lists (tracker/api): directives, extension requests, departments, the reminder log -------
+
+
+class DirectiveFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词（文号、标题）", method="filter_q")
+    issuer = django_filters.CharFilter(label="发文机关", lookup_expr="icontains")
+    year = django_filters.NumberFilter(label="发文年度", field_name="issued_on__year")
+
+    class Meta:
+        model = Directive
+        fields = ["q", "issuer", "year"]
+
+    def filter_q(self, queryset: QuerySet[Directive], name: str, value: str) -> QuerySet[Directive]:
+        return queryset.filter(Q(doc_number__icontains=value) | Q(title__icontains=value)) if value else queryset
+
+
+class ExtensionRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=ExtensionRequest.Status.choices)
+    department = django_filters.NumberFilter(label="申请单位", field_name="department_id")
+    task = django_filters.NumberFilter(label="任务", field_name="task_id")
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["status", "department", "task"]
+
+
+class DepartmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词（名称、简称、别名）", method="filter_q")
+    kind = django_filters.ChoiceFilter(label="类别", choices=Department.Kind.choices)
+    active = django_filters.BooleanFilter(label="启用")
+    verified = django_filters.BooleanFilter(label="已核实")
+
+    class Meta:
+        model = Department
+        fields = ["q", "kind", "active", "verified"]
+
+    def filter_q(self, queryset: QuerySet[Department], name: str, value: str) -> QuerySet[Department]:
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value)
+                               | Q(aliases__alias__icontains=value)).distinct()
+
+
+class ReminderFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=Reminder.Status.choices)
+    kind = django_filters.ChoiceFilter(label="类型", choices=Reminder.Kind.choices)
+    channel = django_filters.ChoiceFilter(label="渠道", choices=Reminder.Channel.choices)
+    department = django_filters.NumberFilter(label="单位", field_name="department_id")
+    task = django_filters.NumberFilter(label="任务", field_name="task_id")
+    sent_after = django_filters.DateFilter(label="提醒日期起", field_name="sent_on", lookup_expr="gte")
+    sent_before = django_filters.DateFilter(label="提醒日期止", field_name="sent_on", lookup_expr="lte")
+
+    class Meta:
+        model = Reminder
+        fields = ["status", "kind", "channel", "department", "task", "sent_after", "sent_before"]

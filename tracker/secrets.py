@@ -12,6 +12,7 @@ from django.db.models import Model
 
 SECRET_FIELDS: dict[str, frozenset[str]] = {
     "tracker.department": frozenset({"webhook_url", "webhook_secret"}),
+    "tracker.webhookendpoint": frozenset({"secret"}),  # outgoing webhooks' signing key (tracker/api)
 }
 MASK = "••••"
 

@@ -326,6 +326,8 @@ def _lines(text: str, start: int | None, end: int | None) -> list[ExcerptLine]:
 
 def task_excerpt(*, task: Task) -> list[ExcerptLine]:
     """The source lines of the task (1-based line numbers of the imported file)."""
+    if task.directive_id is None:  # registered by hand (立项): no source file
+        return []
     return _lines(task.directive.source.text, task.line_start, task.line_end)
 
 

@@ -49,3 +49,27 @@ def occurrences_generate(as_of: str | None = None) -> dict[str, int]:
 
     run = generate(as_of=date.fromisoformat(as_of) if as_of else timezone.localdate())
     return {"deadlines": run.deadlines, "created": run.created}
+
+
+# --- outgoing webhooks (tracker.services.webhooks) -----------------------------------------------------------
+
+
+@shared_task(bind=True, name="tracker.tasks.webhook_deliver", acks_late=True, max_retries=None)
+def webhook_deliver(self, delivery_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Send one webhook delivery row if it is still owed; a failure is retried with the row's backoff."""
+    from tracker.services.webhooks import webhook_deliver as deliver
+
+    outcome = deliver(delivery_id=delivery_id)
+    # The row counts the attempts and gives up at WEBHOOK_MAX_ATTEMPTS (retry_in None). In-process (eager)
+    # runs do not sleep through retries: the periodic sweep sends failed rows when their backoff has passed.
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(name="tracker.tasks.webhooks_sweep", acks_late=True)
+def webhooks_sweep() -> int:
+    """Every few minutes (beat): failed deliveries whose backoff has passed, and orphans, are sent again."""
+    from tracker.services.webhooks import webhooks_sweep as sweep
+
+    return len(sweep())

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tracker.login import PortalLoginForm
@@ -38,4 +38,6 @@ urlpatterns = [
     path("portal/assessment/export/", views_documents.assessment_export, name="assessment_export"),
     path("portal/bulletins/", views_documents.bulletin_download, name="bulletin_download"),
     path("portal/bulletins/issue/", views_documents.bulletin_issue, name="bulletin_issue"),
+    # REST API, OpenAPI schema and its docs (tracker/api/urls.py).
+    path("api/", include("tracker.api.urls")),
 ]

@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "django_cas_ng",  # its session-ticket table exists whether CAS is on or off: turning it on needs no migrate
     "axes",
     "csp",
+    # REST API (tracker/api/): DRF with token auth, the OpenAPI schema and its docs served from the package.
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tracker",
 ]
 
@@ -216,6 +221,8 @@ AUTHENTICATION_BACKENDS = [
 
 # I18N
 LANGUAGE_CODE = "zh-hans"
+# Keeps Django's own Chinese wording where DRF translates the same message (tracker/locale/…/django.po).
+LOCALE_PATHS = [BASE_DIR / "tracker" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -347,6 +354,59 @@ DOCUMENT_NUMBER_PREFIXES = dict(
     pair.split("=", 1) for pair in env("DOCUMENT_NUMBER_PREFIXES",
                                        default="notice=督办;urge=催办;bulletin=督查通报").split(";") if "=" in pair
 )
+
+# REST API (tracker/api/, README: API). Token or session authentication (a session's unsafe calls need the CSRF
+# token); the token endpoint is throttled like the login pages; lists are paginated (page_size up to 500).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "tracker.api.views.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "督查督办 API",
+    "DESCRIPTION": "督查督办系统的开放接口：读取文件、任务与各承办单位的办理情况，代承办单位签收、反馈、申请延期和办结，"
+                   "督查室立项、交办、催办、办结确认与退办。认证：`Authorization: Token <token>`（由 "
+                   "`POST /api/v1/auth/token/` 取得）；浏览器已登录时亦可使用会话（写操作须带 CSRF 令牌）。"
+                   "时间均为北京时间（+08:00）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "tracker.models.tasks.Task.Status",
+        "AssignmentStatusEnum": "tracker.models.tasks.Assignment.Status",
+        "ReminderStatusEnum": "tracker.models.reminders.Reminder.Status",
+        "ExtensionStatusEnum": "tracker.models.workflow.ExtensionRequest.Status",
+        "LightEnum": "tracker.api.serializers.LIGHT_CHOICES",
+    },
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
+}
+# OUTGOING WEBHOOKS (tracker/services/webhooks.py): signed POSTs to the systems the office registered.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)  # then ×2 per attempt
+# assignment.overdue: parts that became overdue within this many days (a registered endpoint is not flooded
+# with every old overdue part; a scan missed for a few days still reports them).
+WEBHOOK_OVERDUE_LOOKBACK_DAYS = env.int("WEBHOOK_OVERDUE_LOOKBACK_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
+    "task": "tracker.tasks.webhooks_sweep",
+    "schedule": crontab(minute="*/10"),
+}
 
 # HISTORY: old versions are read-only; corrections go through the services, which record an event.
 SIMPLE_HISTORY_REVERT_DISABLED = True

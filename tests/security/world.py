@@ -20,7 +20,16 @@ from django.utils import timezone
 
 from tests.factories import DirectiveFactory, SourceFileFactory
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
-from tracker.models import Deadline, DepartmentAlias, HolidayOverride, Reminder, Task
+from tracker.models import (
+    Deadline,
+    DepartmentAlias,
+    HolidayOverride,
+    Reminder,
+    Task,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from tracker.periods import month_of
 from tracker.services import lifecycle_office, lifecycle_unit, printables
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
@@ -34,6 +43,9 @@ ROBOT_TOKEN = "b0t7oKeN9f3a"
 ROBOT_URL = f"https://oapi.dingtalk.com/robot/send?access_token={ROBOT_TOKEN}"
 ROBOT_SECRET = "SECd1ngTalkS1gn1ngKey"
 REPORT = "已完成项目立项和可研批复，正在开展施工招标。"
+# Outgoing webhooks: the endpoint's signing secret is write-only; its URL answers nothing (the discard port).
+WEBHOOK_SECRET = "whS3cr3tSigningKey2026"
+WEBHOOK_URL = "http://127.0.0.1:9/duban-hook"
 
 
 @dataclass
@@ -120,6 +132,14 @@ def build_world(*, media_root: Any) -> World:
     AccessAttempt.objects.create(username="unit_b", ip_address="10.9.8.7", user_agent="walk", get_data="",
                                  post_data="", http_accept="*/*", path_info="/portal/login/",
                                  failures_since_start=9, attempt_time=timezone.now())
+    # Made last, so that the world's own actions recorded no delivery: one failed delivery, by hand.
+    endpoint = WebhookEndpoint.objects.create(name="卫健委OA", url=WEBHOOK_URL, secret=WEBHOOK_SECRET,
+                                              events=[WebhookEvent.ASSIGNMENT_SIGNED, WebhookEvent.TASK_ASSIGNED])
+    WebhookDelivery.objects.create(endpoint=endpoint, event=WebhookEvent.ASSIGNMENT_SIGNED, event_id="walk-1",
+                                   occurred_at=timezone.now(), task=working, assignment=part,
+                                   payload={"id": "walk-1", "event": "assignment.signed", "data": {}},
+                                   status=WebhookDelivery.Status.FAILED, attempts=6, last_error="对方返回 HTTP 500",
+                                   response_code=500)
     b_objects = [row for model in tracker_models() for row in model._base_manager.filter(pk__gt=B_IDS_FROM)]
     return World(office=office, manager=manager, user_a=user_a, unit_a=unit_a, user_b=user_b, unit_b=unit_b,
                  task_a=task_a, tasks_b=[working, requested, signed_off, draft], b_objects=b_objects)

@@ -5,6 +5,7 @@ from tracker.models.logins import LoginLockout
 from tracker.models.printables import DocumentCounter, IssuedDocument
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
+from tracker.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tracker.models.workflow import (
     Attachment,
     ExtensionRequest,
@@ -36,4 +37,7 @@ __all__ = [
     "Task",
     "TaskEvent",
     "Urge",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -219,6 +219,9 @@ class FormSubmission(models.Model):
     )
     action = models.CharField("操作", max_length=40, blank=True, default="")
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    # An API write with an Idempotency-Key keeps its answer, so that a retry is answered the same (tracker/api).
+    response_status = models.PositiveSmallIntegerField("响应码", null=True, blank=True)
+    response_body = models.JSONField("响应内容", null=True, blank=True)
 
     class Meta:
         verbose_name = "表单提交"

@@ -33,6 +33,7 @@ from tracker.models import (
 from tracker.permissions import user_is_office
 from tracker.querysets import OWED_STATUSES, RECURRING
 from tracker.services.deadlines import task_due_refresh
+from tracker.services.webhooks import task_event_publish
 from tracker.transitions import (
     ACTION_LABELS,
     ASSIGNMENT_TRANSITIONS,
@@ -77,12 +78,15 @@ def locked_assignment(assignment: Assignment | int) -> tuple[Task, Assignment]:
 
 def event_record(*, task: Task, actor: Any, action: str, assignment: Assignment | None = None,
                  from_status: str = "", to_status: str = "", note: str = "") -> TaskEvent:
-    """One line of the audit trail; with `assignment`, the statuses are the unit's and the unit is named."""
-    return TaskEvent.objects.create(
+    """One line of the audit trail; with `assignment`, the statuses are the unit's and the unit is named. Other
+    systems subscribed to the action hear of it (services.webhooks), recorded in the same transaction."""
+    event = TaskEvent.objects.create(
         task=task, assignment=assignment, department_id=assignment.department_id if assignment else None,
         actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         from_status=from_status, to_status=to_status, note=note,
     )
+    task_event_publish(event=event)
+    return event
 
 
 def assignment_move(*, task: Task, assignment: Assignment, actor: Any, action: str, note: str = "",

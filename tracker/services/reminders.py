@@ -48,6 +48,7 @@ from tracker.clocks import node_breached_assignments, work_calendar
 from tracker.models import Assignment, DeadlineOccurrence, Reminder
 from tracker.querysets import OWED_STATUSES
 from tracker.services import notifications
+from tracker.services.webhooks import webhook_overdue_record
 
 # The statuses in which a unit still owes the work (the same set that can be overdue).
 REMINDABLE_STATUSES: tuple[str, ...] = OWED_STATUSES
@@ -272,6 +273,8 @@ def reminders_scan(
     now = now or timezone.now()
     calendar = work_calendar()
     result = ScanResult(as_of=as_of, dry_run=dry_run)
+    if not dry_run:  # other systems hear of a newly overdue part every day, quiet hours or not
+        webhook_overdue_record(as_of=as_of, now=now)
     if not calendar.is_workday(as_of):
         result.deferred = "non-working day"
         return result
