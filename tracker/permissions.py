@@ -128,9 +128,11 @@ def progress_report_visible_to(*, user: Any) -> QuerySet[ProgressReport]:
 
 
 def attachment_visible_to(*, user: Any) -> QuerySet[Attachment]:
+    """A report's attachments as its report; a task's own papers (立项材料) to whoever may read the task."""
     if user_sees_all(user):
         return Attachment.objects.all()
-    return Attachment.objects.filter(_report_scope(user, "report__"))
+    own_papers = Q(report__isnull=True, task__in=task_visible_to(user=user).values("pk"))
+    return Attachment.objects.filter(Q(report__isnull=False) & _report_scope(user, "report__") | own_papers)
 
 
 def extension_request_visible_to(*, user: Any) -> QuerySet[ExtensionRequest]:

@@ -280,6 +280,8 @@ def directive_progress(*, counts: list[dict[str, Any]], scope: dict[str, Any],
     first, then the newest (two queries: the directives' dates, then the top rows' titles)."""
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # parts, accepted, overdue, % sum
     for row in counts:
+        if row["directive_id"] is None:  # items registered by hand (立项) have no directive to show here
+            continue
         total = totals[row["directive_id"]]
         total[0] += row["n"]
         total[1] += row["n"] if row["status"] == A.ACCEPTED else 0

@@ -32,6 +32,12 @@ class TaskEvent(models.Model):
         ACCEPT = "accept", "办结确认"
         URGE_REPLY = "urge_reply", "答复催办"
         STATUS = "status", "任务状态变更"
+        REGISTER = "register", "立项"
+        SPLIT = "split", "拆分"
+        MERGE = "merge", "合并"
+        DISMISS = "dismiss", "标记为非任务"
+        RESTORE = "restore", "恢复为任务"
+        DEADLINE_ADD = "deadline_add", "增加时限"
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="events", verbose_name="任务")
     assignment = models.ForeignKey(
@@ -107,11 +113,16 @@ class ProgressReport(models.Model):
 
 
 class Attachment(models.Model):
-    """A file attached to a progress report (evidence of progress or completion)."""
+    """A file attached to a progress report (evidence of progress or completion), or to a task registered by
+    hand (立项: the 批示件, 会议纪要 or letter it comes from) — then `task` is set and `report` is empty."""
 
     report = models.ForeignKey(
         ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments",
         verbose_name="反馈",
+    )
+    task = models.ForeignKey(
+        "tracker.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments",
+        verbose_name="任务（立项材料）",
     )
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=255)
