@@ -243,7 +243,7 @@ class BulkAssignForm(ActionForm):
 
 
 SOURCE_CHOICES = [(v, label) for v, label in Task.SourceKind.choices if v != Task.SourceKind.DIRECTIVE]
-WHEN_UNDATED = [("", "不立即交办时可不选"), ("ongoing", OPEN_ENDED["ongoing"]), ("clock", OPEN_ENDED["clock"])]
+WHEN_UNDATED = [("ongoing", OPEN_ENDED["ongoing"]), ("clock", OPEN_ENDED["clock"])]
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
@@ -270,7 +270,8 @@ class RegisterForm(ActionForm):
     files = MultipleFileField(label="附件（批示件、会议纪要等）")
     assign_now = forms.BooleanField(label="立即交办", required=False,
                                     help_text="勾选后直接交办承办单位（单位组展开为成员单位）；不勾选则进入待审核。")
-    open_ended = forms.ChoiceField(label="未填时限时", choices=WHEN_UNDATED, required=False, widget=forms.RadioSelect)
+    open_ended = forms.ChoiceField(label="立即交办而未填时限时", choices=WHEN_UNDATED, required=False,
+                                   widget=forms.RadioSelect)
     keep_due = forms.BooleanField(label="时限已过也按原时限交办", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -195,8 +195,8 @@ class DepartmentMatch:
 
 
 def department_search(*, query: str, limit: int = 15) -> list[DepartmentMatch]:
-    """Active units whose name, short name or alias contains `query`: exact matches first, then those starting
-    with it, then the rest, verified before unverified."""
+    """Active units whose name, short name or alias contains `query`: verified before unverified, then the
+    closest match first (exact, then the shortest name containing it)."""
     query = (query or "").strip()
     if not query:
         return []
@@ -207,19 +207,20 @@ def department_search(*, query: str, limit: int = 15) -> list[DepartmentMatch]:
              .filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(pk__in=list(aliases)))
              .order_by("name")[:200])
 
+    def labels(d: Department) -> list[tuple[str, str]]:
+        """The department's names that contain the query, as (name, how to say it)."""
+        named = [(d.name, ""), (d.short_name, f"简称：{d.short_name}"), (aliases.get(d.pk, ""), f"别名：{aliases.get(d.pk)}")]
+        return [(name, hint) for name, hint in named if name and query in name]
+
     def rank(d: Department) -> tuple[int, int, str]:
-        names = [d.name, d.short_name, aliases.get(d.pk, "")]
-        exact = 0 if query in names else 1 if any(n.startswith(query) for n in names if n) else 2
-        return (exact, 0 if d.verified else 1, d.name)
+        # Verified units first; among them the closest name: the fewest characters beyond what was typed.
+        closest = min((len(name) - len(query) for name, _ in labels(d)), default=99)
+        return (0 if d.verified else 1, closest, d.name)
 
     matches = []
     for department in sorted(found, key=rank)[:limit]:
-        hint = ""
-        if query not in department.name:
-            if department.short_name and query in department.short_name:
-                hint = f"简称：{department.short_name}"
-            elif department.pk in aliases:
-                hint = f"别名：{aliases[department.pk]}"
+        named = sorted(labels(department), key=lambda pair: len(pair[0]))
+        hint = named[0][1] if named else ""
         matches.append(DepartmentMatch(department, hint))
     return matches
 

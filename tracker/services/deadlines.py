@@ -201,13 +201,18 @@ def deadline_parse(*, text: str, reference: date) -> list[DeadlineSpec]:
     return []
 
 
+def _spec_flags(spec: DeadlineSpec) -> list[str]:
+    """The parser's flags, and 时限无法解析 when the phrase gives neither a date nor a cycle."""
+    unresolved = spec.due is None and not spec.recurrence and "unresolved" not in spec.flags
+    return [*spec.flags, *(["unresolved"] if unresolved else [])]
+
+
 def _deadline_from_spec(*, task: Task, spec: DeadlineSpec, actor: Any, now: Any) -> Deadline:
     return Deadline.objects.create(
         task=task, text=spec.text[:200], kind=spec.kind[:30], due_on=spec.due, parsed_due_on=spec.due,
         recurrence=spec.recurrence or "", rule=(spec.rule or "")[:40], offset=(spec.offset or "")[:40],
         anchor=(spec.anchor or "")[:100], range_start=spec.range_start, confidence=spec.confidence,
-        flags=[*spec.flags, *(["unresolved"] if spec.due is None and not spec.recurrence else [])],
-        resolved_by=Deadline.ResolvedBy.PERSON, corrected_by=actor, corrected_at=now,
+        flags=_spec_flags(spec), resolved_by=Deadline.ResolvedBy.PERSON, corrected_by=actor, corrected_at=now,
     )
 
 
@@ -300,7 +305,7 @@ def deadline_set(*, deadline: Deadline, actor: Any, as_of: date, text: str = "",
         deadline.recurrence, deadline.rule = spec.recurrence or "", (spec.rule or "")[:40]
         deadline.offset, deadline.anchor = (spec.offset or "")[:40], (spec.anchor or "")[:100]
         deadline.range_start, deadline.confidence = spec.range_start, spec.confidence
-        deadline.flags = [*spec.flags, *(["unresolved"] if spec.due is None and not spec.recurrence else [])]
+        deadline.flags = _spec_flags(spec)
     if due_on is not None:
         deadline.due_on = due_on
         deadline.flags = [f for f in deadline.flags if f != "unresolved"]

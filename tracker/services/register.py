@@ -106,5 +106,6 @@ def task_register(
     _attachments_create(task=task, files=files, actor=actor)
     task_due_refresh(task_ids=[task.pk])
     if assign:
-        task = task_assign(task=task, actor=actor, as_of=as_of, keep_due=keep_due, open_ended=open_ended)
+        return task_assign(task=task, actor=actor, as_of=as_of, keep_due=keep_due, open_ended=open_ended)
+    task.refresh_from_db()
     return task

@@ -9,6 +9,7 @@ deadline_set, deadline_remove).
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,8 +29,6 @@ from tracker.transitions import TransitionError
 EDITABLE_FIELDS = ("ref", "title", "text", "line_start", "line_end", "category", "flags", "parent")
 PENDING = Task.Status.PENDING_REVIEW
 ROLE_LABELS = dict(Assignment.Role.choices)
-# Where a merged text joins: after a full stop the second part follows as is, otherwise after a semicolon.
-_SENTENCE_ENDS = ("。", "；", ";", "！", "？", "!", "?")
 
 
 def _office_check(actor: Any, what: str) -> None:
@@ -358,7 +357,9 @@ def task_merge(*, task: Task, other: Task, actor: Any) -> Task:
     gone = _locked_draft(gone, actor=actor, what="合并")
     if keep.directive_id != gone.directive_id:
         raise TransitionError("只能合并同一文件中的任务")
-    joiner = "" if keep.text.rstrip().endswith(_SENTENCE_ENDS) else "；"
+    # After a punctuation mark the second part follows as is; otherwise a semicolon keeps the two apart.
+    first_text = keep.text.rstrip()
+    joiner = "" if first_text and unicodedata.category(first_text[-1]).startswith("P") else "；"
     keep.text = keep.text.rstrip() + joiner + gone.text.strip()
     if gone.line_start and keep.line_start:
         keep.line_start = min(keep.line_start, gone.line_start)

@@ -154,7 +154,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         drafts = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "as_of": as_of, "counts": counts, "drafts": drafts,
-        "units_view": not user_sees_all(request.user),
+        "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
 
 
