@@ -72,7 +72,7 @@ class TaskEditForm(ActionForm):
 
 
 class UnitAddForm(ActionForm):
-    department = DepartmentNamesField(label="增加单位", multiple=False)
+    department = DepartmentNamesField(label="单位", multiple=False)
     role = forms.ChoiceField(label="职责", choices=ROLE_CHOICES, initial=Assignment.Role.LEAD,
                              widget=forms.RadioSelect)
 
@@ -112,7 +112,7 @@ class SplitForm(ActionForm):
     at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     second_starts = forms.CharField(
         label="第二项从这里开始", max_length=200,
-        help_text="在上面的任务内容中点击拆分位置，或输入第二项开头的几个字。")
+        help_text="点击上面任务内容中的 ✂ 选择拆分位置，或输入第二项开头的几个字。")
     units = forms.MultipleChoiceField(label="第二项的承办单位（复制）", required=False,
                                       widget=forms.CheckboxSelectMultiple)
     deadlines = forms.MultipleChoiceField(label="第二项的时限（复制；原文随第二项的时限移出）", required=False,

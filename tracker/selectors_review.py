@@ -148,6 +148,22 @@ def draft_siblings(*, task: Task) -> list[Task]:
                 .only("pk", "ref", "title", "text", "line_start").order_by("line_start", "pk"))
 
 
+CLAUSE_ENDS = frozenset("，,。；;：:！？!?")
+
+
+def split_points(*, text: str) -> list[tuple[str, int | None]]:
+    """The task's text cut after each clause mark, with the offset where a second task could begin after it
+    (None after the last piece): the 拆分 panel's ✂ markers."""
+    pieces: list[tuple[str, int | None]] = []
+    start = 0
+    for index, char in enumerate(text):
+        if char in CLAUSE_ENDS and text[index + 1:].strip():
+            pieces.append((text[start:index + 1], index + 1))
+            start = index + 1
+    pieces.append((text[start:], None))
+    return pieces
+
+
 def task_source_lines(*, task: Task, context: int = 5) -> list[ExcerptLine]:
     """The task's lines of its file and a few around them, numbered as in the file."""
     if task.directive_id is None or task.line_start is None:

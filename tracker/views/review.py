@@ -111,6 +111,7 @@ def _tool_forms(row: selectors_review.ReviewTask, siblings: list[Task]) -> dict[
         "unit_add": review_forms.UnitAddForm(prefix=f"{prefix}-unit"),
         "deadline_add": review_forms.DeadlineForm(prefix=f"{prefix}-deadline", task=task),
         "split": review_forms.SplitForm(prefix=f"{prefix}-split", task=task),
+        "split_points": selectors_review.split_points(text=task.text),
         "dismiss": review_forms.DismissForm(prefix=f"{prefix}-dismiss"),
         "deadlines": [(deadline, review_forms.DeadlineForm(prefix=f"d{deadline.pk}-set", task=task, initial={
             "text": deadline.text, "due_on": deadline.due_on}), review_forms.ConfirmForm(prefix=f"d{deadline.pk}-remove"))

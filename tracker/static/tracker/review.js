@@ -2,7 +2,8 @@
    1. A task card clicked: its source lines are highlighted and scrolled into view in the source pane.
    2. Unit fields (data-autocomplete): suggestions from the directory, aliases included.
    3. Deadline phrases (data-parse): the date the grammar reads, shown as it is typed.
-   4. Split: a click in the task's text fills "第二项从这里开始". */
+   4. Split: a click on a ✂ in the task's text fills "第二项从这里开始".
+   5. A task's editing panel is loaded when it is first opened. */
 (function () {
   "use strict";
 
@@ -178,21 +179,22 @@
     if (input.value) { ask(); }
   }
 
-  /* 4. split point by a click in the text ------------------------------------------------------------ */
+  /* 4. split point: a click on a ✂ between two clauses of the text --------------------------------- */
   function bindSplit(input) {
     var source = document.getElementById(input.dataset.splitOf);
     var offset = input.form && input.form.querySelector("input[name$='-at']");
     if (!source) { return; }
-    function take() {
-      var at = source.selectionStart;
-      if (at > 0 && at < source.value.length) {
-        input.value = source.value.slice(at, at + 20).trim();
+    var text = source.dataset.text || "";
+    source.querySelectorAll("button.cut").forEach(function (cut) {
+      cut.addEventListener("click", function () {
+        var at = parseInt(cut.dataset.at, 10);
+        source.querySelectorAll("button.cut.chosen").forEach(function (b) { b.classList.remove("chosen"); });
+        cut.classList.add("chosen");
+        input.value = text.slice(at, at + 20).trim();
         if (offset) { offset.value = String(at); }
-      }
-    }
+      });
+    });
     input.addEventListener("input", function () { if (offset) { offset.value = ""; } });
-    source.addEventListener("click", take);
-    source.addEventListener("keyup", take);
   }
 
   function bindForms(root) {
