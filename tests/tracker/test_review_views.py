@@ -325,6 +325,11 @@ def test_a_registered_task_shows_its_source_in_lists_the_ledger_and_the_admin(of
     assert office_client.get(f"/admin/tracker/task/{task.pk}/change/").status_code == 200
     filtered = office_client.get("/portal/", {"source_kind": "instruction"}).content.decode()
     assert "研究解决供热管网老化问题" in filtered
+    assert "研究解决供热管网老化问题" not in office_client.get("/portal/", {"source_kind": "meeting"}).content.decode()
+    # The dashboard's per-directive table leaves it out; its drill-down lists it by its reference.
+    assert office_client.get("/admin/tracker/dashboard/").status_code == 200
+    drill = office_client.get("/admin/tracker/dashboard/tasks/", {"department": unit.pk}).content.decode()
+    assert "市长批示〔2026〕3号" in drill
 
 
 def test_the_admin_shows_flags_as_chinese_words(office):

@@ -52,6 +52,13 @@ def _demo_units() -> list[Department]:
     return [m.department for m in memberships]
 
 
+def _support(*, exclude: list[Department]) -> list[Department]:
+    """A verified unit with no demo account (so that the demo units still see only their own tasks)."""
+    found = (Department.objects.filter(verified=True, active=True, kind=Department.Kind.CITY_DEPARTMENT)
+             .exclude(pk__in=[d.pk for d in exclude]).order_by("name").first())
+    return [found] if found else []
+
+
 def demo_review_seed(*, as_of: date, office_username: str = "duban", leader_username: str = "lingdao") -> list[str]:
     """Add the review screen's and 立项's demo content; returns what was added (for the command's output)."""
     users = get_user_model().objects
@@ -79,7 +86,7 @@ def demo_review_seed(*, as_of: date, office_username: str = "duban", leader_user
         task = task_register(
             actor=office, as_of=as_of, source_kind=Task.SourceKind.MEETING, source_ref=reference,
             instructed_by="市政府常务会议（市长主持）", instructed_on=met,
-            title="加快推进城区老旧小区改造", text=MINUTES, leads=units[:1], supports=units[1:2],
+            title="加快推进城区老旧小区改造", text=MINUTES, leads=units[:1], supports=_support(exclude=units),
             deadline_text=_month_end_phrase(as_of + timedelta(days=90), met), leader=leader, category=Task.Category.MAJOR,
             files=[SimpleUploadedFile("会议纪要（摘录）.txt", MINUTES.encode("utf-8"), content_type="text/plain")],
             assign=True,
