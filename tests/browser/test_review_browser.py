@@ -187,6 +187,11 @@ def test_the_office_reviews_a_directive_and_registers_a_meeting_task(chromium: A
     leads.press_sequentially("住房", delay=30)
     page.locator("ul.ac-list li[data-name='市住房和城乡建设局']").click()
     assert leads.input_value() == "市住房和城乡建设局、"
+    supports = page.locator("#id_register-supports")
+    for typed, name in (("公安", "市公安局"), ("应急", "市应急管理局")):
+        supports.press_sequentially(typed, delay=30)
+        page.locator(f"ul.ac-list li[data-name='{name}']").click()
+    assert supports.input_value() == "市公安局、市应急管理局、"
     page.locator("#id_register-deadline_text").press_sequentially("3个月内", delay=30)
     due = deadline_parse(text="3个月内", reference=today)[0].due
     page.locator("output[for='id_register-deadline_text']").filter(
@@ -202,6 +207,8 @@ def test_the_office_reviews_a_directive_and_registers_a_meeting_task(chromium: A
     assert "会议纪要.pdf" in page.inner_text("#task-files")
     registered = Task.objects.get(source_kind="meeting")
     assert registered.leader == leader and registered.current_due == due
+    assert sorted(registered.assignments.values_list("department__name", "role")) == [
+        ("市住房和城乡建设局", "lead"), ("市公安局", "support"), ("市应急管理局", "support")]
     _shot(page, "review_06_registered_task_1366x768")
     page.set_viewport_size(PHONE)
     _shot(page, "review_07_registered_task_390x844")

@@ -95,9 +95,10 @@
     function close() { list.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); }
     function choose(name) {
       if (multiple) {
-        var parts = input.value.split(/[、，,；;]/).map(function (p) { return p.trim(); }).filter(Boolean);
-        parts[Math.max(parts.length - 1, 0)] = name;
-        if (!current()) { parts.push(name); parts = parts.filter(function (p, i) { return parts.indexOf(p) === i; }); }
+        // The name being typed (the last one) becomes the chosen unit; the ones before it stay.
+        var parts = input.value.split(/[、，,；;]/).map(function (p) { return p.trim(); });
+        parts[parts.length - 1] = name;
+        parts = parts.filter(function (p, i) { return p && parts.indexOf(p) === i; });
         input.value = parts.join("、") + "、";
       } else {
         input.value = name;
