@@ -30,6 +30,7 @@ from tracker.models import (
 OFFICE_GROUP = "督查室"
 DEPARTMENT_GROUP = "承办单位"
 MANAGER_GROUP = "领导"
+OFFICE_DRAFTS = (Task.Status.PENDING_REVIEW, Task.Status.DISMISSED)
 
 
 def _groups(user: Any) -> set[str]:
@@ -74,8 +75,8 @@ def task_visible_to(*, user: Any) -> QuerySet[Task]:
     department_ids = user_department_ids(user)
     if not department_ids:
         return Task.objects.none()
-    # pending_review tasks are the office's drafts: departments see a task once it is assigned.
-    return Task.objects.for_departments(department_ids).exclude(status=Task.Status.PENDING_REVIEW)
+    # Drafts (待审核, and those marked 非任务) are the office's: departments see a task once it is assigned.
+    return Task.objects.for_departments(department_ids).exclude(status__in=OFFICE_DRAFTS)
 
 
 def assignment_visible_to(*, user: Any) -> QuerySet[Assignment]:
@@ -92,8 +93,7 @@ def assignment_for(*, user: Any) -> QuerySet[Assignment]:
     if user_sees_all(user):
         return Assignment.objects.all()
     department_ids = user_department_ids(user)
-    return Assignment.objects.filter(department_id__in=department_ids).exclude(
-        task__status=Task.Status.PENDING_REVIEW)
+    return Assignment.objects.filter(department_id__in=department_ids).exclude(task__status__in=OFFICE_DRAFTS)
 
 
 def directive_visible_to(*, user: Any) -> QuerySet[Directive]:

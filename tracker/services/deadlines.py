@@ -250,7 +250,7 @@ def deadline_add(*, task: Task, actor: Any, as_of: date, text: str = "", due_on:
     时限无法解析, unless a date is given.
     """
     _office_required(actor, "增加办理时限")
-    task = Task.objects.select_for_update().select_related("directive").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("directive").get(pk=task.pk)
     if task.status in (Task.Status.SIGNED_OFF, Task.Status.DISMISSED):
         raise TransitionError(f"任务当前状态为「{task.get_status_display()}」，不能增加时限")
     text = (text or "").strip()
@@ -288,7 +288,7 @@ def deadline_set(*, deadline: Deadline, actor: Any, as_of: date, text: str = "",
     first reading stays in `parsed_due_on` only when the phrase is unchanged. Tasks in the units' hands change
     their dates through deadline_correct (which moves each unit's occurrences)."""
     _office_required(actor, "修改办理时限")
-    deadline = Deadline.objects.select_for_update().select_related("task__directive").get(pk=deadline.pk)
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("task__directive").get(pk=deadline.pk)
     task = deadline.task
     if task.status != Task.Status.PENDING_REVIEW:
         return deadline_correct(deadline=deadline, due_on=due_on if due_on is not None else deadline.due_on,

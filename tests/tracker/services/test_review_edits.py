@@ -193,6 +193,16 @@ def test_dismiss_hides_the_task_keeps_it_and_restore_brings_it_back(office, dire
                       ("restore", "dismissed", "pending_review", "恢复为待审核任务")]
 
 
+def test_a_unit_never_sees_a_draft_marked_not_a_task(office, directive):
+    from tracker.permissions import assignment_for, task_visible_to
+
+    user, unit = department_user(username="u1")
+    task = _draft(directive, "各单位要严格落实值班制度。")
+    AssignmentFactory(task=task, department=unit)
+    review.task_dismiss(task=task, actor=office)
+    assert not task_visible_to(user=user).exists() and not assignment_for(user=user).exists()
+
+
 def test_reextraction_keeps_what_the_office_dismissed_or_edited(office):
     from tracker.services.directives import directive_import
 
