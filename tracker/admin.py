@@ -30,6 +30,7 @@ from tracker import (  # noqa: F401  (督办看板; lockouts; reminders)
 )
 from tracker.admin_history import ReadOnlyHistoryAdmin
 from tracker.filtersets import TaskFilterSet
+from tracker.flags import TASK_FLAGS, flag_label, flag_labels
 from tracker.forms import DirectiveUploadForm
 from tracker.login import AdminLoginForm
 from tracker.models import (
@@ -130,7 +131,8 @@ class DirectiveAdmin(admin.ModelAdmin):
     list_filter = ("issuer", YearFilter, "kind", "task_bearing")
     list_select_related = ("source",)
     readonly_fields = ("source", "original_download", "doc_number", "issuer", "issued_on", "recipient_list", "kind",
-                       "task_bearing", "line_start", "line_end", "duplicate_of", "flags", "task_tree", "source_text")
+                       "task_bearing", "line_start", "line_end", "duplicate_of", "flag_text", "task_tree",
+                       "source_text")
     fields = ("title", *readonly_fields)
     change_list_template = "admin/tracker/directive/change_list.html"
     actions = ("reextract_selected",)
@@ -150,6 +152,10 @@ class DirectiveAdmin(admin.ModelAdmin):
     @admin.display(description="主送")
     def recipient_list(self, obj: Directive) -> str:
         return "、".join(obj.recipients) or "-"
+
+    @admin.display(description="标记")
+    def flag_text(self, obj: Directive) -> str:
+        return "、".join(flag_labels(obj.flags)) or "—"
 
     @admin.display(description="原始文件")
     def original_download(self, obj: Directive) -> str:
@@ -369,10 +375,26 @@ class TaskChangeList(ChangeList):
         return TaskFilterSet(data, queryset=queryset, as_of=timezone.localdate(), user=request.user).qs
 
 
+class FlagsField(forms.TypedMultipleChoiceField):
+    """The review flags as check boxes in Chinese (tracker.flags), never a JSON text box."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value: Any) -> Any:
+        return value or []
+
+
 class TaskAdminForm(forms.ModelForm):
+    flags = FlagsField(label="待核标记", required=False, choices=[(c, flag_label(c)) for c in TASK_FLAGS])
+
     class Meta:
         model = Task
         fields = ("ref", "title", "text", "parent", "category", "line_start", "line_end", "flags")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        extra = [c for c in (self.instance.flags or []) if c not in TASK_FLAGS]  # a code of the parser kept as is
+        self.fields["flags"].choices = [*self.fields["flags"].choices, *((c, flag_label(c)) for c in extra)]
 
 
 @admin.register(Task)
@@ -380,16 +402,18 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
     form = TaskAdminForm
     list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
                     "edited", "confirmed_at")
-    list_filter = ("status", OverdueFilter, LightFilter, FlaggedFilter, "edited", "origin", "category",
-                   "directive__issuer")
-    search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title")
+    list_filter = ("status", OverdueFilter, LightFilter, FlaggedFilter, "edited", "origin", "source_kind",
+                   "category", "directive__issuer")
+    search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title", "source_ref")
     list_select_related = ("directive",)
     raw_id_fields = ("parent",)
-    readonly_fields = ("directive", "status", "source_lines", "origin", "edited",
-                       "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at", "updated_at")
+    readonly_fields = ("directive", "source_kind", "source_ref", "instructed_by", "instructed_on", "leader", "status",
+                       "source_lines", "origin", "edited", "confirmed_at", "confirmed_by", "assigned_at",
+                       "signed_off_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("directive", "status", ("ref", "category"), "title", "text", "parent",
                            ("line_start", "line_end"), "flags", "edited")}),
+        ("来源", {"fields": (("source_kind", "source_ref"), ("instructed_by", "instructed_on"), "leader")}),
         ("原文", {"fields": ("source_lines",)}),
         ("办理节点", {"classes": ("collapse",), "fields": (
             "origin", "confirmed_at", "confirmed_by", "assigned_at", "signed_off_at", "created_at",
@@ -414,9 +438,9 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
     def short_title(self, obj: Task) -> str:
         return (obj.title or obj.text)[:40]
 
-    @admin.display(description="文号", ordering="directive__doc_number")
+    @admin.display(description="文号（来源）", ordering="directive__doc_number")
     def directive_number(self, obj: Task) -> str:
-        return obj.directive.doc_number if obj.directive_id else (obj.source_ref or obj.get_source_kind_display())
+        return obj.source_number
 
     @admin.display(description="牵头单位")
     def lead_units(self, obj: Task) -> str:
@@ -424,7 +448,7 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     @admin.display(description="待核标记")
     def flag_list(self, obj: Task) -> str:
-        return "、".join(obj.flags)
+        return "、".join(flag_labels(obj.flags))
 
     @admin.display(description="原文（前后各两行）")
     def source_lines(self, obj: Task) -> str:
@@ -493,13 +517,17 @@ class DeadlineAdmin(ReadOnlyHistoryAdmin):
     search_fields = ("text", "task__title", "task__directive__doc_number")
     list_select_related = ("task", "corrected_by")
     readonly_fields = ("task", "text", "kind", "parsed_due_on", "original_due_on", "recurrence", "rule", "offset",
-                       "anchor", "range_start", "confidence", "flags", "calendar", "resolved_by", "corrected_by",
+                       "anchor", "range_start", "confidence", "flag_text", "calendar", "resolved_by", "corrected_by",
                        "corrected_at")
     fields = ("task", "text", "due_on", "note", *readonly_fields[2:])
     inlines = (OccurrenceInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="标记")
+    def flag_text(self, obj: Deadline) -> str:
+        return "、".join(flag_labels(obj.flags)) or "—"
 
     def save_model(self, request: HttpRequest, obj: Deadline, form: Any, change: bool) -> None:
         if change and "due_on" in form.changed_data:
@@ -727,7 +755,7 @@ class ProgressReportAdmin(ReadOnlyAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ("original_name", "report", "size", "content_type", "uploaded_by", "created_at")
+    list_display = ("original_name", "report", "task", "size", "content_type", "uploaded_by", "created_at")
 
 
 @admin.register(ExtensionRequest)

@@ -69,7 +69,8 @@ class _ScopedFilterSet(django_filters.FilterSet):
             return queryset
         t = self.task_prefix
         return queryset.filter(Q(**{f"{t}title__icontains": value}) | Q(**{f"{t}text__icontains": value})
-                               | Q(directive__doc_number__icontains=value))
+                               | Q(directive__doc_number__icontains=value)
+                               | Q(**{f"{t}source_ref__icontains": value}))
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         return queryset.overdue(self.as_of) if value else queryset
@@ -95,11 +96,12 @@ class TaskFilterSet(_ScopedFilterSet):
     overdue = _yes_no("仅看逾期", "filter_overdue")
     issuer = django_filters.CharFilter(label="发文机关", field_name="directive__issuer")
     year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
+    source_kind = django_filters.ChoiceFilter(label="来源", choices=Task.SourceKind.choices, empty_label="全部")
 
     class Meta:
         model = Task
         fields = ["q", "status", "light", "due_after", "due_before", "directive", "department", "overdue",
-                  "issuer", "year"]
+                  "issuer", "year", "source_kind"]
 
     def filter_light(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return task_filter_by_light(tasks=queryset, light=value, as_of=self.as_of) if value else queryset
@@ -131,11 +133,13 @@ class AssignmentFilterSet(_ScopedFilterSet):
                                          choices=[("sign", "超时未签收"), ("first_report", "超时未首次反馈")])
     accepted_after = _date_filter("办结起", "filter_accepted_after")
     accepted_before = _date_filter("办结止", "filter_accepted_before")
+    source_kind = django_filters.ChoiceFilter(label="来源", field_name="task__source_kind",
+                                              choices=Task.SourceKind.choices, empty_label="全部")
 
     class Meta:
         model = Assignment
         fields = ["q", "status", "role", "light", "due_after", "due_before", "directive", "department", "overdue",
-                  "issuer", "year", "extended", "late", "breach", "accepted_after", "accepted_before"]
+                  "issuer", "year", "extended", "late", "breach", "accepted_after", "accepted_before", "source_kind"]
 
     def __init__(self, data: Any = None, queryset: QuerySet[Assignment] | None = None, *,
                  default_role: str | None = None, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ from tracker.models import (
 OFFICE_GROUP = "督查室"
 DEPARTMENT_GROUP = "承办单位"
 MANAGER_GROUP = "领导"
+OFFICE_DRAFTS = (Task.Status.PENDING_REVIEW, Task.Status.DISMISSED)
 
 
 def _groups(user: Any) -> set[str]:
@@ -76,8 +77,8 @@ def task_visible_to(*, user: Any) -> QuerySet[Task]:
     department_ids = user_department_ids(user)
     if not department_ids:
         return Task.objects.none()
-    # pending_review tasks are the office's drafts: departments see a task once it is assigned.
-    return Task.objects.for_departments(department_ids).exclude(status=Task.Status.PENDING_REVIEW)
+    # Drafts (待审核, and those marked 非任务) are the office's: departments see a task once it is assigned.
+    return Task.objects.for_departments(department_ids).exclude(status__in=OFFICE_DRAFTS)
 
 
 def assignment_visible_to(*, user: Any) -> QuerySet[Assignment]:
@@ -94,8 +95,7 @@ def assignment_for(*, user: Any) -> QuerySet[Assignment]:
     if user_sees_all(user):
         return Assignment.objects.all()
     department_ids = user_department_ids(user)
-    return Assignment.objects.filter(department_id__in=department_ids).exclude(
-        task__status=Task.Status.PENDING_REVIEW)
+    return Assignment.objects.filter(department_id__in=department_ids).exclude(task__status__in=OFFICE_DRAFTS)
 
 
 def directive_visible_to(*, user: Any) -> QuerySet[Directive]:
@@ -130,9 +130,11 @@ def progress_report_visible_to(*, user: Any) -> QuerySet[ProgressReport]:
 
 
 def attachment_visible_to(*, user: Any) -> QuerySet[Attachment]:
+    """A report's attachments as its report; a task's own papers (立项材料) to whoever may read the task."""
     if user_sees_all(user):
         return Attachment.objects.all()
-    return Attachment.objects.filter(_report_scope(user, "report__"))
+    own_papers = Q(report__isnull=True, task__in=task_visible_to(user=user).values("pk"))
+    return Attachment.objects.filter(Q(report__isnull=False) & _report_scope(user, "report__") | own_papers)
 
 
 def extension_request_visible_to(*, user: Any) -> QuerySet[ExtensionRequest]:

@@ -10,7 +10,7 @@ date). Green: every other open part (申请办结 included: the office's turn). 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +38,7 @@ from django.utils import timezone
 from tracker.clocks import NodeClock, assignment_node_clocks, work_calendar
 from tracker.models import (
     Assignment,
+    Deadline,
     DeadlineOccurrence,
     Department,
     Directive,
@@ -325,8 +326,9 @@ def _lines(text: str, start: int | None, end: int | None) -> list[ExcerptLine]:
 
 
 def task_excerpt(*, task: Task) -> list[ExcerptLine]:
-    """The source lines of the task (1-based line numbers of the imported file)."""
-    if task.directive_id is None:  # registered by hand (立项): no source file
+    """The source lines of the task (1-based line numbers of the imported file); none for an item registered by
+    hand (立项), which has no document."""
+    if task.directive_id is None:
         return []
     return _lines(task.directive.source.text, task.line_start, task.line_end)
 
@@ -477,6 +479,30 @@ class AssignPlan:
 def task_assign_plan(*, task: Task, as_of: date) -> AssignPlan:
     """The proposed units with every group (单位组) expanded to its active members (lead wins over support),
     the groups whose members are unknown, and the deadline decisions 交办 needs on `as_of`."""
+    proposed = task.assignments.filter(status=A.PROPOSED).select_related("department").order_by("role", "pk")
+    return assign_plan_from(
+        proposed=proposed, deadlines=list(task.deadlines.all()), as_of=as_of,
+        members_of=lambda group: list(group.members.filter(active=True).exclude(kind=Department.Kind.GROUP)
+                                      .order_by("name")),
+    )
+
+
+def group_members(*, group_ids: Collection[int]) -> dict[int, list[Department]]:
+    """The active member units of each group, by name (one query for a whole page of drafts)."""
+    links = (Department.members.through.objects.filter(from_department_id__in=list(group_ids),
+                                                        to_department__active=True)
+             .exclude(to_department__kind=Department.Kind.GROUP).select_related("to_department")
+             .order_by("to_department__name"))
+    members: dict[int, list[Department]] = defaultdict(list)
+    for link in links:
+        members[link.from_department_id].append(link.to_department)
+    return members
+
+
+def assign_plan_from(*, proposed: Iterable[Assignment], deadlines: Iterable[Deadline], as_of: date,
+                     members_of: Callable[[Department], list[Department]]) -> AssignPlan:
+    """task_assign_plan's rules over rows already read: the task's proposed parts (ordered by role, then id),
+    its deadlines, and a group's active members."""
     candidates: dict[int, AssignCandidate] = {}
     unresolved = []
 
@@ -485,22 +511,21 @@ def task_assign_plan(*, task: Task, as_of: date) -> AssignPlan:
         if kept is None or (role == Assignment.Role.LEAD and kept.role != role):
             candidates[department.pk] = AssignCandidate(department, role, via if kept is None else kept.via)
 
-    proposed = task.assignments.filter(status=A.PROPOSED).select_related("department").order_by("role", "pk")
     for assignment in proposed:
         department = assignment.department
         if department.kind != Department.Kind.GROUP:
             add(department, assignment.role, "")
             continue
-        members = list(department.members.filter(active=True).exclude(kind=Department.Kind.GROUP).order_by("name"))
+        members = members_of(department)
         if not members:
             unresolved.append(department)
         for member in members:
             add(member, assignment.role, department.name)
-    deadlines = task.deadlines.all()
-    past = deadlines.filter(recurrence="", due_on__lt=as_of).order_by("due_on").values_list("due_on", flat=True)
+    deadlines = list(deadlines)
+    past = sorted(d.due_on for d in deadlines if d.recurrence == "" and d.due_on is not None and d.due_on < as_of)
     return AssignPlan(
         candidates=sorted(candidates.values(), key=lambda c: (c.role != Assignment.Role.LEAD, bool(c.via))),
         unresolved_groups=unresolved,
-        past_due=past.first(),
-        undated=not deadlines.filter(Q(due_on__isnull=False) | Q(recurrence="ongoing")).exists(),
+        past_due=past[0] if past else None,
+        undated=not any(d.due_on is not None or d.recurrence == "ongoing" for d in deadlines),
     )

@@ -307,7 +307,7 @@ def directive_progress(*, counts: list[dict[str, Any]], scope: dict[str, Any],
     first, then the newest (two queries: the directives' dates, then the top rows' titles)."""
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # parts, accepted, overdue, % sum
     for row in counts:
-        if row["directive_id"] is None:  # a task registered by hand (立项) belongs to no directive
+        if row["directive_id"] is None:  # items registered by hand (立项) have no directive to show here
             continue
         total = totals[row["directive_id"]]
         total[0] += row["n"]

@@ -6,6 +6,7 @@ from tracker.login import PortalLoginForm
 from tracker.sso import views as sso_views
 from tracker.views import documents as views_documents
 from tracker.views import exports as views_exports
+from tracker.views import review as views_review
 from tracker.views import tasks as views
 
 app_name = "tracker"
@@ -40,4 +41,18 @@ urlpatterns = [
     path("portal/bulletins/issue/", views_documents.bulletin_issue, name="bulletin_issue"),
     # REST API, OpenAPI schema and its docs (tracker/api/urls.py).
     path("api/", include("tracker.api.urls")),
+    # The office's review screen, 立项 and 增加时限 (tracker/views/review.py).
+    path("portal/review/", views_review.review_list, name="review_list"),
+    path("portal/review/directives/<int:pk>/", views_review.review_directive, name="review_directive"),
+    path("portal/review/directives/<int:pk>/assign/", views_review.review_assign, name="review_assign"),
+    path("portal/review/tasks/<int:pk>/", views_review.review_task, name="review_task"),
+    path("portal/review/tasks/<int:pk>/<slug:action>/", views_review.review_task_action, name="review_task_action"),
+    path("portal/review/units/<int:pk>/<slug:action>/", views_review.review_assignment_action,
+         name="review_assignment_action"),
+    path("portal/review/deadlines/<int:pk>/<slug:action>/", views_review.review_deadline_action,
+         name="review_deadline_action"),
+    path("portal/review/departments/", views_review.review_departments, name="review_departments"),
+    path("portal/review/deadline-parse/", views_review.review_deadline_parse, name="review_deadline_parse"),
+    path("portal/register/", views_review.task_register, name="task_register"),
+    path("portal/tasks/<int:pk>/deadlines/add/", views_review.task_deadline_add, name="task_deadline_add"),
 ]

@@ -33,7 +33,8 @@ from tracker.models import (
 from tracker.periods import month_of
 from tracker.services import lifecycle_office, lifecycle_unit, printables
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
-from tracker.services.review import task_edit
+from tracker.services.register import task_register
+from tracker.services.review import task_dismiss, task_edit
 
 S = Task.Status
 B_IDS_FROM = 100_000
@@ -125,6 +126,15 @@ def build_world(*, media_root: Any) -> World:
     # Printables: B's 督办通知单 (addressed to B only) and this month's 督查通报 (office and managers only).
     printables.notice_issue(task=working, actor=office, as_of=timezone.localdate())
     printables.bulletin_issue(period=month_of(timezone.localdate()), actor=office, as_of=timezone.localdate())
+    # 立项 from a meeting, with its minutes attached; and a draft the office judged not to be a task.
+    registered = task_register(
+        actor=office, as_of=timezone.localdate(), source_kind=Task.SourceKind.MEETING,
+        source_ref="卫健专项会议纪要〔2030〕1号", instructed_by="分管副市长", text="医共体专题会议议定：建立双向转诊平台。",
+        leads=[unit_b], due_on=date(2030, 12, 31), assign=True,
+        files=[SimpleUploadedFile("医共体会议纪要.pdf", b"%PDF-1.4 B-secret minutes", content_type="application/pdf")])
+    not_a_task = workflow_task(lead=unit_b, status=S.PENDING_REVIEW, due_on=None, text="医共体工作要求，不是任务。",
+                               directive=directive_b)
+    task_dismiss(task=not_a_task, actor=office, reason="属工作要求")
     Reminder.objects.create(task=working, department=unit_b, kind=Reminder.Kind.OVERDUE,
                             channel=Reminder.Channel.WEBHOOK, sent_on=date(2030, 7, 2), status=Reminder.Status.FAILED,
                             attempts=5, error="webhook: URLError: timed out", run_token="walk")
@@ -142,4 +152,5 @@ def build_world(*, media_root: Any) -> World:
                                    response_code=500)
     b_objects = [row for model in tracker_models() for row in model._base_manager.filter(pk__gt=B_IDS_FROM)]
     return World(office=office, manager=manager, user_a=user_a, unit_a=unit_a, user_b=user_b, unit_b=unit_b,
-                 task_a=task_a, tasks_b=[working, requested, signed_off, draft], b_objects=b_objects)
+                 task_a=task_a, tasks_b=[working, requested, signed_off, draft, registered, not_a_task],
+                 b_objects=b_objects)

@@ -83,7 +83,7 @@ def test_editing_a_task_in_admin_marks_it_edited(client, task):
     assignment = task.assignments.get()
     data = {
         "ref": task.ref, "title": "改过的标题", "text": task.text, "parent": "", "category": "ordinary",
-        "line_start": 3, "line_end": 4, "flags": "[]",
+        "line_start": 3, "line_end": 4, "flags": ["no_unit"],  # check boxes in Chinese, not a JSON text box
         "assignments-TOTAL_FORMS": 1, "assignments-INITIAL_FORMS": 1,
         "assignments-0-id": assignment.pk, "assignments-0-task": task.pk,
         "assignments-0-department": assignment.department_id, "assignments-0-role": "lead",
@@ -93,7 +93,9 @@ def test_editing_a_task_in_admin_marks_it_edited(client, task):
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     task.refresh_from_db()
-    assert task.title == "改过的标题" and task.edited
+    assert task.title == "改过的标题" and task.edited and task.flags == ["no_unit"]
+    page = client.get(url).content.decode()
+    assert '<input type="checkbox" name="flags" value="no_unit"' in page and "未写明单位" in page
 
 
 def test_deadline_correction_keeps_text_and_parsed_date(client, task):

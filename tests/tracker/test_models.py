@@ -12,7 +12,7 @@ from tests.factories import (
     DirectiveFactory,
     TaskFactory,
 )
-from tracker.models import DeadlineOccurrence, Department, DepartmentAlias, Directive, HolidayOverride
+from tracker.models import DeadlineOccurrence, Department, DepartmentAlias, Directive, HolidayOverride, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,10 @@ def test_task_history_is_recorded():
 def test_a_part_carries_its_tasks_directive():
     part = AssignmentFactory()
     assert part.directive_id == part.task.directive_id is not None
-    # A task registered by hand (立项) has no directive, and so neither have its parts.
-    by_hand = AssignmentFactory(task=TaskFactory(directive=None, source_kind="meeting"))
-    assert by_hand.directive_id is None
+    # A task registered by hand (立项) has no directive, nor have its units' parts.
+    registered = AssignmentFactory(task=TaskFactory(directive=None, source_kind=Task.SourceKind.MEETING))
+    assert registered.directive_id is None
+
+
+def test_a_task_from_a_directive_must_name_it():
+    raises_integrity(lambda: TaskFactory(directive=None))

@@ -369,7 +369,6 @@ class TaskRegisterInputSerializer(serializers.Serializer):
     instructed_by = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
                                           label="批示人")
     instructed_on = serializers.DateField(required=False, allow_null=True, default=None, label="批示（会议）日期")
-    directive = serializers.IntegerField(required=False, allow_null=True, default=None, label="文件编号")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", label="标题")
     text = serializers.CharField(label="任务内容", max_length=10000)
     category = serializers.ChoiceField(choices=Task.Category.choices, required=False, default="ordinary",

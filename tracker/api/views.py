@@ -269,9 +269,6 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         data = self.input(s.TaskRegisterInputSerializer)
         leads = _departments(data["leads"])
         supports = _departments(data["supports"])
-        directive = None
-        if data["directive"] is not None:
-            directive = get_object_or_404(Directive, pk=data["directive"])
         leader = None
         if data["leader"]:
             leader = get_user_model().objects.filter(username=data["leader"], is_active=True).first()
@@ -280,8 +277,8 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         return self.write(name="register", code=status.HTTP_201_CREATED, respond=_card, run=lambda: task_register(
             actor=request.user, as_of=timezone.localdate(), source_kind=data["source_kind"], text=data["text"],
             leads=leads, supports=supports, title=data["title"], source_ref=data["source_ref"],
-            instructed_by=data["instructed_by"], instructed_on=data["instructed_on"], directive=directive,
-            category=data["category"], deadline=data["deadline"], due_on=data["due_on"], leader=leader,
+            instructed_by=data["instructed_by"], instructed_on=data["instructed_on"],
+            category=data["category"], deadline_text=data["deadline"], due_on=data["due_on"], leader=leader,
             assign=data["assign"]))
 
     @extend_schema(summary="交办", description="与门户交办表单相同的选择：保留的拟交办单位（单位组已展开）、增加的单位，"

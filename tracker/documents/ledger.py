@@ -22,7 +22,7 @@ from django.db.models import Aggregate, CharField, Min, OuterRef, QuerySet, Subq
 from django.db.models.functions import Cast, TruncDate
 
 from tracker.documents.xlsx import SheetWriter
-from tracker.models import Assignment, Deadline, DeadlineOccurrence, Department
+from tracker.models import Assignment, Deadline, DeadlineOccurrence, Department, Task
 from tracker.selectors import LIGHT_LABELS, RED, assignments_with_light
 
 LEDGER = "ledger"
@@ -61,6 +61,7 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 HEADERS = [header for header, _ in COLUMNS]
 STATUS_LABELS = dict(Assignment.Status.choices)
 ROLE_LABELS = dict(Assignment.Role.choices)
+SOURCE_LABELS = dict(Task.SourceKind.choices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,17 @@ def _row_query(assignments: QuerySet[Assignment], *, report: str, as_of: date) -
         "directive__doc_number", "directive__title", "directive__issuer", "directive__issued_on", "task__ref", "task__text", "department__name", "role", "other_leads",
         "supports", "deadline_text", "current_due", "original_due", "status", "light", "progress_percent",
         "assigned_on", "signed_on", "accepted_on",
+        "task__source_kind", "task__source_ref", "task__instructed_by", "task__instructed_on",
     ).iterator(chunk_size=CHUNK)
+
+
+def _source_cells(doc_number: str | None, title: str | None, issuer: str | None, issued_on: date | None,
+                  kind: str, ref: str, instructed_by: str, instructed_on: date | None) -> tuple[Any, ...]:
+    """文号, 文件标题, 发文机关, 成文日期 — or, for an item registered by hand (立项, no directive), its reference,
+    source kind, 批示人 and date in the same columns."""
+    if doc_number is not None:
+        return doc_number, title, issuer, issued_on
+    return ref, SOURCE_LABELS.get(kind, kind), instructed_by, instructed_on
 
 
 def ledger_rows(*, assignments: QuerySet[Assignment], report: str, as_of: date) -> Iterator[tuple[list[Any], bool]]:
@@ -148,10 +159,11 @@ def ledger_rows(*, assignments: QuerySet[Assignment], report: str, as_of: date) 
     with _no_jit():
         for number, (doc_number, title, issuer, issued_on, ref, text, department, role, other_leads, supports,
                      deadline_text, due, original_due, status, light, percent, assigned_on, signed_on, accepted_on,
-                     ) in enumerate(_row_query(assignments, report=report, as_of=as_of), 1):
+                     *source) in enumerate(_row_query(assignments, report=report, as_of=as_of), 1):
             overdue = light == RED
             yield [
-                number, doc_number, title, issuer, issued_on, ref, text, department, ROLE_LABELS.get(role, role),
+                number, *_source_cells(doc_number, title, issuer, issued_on, *source), ref, text, department,
+                ROLE_LABELS.get(role, role),
                 _names(other_leads, directory), _names(supports, directory), deadline_text or "", due,
                 original_due, STATUS_LABELS.get(status, status), LIGHT_LABELS[light], percent, assigned_on,
                 signed_on, accepted_on, (as_of - due).days if overdue and due else None,

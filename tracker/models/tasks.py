@@ -23,6 +23,9 @@ class Task(models.Model):
         COMPLETION_REQUESTED = "completion_requested", "申请办结"
         SIGNED_OFF = "signed_off", "已销号"
         RETURNED = "returned", "已退回"
+        # The office judged an extracted item not to be a task: kept (with its trail), hidden from every list
+        # unless asked for, and restored to 待审核 by services.review.task_restore.
+        DISMISSED = "dismissed", "非任务"
 
     class Origin(models.TextChoices):
         EXTRACTED = "extracted", "自动提取"
@@ -122,6 +125,28 @@ class Task(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
+    @property
+    def source_number(self) -> str:
+        """The directive's 文号, or for an item registered by hand (立项) its reference (or its source kind)."""
+        if self.directive_id is not None:
+            return self.directive.doc_number
+        return self.source_ref or self.get_source_kind_display()
+
+    @property
+    def source_label(self) -> str:
+        """Where the task comes from, in one line: the directive's 文号 and title, or the source kind, the
+        reference, who gave the instruction and when ("领导批示 · 市长批示〔2026〕3号 · 王市长 2026-01-05")."""
+        if self.directive_id is not None:
+            return f"{self.directive.doc_number} {self.directive.title}".strip()
+        parts = [str(self.get_source_kind_display())]
+        if self.source_ref:
+            parts.append(self.source_ref)
+        given = " ".join(p for p in (self.instructed_by, f"{self.instructed_on:%Y-%m-%d}" if self.instructed_on
+                                     else "") if p)
+        if given:
+            parts.append(given)
+        return " · ".join(parts)
+
 
 class Assignment(models.Model):
     """One unit's part of a task (牵头/责任 = lead, 配合 = support), carried through its own 督办 cycle.
@@ -160,7 +185,7 @@ class Assignment(models.Model):
     directive = models.ForeignKey(
         "tracker.Directive", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False,
         db_index=False, verbose_name="文件",
-    )
+    )  # empty for a task registered by hand (立项), which has no directive
     department = models.ForeignKey(
         "tracker.Department", on_delete=models.PROTECT, related_name="assignments", verbose_name="单位"
     )

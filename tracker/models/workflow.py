@@ -35,6 +35,12 @@ class TaskEvent(models.Model):
         # Ratings: shown only to the office, managers and the rated unit (permissions.task_event_visible_to).
         RATE = "rate", "办结评价"
         RATE_CORRECT = "rate_correct", "修改评价"
+        REGISTER = "register", "立项"
+        SPLIT = "split", "拆分"
+        MERGE = "merge", "合并"
+        DISMISS = "dismiss", "标记为非任务"
+        RESTORE = "restore", "恢复为任务"
+        DEADLINE_ADD = "deadline_add", "增加时限"
 
     task = models.ForeignKey("tracker.Task", on_delete=models.CASCADE, related_name="events", verbose_name="任务")
     assignment = models.ForeignKey(
@@ -110,11 +116,16 @@ class ProgressReport(models.Model):
 
 
 class Attachment(models.Model):
-    """A file attached to a progress report (evidence of progress or completion)."""
+    """A file attached to a progress report (evidence of progress or completion), or to a task registered by
+    hand (立项: the 批示件, 会议纪要 or letter it comes from) — then `task` is set and `report` is empty."""
 
     report = models.ForeignKey(
         ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments",
         verbose_name="反馈",
+    )
+    task = models.ForeignKey(
+        "tracker.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments",
+        verbose_name="任务（立项材料）",
     )
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=255)

@@ -2,19 +2,23 @@
 dated one-off deadline, a rolling horizon of periods for a recurring one)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from parsing.deadlines import extract_deadlines
 from parsing.deadlines import occurrences as rule_occurrences
 from parsing.results import DeadlineSpec
 from tracker.clocks import work_calendar
 from tracker.models import Assignment, Deadline, DeadlineOccurrence, Task, TaskEvent
+from tracker.permissions import user_is_office
 from tracker.querysets import OPEN_STATUSES, RECURRING, assignment_due_expression, task_due_expression
+from tracker.transitions import TransitionError
 
 __all__ = ["work_calendar"]  # re-exported: the calendar itself lives on the read side (tracker.clocks)
 DEFAULT_HORIZON_DAYS = 90
@@ -160,3 +164,190 @@ def deadlines_delete(*, deadlines: Iterable[Deadline]) -> int:
     if task_ids:
         task_due_refresh(task_ids=task_ids)
     return count
+
+
+# --- phrases typed by the office (review screen, 立项, the task page's 增加时限) ---------------------------
+
+_ISO_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:前|之前|以前)?\s*$")
+_ONGOING_WORDS = frozenset({"长期", "长期坚持", "持续推进", "常态化", "长期推进", "持续"})
+
+
+def deadline_parse(*, text: str, reference: date) -> list[DeadlineSpec]:
+    """The deadlines the grammar reads in a phrase typed by the office, resolved against `reference` (the
+    directive's issue date, the 批示 date or today).
+
+    A typed phrase is a deadline by intent, so a bare date ("2026年6月30日", "2026-06-30") counts as one and a
+    word for "ongoing" (长期, 常态化) is 长期; an empty list means the phrase says no date the grammar knows.
+    """
+    text = (text or "").strip()[:200]
+    if not text:
+        return []
+    calendar = work_calendar()
+    specs = list(extract_deadlines(text, issued_on=reference, calendar=calendar))
+    if not specs and not text.endswith("前"):
+        specs = [replace(s, text=text if s.text == f"{text}前" else s.text)
+                 for s in extract_deadlines(f"{text}前", issued_on=reference, calendar=calendar)]
+    if specs:
+        return specs
+    if text in _ONGOING_WORDS:
+        return [DeadlineSpec(text=text, start=0, end=len(text), kind="ongoing", due=None, recurrence="ongoing")]
+    match = _ISO_DATE_RE.match(text)
+    if match:
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return []
+        return [DeadlineSpec(text=text, start=0, end=len(text), kind="date", due=day)]
+    return []
+
+
+def _spec_flags(spec: DeadlineSpec) -> list[str]:
+    """The parser's flags, and 时限无法解析 when the phrase gives neither a date nor a cycle."""
+    unresolved = spec.due is None and not spec.recurrence and "unresolved" not in spec.flags
+    return [*spec.flags, *(["unresolved"] if unresolved else [])]
+
+
+def _deadline_from_spec(*, task: Task, spec: DeadlineSpec, actor: Any, now: Any) -> Deadline:
+    return Deadline.objects.create(
+        task=task, text=spec.text[:200], kind=spec.kind[:30], due_on=spec.due, parsed_due_on=spec.due,
+        recurrence=spec.recurrence or "", rule=(spec.rule or "")[:40], offset=(spec.offset or "")[:40],
+        anchor=(spec.anchor or "")[:100], range_start=spec.range_start, confidence=spec.confidence,
+        flags=_spec_flags(spec), resolved_by=Deadline.ResolvedBy.PERSON, corrected_by=actor, corrected_at=now,
+    )
+
+
+def _office_required(actor: Any, what: str) -> None:
+    if not user_is_office(actor):
+        raise TransitionError(f"只有督查室可以{what}")
+
+
+def deadline_reference(*, task: Task, as_of: date) -> date:
+    """The day a typed phrase counts from: a draft of a directive reads as the directive does (its issue date);
+    an item registered by hand from its 批示/meeting date; any task already in the units' hands from today."""
+    if task.status in (Task.Status.PENDING_REVIEW, Task.Status.DISMISSED):
+        if task.directive_id is not None and task.directive.issued_on is not None:
+            return task.directive.issued_on
+        if task.instructed_on is not None:
+            return task.instructed_on
+    return as_of
+
+
+def _describe(deadline: Deadline) -> str:
+    if deadline.recurrence == "ongoing":
+        return f"「{deadline.text}」（长期）"
+    due = f"{deadline.due_on:%Y-%m-%d}" if deadline.due_on else "日期待定"
+    every = f"，{deadline.get_recurrence_display()}" if deadline.recurrence else ""
+    return f"「{deadline.text}」（{due}{every}）"
+
+
+@transaction.atomic
+def deadline_add(*, task: Task, actor: Any, as_of: date, text: str = "", due_on: date | None = None) -> list[Deadline]:
+    """增加时限: the office adds a deadline to any task, from a phrase (parsed against deadline_reference) or a
+    date (a date given beside a phrase wins over what the phrase resolves to).
+
+    The lead units already holding the task owe it at once (their occurrences are made), the stored due dates
+    are refreshed and an event names what was added. A phrase the grammar cannot read is kept, flagged
+    时限无法解析, unless a date is given.
+    """
+    _office_required(actor, "增加办理时限")
+    task = Task.objects.select_for_update(of=("self",)).select_related("directive").get(pk=task.pk)
+    if task.status in (Task.Status.SIGNED_OFF, Task.Status.DISMISSED):
+        raise TransitionError(f"任务当前状态为「{task.get_status_display()}」，不能增加时限")
+    text = (text or "").strip()
+    if not text and due_on is None:
+        raise TransitionError("请填写时限（如“6月底前”“每月25日前”）或选择日期")
+    now = timezone.now()
+    specs = deadline_parse(text=text, reference=deadline_reference(task=task, as_of=as_of)) if text else []
+    if due_on is not None:
+        # The office's date is the deadline; the phrase (if any) is kept as written beside it.
+        spec = specs[0] if len(specs) == 1 and not specs[0].recurrence else None
+        label = text or f"{due_on:%Y年%m月%d日}前"
+        specs = [DeadlineSpec(text=label, start=0, end=len(label), kind=spec.kind if spec else "date", due=due_on)]
+    elif not specs:
+        specs = [DeadlineSpec(text=text, start=0, end=len(text), kind="", due=None, flags=("unresolved",))]
+    in_hands = task.status != Task.Status.PENDING_REVIEW
+    past = [s for s in specs if in_hands and not s.recurrence and s.due is not None and s.due < as_of]
+    if past:  # units already hold the task: a date behind today would make them late at once
+        raise TransitionError(f"新增时限「{past[0].text}」（{past[0].due:%Y-%m-%d}）早于今天，请重新填写")
+    created = [_deadline_from_spec(task=task, spec=spec, actor=actor, now=now) for spec in specs]
+    leads = Assignment.objects.filter(task=task, role=Assignment.Role.LEAD, status__in=OPEN_STATUSES)
+    for deadline in created:
+        for assignment in leads:
+            deadline_occurrences_sync(deadline=deadline, assignment=assignment, as_of=as_of)
+    task_due_refresh(task_ids=[task.pk])
+    _flags_after_deadlines(task)
+    _edited_event(task=task, actor=actor, action=TaskEvent.Action.DEADLINE_ADD,
+                  note="增加时限：" + "；".join(_describe(d) for d in created))
+    return created
+
+
+@transaction.atomic
+def deadline_set(*, deadline: Deadline, actor: Any, as_of: date, text: str = "", due_on: date | None = None
+                 ) -> Deadline:
+    """The office rewrites a draft task's deadline: a new phrase (parsed again) and/or its date. The parser's
+    first reading stays in `parsed_due_on` only when the phrase is unchanged. Tasks in the units' hands change
+    their dates through deadline_correct (which moves each unit's occurrences)."""
+    _office_required(actor, "修改办理时限")
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("task__directive").get(pk=deadline.pk)
+    task = deadline.task
+    if task.status != Task.Status.PENDING_REVIEW:
+        return deadline_correct(deadline=deadline, due_on=due_on if due_on is not None else deadline.due_on,
+                                user=actor)
+    text = (text or "").strip()[:200]
+    if not text and due_on is None:
+        raise TransitionError("请填写时限或选择日期")
+    before = _describe(deadline)
+    if text and text != deadline.text:
+        specs = deadline_parse(text=text, reference=deadline_reference(task=task, as_of=as_of))
+        spec = specs[0] if specs else DeadlineSpec(text=text, start=0, end=len(text), kind="", due=None,
+                                                  flags=("unresolved",))
+        deadline.text, deadline.kind, deadline.due_on = text, spec.kind[:30], spec.due
+        deadline.recurrence, deadline.rule = spec.recurrence or "", (spec.rule or "")[:40]
+        deadline.offset, deadline.anchor = (spec.offset or "")[:40], (spec.anchor or "")[:100]
+        deadline.range_start, deadline.confidence = spec.range_start, spec.confidence
+        deadline.flags = _spec_flags(spec)
+    if due_on is not None:
+        deadline.due_on = due_on
+        deadline.flags = [f for f in deadline.flags if f != "unresolved"]
+    deadline.resolved_by, deadline.corrected_by, deadline.corrected_at = (
+        Deadline.ResolvedBy.PERSON, actor, timezone.now())
+    deadline.save()
+    task_due_refresh(task_ids=[task.pk])
+    _flags_after_deadlines(task)
+    _edited_event(task=task, actor=actor, action=TaskEvent.Action.DEADLINE_CORRECT,
+                  note=f"时限 {before} 改为 {_describe(deadline)}")
+    return deadline
+
+
+@transaction.atomic
+def deadline_remove(*, deadline: Deadline, actor: Any) -> None:
+    """The office removes a deadline the parser read wrongly from a draft task (待审核)."""
+    _office_required(actor, "删除办理时限")
+    deadline = Deadline.objects.select_for_update().select_related("task").get(pk=deadline.pk)
+    task = deadline.task
+    if task.status != Task.Status.PENDING_REVIEW:
+        raise TransitionError("已交办任务的时限不能删除，可修改日期或由承办单位申请延期")
+    described = _describe(deadline)
+    deadline.delete()
+    task_due_refresh(task_ids=[task.pk])
+    _flags_after_deadlines(task)
+    _edited_event(task=task, actor=actor, action=TaskEvent.Action.EDIT, note=f"删除时限 {described}")
+
+
+def _flags_after_deadlines(task: Task) -> None:
+    """时限无法解析 no longer holds once every deadline of the task has a date, a cycle or is 长期."""
+    if "deadline_unresolved" not in task.flags:
+        return
+    unresolved = Deadline.objects.filter(task=task, due_on__isnull=True, recurrence="").exists()
+    if not unresolved:
+        task.flags = [f for f in task.flags if f != "deadline_unresolved"]
+        task.save(update_fields=["flags", "updated_at"])
+
+
+def _edited_event(*, task: Task, actor: Any, action: str, note: str) -> TaskEvent:
+    """A draft changed by the office is the office's from now on: re-extraction never overwrites it."""
+    if task.status == Task.Status.PENDING_REVIEW and not task.edited:
+        task.edited = True
+        task.save(update_fields=["edited", "updated_at"])
+    return TaskEvent.objects.create(task=task, actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                    action=action, from_status=task.status, to_status=task.status, note=note)

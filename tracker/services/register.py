@@ -1,41 +1,40 @@
-"""立项: the office registers a task by hand, from a 领导批示, a meeting's minutes, the government work report, a
-proposal, a letter or any other source (DOMAIN.md: most 督办 items do not come from a gazette).
-
-A small service for the API's POST /api/v1/tasks/ until the review screen's own 立项 (issue 14.3, branch
-w/review) lands: the task starts as a draft (待审核) with its proposed units and its deadline (the phrase read by
-the deadline grammar, or a date), and follows the same cycle; with `assign` it is assigned at once (交办).
-"""
+"""立项: the office registers a 督办 item that comes without a document — a 领导批示, a 会议纪要, the 政府工作报告's
+task split, a 建议提案, a 群众来信 — and it follows the same cycle as an extracted task (待审核, or 交办 at once)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from parsing.deadlines import extract_deadlines
-from tracker.clocks import work_calendar
-from tracker.models import Assignment, Deadline, Department, Directive, Task, TaskEvent
-from tracker.permissions import user_is_office
-from tracker.services.deadlines import task_due_refresh
-from tracker.services.lifecycle import event_record, text_require
+from tracker.models import Assignment, Attachment, Department, Task, TaskEvent
+from tracker.permissions import user_is_manager, user_is_office
+from tracker.services.deadlines import deadline_add, task_due_refresh
+from tracker.services.lifecycle import attachment_check, attachments_total_check, event_record, text_require
 from tracker.services.lifecycle_office import task_assign
 from tracker.services.webhooks import task_created_publish
 from tracker.transitions import TransitionError
 
+ROLE_LABELS = dict(Assignment.Role.choices)
 
-def _deadline_from_phrase(*, task: Task, phrase: str, issued_on: date) -> Deadline:
-    specs = extract_deadlines(phrase, issued_on=issued_on, calendar=work_calendar())
-    if not specs:
-        raise TransitionError(f"无法识别时限「{phrase}」，请写成如“6月底前”“2026年3月31日前”“每月28日前”，或直接填写日期")
-    spec = specs[0]
-    return Deadline.objects.create(
-        task=task, text=phrase[:200], kind=spec.kind[:30], due_on=spec.due, parsed_due_on=spec.due,
-        recurrence=spec.recurrence or "", rule=(spec.rule or "")[:40], offset=(spec.offset or "")[:40],
-        anchor=(spec.anchor or "")[:100], range_start=spec.range_start, confidence=spec.confidence,
-        flags=list(spec.flags), resolved_by=Deadline.ResolvedBy.PERSON,
-    )
+
+def _attachments_create(*, task: Task, files: Iterable[UploadedFile], actor: Any) -> list[Attachment]:
+    """Store the item's own papers (the 批示件, the 纪要) as report attachments are stored, within the same limits."""
+    uploads = list(files)
+    for upload in uploads:
+        attachment_check(name=PurePath(upload.name or "file").name, size=upload.size or 0)
+    attachments_total_check(sizes=[upload.size or 0 for upload in uploads])
+    return [
+        Attachment.objects.create(
+            task=task, file=upload, original_name=PurePath(upload.name or "file").name[:255], size=upload.size or 0,
+            content_type=(getattr(upload, "content_type", "") or "")[:100], uploaded_by=actor,
+        )
+        for upload in uploads
+    ]
 
 
 @transaction.atomic
@@ -47,48 +46,68 @@ def task_register(
     text: str,
     leads: Sequence[Department],
     supports: Sequence[Department] = (),
-    title: str = "",
     source_ref: str = "",
     instructed_by: str = "",
     instructed_on: date | None = None,
-    directive: Directive | None = None,
-    category: str = Task.Category.ORDINARY,
-    deadline: str = "",
+    title: str = "",
+    deadline_text: str = "",
     due_on: date | None = None,
     leader: Any = None,
+    category: str = Task.Category.ORDINARY,
+    files: Iterable[UploadedFile] = (),
     assign: bool = False,
+    keep_due: bool = False,
+    open_ended: str = "",
 ) -> Task:
-    """立项: create a task (待审核) with its proposed units and deadline; with `assign`, 交办 it too."""
+    """立项: create a task without a directive, with its source (kind, reference, 批示人 and date), text, units
+    (proposed: 牵头 `leads`, 配合 `supports`), deadline (a phrase parsed against the 批示 date, or a date),
+    分管领导 (`leader`, a user of the 领导 group), category and attachments.
+
+    The task lands as 待审核 (confirmed: the office wrote it), or with `assign` goes straight to 交办 through
+    lifecycle_office.task_assign and its checks (`keep_due`, `open_ended` as there); if 交办 is refused
+    nothing is written (TransitionError, in Chinese).
+    """
     if not user_is_office(actor):
         raise TransitionError("只有督查室可以立项")
-    if source_kind not in Task.SourceKind.values:
-        raise TransitionError("请选择来源类别")
-    if source_kind == Task.SourceKind.DIRECTIVE and directive is None:
-        raise TransitionError("来源为文件的任务须选择文件")
+    if source_kind not in Task.SourceKind.values or source_kind == Task.SourceKind.DIRECTIVE:
+        raise TransitionError("请选择督办事项的来源（领导批示、会议纪要、政府工作报告、建议提案、群众来信或其他）")
     text = text_require(text, what="任务内容", min_length=4)
     if not leads:
         raise TransitionError("请至少指定一个牵头（责任）单位")
+    if leader is not None and not user_is_manager(leader):
+        raise TransitionError(f"「{leader.get_full_name() or leader.get_username()}」不是领导，不能作为分管领导")
+    if category not in Task.Category.values:
+        raise TransitionError("类别须为一般或重大")
+    if instructed_on is not None and instructed_on > as_of:
+        raise TransitionError("批示（会议）日期不能晚于今天")
+    now = timezone.now()
     task = Task.objects.create(
-        directive=directive, source_kind=source_kind, source_ref=source_ref.strip()[:200],
-        instructed_by=instructed_by.strip()[:100], instructed_on=instructed_on, leader=leader,
-        title=(title.strip() or text)[:200], text=text, category=category, origin=Task.Origin.MANUAL,
-        status=Task.Status.PENDING_REVIEW, confirmed_at=timezone.now(), confirmed_by=actor,
+        directive=None, source_kind=source_kind, source_ref=source_ref.strip()[:200],
+        instructed_by=instructed_by.strip()[:100], instructed_on=instructed_on,
+        title=(title.strip() or text)[:200], text=text, leader=leader, category=category,
+        status=Task.Status.PENDING_REVIEW, origin=Task.Origin.MANUAL, confirmed_at=now, confirmed_by=actor,
     )
-    roles = {d.pk: (d, Assignment.Role.LEAD) for d in leads}
+    roles: dict[int, tuple[Department, str]] = {}
     for department in supports:
-        roles.setdefault(department.pk, (department, Assignment.Role.SUPPORT))
+        roles[department.pk] = (department, Assignment.Role.SUPPORT)
+    for department in leads:  # a unit named in both lists leads
+        roles[department.pk] = (department, Assignment.Role.LEAD)
     for department, role in roles.values():
-        Assignment.objects.create(task=task, department=department, role=role, as_written=department.name)
-    if due_on is not None:
-        Deadline.objects.create(task=task, text=deadline.strip()[:200] or f"{due_on:%Y年%m月%d日}前", kind="date",
-                                due_on=due_on, parsed_due_on=due_on, resolved_by=Deadline.ResolvedBy.PERSON)
-    elif deadline.strip():
-        _deadline_from_phrase(task=task, phrase=deadline.strip(), issued_on=instructed_on or as_of)
-    task_due_refresh(task_ids=[task.pk])
-    source = " ".join(filter(None, [task.get_source_kind_display(), task.source_ref, task.instructed_by]))
-    event = event_record(task=task, actor=actor, action=TaskEvent.Action.CONFIRM, from_status="",
-                         to_status=task.status, note=f"立项（{source}）")
+        if not department.active:
+            raise TransitionError(f"「{department.name}」已停用")
+        Assignment.objects.create(task=task, department=department, role=role, as_written="")
+    source = task.source_label
+    units = "；".join(f"{ROLE_LABELS[role]}：{'、'.join(d.name for d, r in roles.values() if r == role)}"
+                     for role in (Assignment.Role.LEAD, Assignment.Role.SUPPORT)
+                     if any(r == role for _, r in roles.values()))
+    event = event_record(task=task, actor=actor, action=TaskEvent.Action.REGISTER, to_status=task.status,
+                         note=f"立项（{source}）；{units}")
     task_created_publish(task=task, event=event)
+    if deadline_text.strip() or due_on is not None:
+        deadline_add(task=task, actor=actor, as_of=as_of, text=deadline_text, due_on=due_on)
+    _attachments_create(task=task, files=files, actor=actor)
+    task_due_refresh(task_ids=[task.pk])
     if assign:
-        task = task_assign(task=task, actor=actor, as_of=as_of)
+        return task_assign(task=task, actor=actor, as_of=as_of, keep_due=keep_due, open_ended=open_ended)
+    task.refresh_from_db()
     return task

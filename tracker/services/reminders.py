@@ -373,7 +373,7 @@ def _items(rows: Sequence[Reminder], *, calendar: WorkCalendar, for_managers: bo
             kind=row.kind,
             task_id=row.task_id,
             task_title=row.task.title,
-            doc_number=row.task.directive.doc_number if row.task.directive_id else "",
+            doc_number=row.task.source_number,
             due_on=row.due_on,
             overdue_workdays=overdue,
             remaining_workdays=remaining,

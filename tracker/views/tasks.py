@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tracker import forms as portal_forms
 from tracker import selectors, selectors_documents, selectors_ratings
 from tracker.filtersets import AssignmentFilterSet, TaskFilterSet
+from tracker.forms_review import DeadlineForm
 from tracker.models import Assignment, Task
 from tracker.permissions import (
     assignment_for,
@@ -33,6 +34,7 @@ from tracker.permissions import (
     source_file_visible_to,
     task_visible_to,
     urge_visible_to,
+    user_is_office,
     user_sees_all,
 )
 from tracker.services import lifecycle_office, lifecycle_unit
@@ -164,7 +166,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         drafts = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "as_of": as_of, "counts": counts, "drafts": drafts,
-        "units_view": not user_sees_all(request.user),
+        "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
 
 
@@ -172,7 +174,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     as_of = timezone.localdate()
-    task = get_object_or_404(task_visible_to(user=request.user).select_related("directive__source"), pk=pk)
+    task = get_object_or_404(task_visible_to(user=request.user).select_related("directive__source", "leader"), pk=pk)
     context = selectors.task_page(task=task, user=request.user, as_of=as_of)
     user = request.user
     context["task_forms"] = {name: action.make_form(task, user, as_of, prefix=name)
@@ -184,6 +186,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context["printables"] = selectors_documents.task_printables(task=task, user=user, as_of=as_of)
     context["decide_form"] = portal_forms.ExtensionDecideForm(prefix="decide")
+    if user_is_office(user) and task.status not in (Task.Status.SIGNED_OFF, Task.Status.DISMISSED):
+        context["deadline_form"] = DeadlineForm(prefix="deadline_add", task=task)  # 增加时限 (views/review.py)
     context["reply_form"] = portal_forms.UrgeReplyForm(prefix="reply")
     return render(request, "tracker/portal/task_detail.html", context)
 

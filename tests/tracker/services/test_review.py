@@ -85,13 +85,20 @@ def test_confirming_twice_is_refused(office):
         task_confirm(task=task, user=office, as_of=AS_OF)
 
 
-def test_edit_marks_edited_and_logs_changed_fields():
-    user = UserFactory()
-    task = task_edit(task=TaskFactory(title="旧"), user=user, title="新", text="新内容")
+def test_edit_marks_edited_and_logs_changed_fields(office):
+    task = task_edit(task=TaskFactory(title="旧"), user=office, title="新", text="新内容")
     assert task.edited and task.title == "新"
-    assert "标题" in TaskEvent.objects.get(task=task, action="edit").note
+    assert TaskEvent.objects.get(task=task, action="edit").note == "修改：标题改为「新」；任务内容改为「新内容」"
     with pytest.raises(ValueError):
-        task_edit(task=task, user=user, status="signed_off")
+        task_edit(task=task, user=office, status="signed_off")
+
+
+def test_only_the_office_edits_a_task():
+    task = TaskFactory(title="旧")
+    with pytest.raises(TransitionError, match="只有督查室"):
+        task_edit(task=task, user=UserFactory(), title="新")
+    task.refresh_from_db()
+    assert task.title == "旧" and not task.edited and not TaskEvent.objects.exists()
 
 
 def test_mark_edited_is_idempotent_on_the_flag():
