@@ -55,7 +55,7 @@ def test_a_task_carries_what_another_system_needs(people):
 
 def test_a_task_registered_by_hand_has_its_source_and_no_directive(people):
     task = task_register(actor=people.office, as_of=date(2026, 3, 2), source_kind="meeting", text="研究推进老旧小区改造，6月底前完成方案。",
-                         leads=[people.unit_a], source_ref="市政府常务会议纪要〔2026〕12号", deadline="6月底前",
+                         leads=[people.unit_a], source_ref="市政府常务会议纪要〔2026〕12号", deadline_text="6月底前",
                          instructed_on=date(2026, 3, 1), assign=True)
     body = token_client(people.user_a).get(f"/api/v1/tasks/{task.pk}/").json()
     assert body["directive"] is None and body["source_lines"] == []

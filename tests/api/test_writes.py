@@ -209,7 +209,7 @@ def test_the_office_registers_a_task_from_a_leaders_instruction_and_assigns_it(p
         ("市教育局", "lead"), ("市卫生健康委", "support")}
     task = Task.objects.get(pk=created["id"])
     assert task.origin == "manual" and task.instructed_by == "张市长"
-    assert [e.action for e in task.events.order_by("pk")] == ["confirm", "assign"]
+    assert [e.action for e in task.events.order_by("pk")] == ["register", "deadline_add", "assign"]
     mine = token_client(people.user_a).get("/api/v1/assignments/?role=lead").json()["results"]
     assert created["id"] in {r["task"]["id"] for r in mine}
 

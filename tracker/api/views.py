@@ -46,7 +46,7 @@ from tracker.filtersets import (
     TaskFilterSet,
 )
 from tracker.login import INVALID_LOGIN, is_locked_out, lockout_message
-from tracker.models import Assignment, Department, Directive, FormSubmission, Reminder, Task
+from tracker.models import Assignment, Department, FormSubmission, Reminder, Task
 from tracker.permissions import (
     assignment_for,
     department_visible_to,
