@@ -553,7 +553,7 @@ def split_documents(
     """
     lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
     lines = split_run_on(_without_page_chunks([s for s in lines if s.text]))
-    meta = {**inline_metadata(lines), **(metadata or {})}
+    meta = _checked_metadata({**inline_metadata(lines), **(metadata or {})})
     headers: list[_Header] = []
     for i, line in enumerate(lines):
         text = line.text
@@ -665,9 +665,9 @@ _META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("issuer", ("发布机构", "发布机关", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
     ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
 )
-_META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
+META_OTHER_LABELS = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
                "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限",
-               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "组配分类", "服务对象", "有效期")
+               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "文件分类", "组配分类", "服务对象", "有效期")
 
 
 def _spaced(word: str) -> str:
@@ -675,12 +675,12 @@ def _spaced(word: str) -> str:
 
 
 _META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) + "|" + "|".join(
-    _spaced(w) for w in _META_OTHER)
+    _spaced(w) for w in META_OTHER_LABELS)
 META_PAIR_RE = re.compile(
     rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
 )
 META_LINE_LIMIT = 30
-_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(_META_OTHER)  # a page's metadata block is printed above the directive
+_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(META_OTHER_LABELS)  # a page's metadata block is printed above the directive
 
 
 _ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
@@ -705,6 +705,11 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
             key = next((k for k, words in _META_FIELDS if label in words), None)
             if key and value and key not in found:
                 found[key] = value
+    return _checked_metadata(found)
+
+
+def _checked_metadata(found: dict[str, str]) -> dict[str, str]:
+    """A 文号 that is one ("文件分类:" read after an empty "文 号:" is not) and an issue date that is a date."""
     if "doc_number" in found:
         number = DOC_NUMBER_RE.search(found["doc_number"])
         if number is None and _ISSUE_NUMBER_RE.search(found["doc_number"]):

@@ -23,7 +23,8 @@ def test_article_alone_with_metadata_from_a_gbk_page():
         "某某市人民政府办公室", "2024年3月1日",
     ]  # no navigation, breadcrumb, 浏览次数, 打印本页/关闭窗口, related links, footer, scripts
     assert source.meta() == {"index_no": "11140300/2024-00012", "issuer": "某某市人民政府办公室",
-                             "doc_number": "某政办发〔2024〕3号", "issued_on": "2024-03-01", "topic": "农业、林业、水利"}
+                             "doc_number": "某政办发〔2024〕3号", "issued_on": "2024-03-01", "published_on": "2024-03-05",
+                             "topic": "农业、林业、水利"}
     assert source.origins[3] == "表格 1 第 1 行"
 
 
