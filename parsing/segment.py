@@ -134,9 +134,15 @@ def normalize_doc_number(text: str) -> str:
     return compact.translate(_BRACKETS)
 
 
+_NOISE_FIRST = frozenset("-—–－第0123456789")  # the first characters a page number or a separator can have
+_SEPARATOR_RE = re.compile(r"-{3,}")
+
+
 def is_noise_line(text: str) -> bool:
     """Running headers, page numbers and separators that are not part of any directive's text."""
-    return bool(_PAGE_NUMBER_RE.match(text) or _RUNNING_HEADER_RE.match(text) or re.fullmatch(r"-{3,}", text))
+    if text[:1] in _NOISE_FIRST and (_PAGE_NUMBER_RE.match(text) or _SEPARATOR_RE.fullmatch(text)):
+        return True
+    return "公报" in text and _RUNNING_HEADER_RE.match(text) is not None
 
 
 def parse_date(text: str) -> date | None:
@@ -551,7 +557,8 @@ def split_documents(
     `metadata` (doc_number, title, issuer, issued_on, index_no) is what the file's container states outside the
     body; it fills the fields of a file that holds one directive.
     """
-    lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
+    lines = [s if (clean := strip_markup(s.text)) == s.text else SourceLine(s.number, clean)
+             for s in source_lines(text)]  # (most lines carry no markup: keep them rather than copy them)
     lines = split_run_on(_without_page_chunks([s for s in lines if s.text]))
     meta = _checked_metadata({**inline_metadata(lines), **(metadata or {})})
     headers: list[_Header] = []
