@@ -264,8 +264,9 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         if len(text) == 2 and text.isdigit() and (text[0] == "0" or last_number.get("padded") == int(text) - 1):
             padded = text  # (a bare page number is never zero-padded)
             continue
-        if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
-            continue
+        if not text or ((text[0] in "-·—" or text[0].isdigit() or text[0].isspace()) and FURNITURE_RE.match(text)) \
+                or text.endswith(FURNITURE_TAIL):
+            continue  # (FURNITURE_RE can match only where the line opens with one of those)
         if body_started and len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
         card_task = False

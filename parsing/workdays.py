@@ -160,6 +160,8 @@ class WorkCalendar:
         if d in self._overrides:
             return self._overrides[d]
         if _package_knows(d.year):
+            if type(d) is date:  # the package's own rule, without its per-call scan for the years it covers
+                return d in chinese_calendar.workdays or (d.weekday() <= 4 and d not in chinese_calendar.holidays)
             return bool(chinese_calendar.is_workday(d))
         return d.weekday() < 5
 

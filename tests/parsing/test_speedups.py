@@ -139,3 +139,18 @@ def test_holiday_index_equals_a_scan_of_the_package_table() -> None:
         for year in (2006, 2020, 2024, 2025, 1990):
             assert _package_holidays(english, year) == tuple(sorted(
                 d for d, holiday in chinese_calendar.holidays.items() if holiday == english and d.year == year))
+
+
+def test_is_workday_equals_the_package_on_every_day_it_knows() -> None:
+    from datetime import date, timedelta
+
+    import chinese_calendar
+
+    from parsing.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    first, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    d = date(first.year, 1, 1)
+    while d.year <= last.year:
+        assert calendar.is_workday(d) == chinese_calendar.is_workday(d), d
+        d += timedelta(days=1)
