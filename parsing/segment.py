@@ -244,8 +244,6 @@ def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
 def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     """发文机关文件 / 文号 / title / 主送: the title follows the 文号."""
     above = ISSUER_RE.match(_compact(lines[anchor - 1].text)) if anchor > 0 else None
-    if above is None:
-        return None
     parts: list[str] = []
     for j in range(anchor + 1, min(len(lines), anchor + 5)):
         text = lines[j].text
@@ -258,11 +256,19 @@ def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     if "关于" not in joined:
         return None
     embedded = re.match(r"^(.{2,30}?)关于", joined)
-    issuer = embedded.group(1) if embedded and ISSUER_RE.match(embedded.group(1)) else above["issuer"]
+    if embedded and ISSUER_RE.match(embedded.group(1)):
+        issuer = embedded.group(1)
+    elif above is not None:
+        issuer = above["issuer"]
+    else:
+        return None
+    if above is None and not joined.endswith(tuple(s for s, _ in _TITLE_KINDS)):
+        return None  # no red-header line: the 文号 heads the page only when a whole title "XX关于…的通知" follows
     if embedded and joined.startswith(issuer):
         parts = [_compact(p) for p in parts]
         parts[0] = parts[0][len(issuer):]
-    header = _Header(anchor - 1, anchor + len(parts), _display(issuer), parts, normalize_doc_number(lines[anchor].text))
+    start = anchor - 1 if above is not None else anchor
+    header = _Header(start, anchor + len(parts), _display(issuer), parts, normalize_doc_number(lines[anchor].text))
     return header
 
 
@@ -279,6 +285,10 @@ def _header_before(lines: Sequence[SourceLine], anchor: int, *, doc_number: str 
         text = tail if j == anchor else lines[j].text
         if j != anchor and (_HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text)):
             break
+        if j != anchor and SITE_DEBRIS_RE.search(text):
+            if title_parts:
+                break
+            continue  # a saved page's 来源/发布日期/点击数 between its title and the 文号
         issuer_only = ISSUER_RE.match(_compact(text))
         if issuer_only:
             if title_parts:
@@ -591,8 +601,9 @@ def split_documents(
     documents: list[ParsedDocument] = []
     for n, header in enumerate(headers):
         end = headers[n + 1].start if n + 1 < len(headers) else tail
-        while end - 1 > header.anchor and is_noise_line(lines[end - 1].text):
-            end -= 1  # page number / running header between two directives
+        while end - 1 > header.anchor and (is_noise_line(lines[end - 1].text) or (
+                len(lines[end - 1].text) <= TRAILING_DEBRIS_MAX and SITE_DEBRIS_RE.search(lines[end - 1].text))):
+            end -= 1  # page number / running header between two directives; a saved page's 分享到/打印本页 after one
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
@@ -654,6 +665,9 @@ def _meta_date(text: str) -> date | None:
         except ValueError:
             return None
     return parse_date(text)
+
+
+TRAILING_DEBRIS_MAX = 40  # a short line of page furniture (分享到, 打印本页) ending a saved page is none of its text
 
 
 # --- files that hold one directive, as saved from a web page or a Word file -------------------------------------------
@@ -879,6 +893,13 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     if notice is not None and notice < head:
         # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
         header.start, header.recipients_at = notice, notice
+        if not header.doc_number and notice > first_body and DOC_NUMBER_LINE_RE.match(lines[notice - 1].text):
+            header.doc_number, header.start = normalize_doc_number(lines[notice - 1].text), notice - 1  # its 文号
+        signed, _, signer = _issued_on(lines, notice, head)  # the notice's own signature, above the plan
+        if signed is not None and header.issued_on is None:
+            header.issued_on = signed
+        if signer and not header.issuer:
+            header.issuer = _display(signer)
     elif text_above:
         header.start = first_body
     return header

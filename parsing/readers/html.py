@@ -342,15 +342,19 @@ def _squeezed(text: str) -> str:
     return to_simplified(re.sub(r"\s", "", text))
 
 
+TITLE_SEARCH_LINES = 15
+
+
 def _with_title(lines: list[tuple[str, str]], title: str) -> list[tuple[str, str]]:
-    """The title first, unless the article opens with it (possibly over several lines); a heading that the text
+    """The title first, unless the article's first lines hold it (possibly over several lines); a heading that the text
     below repeats over its own lines (<h1> above the body's issuer and title lines) is dropped for those lines."""
     for k in (2, 3, 4):
         if len(lines) > k and _squeezed(lines[0][0]) == "".join(_squeezed(t) for t, _ in lines[1:k]):
             lines = lines[1:]
             break
     squeezed = _squeezed(title)
-    head = "".join(_squeezed(text) for text, _ in lines[:4])
+    # (the article may open with the page's metadata rows, a 文号 or a red-header line before its title)
+    head = "".join(_squeezed(text) for text, _ in lines[:TITLE_SEARCH_LINES])
     if squeezed and squeezed not in head and not (lines and squeezed.startswith(_squeezed(lines[0][0]))):
         return [(title, "网页标题"), *lines]
     return lines

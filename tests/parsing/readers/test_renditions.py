@@ -33,14 +33,8 @@ def _labelled_text(path: Path) -> str:
     return "\n".join(lines[doc["line_start"] - 1:doc["line_end"]])
 
 
-# Corpus files whose header the parser still reads differently from one layout to another (issue 11: the parser
-# generalisation removes them from this list).
-LAYOUT_SENSITIVE = {"anhui-shouxian-dctb-2022", "hubei-jiayu-zrfj-2021", "hunan-huarong-zdgz-2021",
-                    "shandong-jinxiang-zrfg-2025", "sichuan-dazhu-msss-2016", "sichuan-xyjj-2015"}
 CASES = [pytest.param(_labelled_text, p, id=p.stem.split("__")[-1]) for p in LABELLED] + [
-    pytest.param(lambda p: p.read_text("utf-8"), p, id=p.stem, marks=[pytest.mark.xfail(
-        reason="header read differently per layout", strict=False)] if p.stem in LAYOUT_SENSITIVE else [])
-    for p in CORPUS]
+    pytest.param(lambda p: p.read_text("utf-8"), p, id=p.stem) for p in CORPUS]
 WRITERS: dict[str, Callable[[list[Paragraph | Table], str], bytes]] = {
     "docx": lambda parts, title: docx_bytes(parts),
     "pdf": lambda parts, title: pdf_bytes(parts),
