@@ -134,6 +134,8 @@ def _metadata(root: object) -> tuple[dict[str, str], list[object]]:
         labels = list(LABEL_RE.finditer(text))
         if not labels or labels[0].start() != 0:
             continue
+        if any(LABEL_RE.match(_clean(child.text_content())) for child in el if isinstance(child.tag, str)):  # type: ignore[attr-defined]
+            continue  # a block of labelled rows: each row is read on its own
         for k, match in enumerate(labels):
             label = re.sub(r"\s", "", match.group("label"))
             last = k + 1 == len(labels)

@@ -184,7 +184,7 @@ def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
     points), where wrapped lines continue; indented first lines, centred titles and signatures start further right.
     Right: where most full lines end (a line spanning MIN_FULL_SHARE of the page width from the left edge) — a file
     of mostly short lines (one cell per line, a list of names) has few, and its short lines say nothing of it.
-    (0, 0) when no line is full: nothing was broken by the page width."""
+    Right is 0 when no line is full: nothing was broken by the page width."""
     starts: dict[int, int] = {}
     for lines in pages:
         for ln in lines:
@@ -203,9 +203,14 @@ def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
         for ln in lines:
             if not ln.table and ln.x1 > ln.x0 and ln.x1 - left >= MIN_FULL_SHARE * ln.width:
                 ends[round(ln.x1)] = ends.get(round(ln.x1), 0) + 1
-    if not ends:
-        return float(left), 0.0
-    right = max(ends, key=lambda x: (near(ends, x), x))
+    right = max(ends, key=lambda x: (near(ends, x), x), default=0)
+    if right and near(ends, right) < 2:
+        # one full line alone shows a margin only where it mirrors the left one (a title or a table's caption
+        # may reach far without reaching it)
+        width = max(ln.width for lines in pages for ln in lines)
+        size = max(ln.size for lines in pages for ln in lines if not ln.table)
+        if right < width - left - 1.5 * size:
+            right = 0
     return float(left), float(right)
 
 

@@ -59,3 +59,25 @@ def test_a_web_archive_is_read_through_its_html_part():
              b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(html) + b"\r\n--B--\r\n")
     source = read_file(mhtml, name="saved.mhtml")
     assert source.text.split("\n")[-2:] == ["各县区人民政府：", "请抓好落实。"]
+
+
+def _page_with(body: str) -> bytes:
+    return ("<html><head><meta charset='utf-8'><title>t</title></head><body><div class='content'>" + body +
+            "<p>各县区人民政府：</p><p>请抓好落实，确保春耕生产顺利进行。</p></div></body></html>").encode()
+
+
+def test_the_date_a_site_published_a_page_is_not_the_directive_s_date():
+    source = read_file(_page_with("<div class='info'>发布时间：2024-01-05 10:30 来源：市政府办公室</div>"), name="p.html")
+    assert source.meta() == {"published_on": "2024-01-05"}
+
+
+def test_a_metadata_card_written_as_text_gives_one_value_per_cell():
+    source = read_file(_page_with("<p>索 引 号: | 000014349/2023-91150 | 信息分类: | |</p>"
+                                  "<p>发布机构: | 生成日期: | 2022-12-02 08:54:33 | |</p>"
+                                  "<p>文 号: | 六盘水府办发〔2022〕10号 | 是否有效: | |</p>"), name="p.html")
+    assert source.meta() == {"index_no": "000014349/2023-91150", "doc_number": "六盘水府办发〔2022〕10号"}
+
+
+def test_a_number_label_left_empty_takes_no_other_label_for_its_value():
+    source = read_file(_page_with("<p>文 号: 文件分类: 综合政务 所属机构:</p><p>发布机关: 市政府办公室</p>"), name="p.html")
+    assert source.meta() == {"issuer": "市政府办公室"}
