@@ -792,6 +792,8 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
             parts[-1] = number[0]
             return parts, j
         if _TITLE_TAIL_RE.search(compact) and len(compact) >= 6:
+            if compact.count("》") > compact.count("《"):
+                return None  # the tail of a title broken inside its 《…》 (a centred title over two lines)
             if j + 1 < len(lines) and j + 1 < i + 4 and _continues_title(lines[j + 1].text):
                 continue  # "关于落实《政府工作报告》重点工作" / "部门分工的意见": the genre word is on the next line
             return parts, j

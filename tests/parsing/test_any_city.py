@@ -375,3 +375,11 @@ def test_page_furniture_around_a_saved_directive_is_none_of_it():
     ]))
     assert (doc.doc_number, doc.title) == ("竹府办〔2016〕20号", "某某县人民政府办公室关于对2016年民生实事进行重点督办的通知")
     assert doc.tasks[-1].text.endswith("12月底前完成)") and doc.line_end == 7  # (no 分享到)
+
+
+def test_a_centred_title_broken_inside_its_quoted_name_is_read_whole():
+    doc = _one("\n".join([
+        "贯彻落实《关于加强新时代", "街道工作的意见》的任务分解方案",
+        "一、完善街道职能。各街道办事处要于6月底前完成职责清单。（区委编办牵头）",
+    ]))
+    assert doc.title == "贯彻落实《关于加强新时代街道工作的意见》的任务分解方案"
