@@ -154,3 +154,29 @@ def test_is_workday_equals_the_package_on_every_day_it_knows() -> None:
     while d.year <= last.year:
         assert calendar.is_workday(d) == chinese_calendar.is_workday(d), d
         d += timedelta(days=1)
+
+
+def _split_outside_brackets_reference(text: str, separators: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in (p.strip() for p in parts) if p]
+
+
+@given(st.text(alphabet=st.sampled_from(list("市局委()、,;/ 办")), max_size=30),
+       st.sampled_from(["、,;/", ",;/", "、"]))
+def test_split_outside_brackets_equals_char_by_char(text: str, separators: str) -> None:
+    from parsing.responsibility import split_outside_brackets
+
+    assert split_outside_brackets(text, separators) == _split_outside_brackets_reference(text, separators)
