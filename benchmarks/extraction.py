@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GAZETTES = ROOT / "fixtures" / "gazettes"
 
 
-def measure(*, min_seconds: float = 3.0, rounds: int = 3, clock: Callable[[], float] = time.perf_counter) -> tuple[float, int, int]:
+def measure(
+    *, min_seconds: float = 3.0, rounds: int = 3, clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, int, int]:
     """Best-of-rounds throughput in MB/s, corpus size in bytes, and tasks found per pass.
 
     `clock`: time.perf_counter (wall) or time.process_time (the process's CPU time: on a machine shared with other
