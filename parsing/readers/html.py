@@ -142,8 +142,12 @@ def _metadata(root: object) -> tuple[dict[str, str], list[object]]:
             end = len(text) if last else labels[k + 1].start()
             # "文 号: | 某政办发〔2024〕3号 | 是否有效: |": a card of cells written as text, a value per cell
             value = text[match.end():end].strip(" |").split("|")[0].strip()
-            if not value and last and "|" not in text:  # the value is the next element's text
-                value = next((t for _, t in chunks[index + 1:index + 4] if t and not LABEL_RE.match(t)), "")
+            if not value and last and "|" not in text:  # the value is the next cell's text (an empty cell: none)
+                cell = _next_cell(el, text)
+                if cell is not None:
+                    value = "" if LABEL_RE.match(cell) else cell
+                else:
+                    value = next((t for _, t in chunks[index + 1:index + 4] if t and not LABEL_RE.match(t)), "")
                 if len(value) > 120:
                     value = ""
             key = _LABEL_KEYS.get(label)
@@ -156,6 +160,23 @@ def _metadata(root: object) -> tuple[dict[str, str], list[object]]:
                 found[key] = (rank, value)
         holders.append(el)
     return {key: value for key, (_, value) in found.items()}, holders
+
+
+def _next_cell(el: object, text: str) -> str | None:
+    """The text of the element after a label's cell (<td>文号：</td><td>…</td>, <dt>…</dt><dd>…</dd>, or a <b> label
+    inside its cell); None when the label's cell is the last of its row."""
+    node = el
+    while node is not None:
+        sibling = node.getnext()  # type: ignore[attr-defined]
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is not None:
+            return _clean(sibling.text_content())
+        parent = node.getparent()  # type: ignore[attr-defined]
+        if parent is None or _clean(parent.text_content()) != text:
+            return None
+        node = parent
+    return None
 
 
 def _remove_block(holders: list[object]) -> None:

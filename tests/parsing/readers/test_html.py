@@ -81,3 +81,10 @@ def test_a_metadata_card_written_as_text_gives_one_value_per_cell():
 def test_a_number_label_left_empty_takes_no_other_label_for_its_value():
     source = read_file(_page_with("<p>文 号: 文件分类: 综合政务 所属机构:</p><p>发布机关: 市政府办公室</p>"), name="p.html")
     assert source.meta() == {"issuer": "市政府办公室"}
+
+
+def test_an_empty_cell_of_the_metadata_table_leaves_its_field_empty():
+    meta = {"索 引 号": "11140300/2024-00012", "发布机构": "", "文　　号": "某政办发〔2024〕3号", "成文日期": ""}
+    data = html_bytes([Paragraph("各县区人民政府："), Paragraph("请抓好落实。")], title=TITLE, metadata=meta)
+    assert read_file(data, name="page.htm").meta() == {"index_no": "11140300/2024-00012",
+                                                       "doc_number": "某政办发〔2024〕3号", "published_on": "2024-01-05"}
