@@ -1065,14 +1065,21 @@ def extract_deadlines(
     norm, index = _prepare(text)
     specs: list[DeadlineSpec] = []
     taken_raw: list[tuple[int, int]] = []
-    present = _TRIGGER_CHARS.intersection(norm)  # the trigger characters the text holds (a set operation in C)
+    present = frozenset(_TRIGGER_RE.findall(norm))
     if present:
         ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR, festival, standalone)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
+        gates: dict[re.Pattern[str], bool] = {}
         for order in _orders_for(present):
             pattern, handler = _PATTERNS[order]
             if handler is _h_year_cell and not standalone:
                 continue
+            gate = _GATES[order]
+            if gate is not None:  # the pattern opens with a lookahead: no place where it holds, no match at all
+                if gate not in gates:
+                    gates[gate] = gate.search(norm) is not None
+                if not gates[gate]:
+                    continue
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
                     hits.append((m.end() - m.start(), -order, m.start(), m, handler))
@@ -1180,5 +1187,12 @@ _BY_CHAR: dict[str, tuple[int, ...]] = {  # first-group character → patterns i
     for ch in set().union(*(g for groups in _TRIGGERS for g in groups))
 }
 
-_TRIGGER_CHARS = frozenset(_BY_CHAR)
+_TRIGGER_RE = re.compile("[" + re.escape("".join(sorted(_BY_CHAR))) + "]")
+# Patterns opening with _AT_YEAR or _AT_NUM match only where that lookahead holds: one search of it per text
+# tells whether they can match anywhere (a text with no written year skips every year pattern).
+_GATE_RES = {_AT_YEAR: re.compile(_AT_YEAR), _AT_NUM: re.compile(_AT_NUM)}
+_GATES: tuple[re.Pattern[str] | None, ...] = tuple(
+    next((gate for head, gate in _GATE_RES.items() if pattern.pattern.startswith(head)), None)
+    for pattern, _ in _PATTERNS
+)
 
