@@ -33,8 +33,8 @@ from tracker.models import (
 )
 from tracker.periods import month_of
 from tracker.services import lifecycle_office, lifecycle_unit, printables
-from tracker.services.messages import messages_mark_read
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
+from tracker.services.messages import messages_mark_read
 from tracker.services.register import task_register
 from tracker.services.review import task_dismiss, task_edit
 
