@@ -235,3 +235,15 @@ def test_assignment_rows_in_the_inbox_are_the_users_own_units(world):
     units = {item.unit for entry in inbox.entries for item in entry.items if item.unit}
     assert units == {"市住建局"}
     assert Assignment.objects.filter(department=world.other).exists()
+
+
+def test_the_admin_links_workflow_records_to_the_workbench(world):
+    client = _client(world.office)
+    extension = world.tasks["due_soon"].extension_requests.get()
+    page = client.get(reverse("admin:tracker_extensionrequest_changelist")).content.decode()
+    assert f'href="{reverse("tracker:task_detail", args=[extension.task_id])}#unit-card-{extension.assignment_id}"' \
+        in page and "到工作台审批" in page
+    tasks = client.get(reverse("admin:tracker_task_changelist")).content.decode()
+    assert "到工作台办理" in tasks and "到审核页" in tasks
+    index = client.get(reverse("admin:index")).content.decode()
+    assert 'id="workbench-link"' in index and 'href="/portal/"' in index
