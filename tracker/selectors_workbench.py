@@ -155,6 +155,13 @@ def _feedback_due(mine: QuerySet[Assignment], *, as_of: date) -> QuerySet[Assign
         Q(status=A.SIGNED, first_report_at__isnull=True) | Q(current_due__lte=soon_until))
 
 
+def _decision_note(event: TaskEvent) -> str:
+    """The decision in words: an extension's note already says it (批准延期至 …, 驳回延期申请), others get the action."""
+    if event.action in (TaskEvent.Action.EXTENSION_APPROVE, TaskEvent.Action.EXTENSION_REJECT):
+        return event.note
+    return f"{event.get_action_display()}：{event.note}" if event.note else str(event.get_action_display())
+
+
 def _department_entries(*, user: Any, as_of: date) -> list[InboxEntry]:
     mine = assignment_for(user=user)
     entries = []
@@ -191,7 +198,7 @@ def _department_entries(*, user: Any, as_of: date) -> list[InboxEntry]:
     entries.append(InboxEntry(
         key="decisions", label="申请的审批结果", count=decisions.count(),
         items=[InboxItem(url=_task_url(e.task_id), title=_label(e.task), unit=e.department.name if e.department
-                         else "", note=f"{e.get_action_display()}：{e.note}", when=e.created_at)
+                         else "", note=_decision_note(e), when=e.created_at)
                for e in decisions.select_related("task", "department").order_by("-created_at", "-pk")[:ITEMS]],
         hint=f"近 {DECISIONS_DAYS} 天"))
 
