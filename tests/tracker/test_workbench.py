@@ -247,3 +247,17 @@ def test_the_admin_links_workflow_records_to_the_workbench(world):
     assert "到工作台办理" in tasks and "到审核页" in tasks
     index = client.get(reverse("admin:index")).content.decode()
     assert 'id="workbench-link"' in index and 'href="/portal/"' in index
+
+
+def test_urging_through_the_portal_says_what_was_really_sent(world):
+    world.unit.contact_email = ""
+    world.unit.save(update_fields=["contact_email"])
+    part = lead_of(world.tasks["due_soon"])
+    response = _client(world.office).post(f"/portal/assignments/{part.pk}/urge/", {f"urge-{part.pk}-note": "请加快进度"},
+                                          follow=True)
+    html = response.content.decode()
+    assert "该单位未配置通知渠道，已生成站内消息" in html and "已通知" not in html
+    assert Message.objects.filter(recipient=world.user, kind=Message.Kind.URGE, task=world.tasks["due_soon"]).exists()
+    response = _client(world.office).post(f"/portal/tasks/{world.tasks['support'].pk}/urge/", {"urge-note": ""},
+                                          follow=True)  # 市林业局 has an e-mail address
+    assert "已催办并发送通知：市林业局（邮件），同时生成站内消息" in response.content.decode()

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tracker import selectors_workbench
-from tracker.permissions import user_is_manager, user_is_office
+from tracker.permissions import user_is_read_only
 from tracker.services.messages import messages_mark_read
 
 PAGE_SIZE = 50
 
 
 def _refuse_manager(request: HttpRequest) -> None:
-    if user_is_manager(request.user) and not user_is_office(request.user):
+    if user_is_read_only(request.user):
         raise PermissionDenied("领导账号只读")
 
 
@@ -44,7 +44,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tracker/workbench/messages.html", {
         "page": page, "unread_only": bool(request.GET.get("unread")),
-        "may_mark": not (user_is_manager(request.user) and not user_is_office(request.user)),
+        "may_mark": not user_is_read_only(request.user),
     })
 
 
