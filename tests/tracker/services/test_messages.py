@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from parsing.workdays import WorkCalendar
 from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
 from tracker.models import DepartmentMembership, Message, Task
 from tracker.services import lifecycle_office, lifecycle_unit
-from tracker.services.messages import messages_mark_read, urge_outcome_text
+from tracker.services.messages import messages_mark_read, reminder_messages_record, urge_outcome_text
 from tracker.services.reminders import reminders_scan
 from tracker.transitions import TransitionError
 
@@ -166,3 +169,25 @@ def test_a_membership_added_later_does_not_see_earlier_messages(people):
     lifecycle_office.task_urge(task=task, actor=office)
     DepartmentMembership.objects.create(user=outsider, department=unit)
     assert not Message.objects.filter(recipient=outsider).exists()
+
+
+def test_a_digest_of_one_task_links_it(people):
+    _, user, _, unit, *_ = people
+    task = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=AS_OF, text="唯一今日到期的任务。")
+    reminders_scan(as_of=AS_OF, now=timezone.make_aware(datetime.combine(AS_OF, time(9))), dispatch=False)
+    digest = Message.objects.get(recipient=user)
+    assert digest.task == task and digest.text.startswith("2030年03月04日提醒：今日到期 1 项。")
+
+
+def test_the_digest_is_written_in_the_same_queries_for_one_unit_or_many(people, django_assert_num_queries):
+    _, _, _, unit, *_ = people
+    calendar = WorkCalendar({})
+    workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=AS_OF)
+    with CaptureQueriesContext(connection) as one:
+        assert reminder_messages_record(as_of=AS_OF, calendar=calendar) == 2  # the unit's two users
+    Message.objects.all().delete()
+    for n in range(3):
+        _, more = department_user(username=f"more_{n}", department_name=f"市第{n + 1}局")
+        workflow_task(lead=more, status=S.IN_PROGRESS, due_on=date(2030, 2, n + 1))
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert reminder_messages_record(as_of=AS_OF, calendar=calendar) == 5
