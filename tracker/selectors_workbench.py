@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tracker import selectors_review
 from tracker.clocks import work_calendar
-from tracker.models import Assignment, ExtensionRequest, Message, Task, TaskEvent, Urge
+from tracker.models import Assignment, Department, Directive, ExtensionRequest, Message, Task, TaskEvent, Urge
 from tracker.permissions import (
     assignment_for,
     user_department_ids,
@@ -84,7 +84,10 @@ def _label(task: Task) -> str:
 
 
 def _parts(rows: QuerySet[Assignment], *, order: Any = ("current_due", "pk")) -> list[Assignment]:
-    return list(rows.select_related("task", "department").order_by(*order)[:ITEMS])
+    """The first few parts: chosen on the assignment table alone, then joined (at 100,000 tasks, joining every
+    overdue part to its task before the LIMIT took 200 ms)."""
+    first = rows.order_by(*order).values("pk")[:ITEMS]
+    return list(rows.filter(pk__in=Subquery(first)).select_related("task", "department").order_by(*order))
 
 
 def _due_note(assignment: Assignment, as_of: date) -> str:
@@ -106,14 +109,21 @@ def _part_items(parts: list[Assignment], as_of: date, *, anchor: str = "", note:
 
 def _office_entries(*, as_of: date) -> list[InboxEntry]:
     entries = []
-    directives = selectors_review.review_directives()
-    drafts = selectors_review.registered_drafts()
+    # The review list's directives (selectors_review.review_directives), counted and listed from the pending
+    # tasks' index: grouping every task of every directive cost 150 ms at 100,000 tasks.
+    pending = Task.objects.filter(status=Task.Status.PENDING_REVIEW)
+    waiting = pending.filter(directive=OuterRef("pk"))
+    directives = (Directive.objects.filter(Exists(waiting))
+                  .annotate(pending=Subquery(waiting.order_by().values("directive").annotate(n=Count("pk"))
+                                             .values("n")))
+                  .order_by("-created_at", "-pk")[:ITEMS])
     review_items = [InboxItem(url=reverse("tracker:review_directive", args=[d.pk]),
                               title=f"{d.doc_number} {d.title}".strip(), note=f"待审核 {d.pending} 项")
-                    for d in directives[:ITEMS]]
-    hand_count = drafts.count()
+                    for d in directives]
+    hand_count = selectors_review.registered_drafts().count()
+    directive_count = pending.filter(directive__isnull=False).values("directive_id").distinct().count()
     entries.append(InboxEntry(
-        key="review", label="待审核", count=directives.count() + hand_count, items=review_items,
+        key="review", label="待审核", count=directive_count + hand_count, items=review_items,
         url=reverse("tracker:review_list"), url_label="进入审核",
         hint=f"其中立项未交办 {hand_count} 项" if hand_count else ""))
 
@@ -214,12 +224,15 @@ def _department_entries(*, user: Any, as_of: date) -> list[InboxEntry]:
 
 def _manager_entries(*, user: Any, as_of: date) -> list[InboxEntry]:
     overdue = Assignment.objects.lead().overdue(as_of)
-    units = list(overdue.order_by().values("department_id", "department__name").annotate(n=Count("pk"))
-                 .order_by("-n", "department__name")[:ITEMS])
+    # Every late unit with its count in one grouped query (a few hundred rows at most): the entry's count is
+    # their number, its items the worst few.
+    late = list(overdue.order_by().values_list("department_id").annotate(n=Count("pk")))
+    worst = sorted(late, key=lambda row: (-row[1], row[0]))[:ITEMS]
+    names = dict(Department.objects.filter(pk__in=[d for d, _ in worst]).values_list("pk", "name"))
     entries = [InboxEntry(
-        key="overdue_units", label="逾期单位", count=overdue.order_by().values("department_id").distinct().count(),
-        items=[InboxItem(url=_list_url(overdue="true", department=u["department_id"]), title=u["department__name"],
-                         note=f"逾期 {u['n']} 项") for u in units],
+        key="overdue_units", label="逾期单位", count=len(late),
+        items=[InboxItem(url=_list_url(overdue="true", department=d), title=names[d], note=f"逾期 {n} 项")
+               for d, n in worst],
         url=_list_url(overdue="true"), url_label="查看逾期事项")]
 
     charge = Task.objects.filter(leader=user).open()
