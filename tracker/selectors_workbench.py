@@ -100,8 +100,10 @@ def _due_note(assignment: Assignment, as_of: date) -> str:
 
 
 def _part_items(parts: list[Assignment], as_of: date, *, anchor: str = "", note: Any = None) -> list[InboxItem]:
-    return [InboxItem(url=_task_url(a.task_id, anchor), title=_label(a.task), unit=a.department.name,
-                      note=note(a) if note else _due_note(a, as_of)) for a in parts]
+    """Items linking to the task page; anchor "card" opens at the unit's own card (its forms: 办结确认, 重新交办)."""
+    return [InboxItem(url=_task_url(a.task_id, f"unit-card-{a.pk}" if anchor == "card" else anchor),
+                      title=_label(a.task), unit=a.department.name, note=note(a) if note else _due_note(a, as_of))
+            for a in parts]
 
 
 # --- the office (督查室) ----------------------------------------------------------------------------------------
@@ -137,14 +139,14 @@ def _office_entries(*, as_of: date) -> list[InboxEntry]:
     requested = Assignment.objects.lead().filter(status=A.COMPLETION_REQUESTED)
     entries.append(InboxEntry(
         key="completions", label="申请办结待审核", count=requested.count(),
-        items=_part_items(_parts(requested, order=("completion_requested_at", "pk")), as_of,
+        items=_part_items(_parts(requested, order=("completion_requested_at", "pk")), as_of, anchor="card",
                           note=lambda a: "申请办结" + (f" {timezone.localtime(a.completion_requested_at):%m-%d %H:%M}"
                                                     if a.completion_requested_at else ""))))
 
     returned = Assignment.objects.filter(status=A.RETURNED)
     entries.append(InboxEntry(
         key="returned", label="退回待重新交办", count=returned.count(),
-        items=_part_items(_parts(returned, order=("returned_at", "pk")), as_of,
+        items=_part_items(_parts(returned, order=("returned_at", "pk")), as_of, anchor="card",
                           note=lambda a: f"{a.get_role_display()}单位退回")))
 
     overdue = Assignment.objects.lead().overdue(as_of)

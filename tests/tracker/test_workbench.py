@@ -261,3 +261,14 @@ def test_urging_through_the_portal_says_what_was_really_sent(world):
     response = _client(world.office).post(f"/portal/tasks/{world.tasks['support'].pk}/urge/", {"urge-note": ""},
                                           follow=True)  # 市林业局 has an e-mail address
     assert "已催办并发送通知：市林业局（邮件），同时生成站内消息" in response.content.decode()
+
+
+def test_the_offices_decisions_open_at_the_units_card(world):
+    entries = {e.key: e for e in workbench_inbox(user=world.office, as_of=TODAY).entries}
+    requested, returned = lead_of(world.tasks["requested"]), lead_of(world.tasks["returned"])
+    assert [i.url for i in entries["completions"].items] == [
+        f"{reverse('tracker:task_detail', args=[requested.task_id])}#unit-card-{requested.pk}"]
+    assert [i.url for i in entries["returned"].items] == [
+        f"{reverse('tracker:task_detail', args=[returned.task_id])}#unit-card-{returned.pk}"]
+    page = _client(world.office).get(entries["returned"].items[0].url.split("#")[0]).content.decode()
+    assert f'id="unit-card-{returned.pk}"' in page
