@@ -71,7 +71,7 @@ def test_two_co_lead_units_and_the_office(chromium: Any, live_server: Any, artif
 
     # Unit A on a phone: signs, reports, asks for completion with evidence.
     unit_a = _login(chromium, live_server.url, "dept_a", PHONE)
-    assert "加快推进城区道路" in unit_a.inner_text("table.tasks")
+    assert "加快推进城区道路" in unit_a.inner_text("#inbox-sign")  # the workbench: 待签收
     assert "完善城市排水防涝设施" not in unit_a.inner_text("body")
     unit_a.goto(url)
     assert unit_a.locator(f"button[name=submit-sign-{part_b.pk}]").count() == 0  # never the co-lead's part
