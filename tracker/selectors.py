@@ -179,16 +179,25 @@ class AssignmentRow:
         return LIGHT_LABELS[self.light]
 
 
-def assignment_rows(*, assignments: QuerySet[Assignment], as_of: date, limit: int = 500) -> list[AssignmentRow]:
-    """Rows of units' parts, most urgent first (a support part shows its task's date: it owns none)."""
-    objects = (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
-               .order_by(F("current_due").asc(nulls_last=True), "task_id", "pk")[:limit])
+def assignment_rows_queryset(*, assignments: QuerySet[Assignment], as_of: date) -> QuerySet[Assignment]:
+    """Units' parts in list order, most urgent first, with what a row shows (slice it for a page)."""
+    return (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
+            .order_by(F("current_due").asc(nulls_last=True), "task_id", "pk"))
+
+
+def assignment_rows_from(objects: Iterable[Assignment], *, as_of: date) -> list[AssignmentRow]:
+    """Rows of units' parts (a support part shows its task's date: it owns none)."""
     rows = []
     for assignment in objects:
         light = assignment.light
         due = assignment.current_due if assignment.role == Assignment.Role.LEAD else assignment.task.current_due
         rows.append(AssignmentRow(assignment, light, due, _overdue_days(light, due, as_of)))
     return rows
+
+
+def assignment_rows(*, assignments: QuerySet[Assignment], as_of: date, limit: int = 500) -> list[AssignmentRow]:
+    """The first `limit` rows of units' parts, most urgent first."""
+    return assignment_rows_from(assignment_rows_queryset(assignments=assignments, as_of=as_of)[:limit], as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +222,16 @@ class TaskRow:
         return sum(1 for a in self.leads if a.status == A.ACCEPTED)
 
 
-def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[TaskRow]:
-    """List rows for the office: the task, its worst lead light, its current due date and every unit."""
+def task_rows_queryset(*, tasks: QuerySet[Task], as_of: date) -> QuerySet[Task]:
+    """Tasks in the office's list order (earliest due first) with every unit and its light (slice it)."""
     units = assignments_with_light(Assignment.objects.select_related("department"), as_of=as_of)
-    objects = (
-        tasks.select_related("directive")
-        .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
-        .order_by(F("current_due").asc(nulls_last=True), "pk")[:limit]
-    )
+    return (tasks.select_related("directive")
+            .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
+            .order_by(F("current_due").asc(nulls_last=True), "pk"))
+
+
+def task_rows_from(objects: Iterable[Task], *, as_of: date) -> list[TaskRow]:
+    """List rows for the office: the task, its worst lead light, its current due date and every unit."""
     rows = []
     for task in objects:
         assignments = list(task.assignments.all())
@@ -230,6 +241,11 @@ def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[T
                      and a.status in OWED_STATUSES and a.current_due), default=task.current_due)
         rows.append(TaskRow(task, light, task.current_due, overdue, _overdue_days(light, worst, as_of), assignments))
     return rows
+
+
+def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[TaskRow]:
+    """The first `limit` rows of the office's list."""
+    return task_rows_from(task_rows_queryset(tasks=tasks, as_of=as_of)[:limit], as_of=as_of)
 
 
 # --- the task page -------------------------------------------------------------------------------------
