@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tracker.clocks import node_breached_assignments
 from tracker.models import Assignment, Department, Directive, ExtensionRequest, Reminder, Task
 from tracker.permissions import department_visible_to, directive_visible_to
 from tracker.querysets import IN_HANDS_STATUSES, TASK_IN_HANDS_STATUSES, extended_q, late_q
+from tracker.search import doc_number_q
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, assignment_light_sql, task_filter_by_light
 
 DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
@@ -29,8 +30,16 @@ def _date_filter(label: str, method: str) -> django_filters.DateFilter:
     return django_filters.DateFilter(label=label, method=method, widget=DATE_INPUT)
 
 
-def _yes_no(label: str, method: str) -> django_filters.BooleanFilter:
-    return django_filters.BooleanFilter(label=label, method=method, widget=django_filters.widgets.BooleanWidget())
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """A yes/no filter as people read it: 全部 / 是 / 否 (the parameter stays true/false)."""
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = (("", "全部"), ("true", "是"), ("false", "否"))
+
+
+def _yes_no(label: str, method: str | None = None, **kwargs: Any) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, method=method, widget=YesNoWidget(), **kwargs)
 
 
 class _ScopedFilterSet(django_filters.FilterSet):
@@ -69,8 +78,12 @@ class _ScopedFilterSet(django_filters.FilterSet):
             return queryset
         t = self.task_prefix
         return queryset.filter(Q(**{f"{t}title__icontains": value}) | Q(**{f"{t}text__icontains": value})
-                               | Q(directive__doc_number__icontains=value)
-                               | Q(**{f"{t}source_ref__icontains": value}))
+                               | doc_number_q("directive__doc_number", value)
+                               | doc_number_q(f"{t}source_ref", value) | self.unit_q(value))
+
+    def unit_q(self, value: str) -> Q:
+        """The keyword as a unit's name or short name."""
+        return Q()
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         return queryset.overdue(self.as_of) if value else queryset
@@ -108,6 +121,11 @@ class TaskFilterSet(_ScopedFilterSet):
 
     def filter_department(self, queryset: QuerySet[Task], name: str, value: Department) -> QuerySet[Task]:
         return queryset.for_departments([value.pk]) if value else queryset
+
+    def unit_q(self, value: str) -> Q:
+        """A task any of whose units (lead or support) is named so."""
+        return Q(Exists(Assignment.objects.filter(
+            Q(department__name__icontains=value) | Q(department__short_name__icontains=value), task=OuterRef("pk"))))
 
 
 class AssignmentFilterSet(_ScopedFilterSet):
@@ -150,10 +168,8 @@ class AssignmentFilterSet(_ScopedFilterSet):
         queryset = super().defaults(queryset, asked)
         return queryset.filter(role=self.default_role) if self.default_role and not asked.get("role") else queryset
 
-    def filter_q(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
-        if not value:
-            return queryset
-        return super().filter_q(queryset, name, value) | queryset.filter(department__name__icontains=value)
+    def unit_q(self, value: str) -> Q:
+        return Q(department__name__icontains=value) | Q(department__short_name__icontains=value)
 
     def filter_light(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
         # The light's SQL form (checked against the Python rule by a test): no row is loaded into Python.
@@ -194,7 +210,7 @@ class DirectiveFilterSet(django_filters.FilterSet):
         fields = ["q", "issuer", "year"]
 
     def filter_q(self, queryset: QuerySet[Directive], name: str, value: str) -> QuerySet[Directive]:
-        return queryset.filter(Q(doc_number__icontains=value) | Q(title__icontains=value)) if value else queryset
+        return queryset.filter(doc_number_q("doc_number", value) | Q(title__icontains=value)) if value else queryset
 
 
 class ExtensionRequestFilterSet(django_filters.FilterSet):
@@ -210,8 +226,8 @@ class ExtensionRequestFilterSet(django_filters.FilterSet):
 class DepartmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词（名称、简称、别名）", method="filter_q")
     kind = django_filters.ChoiceFilter(label="类别", choices=Department.Kind.choices)
-    active = django_filters.BooleanFilter(label="启用")
-    verified = django_filters.BooleanFilter(label="已核实")
+    active = _yes_no("启用")
+    verified = _yes_no("已核实")
 
     class Meta:
         model = Department

@@ -57,6 +57,7 @@ from tracker.permissions import (
     user_sees_all,
 )
 from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, RECURRING, overdue_q
+from tracker.readable import field_label, value_shown
 from tracker.transitions import assignment_allowed_actions, task_allowed_actions
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
@@ -354,30 +355,27 @@ def directive_excerpt(*, directive: Directive) -> list[ExcerptLine]:
 
 
 def task_changes(*, task: Task) -> list[dict[str, Any]]:
-    """simple-history changes of the task's deadlines (edits by the office), with Chinese field names."""
+    """simple-history changes of the task's deadlines (edits by the office), as people read them: Chinese field
+    names, choice labels, names, 北京时间 (tracker.readable)."""
     changes = []
     for deadline in task.deadlines.all():
         for record in deadline.history.all().select_related("history_user"):
             prev = record.prev_record
             if prev is None:
                 continue
-            delta = record.diff_against(prev)
-            labels = {f.name: str(f.verbose_name) for f in deadline._meta.fields}
-            what = "；".join(f"{labels.get(c.field, c.field)}：{_shown(c.old)} → {_shown(c.new)}"
-                            for c in delta.changes)
+            delta = record.diff_against(prev, foreign_keys_are_objs=True)
+            what = "；".join(
+                f"{field_label(Deadline, c.field)}：{value_shown(Deadline._meta.get_field(c.field), c.old)} → "
+                f"{value_shown(Deadline._meta.get_field(c.field), c.new)}" for c in delta.changes)
             if what:
-                changes.append({"when": record.history_date, "who": record.history_user,
+                # Edits made outside a request (a service called by a command) carry no history user: the
+                # deadline's own corrected_by then says who.
+                who = record.history_user or (record.corrected_by if "corrected_by" in delta.changed_fields
+                                              else None)
+                changes.append({"when": record.history_date, "who": who,
                                 "what": f"时限「{deadline.text}」{what}"})
     changes.sort(key=lambda c: c["when"], reverse=True)
     return changes
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "无"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
 
 
 def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: date) -> list[UnitRow]:

@@ -1,0 +1,35 @@
+"""Keyword search as people type it. A 文号's year brackets are typed as 〔〕, [], 【】, () or their full-width
+forms (［］（）): all of them read as 〔〕, on both sides of the comparison, so 阳政办发[2026]12号 finds
+阳政办发〔2026〕12号 and the other way round."""
+from __future__ import annotations
+
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Replace
+from django.db.models.lookups import IContains
+
+OPENING = "[【(（［〖"  # each read as 〔
+CLOSING = "]】)）］〗"  # each read as 〕
+
+
+def doc_number_normalized(value: str) -> str:
+    """The typed text with every year bracket written 〔〕."""
+    return value.translate(str.maketrans(OPENING + CLOSING, "〔" * len(OPENING) + "〕" * len(CLOSING)))
+
+
+def doc_number_expression(field: str) -> Func:
+    """The column with every year bracket written 〔〕 (nested REPLACE: the same SQL on SQLite and PostgreSQL)."""
+    expression: Func | F = F(field)
+    for char in OPENING:
+        expression = Replace(expression, Value(char), Value("〔"))
+    for char in CLOSING:
+        expression = Replace(expression, Value(char), Value("〕"))
+    assert isinstance(expression, Func)
+    return expression
+
+
+def doc_number_q(field: str, value: str) -> Q:
+    """Rows whose `field` (a 文号 or reference) contains `value`, whichever brackets either was written with."""
+    normalized = doc_number_normalized(value)
+    if not any(char in value or char in normalized for char in "〔〕"):
+        return Q(**{f"{field}__icontains": value})  # no bracket typed: the column's plain LIKE
+    return Q(IContains(doc_number_expression(field), normalized))
