@@ -183,7 +183,13 @@ class AssignmentRow:
 def assignment_rows_queryset(*, assignments: QuerySet[Assignment], as_of: date) -> QuerySet[Assignment]:
     """Units' parts in list order, most urgent first, with what a row shows (slice it for a page)."""
     return (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
-            .order_by(F("current_due").asc(nulls_last=True), "task_id", "pk"))
+            .order_by(*ASSIGNMENT_LIST_ORDER))
+
+
+def assignment_rows_for(*, ids: Iterable[int], as_of: date) -> list[AssignmentRow]:
+    """The rows of one page, from its part ids in list order (task_rows_for)."""
+    return assignment_rows_from(assignment_rows_queryset(assignments=Assignment.objects.filter(pk__in=list(ids)),
+                                                         as_of=as_of), as_of=as_of)
 
 
 def assignment_rows_from(objects: Iterable[Assignment], *, as_of: date) -> list[AssignmentRow]:
@@ -223,12 +229,23 @@ class TaskRow:
         return sum(1 for a in self.leads if a.status == A.ACCEPTED)
 
 
+TASK_LIST_ORDER = (F("current_due").asc(nulls_last=True), "pk")  # the index tracker_task_list_order
+ASSIGNMENT_LIST_ORDER = (F("current_due").asc(nulls_last=True), "task_id", "pk")
+
+
 def task_rows_queryset(*, tasks: QuerySet[Task], as_of: date) -> QuerySet[Task]:
     """Tasks in the office's list order (earliest due first) with every unit and its light (slice it)."""
     units = assignments_with_light(Assignment.objects.select_related("department"), as_of=as_of)
     return (tasks.select_related("directive")
             .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
-            .order_by(F("current_due").asc(nulls_last=True), "pk"))
+            .order_by(*TASK_LIST_ORDER))
+
+
+def task_rows_for(*, ids: Iterable[int], as_of: date) -> list[TaskRow]:
+    """The rows of one page, from its task ids in list order (a page is found on the ids alone: a far page is
+    then an index-only scan, and only its 50 rows are joined and loaded)."""
+    return task_rows_from(task_rows_queryset(tasks=Task.objects.filter(pk__in=list(ids)), as_of=as_of),
+                          as_of=as_of)
 
 
 def task_rows_from(objects: Iterable[Task], *, as_of: date) -> list[TaskRow]:

@@ -157,17 +157,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if user_sees_all(request.user):
         filterset: Any = TaskFilterSet(request.GET, queryset=task_visible_to(user=request.user), as_of=as_of,
                                        user=request.user)
-        pager = page_of(request, selectors.task_rows_queryset(tasks=filterset.qs, as_of=as_of), count_of=filterset.qs)
-        rows: Any = selectors.task_rows_from(pager.page.object_list, as_of=as_of)
-        counts = selectors.light_counts(assignments=Assignment.objects.lead().in_hands(), as_of=as_of)
+        pager = page_of(request, filterset.qs.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
+        rows: Any = selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of)
+        counts = selectors.light_counts(assignments=Assignment.objects.lead().open(), as_of=as_of)
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
-        pager = page_of(request, selectors.assignment_rows_queryset(assignments=filterset.qs, as_of=as_of),
-                        count_of=filterset.qs)
-        rows = selectors.assignment_rows_from(pager.page.object_list, as_of=as_of)
-        counts = selectors.light_counts(assignments=mine.in_hands(), as_of=as_of)
+        pager = page_of(request, filterset.qs.order_by(*selectors.ASSIGNMENT_LIST_ORDER).values_list("pk", flat=True))
+        rows = selectors.assignment_rows_for(ids=pager.page.object_list, as_of=as_of)
+        counts = selectors.light_counts(assignments=mine.open(), as_of=as_of)
         drafts = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "pager": pager, "as_of": as_of, "counts": counts, "drafts": drafts,
@@ -285,11 +284,11 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = get_object_or_404(directive_visible_to(user=request.user).select_related("source"), pk=pk)
     as_of = timezone.localdate()
     tasks = task_visible_to(user=request.user).filter(directive=directive)
-    pager = page_of(request, selectors.task_rows_queryset(tasks=tasks, as_of=as_of), count_of=tasks)
+    pager = page_of(request, tasks.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
     return render(request, "tracker/portal/directive_detail.html", {
         "directive": directive,
         "excerpt": selectors.directive_excerpt(directive=directive),
-        "rows": selectors.task_rows_from(pager.page.object_list, as_of=as_of),
+        "rows": selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of),
         "pager": pager,
         "as_of": as_of,
     })

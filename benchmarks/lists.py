@@ -1,0 +1,308 @@
+"""Portal and workbench list pages at 100,000 tasks on PostgreSQL (issue 14.8), then a load run.
+
+1. Every list page, warm, through Django's test Client, as the office, a manager and a department: the pages are
+   the URL conf's portal routes without parameters (so the workbench's pages are timed once they exist), plus
+   the task list's variants (a far page, a keyword, a unit, drafts, overdue only) and a directive's tasks.
+   Bar: median ≤ 300 ms each.
+2. A load run: gunicorn on this machine (GUNICORN_WORKERS, default 2 × cores + 1), 50 concurrent logged-in users
+   (office, managers, departments: LOAD_USERS) each browsing list pages (random pages and filters) and task
+   pages for LOAD_SECONDS (default 60). Bar: p95 ≤ 1 s with 0 errors. The load average is printed with the
+   figures: the machine may be shared.
+
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python -m benchmarks lists`
+Builds the 100,000-task world of benchmarks/dashboard.py in a throw-away database `<name>_bench_lists` (or, with
+BENCH_REUSE_DB=<database>, uses one kept by BENCH_KEEP_DB=1), prints the figures and drops it.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.pg import postgres_url, throwaway_database
+
+RUNS = 9
+PAGE_BAR_MS = 300
+LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
+LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+P95_BAR_S = 1.0
+DEPARTMENT_USERS = 10  # of the busiest departments; the load run's department users cycle through them
+
+
+def _users() -> dict[str, list[object]]:
+    """An office user, managers and department users (members of the busiest departments)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Count
+
+    from tracker.models import Assignment, DepartmentMembership
+    from tracker.permissions import DEPARTMENT_GROUP, MANAGER_GROUP, OFFICE_GROUP
+
+    user_model = get_user_model()
+
+    def user(name: str, group: str, **extra: object) -> object:
+        found, _ = user_model.objects.get_or_create(username=name, defaults={"first_name": name, **extra})
+        found.groups.add(Group.objects.get_or_create(name=group)[0])
+        return found
+
+    busiest = list(Assignment.objects.values("department_id").annotate(n=Count("pk")).order_by("-n")
+                   .values_list("department_id", flat=True)[:DEPARTMENT_USERS])
+    departments = []
+    for index, department_id in enumerate(busiest):
+        member = user(f"bench-dept-{index}", DEPARTMENT_GROUP)
+        DepartmentMembership.objects.get_or_create(user=member, department_id=department_id)
+        departments.append(member)
+    return {"office": [user("bench-office", OFFICE_GROUP, is_staff=True)],
+            "manager": [user(f"bench-manager-{i}", MANAGER_GROUP) for i in range(3)],
+            "department": departments}
+
+
+def list_pages() -> list[str]:
+    """The portal routes a person opens without an id: the lists, the workbench, the review list, 考评."""
+    from tests.security.walk import routes  # the URL conf's walk of the security suite
+    skip = re.compile(r"^(api/|oidc/|cas/|portal/login/|portal/logout/|portal/export/|portal/bulletins/|"
+                      r"portal/assessment/export/|portal/review/deadline-parse/|portal/review/departments/)")
+    return sorted({"/" + r.pattern for r in routes() if not r.is_admin and not r.kwargs and not r.positional
+                   and r.pattern.startswith("portal/") and not skip.match(r.pattern)})
+
+
+def _variants(office_list: str, *, department_id: int, directive_id: int) -> list[str]:
+    return [f"{office_list}?page=1000", f"{office_list}?q=阳政办发[2023]16号", f"{office_list}?q=部门17",
+            f"{office_list}?department={department_id}", f"{office_list}?department={department_id}&page=3",
+            f"{office_list}?status=pending_review", f"{office_list}?overdue=on",
+            f"/portal/directives/{directive_id}/", f"/portal/directives/{directive_id}/?page=2"]
+
+
+def _timed(client: object, url: str) -> tuple[list[float], int]:
+    response = client.get(url)  # type: ignore[attr-defined]  # warm: templates, session, plans
+    status = response.status_code
+    timings: list[float] = []
+    if status in (403, 404):
+        return timings, status
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)  # type: ignore[attr-defined]
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, status
+
+
+def _queries(client: object, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)  # type: ignore[attr-defined]
+    return len(captured)
+
+
+def time_pages(users: dict[str, list[object]]) -> bool:
+    from django.db.models import Count
+    from django.test import Client
+
+    from tracker.models import Task
+
+    department_id = users["department"][0].department_memberships.get().department_id  # type: ignore[attr-defined]
+    directive_id = (Task.objects.values("directive_id").annotate(n=Count("pk")).order_by("-n")
+                    .values_list("directive_id", flat=True).first())
+    ok = True
+    pages = list_pages()
+    task_list = "/portal/tasks/" if "/portal/tasks/" in pages else "/portal/"
+    for role in ("office", "manager", "department"):
+        client = Client()
+        client.force_login(users[role][0])
+        urls = pages + (_variants(task_list, department_id=department_id, directive_id=directive_id)
+                        if role != "department" else [f"{task_list}?page=5", f"{task_list}?q=督办任务1"])
+        for url in urls:
+            timings, status = _timed(client, url)
+            if status in (403, 404):
+                continue  # not this role's page
+            median = statistics.median(timings)
+            passed = median <= PAGE_BAR_MS and status == 200
+            ok &= passed
+            print(f"  {role:10} {url:55} median {median:4.0f} ms  max {max(timings):4.0f} ms  "
+                  f"{_queries(client, url):3} queries  HTTP {status}  {'PASS' if passed else 'FAIL'}", flush=True)
+    return ok
+
+
+# --- the load run -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(*, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn with the project's settings (DEBUG off), started and stopped here (its own process group)."""
+    binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    process = subprocess.Popen(
+        [binary, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
+         "--log-level", "warning"], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _session_cookie(user: object) -> str:
+    """A logged-in session for `user` (as the login view makes one), without the login form's throttling."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    session.create()
+    return str(session.session_key)
+
+
+def load_run(users: dict[str, list[object]], *, base: str) -> bool:
+    import requests
+    from django.conf import settings
+
+    from tracker.models import Task
+
+    task_ids = list(Task.objects.order_by("?").values_list("pk", flat=True)[:2000])
+    pages = list_pages()
+    task_list = "/portal/tasks/" if "/portal/tasks/" in pages else "/portal/"
+    # 50 people: 5 of the office, 5 managers, 40 of departments.
+    people = ([("office", users["office"][0])] * 5 + [("manager", u) for u in users["manager"]] * 2)[:10]
+    people += [("department", users["department"][i % len(users["department"])]) for i in range(LOAD_USERS - 10)]
+    results: list[tuple[str, float, bool]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + LOAD_SECONDS
+
+    def browse(role: str, user: object, seed: int) -> None:
+        rng = random.Random(seed)
+        session = requests.Session()
+        session.cookies.set(settings.SESSION_COOKIE_NAME, _session_cookie(user))
+        my_tasks: list[int] = []
+        while time.monotonic() < stop:
+            roll = rng.random()
+            if roll < 0.45:
+                kind, url = "list", f"{base}{task_list}?page={rng.randint(1, 20)}"
+            elif roll < 0.6:
+                kind, url = "list", f"{base}{rng.choice(pages)}"
+            else:
+                pool = my_tasks or task_ids
+                kind, url = "detail", f"{base}/portal/tasks/{rng.choice(pool)}/"
+            started = time.perf_counter()
+            try:
+                response = session.get(url, timeout=30, allow_redirects=False)
+                ok = response.status_code == 200 or (kind == "detail" and response.status_code == 404
+                                                     and not my_tasks)
+                if kind == "list" and response.status_code == 200 and not my_tasks:
+                    my_tasks = [int(n) for n in re.findall(r"/portal/tasks/(\d+)/", response.text)]
+            except requests.RequestException:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                results.append((kind, elapsed, ok))
+            time.sleep(rng.uniform(0.0, 0.2))  # a person reads; a short pause keeps the 50 desynchronised
+
+    threads = [threading.Thread(target=browse, args=(role, user, n)) for n, (role, user) in enumerate(people)]
+    load_before = os.getloadavg()
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - started
+    load_after = os.getloadavg()
+    times = sorted(t for _, t, _ in results)
+    errors = sum(1 for *_, ok in results if not ok)
+    ok = True
+    for kind in ("list", "detail", "all"):
+        chosen = sorted(t for k, t, _ in results if kind in ("all", k))
+        if not chosen:
+            continue
+        p50, p95 = chosen[len(chosen) // 2], chosen[int(len(chosen) * 0.95) - 1]
+        print(f"  {kind:6}: {len(chosen):5} requests, p50 {p50 * 1000:5.0f} ms, p95 {p95 * 1000:5.0f} ms, "
+              f"max {chosen[-1] * 1000:5.0f} ms")
+    p95_all = times[int(len(times) * 0.95) - 1]
+    ok = p95_all <= P95_BAR_S and errors == 0
+    print(f"load run: {len(people)} users, {wall:.0f} s, {len(results) / wall:.1f} requests/s, {errors} errors; "
+          f"p95 bar {P95_BAR_S:.0f} s: {'PASS' if ok else 'FAIL'}")
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); "
+          f"{os.cpu_count()} cores")
+    return ok
+
+
+def main() -> None:
+    url = postgres_url()
+    if url is None:
+        print("lists: needs PostgreSQL (set DATABASE_URL=postgres://…); skipped")
+        return
+    os.environ["DJANGO_DEBUG"] = "false"
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    reuse = os.environ.get("BENCH_REUSE_DB")
+    if reuse:
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path=f"/{reuse}"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        _run(build=False)
+        return
+    with throwaway_database(url, "bench_lists", keep=os.environ.get("BENCH_KEEP_DB") == "1"):
+        _run(build=True)
+
+
+def _run(*, build: bool) -> None:
+    import logging
+
+    import django
+
+    django.setup()
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the 403s of pages not the role's
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from benchmarks.dashboard import _build
+    from tracker.models import Task
+
+    if build:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        _build(timezone.localdate())
+        print(f"built {Task.objects.count():,} tasks in {time.perf_counter() - started:.0f} s")
+    else:
+        call_command("migrate", verbosity=0)  # indexes added since the database was kept
+    as_of: date = timezone.localdate()
+    users = _users()
+    print(f"list pages at {Task.objects.count():,} tasks, warm, {RUNS} runs, bar {PAGE_BAR_MS} ms "
+          f"(as of {as_of}; load average {os.getloadavg()[0]:.2f}):", flush=True)
+    pages_ok = time_pages(users)
+    print(f"list pages: {'PASS' if pages_ok else 'FAIL'}")
+    if os.environ.get("BENCH_SKIP_LOAD") == "1":
+        return
+    connection.close()
+    port = _free_port()
+    workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+    print(f"load run: gunicorn --workers {workers} on 127.0.0.1:{port}, {LOAD_USERS} users, {LOAD_SECONDS:.0f} s",
+          flush=True)
+    with gunicorn(port=port, workers=workers):
+        load_run(users, base=f"http://127.0.0.1:{port}")
+    connection.close()
