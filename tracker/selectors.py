@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -153,6 +154,20 @@ def light_counts(*, assignments: QuerySet[Assignment], as_of: date) -> dict[str,
             n=Count("pk")):
         counts[row["light"]] += row["n"]
     return counts
+
+
+def light_counts_kept(*, assignments: QuerySet[Assignment], as_of: date, scope: str) -> dict[str, int]:
+    """light_counts, kept LIGHT_COUNTS_CACHE_SECONDS per `scope` (whose parts these are) and day. The summary line
+    is a glance; its grouped CASE over every open part costs more than the rest of a list page at 100,000 tasks."""
+    seconds = int(getattr(settings, "LIGHT_COUNTS_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return light_counts(assignments=assignments, as_of=as_of)
+    key = f"tracker:light-counts:{scope}:{as_of.isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = light_counts(assignments=assignments, as_of=as_of)
+        cache.set(key, counts, seconds)
+    return dict(counts)
 
 
 # --- list rows ---------------------------------------------------------------------------------------

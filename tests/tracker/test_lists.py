@@ -124,3 +124,27 @@ def test_a_page_past_the_end_shows_the_last_page(units):
     workflow_task(lead=water, due_on=date(2024, 7, 1))
     html = _client(office).get("/portal/", {"page": "99"}).content.decode()
     assert "共 1 项" in html and len(lxml.html.fromstring(html).xpath("//table[contains(@class, 'tasks')]/tbody/tr//a")) == 1
+
+
+def test_the_summary_counts_are_kept_a_while_per_scope_and_the_list_stays_exact(units, settings,
+                                                                                 django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from tracker.selectors import light_counts_kept
+
+    settings.LIGHT_COUNTS_CACHE_SECONDS = 60
+    cache.clear()
+    water, forest = units
+    workflow_task(lead=water, due_on=date(2024, 6, 1))  # overdue on AS_OF
+    parts = Assignment.objects.lead().open()
+    first = light_counts_kept(assignments=parts, as_of=AS_OF, scope="all")
+    assert first["red"] == 1
+    workflow_task(lead=forest, due_on=date(2024, 6, 2))
+    with django_assert_max_num_queries(0):
+        assert light_counts_kept(assignments=parts, as_of=AS_OF, scope="all") == first  # kept
+    assert light_counts_kept(assignments=parts.filter(department=forest), as_of=AS_OF,
+                             scope=f"units:{forest.pk}")["red"] == 1  # another scope: its own count
+    settings.LIGHT_COUNTS_CACHE_SECONDS = 0
+    assert light_counts_kept(assignments=parts, as_of=AS_OF, scope="all")["red"] == 2
+    assert len(_tasks({"overdue": "true"}, )) == 2  # the list itself is never kept
+    cache.clear()

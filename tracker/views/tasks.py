@@ -35,6 +35,7 @@ from tracker.permissions import (
     source_file_visible_to,
     task_visible_to,
     urge_visible_to,
+    user_department_ids,
     user_is_office,
     user_sees_all,
 )
@@ -159,14 +160,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
                                        user=request.user)
         pager = page_of(request, filterset.qs.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
         rows: Any = selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of)
-        counts = selectors.light_counts(assignments=Assignment.objects.lead().open(), as_of=as_of)
+        counts = selectors.light_counts_kept(assignments=Assignment.objects.lead().open(), as_of=as_of, scope="all")
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
         pager = page_of(request, filterset.qs.order_by(*selectors.ASSIGNMENT_LIST_ORDER).values_list("pk", flat=True))
         rows = selectors.assignment_rows_for(ids=pager.page.object_list, as_of=as_of)
-        counts = selectors.light_counts(assignments=mine.open(), as_of=as_of)
+        units = ",".join(str(pk) for pk in sorted(user_department_ids(request.user)))
+        counts = selectors.light_counts_kept(assignments=mine.open(), as_of=as_of, scope=f"units:{units}")
         drafts = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "pager": pager,
