@@ -22,7 +22,7 @@ from tracker.clocks import node_breached_assignments
 from tracker.models import Assignment, Department, Directive, ExtensionRequest, Reminder, Task
 from tracker.permissions import department_visible_to, directive_visible_to
 from tracker.querysets import IN_HANDS_STATUSES, TASK_IN_HANDS_STATUSES, extended_q, late_q
-from tracker.search import doc_number_q
+from tracker.search import contains_q, doc_number_q
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW, assignment_light_sql, task_filter_by_light
 
 DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
@@ -100,7 +100,7 @@ class _ScopedFilterSet(django_filters.FilterSet):
             return queryset
         t = self.task_prefix
         directives = Directive.objects.filter(doc_number_q("doc_number", value)).values("pk")
-        return queryset.filter(Q(**{f"{t}title__icontains": value}) | Q(**{f"{t}text__icontains": value})
+        return queryset.filter(contains_q(f"{t}title", value) | contains_q(f"{t}text", value)
                                | Q(directive__in=directives)
                                | doc_number_q(f"{t}source_ref", value) | self.unit_q(value))
 
@@ -152,7 +152,7 @@ class TaskFilterSet(_ScopedFilterSet):
 
     def unit_q(self, value: str) -> Q:
         """A task any of whose units (lead or support) is named so."""
-        named = Department.objects.filter(Q(name__icontains=value) | Q(short_name__icontains=value)).values("pk")
+        named = Department.objects.filter(contains_q("name", value) | contains_q("short_name", value)).values("pk")
         return Q(pk__in=Assignment.objects.filter(department__in=named).values("task_id"))
 
 
@@ -197,7 +197,7 @@ class AssignmentFilterSet(_ScopedFilterSet):
         return queryset.filter(role=self.default_role) if self.default_role and not asked.get("role") else queryset
 
     def unit_q(self, value: str) -> Q:
-        return Q(department__name__icontains=value) | Q(department__short_name__icontains=value)
+        return contains_q("department__name", value) | contains_q("department__short_name", value)
 
     def filter_light(self, queryset: QuerySet[Assignment], name: str, value: str) -> QuerySet[Assignment]:
         # The light's SQL form (checked against the Python rule by a test): no row is loaded into Python.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Replace
-from django.db.models.lookups import IContains
+from django.db.models.lookups import Contains, IContains
 
 OPENING = "[【(（［〖"  # each read as 〔
 CLOSING = "]】)）］〗"  # each read as 〕
@@ -27,9 +27,21 @@ def doc_number_expression(field: str) -> Func:
     return expression
 
 
+def cased(value: str) -> bool:
+    """Whether case can matter: Chinese, digits and brackets have none."""
+    return value.lower() != value.upper()
+
+
+def contains_q(field: str, value: str) -> Q:
+    """`field` contains `value`, ignoring case only when the value has letters: a plain LIKE is three times as fast
+    as UPPER(…) LIKE over 100,000 rows (benchmarks/lists.py), and finds the same rows for Chinese."""
+    return Q(**{f"{field}__{'icontains' if cased(value) else 'contains'}": value})
+
+
 def doc_number_q(field: str, value: str) -> Q:
     """Rows whose `field` (a 文号 or reference) contains `value`, whichever brackets either was written with."""
     normalized = doc_number_normalized(value)
     if not any(char in value or char in normalized for char in "〔〕"):
-        return Q(**{f"{field}__icontains": value})  # no bracket typed: the column's plain LIKE
-    return Q(IContains(doc_number_expression(field), normalized))
+        return contains_q(field, value)  # no bracket typed: the column's plain LIKE
+    lookup = IContains if cased(normalized) else Contains
+    return Q(lookup(doc_number_expression(field), normalized))

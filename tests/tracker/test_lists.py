@@ -148,3 +148,10 @@ def test_the_summary_counts_are_kept_a_while_per_scope_and_the_list_stays_exact(
     assert light_counts_kept(assignments=parts, as_of=AS_OF, scope="all")["red"] == 2
     assert len(_tasks({"overdue": "true"}, )) == 2  # the list itself is never kept
     cache.clear()
+
+
+def test_a_keyword_with_letters_ignores_case_and_chinese_matches_as_typed(units):
+    water, _ = units
+    ppp = workflow_task(lead=water, due_on=date(2024, 7, 1), text="推进PPP项目规范管理，按期完成清理。")
+    assert _tasks({"q": "ppp项目"}) == {ppp}
+    assert _tasks({"q": "规范管理"}) == {ppp}
