@@ -7,7 +7,9 @@
 2. A load run: gunicorn on this machine (GUNICORN_WORKERS, default 2 × cores + 1), LOAD_USERS (50) concurrent
    logged-in users (office, managers, departments), each browsing list pages (random pages) and task pages they
    can see for LOAD_SECONDS (60), reading each page LOAD_THINK seconds (2–8) before the next click.
+   gunicorn's DATABASE_URL asks for persistent connections (?conn_max_age=LOAD_CONN_MAX_AGE, 60; 0: off).
    Bar: p95 ≤ 1 s with 0 errors. The load average is printed with the figures: the machine may be shared.
+   BENCH_SKIP_LOAD=1 times the pages only; BENCH_SKIP_PAGES=1 runs the load only.
 
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python -m benchmarks lists`
 Builds the 100,000-task world of benchmarks/dashboard.py in a throw-away database `<name>_bench_lists` (or, with
@@ -39,6 +41,7 @@ PAGE_BAR_MS = 300
 LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 P95_BAR_S = 1.0
+CONN_MAX_AGE = int(os.environ.get("LOAD_CONN_MAX_AGE", "60"))  # gunicorn's DATABASE_URL ?conn_max_age= (0: off)
 DEPARTMENT_USERS = 10  # of the busiest departments; the load run's department users cycle through them
 
 
@@ -151,6 +154,9 @@ def gunicorn(*, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn with the project's settings (DEBUG off), started and stopped here (its own process group)."""
     binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    if CONN_MAX_AGE > 0:  # persistent connections, as a production DATABASE_URL should ask for
+        env["DATABASE_URL"] = f"{env['DATABASE_URL']}{'&' if '?' in env['DATABASE_URL'] else '?'}" \
+                              f"conn_max_age={CONN_MAX_AGE}"
     process = subprocess.Popen(
         [binary, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
          "--log-level", "warning"], env=env, start_new_session=True)
@@ -314,15 +320,16 @@ def _run(*, build: bool) -> None:
     users = _users()
     print(f"list pages at {Task.objects.count():,} tasks, warm, {RUNS} runs, bar {PAGE_BAR_MS} ms "
           f"(as of {as_of}; load average {os.getloadavg()[0]:.2f}):", flush=True)
-    pages_ok = time_pages(users)
-    print(f"list pages: {'PASS' if pages_ok else 'FAIL'}")
+    if os.environ.get("BENCH_SKIP_PAGES") != "1":
+        pages_ok = time_pages(users)
+        print(f"list pages: {'PASS' if pages_ok else 'FAIL'}")
     if os.environ.get("BENCH_SKIP_LOAD") == "1":
         return
     connection.close()
     port = _free_port()
     workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-    print(f"load run: gunicorn --workers {workers} on 127.0.0.1:{port}, {LOAD_USERS} users, {LOAD_SECONDS:.0f} s",
-          flush=True)
+    print(f"load run: gunicorn --workers {workers} on 127.0.0.1:{port} (conn_max_age={CONN_MAX_AGE}), "
+          f"{LOAD_USERS} users, {LOAD_SECONDS:.0f} s", flush=True)
     with gunicorn(port=port, workers=workers):
         load_run(users, base=f"http://127.0.0.1:{port}")
     connection.close()

@@ -123,7 +123,7 @@ class TaskFilterSet(_ScopedFilterSet):
 
     q = django_filters.CharFilter(label="关键词", method="filter_q")
     status = django_filters.MultipleChoiceFilter(label="状态", choices=Task.Status.choices)
-    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light")
+    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light", empty_label="全部")
     due_after = _date_filter("时限起", "filter_due_after")
     due_before = _date_filter("时限止", "filter_due_before")
     directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
@@ -165,7 +165,7 @@ class AssignmentFilterSet(_ScopedFilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_q")
     status = django_filters.MultipleChoiceFilter(label="办理状态", choices=Assignment.Status.choices)
     role = django_filters.ChoiceFilter(label="职责", choices=Assignment.Role.choices, empty_label="全部")
-    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light")
+    light = django_filters.ChoiceFilter(label="督办灯", choices=LIGHTS, method="filter_light", empty_label="全部")
     due_after = _date_filter("时限起", "filter_due_after")
     due_before = _date_filter("时限止", "filter_due_before")
     directive = django_filters.ModelChoiceFilter(label="文件", queryset=Directive.objects.none())
@@ -175,7 +175,7 @@ class AssignmentFilterSet(_ScopedFilterSet):
     year = django_filters.NumberFilter(label="发文年度", field_name="directive__issued_on__year")
     extended = _yes_no("获批延期", "filter_extended")
     late = _yes_no("逾期（含逾期办结）", "filter_late")
-    breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach",
+    breach = django_filters.ChoiceFilter(label="节点超时", method="filter_breach", empty_label="全部",
                                          choices=[("sign", "超时未签收"), ("first_report", "超时未首次反馈")])
     accepted_after = _date_filter("办结起", "filter_accepted_after")
     accepted_before = _date_filter("办结止", "filter_accepted_before")

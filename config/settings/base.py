@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: request id, user and path on every log line of the request.
     "tracker.middleware.RequestLogMiddleware",
+    "tracker.middleware.RequestMemoMiddleware",  # a user's units and the holidays read once per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -63,9 +63,9 @@ NARROW_CELLS = """() => {
     }
     const lines = tops.size;
     const width = cell.getBoundingClientRect().width;
-    // A column squeezed to a character or two: narrower than 2.5 characters, lines of two characters or fewer,
+    // A column squeezed to a character or two: narrower than 1.5 characters, lines of two characters or fewer,
     // or a short value (a status, a date, a count) broken over lines.
-    if (width < 2.5 * size || (lines > 1 && text.length / lines <= 2) || (text.length <= 10 && lines > 1)) {
+    if (width < 1.5 * size || (lines > 1 && text.length / lines <= 2) || (text.length <= 10 && lines > 1)) {
       narrow.push(cell.className + ": " + text.slice(0, 20) + " (" + Math.round(width) + " px, " + lines + " lines)");
     }
   }
