@@ -4,7 +4,8 @@
    the URL conf's portal routes without parameters (so the workbench's pages are timed once they exist), plus
    the task list's variants (a far page, a keyword, a unit, drafts, overdue only) and a directive's tasks.
    Bar: median ≤ 300 ms each.
-2. A load run: gunicorn on this machine (GUNICORN_WORKERS, default 2 × cores + 1), LOAD_USERS (50) concurrent
+2. A load run: gunicorn on this machine with deploy/gunicorn.conf.py (GUNICORN_WORKERS overrides its workers),
+   after a warm-up of each list page; LOAD_USERS (50) concurrent
    logged-in users (office, managers, departments), each browsing list pages (random pages) and task pages they
    can see for LOAD_SECONDS (60), reading each page LOAD_THINK seconds (2–8) before the next click.
    gunicorn's DATABASE_URL asks for persistent connections (?conn_max_age=LOAD_CONN_MAX_AGE, 60; 0: off).
@@ -157,9 +158,11 @@ def gunicorn(*, port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
     if CONN_MAX_AGE > 0:  # persistent connections, as a production DATABASE_URL should ask for
         env["DATABASE_URL"] = f"{env['DATABASE_URL']}{'&' if '?' in env['DATABASE_URL'] else '?'}" \
                               f"conn_max_age={CONN_MAX_AGE}"
+    config = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"  # as deployed; bind here
     process = subprocess.Popen(
-        [binary, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
-         "--log-level", "warning"], env=env, start_new_session=True)
+        [binary, "config.wsgi", "--config", str(config), "--bind", f"127.0.0.1:{port}",
+         *(["--workers", str(workers)] if workers else []), "--log-level", "warning"],
+        env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -248,6 +251,12 @@ def load_run(users: dict[str, list[object]], *, base: str) -> bool:
                 results.append((kind, time.perf_counter() - started, status))
             time.sleep(rng.uniform(*think))
 
+    # Warm each worker (imports, templates, the summary counts) as a server that has been up a while is.
+    warm = requests.Session()
+    for role, user in {role: user for role, user in people}.items():
+        warm.cookies.set(settings.SESSION_COOKIE_NAME, cookies[id(user)])
+        for url in role_pages[role] * 3:
+            warm.get(f"{base}{url}", timeout=60)
     threads = [threading.Thread(target=browse, args=(role, user, n)) for n, (role, user) in enumerate(people)]
     load_before = os.getloadavg()
     started = time.monotonic()
@@ -327,8 +336,9 @@ def _run(*, build: bool) -> None:
         return
     connection.close()
     port = _free_port()
-    workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-    print(f"load run: gunicorn --workers {workers} on 127.0.0.1:{port} (conn_max_age={CONN_MAX_AGE}), "
+    workers = int(os.environ.get("GUNICORN_WORKERS", "0"))  # 0: deploy/gunicorn.conf.py's
+    print(f"load run: gunicorn --config deploy/gunicorn.conf.py{f' --workers {workers}' if workers else ''} on "
+          f"127.0.0.1:{port} (conn_max_age={CONN_MAX_AGE}), "
           f"{LOAD_USERS} users, {LOAD_SECONDS:.0f} s", flush=True)
     with gunicorn(port=port, workers=workers):
         load_run(users, base=f"http://127.0.0.1:{port}")
