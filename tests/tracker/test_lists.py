@@ -155,3 +155,19 @@ def test_a_keyword_with_letters_ignores_case_and_chinese_matches_as_typed(units)
     ppp = workflow_task(lead=water, due_on=date(2024, 7, 1), text="推进PPP项目规范管理，按期完成清理。")
     assert _tasks({"q": "ppp项目"}) == {ppp}
     assert _tasks({"q": "规范管理"}) == {ppp}
+
+
+@pytest.mark.parametrize("page", ["1", "2", "9", "x"])
+def test_a_keyword_list_counts_with_its_page_and_pages_the_same(units, page):
+    water, _ = units
+    office = office_user(username="list_office_kw")
+    for n in range(PAGE_SIZE + 2):
+        workflow_task(lead=water, due_on=date(2024, 7, 1 + n % 28), text=f"推进水库除险加固第{n}项。")
+    workflow_task(lead=water, due_on=date(2024, 7, 1), text="其他事项。")
+    html = _client(office).get("/portal/", {"q": "除险加固", "page": page}).content.decode()
+    rows = lxml.html.fromstring(html).xpath("//table[contains(@class, 'tasks')]/tbody/tr")
+    last = page in ("2", "9")  # past the end: the last page
+    assert f"共 {PAGE_SIZE + 2} 项" in html and f"第 {2 if last else 1} / 2 页" in html
+    assert len(rows) == (2 if last else PAGE_SIZE)
+    none = _client(office).get("/portal/", {"q": "没有这个词"}).content.decode()
+    assert "共 0 项" in none and "没有符合条件的事项" in none
