@@ -115,6 +115,13 @@ def _name_people(world: Any) -> None:
     for source in SourceFile.objects.all():
         source.name = f"来文{source.pk}.txt"
         source.save(update_fields=["name"])
+    # An audit trail on a task page: the office corrects a date (who, when, the rule → person change).
+    from datetime import date
+
+    from tracker.services.deadlines import deadline_correct
+
+    deadline = world.tasks_b[0].deadlines.filter(recurrence="").order_by("pk").first()
+    deadline_correct(deadline=deadline, due_on=date(2030, 7, 31), user=world.office)
     for user, (last, first) in ((world.office, ("督查室", "张")), (world.manager, ("市领导", "李")),
                                 (world.user_a, ("教育局", "王")), (world.user_b, ("卫健委", "赵"))):
         user.last_name, user.first_name = last, first
@@ -143,6 +150,9 @@ def test_every_portal_page_reads_as_chinese_for_people(world, role):
     # The scan reached the pages that matter: the list, tasks, a directive (and the office's review screens).
     assert any(p.startswith("/portal/tasks/") for p in pages) and "/portal/" in pages
     assert any(p.startswith("/portal/directives/") for p in pages)
+    trail = pages.get(f"/portal/tasks/{world.tasks_b[0].pk}/", "")
+    if role != "department" or trail:
+        assert "数据修改记录" in trail and "人工核定" in trail  # the corrected date's trail was scanned
     if role == "office":
         assert any(p.startswith("/portal/review/directives/") for p in pages)
     codes, fields = _codes(), _field_names()
