@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.http import HttpRequest, QueryDict
 
 PAGE_SIZE = 50
@@ -82,30 +81,7 @@ class _CountedPaginator(Paginator):
 
 
 def page_of(request: HttpRequest, items: Any, *, noun: str = "项", count_of: Any = None, param: str = "page",
-            per_page: int = PAGE_SIZE, count_with_page: bool = False) -> Pager:
-    """The page asked for by ?<param>= (the last one past the end, the first one for junk).
-
-    `count_with_page` (a queryset of ids): the total comes with the page, COUNT(*) OVER () in the same query. For
-    a filter that scans every row anyway (a keyword), one scan instead of two; for an indexed one, the separate
-    count is cheaper (the page query stops after its 50 rows)."""
-    if count_with_page:
-        found = _page_with_total(request.GET.get(param), items, per_page)
-        if found is not None:
-            return Pager(found, request.GET, param, noun)
+            per_page: int = PAGE_SIZE) -> Pager:
+    """The page asked for by ?<param>= (the last one past the end, the first one for junk)."""
     paginator = _CountedPaginator(items, per_page, count_of=count_of)
     return Pager(paginator.get_page(request.GET.get(param)), request.GET, param, noun)
-
-
-def _page_with_total(asked: str | None, ids: Any, per_page: int) -> Page | None:
-    """The page of `ids` and the total in one query; None for a page past the end (then counted apart)."""
-    try:
-        number = max(1, int(asked or 1))
-    except ValueError:
-        number = 1
-    start = (number - 1) * per_page
-    rows = list(ids.annotate(_total=Window(Count("*"))).values_list("pk", "_total")[start:start + per_page])
-    if not rows and number > 1:
-        return None
-    paginator = _CountedPaginator(ids, per_page)
-    paginator.__dict__["count"] = rows[0][1] if rows else 0  # the cached_property, filled
-    return Page([pk for pk, _ in rows], number, paginator)

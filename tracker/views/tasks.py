@@ -149,11 +149,6 @@ def _perform(request: HttpRequest, spec: PortalAction, obj: Any, *, action: str,
         messages.success(request, spec.done)
 
 
-def _scans(filterset: Any) -> bool:
-    """A keyword is matched row by row (LIKE): count it with the page, in one scan (tracker.paging)."""
-    return filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
-
-
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -163,16 +158,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if user_sees_all(request.user):
         filterset: Any = TaskFilterSet(request.GET, queryset=task_visible_to(user=request.user), as_of=as_of,
                                        user=request.user)
-        pager = page_of(request, filterset.qs.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True),
-                        count_with_page=_scans(filterset))
+        pager = page_of(request, filterset.qs.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
         rows: Any = selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of)
         counts = selectors.light_counts_kept(assignments=Assignment.objects.lead().open(), as_of=as_of, scope="all")
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
-        pager = page_of(request, filterset.qs.order_by(*selectors.ASSIGNMENT_LIST_ORDER).values_list("pk", flat=True),
-                        count_with_page=_scans(filterset))
+        pager = page_of(request, filterset.qs.order_by(*selectors.ASSIGNMENT_LIST_ORDER).values_list("pk", flat=True))
         rows = selectors.assignment_rows_for(ids=pager.page.object_list, as_of=as_of)
         units = ",".join(str(pk) for pk in sorted(user_department_ids(request.user)))
         counts = selectors.light_counts_kept(assignments=mine.open(), as_of=as_of, scope=f"units:{units}")
