@@ -44,4 +44,5 @@ def doc_number_q(field: str, value: str) -> Q:
     if not any(char in value or char in normalized for char in "〔〕"):
         return contains_q(field, value)  # no bracket typed: the column's plain LIKE
     lookup = IContains if cased(normalized) else Contains
-    return Q(lookup(doc_number_expression(field), normalized))
+    # An empty column is skipped before its twelve REPLACEs (most tasks have no reference of their own).
+    return Q(**{f"{field}__gt": ""}) & Q(lookup(doc_number_expression(field), normalized))
