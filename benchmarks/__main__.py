@@ -5,7 +5,7 @@ import importlib
 import subprocess
 import sys
 
-MODULES = ["segment", "extraction", "readers", "deadlines", "reminders", "dashboard", "workbench"]
+MODULES = ["segment", "extraction", "readers", "deadlines", "reminders", "dashboard", "workbench", "lists"]
 
 
 def main(argv: list[str]) -> int:

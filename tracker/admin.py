@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -50,6 +50,7 @@ from tracker.models import (
     TaskEvent,
     Urge,
 )
+from tracker.search import doc_number_q
 from tracker.secrets import secret_fields, secret_mask
 from tracker.selectors import GREEN, LIGHT_LABELS, RED, YELLOW
 from tracker.services.deadlines import deadline_correct, deadlines_delete
@@ -126,8 +127,26 @@ class TaskInline(admin.TabularInline):
         return False
 
 
+class DocNumberSearch:
+    """The admin's search also finds a 文号 typed with other brackets ([2026], 【2026】, (2026); tracker.search)."""
+
+    doc_number_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+                           ) -> tuple[QuerySet[Any], bool]:
+        results, distinct = super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+        term = search_term.strip()
+        if term and self.doc_number_fields:
+            found = Q()
+            for name in self.doc_number_fields:
+                found |= doc_number_q(name, term)
+            results = results | queryset.filter(found)
+        return results, distinct
+
+
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(DocNumberSearch, admin.ModelAdmin):
+    doc_number_fields = ("doc_number",)
     list_display = ("doc_number", "title", "issuer", "issued_on", "kind", "task_bearing", "task_count", "source")
     search_fields = ("doc_number", "title")
     list_filter = ("issuer", YearFilter, "kind", "task_bearing")
@@ -400,7 +419,8 @@ class TaskAdminForm(forms.ModelForm):
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyHistoryAdmin):
+class TaskAdmin(DocNumberSearch, ReadOnlyHistoryAdmin):
+    doc_number_fields = ("directive__doc_number", "source_ref")
     form = TaskAdminForm
     list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
                     "edited", "confirmed_at", "workbench")

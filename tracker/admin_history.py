@@ -7,9 +7,9 @@ through the services (task_edit, deadline_correct, the lifecycle), which record 
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +17,19 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from tracker.readable import field_label, value_shown
 from tracker.secrets import secret_fields
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A version's changes as people read them (tracker.readable): 待审核 → 已交办, names, 北京时间, no JSON."""
+
+    def format_delta_change(self, change: Any) -> Any:
+        field = self.model._meta.get_field(change.field)
+        return dataclasses.replace(change, field=field_label(self.model, change.field),
+                                   old=value_shown(field, change.old), new=value_shown(field, change.new))
 
 
 def _field_rows(instance: Model) -> list[tuple[str, Any]]:
@@ -31,10 +42,10 @@ def _field_rows(instance: Model) -> list[tuple[str, Any]]:
             try:
                 value: Any = getattr(instance, field.name)
             except ObjectDoesNotExist:
-                value = "（已删除）"
-            shown = "-" if value is None else str(value)
+                value = getattr(instance, field.attname)  # the id of a row since deleted
+            shown = value_shown(field, value)
         else:
-            shown = display_for_field(getattr(instance, field.attname), field, "-")
+            shown = value_shown(field, getattr(instance, field.attname))
         rows.append((str(field.verbose_name), shown))
     return rows
 
@@ -44,6 +55,9 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> Any:
+        return ReadableChanges(self.model, historical_record)
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parsing.workdays import WorkCalendar
+from tracker.memo import memoized
 from tracker.models import Assignment, HolidayOverride, Task
 
 NODES: dict[str, str] = {"sign": "签收", "first_report": "首次反馈", "close": "办结"}
@@ -61,7 +62,8 @@ class NodeClock:
 
 def work_calendar() -> WorkCalendar:
     """The Chinese working-day calendar, with the office's HolidayOverride rows winning over the package."""
-    return WorkCalendar(overrides=dict(HolidayOverride.objects.values_list("day", "is_workday")))
+    overrides = memoized("holiday_overrides", lambda: dict(HolidayOverride.objects.values_list("day", "is_workday")))
+    return WorkCalendar(overrides=dict(overrides))
 
 
 def clock_rules(*, category: str) -> dict[str, ClockRule]:

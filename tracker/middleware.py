@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tracker.health import health_report
 from tracker.logcontext import request_context
+from tracker.memo import request_memo
 
 logger = logging.getLogger("tracker.request")
 
@@ -37,6 +38,17 @@ class HealthCheckMiddleware:
         response = JsonResponse(report, status=200 if healthy else 503)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class RequestMemoMiddleware:
+    """One memo per request (tracker.memo): the user's units and the holiday table are read once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo():
+            return self.get_response(request)
 
 
 class RequestLogMiddleware:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tracker.memo import memoized
 from tracker.models import (
     Assignment,
     Attachment,
@@ -66,7 +67,8 @@ def user_department_ids(user: Any) -> set[int]:
     """The departments a user works for (empty for anonymous or inactive users)."""
     if not (user.is_authenticated and user.is_active):
         return set()
-    return set(DepartmentMembership.objects.filter(user=user).values_list("department_id", flat=True))
+    return set(memoized(("department_ids", user.pk), lambda: frozenset(
+        DepartmentMembership.objects.filter(user=user).values_list("department_id", flat=True))))
 
 
 def department_visible_to(*, user: Any) -> QuerySet[Department]:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -57,6 +58,7 @@ from tracker.permissions import (
     user_sees_all,
 )
 from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, RECURRING, overdue_q
+from tracker.readable import field_label, value_shown
 from tracker.transitions import assignment_allowed_actions, task_allowed_actions
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
@@ -154,6 +156,20 @@ def light_counts(*, assignments: QuerySet[Assignment], as_of: date) -> dict[str,
     return counts
 
 
+def light_counts_kept(*, assignments: QuerySet[Assignment], as_of: date, scope: str) -> dict[str, int]:
+    """light_counts, kept LIGHT_COUNTS_CACHE_SECONDS per `scope` (whose parts these are) and day. The summary line
+    is a glance; its grouped CASE over every open part costs more than the rest of a list page at 100,000 tasks."""
+    seconds = int(getattr(settings, "LIGHT_COUNTS_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return light_counts(assignments=assignments, as_of=as_of)
+    key = f"tracker:light-counts:{scope}:{as_of.isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = light_counts(assignments=assignments, as_of=as_of)
+        cache.set(key, counts, seconds)
+    return dict(counts)
+
+
 # --- list rows ---------------------------------------------------------------------------------------
 
 
@@ -179,16 +195,31 @@ class AssignmentRow:
         return LIGHT_LABELS[self.light]
 
 
-def assignment_rows(*, assignments: QuerySet[Assignment], as_of: date, limit: int = 500) -> list[AssignmentRow]:
-    """Rows of units' parts, most urgent first (a support part shows its task's date: it owns none)."""
-    objects = (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
-               .order_by(F("current_due").asc(nulls_last=True), "task_id", "pk")[:limit])
+def assignment_rows_queryset(*, assignments: QuerySet[Assignment], as_of: date) -> QuerySet[Assignment]:
+    """Units' parts in list order, most urgent first, with what a row shows (slice it for a page)."""
+    return (assignments_with_light(assignments, as_of=as_of).select_related("task__directive", "department")
+            .order_by(*ASSIGNMENT_LIST_ORDER))
+
+
+def assignment_rows_for(*, ids: Iterable[int], as_of: date) -> list[AssignmentRow]:
+    """The rows of one page, from its part ids in list order (task_rows_for)."""
+    return assignment_rows_from(assignment_rows_queryset(assignments=Assignment.objects.filter(pk__in=list(ids)),
+                                                         as_of=as_of), as_of=as_of)
+
+
+def assignment_rows_from(objects: Iterable[Assignment], *, as_of: date) -> list[AssignmentRow]:
+    """Rows of units' parts (a support part shows its task's date: it owns none)."""
     rows = []
     for assignment in objects:
         light = assignment.light
         due = assignment.current_due if assignment.role == Assignment.Role.LEAD else assignment.task.current_due
         rows.append(AssignmentRow(assignment, light, due, _overdue_days(light, due, as_of)))
     return rows
+
+
+def assignment_rows(*, assignments: QuerySet[Assignment], as_of: date, limit: int = 500) -> list[AssignmentRow]:
+    """The first `limit` rows of units' parts, most urgent first."""
+    return assignment_rows_from(assignment_rows_queryset(assignments=assignments, as_of=as_of)[:limit], as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,14 +244,27 @@ class TaskRow:
         return sum(1 for a in self.leads if a.status == A.ACCEPTED)
 
 
-def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[TaskRow]:
-    """List rows for the office: the task, its worst lead light, its current due date and every unit."""
+TASK_LIST_ORDER = (F("current_due").asc(nulls_last=True), "pk")  # the index tracker_task_list_order
+ASSIGNMENT_LIST_ORDER = (F("current_due").asc(nulls_last=True), "task_id", "pk")
+
+
+def task_rows_queryset(*, tasks: QuerySet[Task], as_of: date) -> QuerySet[Task]:
+    """Tasks in the office's list order (earliest due first) with every unit and its light (slice it)."""
     units = assignments_with_light(Assignment.objects.select_related("department"), as_of=as_of)
-    objects = (
-        tasks.select_related("directive")
-        .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
-        .order_by(F("current_due").asc(nulls_last=True), "pk")[:limit]
-    )
+    return (tasks.select_related("directive")
+            .prefetch_related(Prefetch("assignments", queryset=units.order_by("role", "pk")))
+            .order_by(*TASK_LIST_ORDER))
+
+
+def task_rows_for(*, ids: Iterable[int], as_of: date) -> list[TaskRow]:
+    """The rows of one page, from its task ids in list order (a page is found on the ids alone: a far page is
+    then an index-only scan, and only its 50 rows are joined and loaded)."""
+    return task_rows_from(task_rows_queryset(tasks=Task.objects.filter(pk__in=list(ids)), as_of=as_of),
+                          as_of=as_of)
+
+
+def task_rows_from(objects: Iterable[Task], *, as_of: date) -> list[TaskRow]:
+    """List rows for the office: the task, its worst lead light, its current due date and every unit."""
     rows = []
     for task in objects:
         assignments = list(task.assignments.all())
@@ -230,6 +274,11 @@ def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[T
                      and a.status in OWED_STATUSES and a.current_due), default=task.current_due)
         rows.append(TaskRow(task, light, task.current_due, overdue, _overdue_days(light, worst, as_of), assignments))
     return rows
+
+
+def task_rows(*, tasks: QuerySet[Task], as_of: date, limit: int = 500) -> list[TaskRow]:
+    """The first `limit` rows of the office's list."""
+    return task_rows_from(task_rows_queryset(tasks=tasks, as_of=as_of)[:limit], as_of=as_of)
 
 
 # --- the task page -------------------------------------------------------------------------------------
@@ -338,30 +387,27 @@ def directive_excerpt(*, directive: Directive) -> list[ExcerptLine]:
 
 
 def task_changes(*, task: Task) -> list[dict[str, Any]]:
-    """simple-history changes of the task's deadlines (edits by the office), with Chinese field names."""
+    """simple-history changes of the task's deadlines (edits by the office), as people read them: Chinese field
+    names, choice labels, names, 北京时间 (tracker.readable)."""
     changes = []
     for deadline in task.deadlines.all():
         for record in deadline.history.all().select_related("history_user"):
             prev = record.prev_record
             if prev is None:
                 continue
-            delta = record.diff_against(prev)
-            labels = {f.name: str(f.verbose_name) for f in deadline._meta.fields}
-            what = "；".join(f"{labels.get(c.field, c.field)}：{_shown(c.old)} → {_shown(c.new)}"
-                            for c in delta.changes)
+            delta = record.diff_against(prev, foreign_keys_are_objs=True)
+            what = "；".join(
+                f"{field_label(Deadline, c.field)}：{value_shown(Deadline._meta.get_field(c.field), c.old)} → "
+                f"{value_shown(Deadline._meta.get_field(c.field), c.new)}" for c in delta.changes)
             if what:
-                changes.append({"when": record.history_date, "who": record.history_user,
+                # Edits made outside a request (a service called by a command) carry no history user: the
+                # deadline's own corrected_by then says who.
+                who = record.history_user or (record.corrected_by if "corrected_by" in delta.changed_fields
+                                              else None)
+                changes.append({"when": record.history_date, "who": who,
                                 "what": f"时限「{deadline.text}」{what}"})
     changes.sort(key=lambda c: c["when"], reverse=True)
     return changes
-
-
-def _shown(value: Any) -> str:
-    if value is None or value == "":
-        return "无"
-    if isinstance(value, date):
-        return f"{value:%Y-%m-%d}"
-    return str(value)
 
 
 def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: date) -> list[UnitRow]:

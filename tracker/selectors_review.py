@@ -40,6 +40,11 @@ def review_directives() -> QuerySet[Directive]:
             .order_by("-created_at", "-pk"))
 
 
+def review_directives_pending() -> QuerySet[Directive]:
+    """The directives of review_directives(), without their counts (to count them)."""
+    return Directive.objects.filter(Exists(Task.objects.filter(directive=OuterRef("pk"), status=PENDING)))
+
+
 def registered_drafts() -> QuerySet[Task]:
     """Tasks registered by hand (立项) not yet assigned: reviewed and assigned from their own page."""
     return Task.objects.filter(directive__isnull=True, status=PENDING).order_by("-created_at", "-pk")

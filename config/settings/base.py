@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: request id, user and path on every log line of the request.
     "tracker.middleware.RequestLogMiddleware",
+    "tracker.middleware.RequestMemoMiddleware",  # a user's units and the holidays read once per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -330,6 +331,9 @@ TASK_NODE_CLOCKS = {
 # Yellow light: due within this many working days, or reported % this many points behind 序时进度.
 TASK_YELLOW_WITHIN_WORKDAYS = env.int("TASK_YELLOW_WITHIN_WORKDAYS", default=3)
 TASK_BEHIND_SCHEDULE_MARGIN = env.int("TASK_BEHIND_SCHEDULE_MARGIN", default=20)
+# The lists' summary line (正常/预警/逾期 counts) is kept this many seconds per scope and day (0: never kept): at
+# 100,000 tasks it is a list page's costliest query. The lists and their filters are always exact.
+LIGHT_COUNTS_CACHE_SECONDS = env.int("LIGHT_COUNTS_CACHE_SECONDS", default=60)
 # Progress reports, extension reasons and completion notes shorter than this are refused.
 PROGRESS_REPORT_MIN_CHARS = env.int("PROGRESS_REPORT_MIN_CHARS", default=10)
 

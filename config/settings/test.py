@@ -7,3 +7,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 # Client.login() authenticates without a request, which axes refuses; the throttling tests turn it on.
 AXES_ENABLED = False
+# Tests read the summary line right after changing data (the cache's own test turns it on).
+LIGHT_COUNTS_CACHE_SECONDS = 0

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 
+from tracker.memo import memo_clear
 from tracker.models import Department, DepartmentMembership
 from tracker.permissions import DEPARTMENT_GROUP, MANAGER_GROUP, OFFICE_GROUP
 
@@ -66,6 +67,7 @@ def _roles_sync(*, user: Any, roles: frozenset[str]) -> None:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
     user._tracker_groups = None  # tracker.permissions caches a user's groups on the object
+    memo_clear()  # and this request's memo, the user's units
 
 
 def _departments_sync(*, user: Any, names: tuple[str, ...]) -> None:
@@ -78,6 +80,7 @@ def _departments_sync(*, user: Any, names: tuple[str, ...]) -> None:
     DepartmentMembership.objects.bulk_create(
         [DepartmentMembership(user=user, department=d) for d in departments if d.pk not in have]
     )
+    memo_clear()  # the user's units as this request read them
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,13 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tracker import forms_review as review_forms
 from tracker import selectors_review
 from tracker.models import Assignment, Deadline, Directive, Task
+from tracker.paging import page_of
 from tracker.permissions import user_is_office
 from tracker.services import deadlines as deadline_services
 from tracker.services import register, review
 from tracker.services.submissions import DuplicateSubmission, submission_run
 from tracker.transitions import TransitionError
-
-PAGE_SIZE = 50
 
 
 def office_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -82,9 +80,11 @@ def _run(request: HttpRequest, form: forms.Form, *, action: str, run: Callable[[
 @office_only
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors_review.review_directives(), PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = selectors_review.registered_drafts()
     return render(request, "tracker/review/list.html", {
-        "page": page, "registered": selectors_review.registered_drafts()[:PAGE_SIZE],
+        "pager": page_of(request, selectors_review.review_directives(), noun="件",
+                         count_of=selectors_review.review_directives_pending()),
+        "registered": page_of(request, drafts, param="registered_page"),
     })
 
 

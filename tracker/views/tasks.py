@@ -25,6 +25,7 @@ from tracker import selectors, selectors_documents, selectors_ratings
 from tracker.filtersets import AssignmentFilterSet, TaskFilterSet
 from tracker.forms_review import DeadlineForm
 from tracker.models import Assignment, Task
+from tracker.paging import page_of
 from tracker.permissions import (
     assignment_for,
     attachment_visible_to,
@@ -34,6 +35,7 @@ from tracker.permissions import (
     source_file_visible_to,
     task_visible_to,
     urge_visible_to,
+    user_department_ids,
     user_is_office,
     user_sees_all,
 )
@@ -151,22 +153,27 @@ def _perform(request: HttpRequest, spec: PortalAction, obj: Any, *, action: str,
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    """The office and managers list tasks (TaskFilterSet); a unit lists its own parts (AssignmentFilterSet)."""
+    """The office and managers list tasks (TaskFilterSet); a unit lists its own parts (AssignmentFilterSet).
+    50 a page, counted, the filters kept in the page links."""
     as_of = timezone.localdate()
     if user_sees_all(request.user):
         filterset: Any = TaskFilterSet(request.GET, queryset=task_visible_to(user=request.user), as_of=as_of,
                                        user=request.user)
-        rows: Any = selectors.task_rows(tasks=filterset.qs, as_of=as_of)
-        counts = selectors.light_counts(assignments=Assignment.objects.lead().in_hands(), as_of=as_of)
+        pager = page_of(request, filterset.qs.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
+        rows: Any = selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of)
+        counts = selectors.light_counts_kept(assignments=Assignment.objects.lead().open(), as_of=as_of, scope="all")
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
-        rows = selectors.assignment_rows(assignments=filterset.qs, as_of=as_of)
-        counts = selectors.light_counts(assignments=mine.in_hands(), as_of=as_of)
+        pager = page_of(request, filterset.qs.order_by(*selectors.ASSIGNMENT_LIST_ORDER).values_list("pk", flat=True))
+        rows = selectors.assignment_rows_for(ids=pager.page.object_list, as_of=as_of)
+        units = ",".join(str(pk) for pk in sorted(user_department_ids(request.user)))
+        counts = selectors.light_counts_kept(assignments=mine.open(), as_of=as_of, scope=f"units:{units}")
         drafts = 0
     return render(request, "tracker/portal/task_list.html", {
-        "filterset": filterset, "rows": rows, "as_of": as_of, "counts": counts, "drafts": drafts,
+        "filterset": filterset, "rows": rows, "pager": pager,
+        "active_filters": sum(1 for key, value in request.GET.lists() if key in filterset.filters and any(value)), "as_of": as_of, "counts": counts, "drafts": drafts,
         "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
 
@@ -281,9 +288,11 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = get_object_or_404(directive_visible_to(user=request.user).select_related("source"), pk=pk)
     as_of = timezone.localdate()
     tasks = task_visible_to(user=request.user).filter(directive=directive)
+    pager = page_of(request, tasks.order_by(*selectors.TASK_LIST_ORDER).values_list("pk", flat=True))
     return render(request, "tracker/portal/directive_detail.html", {
         "directive": directive,
         "excerpt": selectors.directive_excerpt(directive=directive),
-        "rows": selectors.task_rows(tasks=tasks, as_of=as_of),
+        "rows": selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of),
+        "pager": pager,
         "as_of": as_of,
     })
