@@ -395,7 +395,9 @@ def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: d
                 as_of=as_of),
             clocks=assignment_node_clocks(assignment=assignment, as_of=as_of, category=task.category,
                                           has_due_date=has_due),
-            allowed=assignment_allowed_actions(assignment=assignment, actor=user),
+            # One request at a time: while one waits for the office, the form would only be refused.
+            allowed=assignment_allowed_actions(assignment=assignment, actor=user)
+            - ({"extension_request"} if assignment.pk in pending else set()),
             mine=mine, latest_report=reports.get(assignment.pk),
             occurrences=assignment_occurrence_rows(assignment=assignment, office=office, as_of=as_of)
             if (mine or office) and assignment.role == Assignment.Role.LEAD else [],

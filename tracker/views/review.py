@@ -324,14 +324,14 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def task_register(request: HttpRequest) -> HttpResponse:
     """立项: a 督办 item from a 批示, a meeting, the 政府工作报告 … (services.register.task_register)."""
     if request.method == "POST":
-        form = review_forms.RegisterForm(request.POST, request.FILES, prefix="register")
+        form = review_forms.RegisterForm(request.POST, request.FILES, prefix="register", as_of=timezone.localdate())
         task = _run(request, form, action="task_register", run=lambda d: register.task_register(
             actor=request.user, as_of=timezone.localdate(), **form.register_kwargs()),
             done=lambda t: "已立项并交办" if t.status != Task.Status.PENDING_REVIEW else "已立项（待审核，可在任务页交办）")
         if task is not None:
             return redirect("tracker:task_detail", pk=task.pk)
     else:
-        form = review_forms.RegisterForm(prefix="register")
+        form = review_forms.RegisterForm(prefix="register", as_of=timezone.localdate())
     return render(request, "tracker/review/register.html", {"form": form})
 
 

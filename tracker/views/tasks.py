@@ -158,14 +158,17 @@ def task_list(request: HttpRequest) -> HttpResponse:
         rows: Any = selectors.task_rows(tasks=filterset.qs, as_of=as_of)
         counts = selectors.light_counts(assignments=Assignment.objects.lead().in_hands(), as_of=as_of)
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
+        # Parts handed back wait for the office's 重新交办, outside the default (in units' hands) list.
+        returned = task_visible_to(user=request.user).filter(status=Task.Status.RETURNED).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
         rows = selectors.assignment_rows(assignments=filterset.qs, as_of=as_of)
         counts = selectors.light_counts(assignments=mine.in_hands(), as_of=as_of)
-        drafts = 0
+        drafts = returned = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "as_of": as_of, "counts": counts, "drafts": drafts,
+        "returned": returned,
         "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
 

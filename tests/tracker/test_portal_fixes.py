@@ -1,0 +1,57 @@
+"""Bugs the portal walks found (tests/tracker/test_portal_forms.py, tests/browser/test_days_browser.py), one test
+each, so that each stays fixed on its own."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
+from tracker.models import Task
+from tracker.services import lifecycle_unit
+
+pytestmark = pytest.mark.django_db
+S = Task.Status
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_no_extension_form_while_a_request_waits_for_the_office() -> None:
+    """The 申请延期 form was shown while a request was pending, and every post of it was refused."""
+    user, unit = department_user(username="ext_unit", department_name="市商务局")
+    due = timezone.localdate() + timedelta(days=20)
+    task = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=due, text="推进外贸企业稳订单拓市场。")
+    client = _client(user)
+    assert 'id="form-extension_request-' in client.get(f"/portal/tasks/{task.pk}/").content.decode()
+    lifecycle_unit.extension_request_create(
+        assignment=lead_of(task), actor=user, reason="受国际航运影响，部分展会推迟到明年举办。",
+        requested_due_on=due + timedelta(days=60), current_progress="已完成70%", as_of=timezone.localdate())
+    html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert 'id="form-extension_request-' not in html and "延期申请（待审批）" in html
+    assert 'id="form-report-' in html  # the unit still reports meanwhile
+
+
+def test_the_office_list_links_to_tasks_handed_back() -> None:
+    """Tasks every lead unit handed back (已退回) wait for 重新交办 but were in no list the office reached."""
+    office = office_user()
+    _, unit = department_user(username="ret_unit", department_name="市统计局")
+    task = workflow_task(lead=unit, status=S.RETURNED, due_on=timezone.localdate() + timedelta(days=30),
+                         text="开展经济普查数据质量核查。")
+    client = _client(office)
+    html = client.get("/portal/").content.decode()
+    assert "开展经济普查数据质量核查" not in html  # not in units' hands: left out of the default list
+    assert '<a href="?status=returned" id="returned-link">已退回待重新交办 1 项</a>' in html
+    assert f"/portal/tasks/{task.pk}/" in client.get("/portal/", {"status": "returned"}).content.decode()
+
+
+def test_the_register_date_picker_offers_no_day_after_today() -> None:
+    """A 批示 or meeting date after today is refused on submit; the picker now stops at today."""
+    html = _client(office_user()).get("/portal/register/").content.decode()
+    field = html.split('id="id_register-instructed_on"')[0].rsplit("<input", 1)[1]
+    assert f'max="{timezone.localdate().isoformat()}"' in field
