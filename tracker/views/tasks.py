@@ -173,6 +173,18 @@ def task_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _entry_forms(row: Any) -> dict[str, Any]:
+    """The 审批 form of a unit's pending extension and the 答复 form of each unanswered 催办, when the user may
+    use them; each with its own ids (the field names stay "decide-…" / "reply-…")."""
+    extension = row.pending_extension
+    return {
+        "decide": portal_forms.ExtensionDecideForm(prefix="decide", auto_id=f"id_e{extension.pk}_%s")
+        if extension is not None and "extension_decide" in row.allowed else None,
+        "urges": [(urge, portal_forms.UrgeReplyForm(prefix="reply", auto_id=f"id_u{urge.pk}_%s")
+                   if urge.replied_at is None and "urge_reply" in row.allowed else None) for urge in row.urges],
+    }
+
+
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -184,14 +196,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                              for name, action in TASK_ACTIONS.items() if name in context["allowed"]}
     context["unit_forms"] = [
         (row, {name: action.make_form(row.assignment, user, as_of, prefix=f"{name}-{row.assignment.pk}")
-               for name, action in UNIT_ACTIONS.items() if name in row.allowed})
+               for name, action in UNIT_ACTIONS.items() if name in row.allowed}, _entry_forms(row))
         for row in context["units"]
     ]
     context["printables"] = selectors_documents.task_printables(task=task, user=user, as_of=as_of)
-    context["decide_form"] = portal_forms.ExtensionDecideForm(prefix="decide")
     if user_is_office(user) and task.status not in (Task.Status.SIGNED_OFF, Task.Status.DISMISSED):
         context["deadline_form"] = DeadlineForm(prefix="deadline_add", task=task)  # 增加时限 (views/review.py)
-    context["reply_form"] = portal_forms.UrgeReplyForm(prefix="reply")
     return render(request, "tracker/portal/task_detail.html", context)
 
 
