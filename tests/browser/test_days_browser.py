@@ -61,16 +61,36 @@ def _login(browser: Any, base_url: str, username: str) -> Any:
     return page
 
 
+# Cells that must stay on one line: a status, a date, a unit's name in the 考评 (no "申请办/结", "2026-/12-20").
+BROKEN_CELLS = """() => [...document.querySelectorAll(
+    'table.tasks td.status, table.tasks td.due, table.assessment td:nth-child(2)')].filter(td => {
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), lines = new Set();
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const range = document.createRange(); range.selectNodeContents(node);
+            for (const r of range.getClientRects()) if (r.width) lines.add(Math.round(r.bottom));
+        }
+        return lines.size > 1;
+    }).map(td => td.innerText)"""
+# Tables that scroll sideways inside their box.
+CLIPPED_TABLES = """() => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+    .map(w => w.querySelector('table').id || w.querySelector('table').className)"""
+
+
 def _shots(page: Any, name: str) -> None:
-    """The page as it stands, on a desktop and on a phone; on the phone nothing may stick out sideways."""
+    """The page as it stands, on a desktop and on a phone. On a desktop no table scrolls sideways; on the phone
+    the page does not either; on both no status, date or unit name breaks across lines."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}_1366x768.png"), full_page=True)
+    assert page.evaluate(CLIPPED_TABLES) == [], f"{name}: a table does not fit 1366px"
+    assert page.evaluate(BROKEN_CELLS) == [], f"{name}: cells broken across lines at 1366px"
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(50)
     page.screenshot(path=str(ARTIFACTS / f"{name}_390x844.png"), full_page=True)
     wide = page.evaluate("() => document.documentElement.scrollWidth")
+    broken = page.evaluate(BROKEN_CELLS)
     page.set_viewport_size(DESKTOP)
     assert wide <= PHONE["width"], f"{name}: the page is {wide}px wide on a 390px phone"
+    assert broken == [], f"{name}: cells broken across lines at 390px"
 
 
 def _submit(page: Any, button: str) -> str:

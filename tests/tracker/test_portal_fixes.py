@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
 from tracker.models import Task
-from tracker.services import lifecycle_unit
+from tracker.services import lifecycle_office, lifecycle_unit
 
 pytestmark = pytest.mark.django_db
 S = Task.Status
@@ -55,3 +55,26 @@ def test_the_register_date_picker_offers_no_day_after_today() -> None:
     html = _client(office_user()).get("/portal/register/").content.decode()
     field = html.split('id="id_register-instructed_on"')[0].rsplit("<input", 1)[1]
     assert f'max="{timezone.localdate().isoformat()}"' in field
+
+
+def test_each_pending_extension_and_urge_has_its_own_labelled_form() -> None:
+    """The 审批 and 答复 forms were bare inputs sharing one id per page (two co-lead units' requests clashed),
+    without a label or the form's one-time token."""
+    office = office_user()
+    user_a, roads = department_user(username="ext_a", department_name="市交通运输局")
+    user_b, housing = department_user(username="ext_b", department_name="市住房和城乡建设局")
+    due = timezone.localdate() + timedelta(days=20)
+    task = workflow_task(lead=roads, co_leads=(housing,), status=S.IN_PROGRESS, due_on=due, text="推进片区综合改造。")
+    requests = [lifecycle_unit.extension_request_create(
+        assignment=lead_of(task, unit), actor=user, reason="拆迁安置房建设滞后，需同步调整工期安排。",
+        requested_due_on=due + timedelta(days=30), current_progress="已完成60%", as_of=timezone.localdate())
+        for user, unit in ((user_a, roads), (user_b, housing))]
+    html = _client(office).get(f"/portal/tasks/{task.pk}/").content.decode()
+    for extension in requests:
+        form = html.split(f'id="form-decide-{extension.pk}"')[1].split("</form>")[0]
+        assert f'<label for="id_e{extension.pk}_decide-note">审批说明（可不填）</label>' in form
+        assert "<legend>审批意见</legend>" in form and 'name="decide-submission"' in form
+    urge = lifecycle_office.task_urge(task=task, actor=office, note="请加快进度。")[0]
+    html = _client(user_a).get(f"/portal/tasks/{task.pk}/").content.decode()
+    form = html.split(f'id="form-reply-{urge.pk}"')[1].split("</form>")[0]
+    assert f'<label for="id_u{urge.pk}_reply-reply">答复</label>' in form and 'name="reply-submission"' in form

@@ -103,6 +103,7 @@ def _world() -> Users:
     lifecycle_office.assignment_accept(assignment=lead_of(rated, roads), actor=office, rating="good")
     workflow_task(lead=roads, status=S.RETURNED, due_on=due, text="被退回待重新交办的事项。")
     workflow_task(lead=housing, status=S.SIGNED, due_on=today - timedelta(days=5), text="已逾期待催办的事项。")
+    workflow_task(lead=housing, support=(roads,), status=S.IN_PROGRESS, due_on=due, text="本单位配合的事项。")
     return Users(office=office, unit=user, manager=manager)
 
 
