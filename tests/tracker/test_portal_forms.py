@@ -8,6 +8,7 @@ and the walk must still reach every kind of form listed in EXPECTED.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,11 +23,11 @@ from django.utils import timezone
 from tests.factories import DepartmentFactory
 from tests.tracker.portal_walk import PostForm, db_fingerprint, messages_of, pages, post_forms
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
-from tracker.models import Deadline, Task, Urge
+from tracker.models import Assignment, Deadline, ExtensionRequest, Task, Urge
 from tracker.services import lifecycle_office, lifecycle_unit
-from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
+from tracker.services.deadlines import deadline_add, deadline_occurrences_sync, task_due_refresh
 from tracker.services.directives import directive_import
-from tracker.services.review import task_dismiss
+from tracker.services.review import task_dismiss, task_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,22 @@ def _world() -> Users:
     rated = workflow_task(lead=roads, co_leads=(housing,), status=S.COMPLETION_REQUESTED, due_on=due,
                           text="两个牵头单位、一个已办结的事项。")
     lifecycle_office.assignment_accept(assignment=lead_of(rated, roads), actor=office, rating="good")
+    # What the audit trails show: a corrected rating, an edited task, an added deadline, a decided extension.
+    lifecycle_office.assignment_rating_correct(assignment=lead_of(rated, roads), actor=office, rating="excellent",
+                                               reason="复核佐证材料后调整评价。")
+    task_edit(task=signed, user=office, title="已签收待反馈的事项（修改）")
+    deadline_add(task=signed, actor=office, as_of=today, text="每季度末报送进展", due_on=None)
+    decided = workflow_task(lead=roads, status=S.IN_PROGRESS, due_on=due, text="延期已批准的事项。")
+    extension = lifecycle_unit.extension_request_create(
+        assignment=lead_of(decided), actor=user, reason="施工图需等待省级主管部门批复后方可开工。",
+        requested_due_on=due + timedelta(days=30), current_progress="已完成50%", as_of=today)
+    lifecycle_office.extension_decide(extension=extension, actor=office, approve=True, note="同意。")
     workflow_task(lead=roads, status=S.RETURNED, due_on=due, text="被退回待重新交办的事项。")
     workflow_task(lead=housing, status=S.SIGNED, due_on=today - timedelta(days=5), text="已逾期待催办的事项。")
     workflow_task(lead=housing, support=(roads,), status=S.IN_PROGRESS, due_on=due, text="本单位配合的事项。")
+    for person, name in ((office, "督查室张科长"), (manager, "王副市长"), (user, "交通局李主任")):
+        person.first_name = name
+        person.save(update_fields=["first_name"])
     return Users(office=office, unit=user, manager=manager)
 
 
@@ -182,4 +196,44 @@ def test_a_form_rendered_without_a_required_field_fails_the_walk() -> None:
     del form.fields[reason]
     failures = _check_every_form(client, {"assignment_action:send_back": [form]})
     assert len(failures) == 1 and "理由" in failures[0]
+
+
+
+# What a page scan must not find in the text a user reads: English words (the names of file formats aside),
+# `None`, ISO or UTC timestamps, microseconds, and the raw codes of statuses, roles, ratings and flags.
+ALLOWED_LATIN = {"Excel", "Word", "WPS", "PDF", "docx", "doc", "pdf", "txt", "html", "htm", "mht", "mhtml", "wps",
+                 "ofd", "UTF", "GBK", "GB18030", "xlsx"}
+FILE_NAME = re.compile(r"[\w.-]+\.(?:txt|docx|pdf|html?|mhtml?|xlsx)\b")
+RAW = re.compile(r"\bNone\b|\d{4}-\d{2}-\d{2}T\d{2}|\+00:00|\d{2}:\d{2}:\d{2}\.\d+|\bUTC\b")
+
+
+def _codes() -> set[str]:
+    codes: set[str] = set()
+    for choices in (Task.Status, Assignment.Status, Assignment.Role, Assignment.Rating, Task.Category,
+                    Task.SourceKind, ExtensionRequest.Status):
+        codes.update(str(value) for value in choices.values if re.search(r"[a-z]", str(value)))
+    return codes
+
+
+def _visible_text(doc: Any) -> str:
+    for node in doc.xpath("//script|//style|//head|//textarea|//pre[@class='excerpt']"):
+        node.drop_tree()
+    return " ".join(doc.text_content().split())
+
+
+@pytest.mark.parametrize("role", ["office", "unit", "manager"])
+def test_portal_pages_read_in_chinese(role: str) -> None:
+    users = _world()
+    client = _client(getattr(users, role))
+    codes = _codes()
+    problems = []
+    for url, doc in pages(client):
+        text = _visible_text(doc)
+        found = {m.group(0) for m in RAW.finditer(text)}
+        words = FILE_NAME.sub("", text)  # a file is shown by its name
+        found |= {w for w in re.findall(r"[A-Za-z_]{2,}", words) if w not in ALLOWED_LATIN}
+        found |= {c for c in codes if re.search(rf"(?<![A-Za-z_]){c}(?![A-Za-z_])", text)}
+        if found:
+            problems.append(f"{url}: {sorted(found)}")
+    assert not problems, "\n".join(problems)
 
