@@ -3,8 +3,8 @@ show (issue 14: "each role does its whole day from /portal/ without the admin").
 
 - The office reviews an imported directive (fixes a unit and a deadline, assigns), decides an extension, rates
   and signs off (销号) a completed task, and downloads the month's 督查通报.
-- A department signs a task (签收), reports progress (反馈) and answers an 催办.
-- A manager reads the 考评 and the 督查通报, and finds nothing to change.
+- A department, on a phone, signs a task (签收), reports progress (反馈) and answers an 催办.
+- A manager, on a phone, reads the 考评 and the 督查通报, and finds nothing to change.
 
 Every step is screenshotted at 1366×768 and at 390×844 into tests/artifacts/ (git-ignored); a step whose page
 scrolls sideways on the phone fails.
@@ -51,8 +51,8 @@ def _groups() -> None:
         Group.objects.get_or_create(name=group)
 
 
-def _login(browser: Any, base_url: str, username: str) -> Any:
-    page = browser.new_context(viewport=DESKTOP, locale="zh-CN", accept_downloads=True).new_page()
+def _login(browser: Any, base_url: str, username: str, viewport: dict[str, int] = DESKTOP) -> Any:
+    page = browser.new_context(viewport=viewport, locale="zh-CN", accept_downloads=True).new_page()
     page.goto(f"{base_url}/portal/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -80,6 +80,8 @@ def _shots(page: Any, name: str) -> None:
     """The page as it stands, on a desktop and on a phone. On a desktop no table scrolls sideways; on the phone
     the page does not either; on both no status, date or unit name breaks across lines."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    working_on = page.viewport_size
+    page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(ARTIFACTS / f"{name}_1366x768.png"), full_page=True)
     assert page.evaluate(CLIPPED_TABLES) == [], f"{name}: a table does not fit 1366px"
     assert page.evaluate(BROKEN_CELLS) == [], f"{name}: cells broken across lines at 1366px"
@@ -88,7 +90,7 @@ def _shots(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}_390x844.png"), full_page=True)
     wide = page.evaluate("() => document.documentElement.scrollWidth")
     broken = page.evaluate(BROKEN_CELLS)
-    page.set_viewport_size(DESKTOP)
+    page.set_viewport_size(working_on)
     assert wide <= PHONE["width"], f"{name}: the page is {wide}px wide on a 390px phone"
     assert broken == [], f"{name}: cells broken across lines at 390px"
 
@@ -223,7 +225,7 @@ def test_the_department_day(chromium: Any, live_server: Any) -> None:
     base = live_server.url
 
     # /portal/ lists the unit's own parts: the new one waits to be signed.
-    page = _login(chromium, base, "water")
+    page = _login(chromium, base, "water", PHONE)  # a unit's day on a phone
     row = page.locator("table.tasks tr", has_text="完善城市排水防涝设施")
     assert "已交办" in row.inner_text()
     _shots(page, "day_unit_01_portal")
@@ -271,7 +273,7 @@ def test_the_manager_day(chromium: Any, live_server: Any) -> None:
     base = live_server.url
 
     # /portal/: the overdue task is on the list, in red.
-    page = _login(chromium, base, "leader")
+    page = _login(chromium, base, "leader", PHONE)  # a manager reads on a phone
     row = page.locator("table.tasks tr", has_text="实施国道改线工程")
     assert "逾期" in row.inner_text()
     assert page.locator("form[method=post]:not([action='/portal/logout/'])").count() == 0
