@@ -1,9 +1,14 @@
 """Parser accuracy on the web corpus (fixtures/corpus, hand labels in fixtures/expected/corpus), pure Python.
 
     python -m benchmarks.corpus [--split dev|holdout|all] [--holdout-dir DIR] [--failures N]
+                                [--files txt,docx,pdf,html]
 
 Prints directives found, tasks expected/matched/extra, recall, precision, exact unit sets and exact due dates —
-overall, per province, per level and per format tag — then the failures as `id line: what`. The holdout split is
+overall, per province, per level and per format tag — then the failures as `id line: what`. With `--files`, each
+text is also written as a Word file, a PDF and a saved web page (tests/renditions.py: automatic numbering, merged
+cells, running headers, page numbers, navigation and a metadata block), read back through parsing/readers and scored
+the same way: one row per file format. The sites stored only web text, so these files are renditions of the real
+texts, not the originals. The holdout split is
 read from `--holdout-dir` (same layout as the repository: corpus/<id>.txt, corpus/manifest.json,
 expected/corpus/<id>.json) or, once it lands in the repository, from the entries marked split=holdout.
 
@@ -26,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from parsing.departments import DepartmentDirectory
-from parsing.extract import parse_gazette
+from parsing.extract import parse_gazette, parse_source
+from parsing.readers import read_file
 from parsing.results import ExtractedTask, ParsedDocument
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,18 +206,43 @@ def score(directive: Directive, documents: list[ParsedDocument]) -> Score:
     return result
 
 
+def _rendition(text: str, fmt: str) -> bytes:
+    """The directive's text written as a file of format `fmt` (the test suite's writers; dev extras)."""
+    from tests.renditions import blocks, docx_bytes, html_bytes, pdf_bytes
+
+    parts = blocks(text)
+    first = next((p.text for p in parts if getattr(p, "text", "")), "通知")
+    writers = {"docx": lambda: docx_bytes(parts), "pdf": lambda: pdf_bytes(parts),
+               "html": lambda: html_bytes(parts, title=first)}
+    return writers[fmt]()
+
+
+def parse_file(directive: Directive, fmt: str, directory: DepartmentDirectory) -> list[ParsedDocument]:
+    """The parser's documents for one corpus text, read as it is (txt) or from a rendition of it."""
+    if fmt == "txt":
+        return parse_gazette(directive.text, file=directive.entry["file"], directory=directory)
+    name = f"{directive.id}.{fmt}"
+    return parse_source(read_file(_rendition(directive.text, fmt), name=name), file=name, directory=directory)
+
+
 def evaluate(
-    directives: list[Directive], directory: DepartmentDirectory | None = None
+    directives: list[Directive], directory: DepartmentDirectory | None = None, files: Iterable[str] = (),
 ) -> tuple[Score, dict[str, dict[str, Score]]]:
-    """The total score and the scores per province, level, format tag (tasks only) and directive."""
+    """The total score (on the texts) and the scores per province, level, format tag (tasks only), directive,
+    and per file format for each of `files` (txt, docx, pdf, html)."""
     directory = directory or default_directory()
     total = Score()
     groups: dict[str, dict[str, Score]] = {"province": defaultdict(Score), "level": defaultdict(Score),
-                                           "format": defaultdict(Score), "directive": {}}
+                                           "format": defaultdict(Score), "file": defaultdict(Score),
+                                           "directive": {}}
     for directive in directives:
         if directive.label is None:
             continue
-        documents = parse_gazette(directive.text, file=directive.entry["file"], directory=directory)
+        for fmt in files:
+            rendition = score(directive, parse_file(directive, fmt, directory))
+            rendition.failures = [f"[{fmt}] {f}" for f in rendition.failures]
+            groups["file"][fmt].add(rendition)
+        documents = parse_file(directive, "txt", directory)
         result = score(directive, documents)
         total.add(result)
         groups["directive"][directive.id] = result
@@ -243,10 +274,15 @@ HEADER = f"{'':22}{'found':7} {'tasks':>5} {'match':>5} {'extra':>5}  {'recall':
 
 def report(total: Score, groups: dict[str, dict[str, Score]], *, failures: int = 200) -> str:
     lines = [HEADER, _row("ALL", total)]
-    for kind in ("province", "level", "format"):
+    for kind in ("province", "level", "format", "file"):
+        if not groups.get(kind):
+            continue
         lines += ["", f"-- per {kind}", HEADER]
         lines += [_row(name, s) for name, s in sorted(groups[kind].items())]
     lines += ["", f"-- failures ({len(total.failures)})"] + total.failures[:failures]
+    for fmt, s in sorted(groups.get("file", {}).items()):
+        if fmt != "txt":
+            lines += ["", f"-- failures of the {fmt} renditions ({len(s.failures)})"] + s.failures[:failures]
     return "\n".join(lines)
 
 
@@ -256,9 +292,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--holdout-dir", type=Path, default=None,
                         help="a directory holding corpus/ and expected/corpus/ outside the repository")
     parser.add_argument("--failures", type=int, default=200, help="how many failures to list")
+    parser.add_argument("--files", default="", help="also score renditions: comma-separated txt,docx,pdf,html")
     args = parser.parse_args(argv)
     directives = load(args.split, args.holdout_dir)
-    total, groups = evaluate(directives)
+    files = [f for f in args.files.split(",") if f]
+    if unknown := set(files) - {"txt", "docx", "pdf", "html"}:
+        parser.error(f"unknown file formats: {sorted(unknown)}")
+    total, groups = evaluate(directives, files=files)
     print(f"corpus ({args.split}): {len(directives)} directives, {sum(1 for d in directives if d.label)} labelled")
     print(report(total, groups, failures=args.failures))
 
