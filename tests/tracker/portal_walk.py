@@ -163,3 +163,28 @@ def messages_of(doc: Any) -> dict[str, list[str]]:
     for item in doc.xpath("//ul[@class='messages']/li"):
         out.setdefault(item.get("class", "").removeprefix("msg-"), []).append(item.text_content().strip())
     return out
+
+
+def get_forms(doc: Any, page: str, *, units: list[str], today: date) -> list[tuple[str, dict[str, list[Any]]]]:
+    """Every <form method=get> (filters, period pickers): its action and, per field, the values a person may
+    choose or type (each option of a select, a date, a word)."""
+    found = []
+    for form in doc.xpath("//form[not(@method) or translate(@method, 'GET', 'get')='get']"):
+        action = urljoin(page, form.get("action") or page)
+        choices: dict[str, list[Any]] = {}
+        for element in form.xpath(".//input|.//select"):
+            name, kind = element.get("name"), (element.get("type") or "text").lower()
+            if not name or kind in ("submit", "button", "hidden"):
+                continue
+            if element.tag == "select":
+                choices[name] = [o.get("value") for o in element.xpath(".//option") if o.get("value")]
+            elif kind in ("checkbox", "radio"):
+                choices.setdefault(name, []).append(element.get("value") or "on")
+            elif kind == "date":
+                choices[name] = [today.isoformat()]
+            elif kind == "number":
+                choices[name] = [str(today.year)]
+            else:
+                choices[name] = [units[0], "道路", "〔2023〕"]
+        found.append((action, choices))
+    return found

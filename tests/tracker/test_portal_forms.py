@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
@@ -21,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import DepartmentFactory
-from tests.tracker.portal_walk import PostForm, db_fingerprint, messages_of, pages, post_forms
+from tests.tracker.portal_walk import PostForm, db_fingerprint, get_forms, messages_of, pages, post_forms
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
 from tracker.models import Assignment, Deadline, ExtensionRequest, Task, Urge
 from tracker.services import lifecycle_office, lifecycle_unit
@@ -237,3 +238,31 @@ def test_portal_pages_read_in_chinese(role: str) -> None:
             problems.append(f"{url}: {sorted(found)}")
     assert not problems, "\n".join(problems)
 
+
+
+@pytest.mark.parametrize("role", ["office", "unit", "manager"])
+def test_every_filter_and_picker_answers_each_choice(role: str) -> None:
+    """Each GET form (the lists' filters, the 考评's period picker) with each of its fields set to each choice a
+    person may make (or a typed word): the page answers, reads in Chinese and says nothing is wrong."""
+    users = _world()
+    client = _client(getattr(users, role))
+    today = timezone.localdate()
+    tried, problems = set(), []
+    for url, doc in pages(client):
+        for action, choices in get_forms(doc, url, units=["市交通运输局"], today=today):
+            for name, values in choices.items():
+                for value in values:
+                    key = (urlsplit(action).path, name, value)
+                    if key in tried:
+                        continue
+                    tried.add(key)
+                    response = client.get(action, {name: value})
+                    if response.status_code != 200:
+                        problems.append(f"{key}: HTTP {response.status_code}")
+                        continue
+                    page = lxml.html.fromstring(response.content.decode())
+                    errors = [e.text_content() for e in page.xpath("//*[contains(@class, 'errorlist')]")]
+                    if errors or messages_of(page).get("error"):
+                        problems.append(f"{key}: {errors} {messages_of(page).get('error')}")
+    assert tried, "no filter form reached"
+    assert not problems, "\n".join(problems)
