@@ -1,8 +1,9 @@
 """Each role's whole day from /portal/ in a real browser, never through the admin, asserting on what the pages
 show (issue 14: "each role does its whole day from /portal/ without the admin").
 
-- The office reviews an imported directive (fixes a unit and a deadline, assigns), decides an extension, rates
-  and signs off (销号) a completed task, and downloads the month's 督查通报.
+- The office reviews an imported directive (fixes a unit and a deadline, assigns), decides an extension, urges
+  an overdue unit, reroutes a task handed back, rates and signs off (销号) a completed task, and issues and
+  downloads the month's 督查通报.
 - A department, on a phone, signs a task (签收), reports progress (反馈) and answers an 催办.
 - A manager, on a phone, reads the 考评 and the 督查通报, and finds nothing to change.
 
@@ -24,7 +25,7 @@ from django.utils import timezone
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import DepartmentFactory
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
-from tracker.models import Assignment, ExtensionRequest, Task
+from tracker.models import Assignment, ExtensionRequest, Task, Urge
 from tracker.services import lifecycle_office, lifecycle_unit
 from tracker.services.deadlines import deadline_parse
 from tracker.services.directives import directive_import
@@ -130,11 +131,18 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
         requested_due_on=due + timedelta(days=45), current_progress="路基完成70%，桥涵完成50%。", as_of=today)
     done = workflow_task(lead=housing, status=Task.Status.COMPLETION_REQUESTED, due_on=due,
                          text="完成城区12个老旧小区改造，同步实施雨污分流。（市住房和城乡建设局牵头）")
+    late = workflow_task(lead=roads, status=Task.Status.SIGNED, due_on=today - timedelta(days=3),
+                         text="完成国省干线公路安全隐患整治。（市交通运输局牵头）")
+    misrouted = workflow_task(lead=roads, status=Task.Status.ASSIGNED, due_on=due,
+                              text="推进保障性租赁住房筹集建设。（市交通运输局牵头）")
+    lifecycle_unit.assignment_return(assignment=lead_of(misrouted), actor=unit_user,
+                                     reason="保障性住房建设属住建部门职责，建议改由市住房和城乡建设局承办。")
     base = live_server.url
 
     # The day begins on /portal/: what waits for the office.
     page = _login(chromium, base, "office")
     assert "待审核 2 项" in page.inner_text(".summary")
+    assert "已退回待重新交办 1 项" in page.inner_text(".summary")
     _shots(page, "day_office_01_portal")
 
     # Review the directive: task 二 names no unit and no deadline.
@@ -184,24 +192,47 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
     assert new_due.isoformat() in page.inner_text(f"#unit-{part.pk}")
     assert "已批准延期" in page.inner_text(f"#unit-{part.pk}")
 
+    # The overdue task, from the list: urged.
+    page.goto(f"{base}/portal/")
+    row = page.locator("table.tasks tr", has_text="完成国省干线公路安全隐患整治")
+    assert "逾期3天" in row.inner_text()
+    row.locator("a").first.click()
+    page.fill("#id_urge-note", "已逾期3天，请于明日前报送整治进展。")
+    assert "已催办" in _submit(page, "button[name=submit-urge]")
+    assert "已逾期3天，请于明日前报送整治进展" in page.inner_text("ol.history")
+    assert list(Urge.objects.filter(task=late).values_list("assignment__department__name", flat=True)) == ["市交通运输局"]
+    _shots(page, "day_office_06_urged")
+
+    # The task handed back: rerouted to the unit it belongs to.
+    page.goto(f"{base}/portal/")
+    page.click("#returned-link")
+    page.locator("table.tasks tr", has_text="推进保障性租赁住房筹集建设").locator("a").first.click()
+    returned = lead_of(misrouted)
+    assert "建议改由市住房和城乡建设局承办" in page.inner_text("body")
+    page.select_option(f"#id_reassign-{returned.pk}-departments", label="市住房和城乡建设局")
+    _shots(page, "day_office_07_reassign")
+    assert "已重新交办" in _submit(page, f"button[name=submit-reassign-{returned.pk}]")
+    assert page.inner_text("#task-status") == "已交办"
+    assert "市住房和城乡建设局" in page.inner_text("#units") and "市交通运输局" not in page.inner_text("#units")
+
     # Rate and sign off the completed task (销号): 良好, with the office's note.
     page.goto(f"{base}/portal/tasks/{done.pk}/")
     done_part = lead_of(done)
     form = page.locator("#form-sign_off")
     form.get_by_label("良好").check()
     form.get_by_label("销号意见").fill("改造任务全部完成，资料齐全，同意销号。")
-    _shots(page, "day_office_06_sign_off")
+    _shots(page, "day_office_08_sign_off")
     assert "已销号" in _submit(page, "button[name=submit-sign_off]")
     assert page.inner_text("#task-status") == "已销号"
     assert "良好" in page.inner_text(f"#unit-{done_part.pk} .unit-status")
     assert "同意销号" in page.inner_text("ol.history")
-    _shots(page, "day_office_07_signed_off")
+    _shots(page, "day_office_09_signed_off")
 
     # The month's 督查通报, from the list's 考评 link: issued (numbered) and downloaded.
     page.goto(f"{base}/portal/")
     page.click("#assessment-link")
     assert "市住房和城乡建设局" in page.inner_text("#assessment-table")
-    _shots(page, "day_office_08_assessment")
+    _shots(page, "day_office_10_assessment")
     with page.expect_download() as info:
         page.click("button[name=issue-bulletin]")
     assert info.value.suggested_filename.startswith("督查通报") and info.value.suggested_filename.endswith(".docx")

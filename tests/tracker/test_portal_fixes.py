@@ -78,3 +78,16 @@ def test_each_pending_extension_and_urge_has_its_own_labelled_form() -> None:
     html = _client(user_a).get(f"/portal/tasks/{task.pk}/").content.decode()
     form = html.split(f'id="form-reply-{urge.pk}"')[1].split("</form>")[0]
     assert f'<label for="id_u{urge.pk}_reply-reply">答复</label>' in form and 'name="reply-submission"' in form
+
+
+def test_a_part_handed_back_shows_no_running_clock() -> None:
+    """A part handed back (已退回) showed its 首次反馈 clock as 进行中 though nobody owes it until 重新交办."""
+    office = office_user()
+    user, unit = department_user(username="clock_unit", department_name="市交通运输局")
+    task = workflow_task(lead=unit, status=S.ASSIGNED, due_on=timezone.localdate() + timedelta(days=30),
+                         text="推进保障性租赁住房筹集建设。")
+    client = _client(office)
+    assert "首次反馈：应于" in client.get(f"/portal/tasks/{task.pk}/").content.decode()
+    lifecycle_unit.assignment_return(assignment=lead_of(task), actor=user, reason="属住建部门职责，请改由住建局承办。")
+    html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
+    assert "首次反馈：应于" not in html and 'id="form-reassign-' in html
