@@ -91,3 +91,17 @@ def test_a_part_handed_back_shows_no_running_clock() -> None:
     lifecycle_unit.assignment_return(assignment=lead_of(task), actor=user, reason="属住建部门职责，请改由住建局承办。")
     html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
     assert "首次反馈：应于" not in html and 'id="form-reassign-' in html
+
+
+def test_no_extension_form_once_the_date_has_passed_or_without_a_date() -> None:
+    """The demo walk found the 申请延期 form on parts whose date had passed (every post refused: 办理时限已过)."""
+    user, unit = department_user(username="late_unit", department_name="市审计局")
+    today = timezone.localdate()
+    late = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=today - timedelta(days=1), text="完成审计整改。")
+    due_today = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=today, text="报送审计报告。")
+    undated = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=None, text="常态化开展审计监督。")
+    client = _client(user)
+    for task, shown in ((late, False), (due_today, True), (undated, False)):
+        html = client.get(f"/portal/tasks/{task.pk}/").content.decode()
+        assert ('id="form-extension_request-' in html) is shown, task.text
+        assert 'id="form-report-' in html

@@ -57,7 +57,7 @@ def _errors(form: forms.Form) -> str:
 
 
 def _run(request: HttpRequest, form: forms.Form, *, action: str, run: Callable[[dict[str, Any]], Any],
-         done: Callable[[Any], str] | str) -> Any:
+         done: Callable[[Any], str] | str, level: Callable[[Any], int] | None = None) -> Any:
     """Validate, run the service once per form token, and say what happened; the service's result or None."""
     if not form.is_valid():
         messages.error(request, _errors(form))
@@ -72,7 +72,8 @@ def _run(request: HttpRequest, form: forms.Form, *, action: str, run: Callable[[
     except TransitionError as exc:
         messages.error(request, str(exc))
         return None
-    messages.success(request, done(result) if callable(done) else done)
+    messages.add_message(request, level(result) if level else messages.SUCCESS,
+                         done(result) if callable(done) else done)
     return result
 
 
@@ -306,9 +307,11 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "line_start", "pk")
         return review.tasks_assign(tasks=tasks, actor=request.user, as_of=as_of, decisions=decisions)
 
+    # Nothing assigned (every ticked item held back) is a warning, never a green "done".
     result = _run(request, form, action="review_assign", run=run,
                   done=lambda r: f"已确认并交办 {len(r.confirmed)} 项" + (f"，{len(r.held)} 项暂未交办（原因见下）"
-                                                                         if r.held else "。"))
+                                                                         if r.held else "。"),
+                  level=lambda r: messages.SUCCESS if r.confirmed else messages.WARNING)
     if result is not None and result.held:
         request.session[f"review-held-{directive.pk}"] = [
             {"pk": task.pk, "name": f"{task.ref} {(task.title or task.text)[:30]}", "reason": reason}
