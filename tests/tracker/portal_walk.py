@@ -137,6 +137,12 @@ def post_forms(doc: Any, page: str, *, units: list[str], today: date) -> list[Po
                 post.fields[name] = element.get("value") or ""
             else:
                 post.fields[name] = _text_value(element, doc, units=units, today=today)
+        # A form that is only a list of boxes to tick (mark as read, pick items): a person ticks one.
+        boxes = form.xpath(".//input[@type='checkbox'][@name]")
+        typed = form.xpath(".//textarea|.//select|.//input[not(@type) or @type='text' or @type='date' or "
+                           "@type='number' or @type='file' or @type='radio']")
+        if boxes and not typed and not any(b.get("checked") is not None for b in boxes):
+            post.fields[boxes[0].get("name")] = [boxes[0].get("value") or "on"]
         for name, group in radios.items():
             # The choice made; none made yet: the first. A form that only changes a choice (修改评价): another.
             checked = [r for r in group if r.get("checked") is not None]
