@@ -155,15 +155,19 @@ def _walk(client: Client, *, units: list[str]) -> dict[str, list[PostForm]]:
 
 
 def _check_every_form(client: Client, found: dict[str, list[PostForm]], *, warnings_ok: bool = False) -> list[str]:
-    """Post the first form of each kind (and of each page, for forms shared between pages); the failures.
+    """Post each kind of form on up to two pages, and on one page each differently shaped form of that kind
+    (「全部标为已读」 beside 「将所选标为已读」); the failures.
     `warnings_ok`: a warning that nothing could be done (the data does not allow it) also passes."""
     failures = []
     for key, forms in sorted(found.items()):
-        tried: set[str] = set()
+        pages_tried: set[str] = set()
+        shapes_tried: set[tuple[str, frozenset[str]]] = set()
         for form in forms:
-            if form.page in tried or len(tried) >= 2:
+            shape = (form.page, frozenset(re.sub(r"\d+", "N", name) for name in (*form.fields, *form.files)))
+            if shape in shapes_tried or (form.page not in pages_tried and len(pages_tried) >= 2):
                 continue
-            tried.add(form.page)
+            pages_tried.add(form.page)
+            shapes_tried.add(shape)
             with transaction.atomic():
                 before = db_fingerprint()
                 status, told, content_type = _post(client, form)
