@@ -76,6 +76,10 @@ BROKEN_CELLS = """() => [...document.querySelectorAll(
 CLIPPED_TABLES = """() => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
     .map(w => w.querySelector('table').id || w.querySelector('table').className)"""
 
+# Columns hidden on a phone outside the task lists and the task page's units (which fold some away on purpose).
+HIDDEN_COLUMNS = """() => [...document.querySelectorAll('table:not(.task-list):not(.units) th')]
+    .filter(th => th.offsetParent === null).map(th => th.innerText)"""
+
 
 def _shots(page: Any, name: str) -> None:
     """The page as it stands, on a desktop and on a phone. On a desktop no table scrolls sideways; on the phone
@@ -91,7 +95,9 @@ def _shots(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}_390x844.png"), full_page=True)
     wide = page.evaluate("() => document.documentElement.scrollWidth")
     broken = page.evaluate(BROKEN_CELLS)
+    hidden = page.evaluate(HIDDEN_COLUMNS)
     page.set_viewport_size(working_on)
+    assert hidden == [], f"{name}: columns hidden on a 390px phone"
     assert wide <= PHONE["width"], f"{name}: the page is {wide}px wide on a 390px phone"
     assert broken == [], f"{name}: cells broken across lines at 390px"
 
