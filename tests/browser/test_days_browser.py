@@ -76,8 +76,9 @@ BROKEN_CELLS = """() => [...document.querySelectorAll(
 CLIPPED_TABLES = """() => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
     .map(w => w.querySelector('table').id || w.querySelector('table').className)"""
 
-# Columns hidden on a phone outside the task lists and the task page's units (which fold some away on purpose).
-HIDDEN_COLUMNS = """() => [...document.querySelectorAll('table:not(.task-list):not(.units) th')]
+# Columns hidden on a phone outside the task lists and the task page's units (which fold some away on purpose)
+# and the messages (a card per message there).
+HIDDEN_COLUMNS = """() => [...document.querySelectorAll('table:not(.task-list):not(.units):not(.messages-table) th')]
     .filter(th => th.offsetParent === null).map(th => th.innerText)"""
 
 
