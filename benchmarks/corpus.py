@@ -135,12 +135,15 @@ def _starts(task: ExtractedTask, starts_with: str) -> bool:
     return bool(want) and (have.startswith(want) or want in have[: len(want) + 8])
 
 
-def match_tasks(expected: list[dict[str, Any]], extracted: list[ExtractedTask]) -> list[ExtractedTask | None]:
-    """For each labelled task, the extracted task it matches (or None); each extracted task is used once."""
+def match_tasks(
+    expected: list[dict[str, Any]], extracted: list[ExtractedTask], *, by_line: bool = True,
+) -> list[ExtractedTask | None]:
+    """For each labelled task, the extracted task it matches (or None); each extracted task is used once.
+    `by_line=False` for a rendition, whose lines are not the text's: the task's opening words alone decide."""
     used: set[int] = set()
     out: list[ExtractedTask | None] = []
     for want in expected:
-        on_line = [t for t in extracted if t.line == want["line"] and id(t) not in used]
+        on_line = [t for t in extracted if by_line and t.line == want["line"] and id(t) not in used]
         pick = next((t for t in on_line if _starts(t, want["starts_with"])), None)
         if pick is None and len(on_line) == 1:
             pick = on_line[0]
@@ -161,7 +164,7 @@ def _units(mentions: Iterable[Any]) -> set[str]:
     return {norm(m.as_written) for m in mentions}
 
 
-def score(directive: Directive, documents: list[ParsedDocument]) -> Score:
+def score(directive: Directive, documents: list[ParsedDocument], *, by_line: bool = True) -> Score:
     """Compare the parser's documents for one file with the file's label."""
     label = directive.label or {"directive": {"title": ""}, "tasks": []}
     result = Score(directives=1)
@@ -175,7 +178,7 @@ def score(directive: Directive, documents: list[ParsedDocument]) -> Score:
     extracted = [t for d in documents for t in d.tasks]
     expected = label["tasks"]
     result.expected, result.extracted = len(expected), len(extracted)
-    matches = match_tasks(expected, extracted)
+    matches = match_tasks(expected, extracted, by_line=by_line)
     for want, got in zip(expected, matches, strict=True):
         where = f"{directive.id} {want['line']}"
         if got is None:
@@ -239,7 +242,7 @@ def evaluate(
         if directive.label is None:
             continue
         for fmt in files:
-            rendition = score(directive, parse_file(directive, fmt, directory))
+            rendition = score(directive, parse_file(directive, fmt, directory), by_line=fmt == "txt")
             rendition.failures = [f"[{fmt}] {f}" for f in rendition.failures]
             groups["file"][fmt].add(rendition)
         documents = parse_file(directive, "txt", directory)

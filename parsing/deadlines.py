@@ -1069,10 +1069,17 @@ def extract_deadlines(
     if present:
         ctx = _Ctx(norm, index, text, issued_on, calendar or DEFAULT_CALENDAR, festival, standalone)
         hits: list[tuple[int, int, int, re.Match[str], Handler]] = []
+        gates: dict[re.Pattern[str], bool] = {}
         for order in _orders_for(present):
             pattern, handler = _PATTERNS[order]
             if handler is _h_year_cell and not standalone:
                 continue
+            gate = _GATES[order]
+            if gate is not None:  # the pattern opens with a lookahead: no place where it holds, no match at all
+                if gate not in gates:
+                    gates[gate] = gate.search(norm) is not None
+                if not gates[gate]:
+                    continue
             for m in pattern.finditer(norm):
                 if m.end() > m.start():
                     hits.append((m.end() - m.start(), -order, m.start(), m, handler))
@@ -1099,7 +1106,7 @@ def extract_deadlines(
             taken_raw.append((start, end))
             if hit.spec is not None:
                 specs.append(_placed(hit.spec, text[start:end], start, end))
-    if _LATIN_DATE_HINT.search(text):
+    if " " in text and _LATIN_DATE_HINT.search(text):  # (the hint holds a space: most texts have none)
         specs.extend(_fallback(text, taken_raw))
         specs.sort(key=lambda s: s.start)
     return tuple(specs)
@@ -1179,5 +1186,13 @@ _BY_CHAR: dict[str, tuple[int, ...]] = {  # first-group character → patterns i
     ch: tuple(o for o, groups in enumerate(_TRIGGERS) if ch in groups[0])
     for ch in set().union(*(g for groups in _TRIGGERS for g in groups))
 }
+
 _TRIGGER_RE = re.compile("[" + re.escape("".join(sorted(_BY_CHAR))) + "]")
+# Patterns opening with _AT_YEAR or _AT_NUM match only where that lookahead holds: one search of it per text
+# tells whether they can match anywhere (a text with no written year skips every year pattern).
+_GATE_RES = {_AT_YEAR: re.compile(_AT_YEAR), _AT_NUM: re.compile(_AT_NUM)}
+_GATES: tuple[re.Pattern[str] | None, ...] = tuple(
+    next((gate for head, gate in _GATE_RES.items() if pattern.pattern.startswith(head)), None)
+    for pattern, _ in _PATTERNS
+)
 

@@ -12,6 +12,25 @@ _CJK = r"\u3400-\u9fff"
 # OCR puts spaces between digits and CJK characters: "2023 年 4 月" → "2023年4月"
 # Tabs are kept: they separate table cells ("4\t煤矿百万吨死亡率\t…").
 DIGIT_CJK_SPACE_RE = re.compile(rf"(?<=[0-9]) +(?=[{_CJK}〕号])|(?<=[{_CJK}〔]) +(?=[0-9])")
+# The same rule, fast: a pattern opening with a lookbehind is tried at every character; one opening with the space
+# is tried only at spaces, and the characters around a run are checked in Python.
+_SPACE_RUN_RE = re.compile(" +")
+_DIGITS_ASCII = frozenset("0123456789")
+
+
+def _digit_cjk_space(m: re.Match[str]) -> str:
+    text, start, end = m.string, m.start(), m.end()
+    before, after = text[start - 1] if start else "", text[end] if end < len(text) else ""
+    if before in _DIGITS_ASCII and after and ("\u3400" <= after <= "\u9fff" or after in "〕号"):
+        return ""
+    if after in _DIGITS_ASCII and before and ("\u3400" <= before <= "\u9fff" or before == "〔"):
+        return ""
+    return m.group()
+
+
+def drop_digit_cjk_spaces(text: str) -> str:
+    """DIGIT_CJK_SPACE_RE.sub("", text), several times faster on CJK text."""
+    return _SPACE_RUN_RE.sub(_digit_cjk_space, text) if " " in text else text
 
 
 _FULL_WIDTH_RE = re.compile("[\uff01-\uff5e\u3000\xa0]")
@@ -29,7 +48,7 @@ def half_width(text: str) -> str:
 def normalize_line(text: str) -> str:
     """One line: half-width ASCII, no OCR spaces around numbers, trimmed."""
     text = half_width(text)
-    text = DIGIT_CJK_SPACE_RE.sub("", text)
+    text = drop_digit_cjk_spaces(text)
     return text.strip()
 
 
@@ -54,7 +73,7 @@ def source_lines(text: str) -> list[SourceLine]:
 
     Same result as normalize_line on each line, done once over the whole text (neither the width table nor
     the space rule touches a line break), which is several times cheaper than line by line."""
-    text = DIGIT_CJK_SPACE_RE.sub("", half_width(text))
+    text = drop_digit_cjk_spaces(half_width(text))
     return [SourceLine(number, line) for number, raw in enumerate(text.splitlines(), start=1) if (line := raw.strip())]
 
 
@@ -66,6 +85,13 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 def chinese_to_int(text: str) -> int | None:
     """二〇二三 → 2023 (digit by digit), 十二 → 12, 二十五 → 25; None when it is not a numeral."""
+    known = _SMALL_NUMERALS.get(text)
+    if known is not None:
+        return known  # the numerals of outline markers and dates (一 … 九十九), looked up
+    return _chinese_to_int(text)
+
+
+def _chinese_to_int(text: str) -> int | None:
     if not text:
         return None
     if text.isdigit():
@@ -82,6 +108,16 @@ def chinese_to_int(text: str) -> int | None:
         else:
             return None
     return total + current
+
+
+def _small_numeral(n: int) -> str:
+    digits = "一二三四五六七八九"
+    if n < 10:
+        return digits[n - 1]
+    return ("" if n < 20 else digits[n // 10 - 1]) + "十" + (digits[n % 10 - 1] if n % 10 else "")
+
+
+_SMALL_NUMERALS = {_small_numeral(n): n for n in range(1, 100)}
 
 
 # --- traditional characters and noisy mirrors -----------------------------------------------------------------------

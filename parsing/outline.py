@@ -17,6 +17,7 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -167,6 +168,14 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }
 
 
+# How each kind of marker is written in a ref (built only for the kind found: _marker runs on every line)
+_CANONICAL: dict[str, Callable[[str, int], str]] = {
+    "article": lambda raw, _: f"第{raw}条", "cn": lambda raw, _: f"{raw}、", "pcn": lambda raw, _: f"({raw})",
+    "num": lambda _, n: f"{n}.", "pnum": lambda _, n: f"({n})", "circled": lambda raw, _: raw,
+    "rnum": lambda _, n: f"{n})",
+}
+
+
 def _marker(text: str) -> tuple[str, int, str, str] | None:
     """(kind, number, canonical marker, rest of line) when the line opens an outline item."""
     if not text or text[0] not in MARKER_FIRST:
@@ -188,11 +197,9 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             if value is None:
                 continue
             number = value
-        canonical = {
-            "article": f"第{raw}条", "cn": f"{raw}、", "pcn": f"({raw})", "num": f"{number}.",
-            "pnum": f"({number})", "circled": raw, "rnum": f"{number})", "shi": raw + text[m.end():m.end() + 1],
-        }[kind]
-        return kind, number, canonical, text[m.end() + 1:] if kind == "shi" else text[m.end():]
+        if kind == "shi":
+            return kind, number, raw + text[m.end():m.end() + 1], text[m.end() + 1:]
+        return kind, number, _CANONICAL[kind](raw, number), text[m.end():]
     return None
 
 
@@ -257,8 +264,9 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         if len(text) == 2 and text.isdigit() and (text[0] == "0" or last_number.get("padded") == int(text) - 1):
             padded = text  # (a bare page number is never zero-padded)
             continue
-        if not text or FURNITURE_RE.match(text) or text.endswith(FURNITURE_TAIL):
-            continue
+        if not text or ((text[0] in "-·—" or text[0].isdigit() or text[0].isspace()) and FURNITURE_RE.match(text)) \
+                or text.endswith(FURNITURE_TAIL):
+            continue  # (FURNITURE_RE can match only where the line opens with one of those)
         if body_started and len(text) < 80 and (text.endswith(STOP_WORDS) or text.startswith(STOP_WORDS)):
             break
         card_task = False
@@ -298,6 +306,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             notice_part = notice_part and not body_started  # the notice's own title closes nothing of it
             continue
         current = stack[-1] if stack else None
+        own = line if text == line.text else SourceLine(line.number, text)  # (most lines are kept as they are)
         cells = _table_cells(text, line.text)
         if len(cells) >= 3:
             header = Columns.from_header(cells)
@@ -311,7 +320,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             if all(TABLE_RULE_RE.match(c) for c in cells if c):
                 continue
             if columns is not None and current is not None and len(cells) > columns.lead:
-                current.table_rows.append(_table_row(cells, columns, SourceLine(line.number, text)))
+                current.table_rows.append(_table_row(cells, columns, own))
                 continue
         elif not cells:
             columns = None if marker else columns
@@ -330,7 +339,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            node = _Node(kind, number, canonical, prefix + canonical, parent, [SourceLine(line.number, text)],
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [own],
                          notice=notice_part)
             (parent.children if parent else roots).append(node)
             stack.append(node)
@@ -340,10 +349,10 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         if current is None:
             if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
-                roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [SourceLine(line.number, text)]))
+                roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [own]))
             continue
         if is_unit_line(text):
-            current.unit_lines.append(SourceLine(line.number, text))
+            current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
         if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
@@ -353,7 +362,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_unit_line = current.unit_lines[-1]
             continue
         last_unit_line = None
-        current.lines.append(SourceLine(line.number, text))
+        current.lines.append(own)
     return roots
 
 

@@ -135,21 +135,25 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
         for sep in separators[1:]:
             text = text.replace(sep, separators[0])
         return [p for p in (p.strip() for p in text.split(separators[0])) if p]
+    splitter = _SPLITTERS.get(separators)
+    if splitter is None:  # (separators never hold a bracket)
+        splitter = _SPLITTERS[separators] = re.compile("[()" + re.escape(separators) + "]")
     parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
+    depth = begin = 0
+    for m in splitter.finditer(text):  # only brackets and separators, not every character
+        ch = m.group()
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        if depth == 0 and ch in separators:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
+        elif depth == 0:
+            parts.append(text[begin:m.start()])
+            begin = m.end()
+    parts.append(text[begin:])
     return [p for p in (p.strip() for p in parts) if p]
+
+
+_SPLITTERS: dict[str, re.Pattern[str]] = {}
 
 
 def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = False) -> list[str] | None:
@@ -232,9 +236,12 @@ def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]
     return [piece]
 
 
+_INNER_BRACKET_RE = re.compile(r"(.+?)\(([^()]{3,})\)(.*)")
+
+
 def _split_inner_bracket(piece: str, directory: DepartmentDirectory) -> list[str] | None:
     """"各县（区）人民政府（开发区管委会）" → the counties and the zone; "(区)" alone stays in the name."""
-    m = re.fullmatch(r"(.+?)\(([^()]{3,})\)(.*)", piece)
+    m = _INNER_BRACKET_RE.fullmatch(piece) if "(" in piece else None
     if m and not m.group(3) and (directory.is_group_name(m.group(1)) or "、" in m.group(2) or "," in m.group(2)):
         # "各县（区）人民政府（开发区管委会）": a group and more units; "县发改局（粮食局）" is one body's two names
         head, inner = clean_unit(m.group(1)), m.group(2)

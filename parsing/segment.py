@@ -134,9 +134,15 @@ def normalize_doc_number(text: str) -> str:
     return compact.translate(_BRACKETS)
 
 
+_NOISE_FIRST = frozenset("-—–－第0123456789")  # the first characters a page number or a separator can have
+_SEPARATOR_RE = re.compile(r"-{3,}")
+
+
 def is_noise_line(text: str) -> bool:
     """Running headers, page numbers and separators that are not part of any directive's text."""
-    return bool(_PAGE_NUMBER_RE.match(text) or _RUNNING_HEADER_RE.match(text) or re.fullmatch(r"-{3,}", text))
+    if text[:1] in _NOISE_FIRST and (_PAGE_NUMBER_RE.match(text) or _SEPARATOR_RE.fullmatch(text)):
+        return True
+    return "公报" in text and _RUNNING_HEADER_RE.match(text) is not None
 
 
 def parse_date(text: str) -> date | None:
@@ -238,8 +244,6 @@ def _find_header(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
 def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     """发文机关文件 / 文号 / title / 主送: the title follows the 文号."""
     above = ISSUER_RE.match(_compact(lines[anchor - 1].text)) if anchor > 0 else None
-    if above is None:
-        return None
     parts: list[str] = []
     for j in range(anchor + 1, min(len(lines), anchor + 5)):
         text = lines[j].text
@@ -252,11 +256,19 @@ def _header_after(lines: Sequence[SourceLine], anchor: int) -> _Header | None:
     if "关于" not in joined:
         return None
     embedded = re.match(r"^(.{2,30}?)关于", joined)
-    issuer = embedded.group(1) if embedded and ISSUER_RE.match(embedded.group(1)) else above["issuer"]
+    if embedded and ISSUER_RE.match(embedded.group(1)):
+        issuer = embedded.group(1)
+    elif above is not None:
+        issuer = above["issuer"]
+    else:
+        return None
+    if above is None and not joined.endswith(tuple(s for s, _ in _TITLE_KINDS)):
+        return None  # no red-header line: the 文号 heads the page only when a whole title "XX关于…的通知" follows
     if embedded and joined.startswith(issuer):
         parts = [_compact(p) for p in parts]
         parts[0] = parts[0][len(issuer):]
-    header = _Header(anchor - 1, anchor + len(parts), _display(issuer), parts, normalize_doc_number(lines[anchor].text))
+    start = anchor - 1 if above is not None else anchor
+    header = _Header(start, anchor + len(parts), _display(issuer), parts, normalize_doc_number(lines[anchor].text))
     return header
 
 
@@ -273,6 +285,10 @@ def _header_before(lines: Sequence[SourceLine], anchor: int, *, doc_number: str 
         text = tail if j == anchor else lines[j].text
         if j != anchor and (_HEADER_STOP_RE.search(text) or DATE_LINE_RE.match(text) or DOC_NUMBER_RE.search(text)):
             break
+        if j != anchor and SITE_DEBRIS_RE.search(text):
+            if title_parts:
+                break
+            continue  # a saved page's 来源/发布日期/点击数 between its title and the 文号
         issuer_only = ISSUER_RE.match(_compact(text))
         if issuer_only:
             if title_parts:
@@ -551,9 +567,10 @@ def split_documents(
     `metadata` (doc_number, title, issuer, issued_on, index_no) is what the file's container states outside the
     body; it fills the fields of a file that holds one directive.
     """
-    lines = [SourceLine(s.number, strip_markup(s.text)) for s in source_lines(text)]
+    lines = [s if (clean := strip_markup(s.text)) == s.text else SourceLine(s.number, clean)
+             for s in source_lines(text)]  # (most lines carry no markup: keep them rather than copy them)
     lines = split_run_on(_without_page_chunks([s for s in lines if s.text]))
-    meta = {**inline_metadata(lines), **(metadata or {})}
+    meta = _checked_metadata({**inline_metadata(lines), **(metadata or {})})
     headers: list[_Header] = []
     for i, line in enumerate(lines):
         text = line.text
@@ -584,8 +601,9 @@ def split_documents(
     documents: list[ParsedDocument] = []
     for n, header in enumerate(headers):
         end = headers[n + 1].start if n + 1 < len(headers) else tail
-        while end - 1 > header.anchor and is_noise_line(lines[end - 1].text):
-            end -= 1  # page number / running header between two directives
+        while end - 1 > header.anchor and (is_noise_line(lines[end - 1].text) or (
+                len(lines[end - 1].text) <= TRAILING_DEBRIS_MAX and SITE_DEBRIS_RE.search(lines[end - 1].text))):
+            end -= 1  # page number / running header between two directives; a saved page's 分享到/打印本页 after one
         body = lines[header.anchor + 1:end]
         own = [s for s in lines[header.start:end] if not is_noise_line(s.text)]
         issued_on, flags, signer = _issued_on(lines, header.anchor + 1, end)
@@ -649,6 +667,9 @@ def _meta_date(text: str) -> date | None:
     return parse_date(text)
 
 
+TRAILING_DEBRIS_MAX = 40  # a short line of page furniture (分享到, 打印本页) ending a saved page is none of its text
+
+
 # --- files that hold one directive, as saved from a web page or a Word file -------------------------------------------
 
 # A line saved with a web page's text that is no part of the directive: breadcrumbs, publication data, buttons.
@@ -665,9 +686,9 @@ _META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("issuer", ("发布机构", "发布机关", "发文机关", "发文单位", "发布部门", "制发机关", "发布单位", "发文机构")),
     ("issued_on", ("成文日期", "发文日期", "印发日期", "成文时间")),
 )
-_META_OTHER = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
+META_OTHER_LABELS = ("信息分类", "生成日期", "是否有效", "有效性", "发布日期", "发布时间", "主题分类", "主题词", "内容概述",
                "分类", "时效", "公开方式", "公开范围", "体裁分类", "信息来源", "来源", "浏览次数", "公开时限",
-               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "组配分类", "服务对象", "有效期")
+               "所属类目", "体裁", "公开类别", "机构名称", "所属机构", "文件分类", "组配分类", "服务对象", "有效期")
 
 
 def _spaced(word: str) -> str:
@@ -675,12 +696,12 @@ def _spaced(word: str) -> str:
 
 
 _META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) + "|" + "|".join(
-    _spaced(w) for w in _META_OTHER)
+    _spaced(w) for w in META_OTHER_LABELS)
 META_PAIR_RE = re.compile(
     rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
 )
 META_LINE_LIMIT = 30
-_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(_META_OTHER)  # a page's metadata block is printed above the directive
+_ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(META_OTHER_LABELS)  # a page's metadata block is printed above the directive
 
 
 _ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
@@ -705,6 +726,11 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
             key = next((k for k, words in _META_FIELDS if label in words), None)
             if key and value and key not in found:
                 found[key] = value
+    return _checked_metadata(found)
+
+
+def _checked_metadata(found: dict[str, str]) -> dict[str, str]:
+    """A 文号 that is one ("文件分类:" read after an empty "文 号:" is not) and an issue date that is a date."""
     if "doc_number" in found:
         number = DOC_NUMBER_RE.search(found["doc_number"])
         if number is None and _ISSUE_NUMBER_RE.search(found["doc_number"]):
@@ -766,6 +792,8 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
             parts[-1] = number[0]
             return parts, j
         if _TITLE_TAIL_RE.search(compact) and len(compact) >= 6:
+            if compact.count("》") > compact.count("《"):
+                return None  # the tail of a title broken inside its 《…》 (a centred title over two lines)
             if j + 1 < len(lines) and j + 1 < i + 4 and _continues_title(lines[j + 1].text):
                 continue  # "关于落实《政府工作报告》重点工作" / "部门分工的意见": the genre word is on the next line
             return parts, j
@@ -867,6 +895,13 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     if notice is not None and notice < head:
         # an untitled notice above the plan it publishes ("各街道办事处：现将《…》印发给你们"): one directive
         header.start, header.recipients_at = notice, notice
+        if not header.doc_number and notice > first_body and DOC_NUMBER_LINE_RE.match(lines[notice - 1].text):
+            header.doc_number, header.start = normalize_doc_number(lines[notice - 1].text), notice - 1  # its 文号
+        signed, _, signer = _issued_on(lines, notice, head)  # the notice's own signature, above the plan
+        if signed is not None and header.issued_on is None:
+            header.issued_on = signed
+        if signer and not header.issuer:
+            header.issuer = _display(signer)
     elif text_above:
         header.start = first_body
     return header

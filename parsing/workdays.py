@@ -113,6 +113,20 @@ def _safe_day(year: int, month: int, day: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _holidays_by_name_and_year() -> dict[tuple[str, int], tuple[date, ...]]:
+    """The package's holiday table indexed once (it lists every holiday day of every year it knows)."""
+    index: dict[tuple[str, int], list[date]] = {}
+    for d, holiday in chinese_calendar.holidays.items():
+        index.setdefault((holiday, d.year), []).append(d)
+    return {key: tuple(sorted(days)) for key, days in index.items()}
+
+
+def _package_holidays(english: str, year: int) -> tuple[date, ...]:
+    """The package's days of one holiday in one year, in order."""
+    return _holidays_by_name_and_year().get((english, year), ())
+
+
 @lru_cache(maxsize=64)
 def _package_knows(year: int) -> bool:
     try:
@@ -146,6 +160,8 @@ class WorkCalendar:
         if d in self._overrides:
             return self._overrides[d]
         if _package_knows(d.year):
+            if type(d) is date:  # the package's own rule, without its per-call scan for the years it covers
+                return d in chinese_calendar.workdays or (d.weekday() <= 4 and d not in chinese_calendar.holidays)
             return bool(chinese_calendar.is_workday(d))
         return d.weekday() < 5
 
@@ -182,10 +198,7 @@ class WorkCalendar:
         english = _PACKAGE_NAMES.get(name)
         if english is None or not self.confirmed(year):
             return None
-        days = sorted(
-            d for d, holiday in chinese_calendar.holidays.items()
-            if holiday == english and d.year == year and not self.is_workday(d)
-        )
+        days = [d for d in _package_holidays(english, year) if not self.is_workday(d)]
         if not days:
             day = festival_day(name, year)
             if day is None or self.is_workday(day):

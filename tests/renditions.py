@@ -1,7 +1,8 @@
 """Word, PDF and web-page renditions of a directive's text, written the way offices and websites write them.
 
 Used by the reader tests, the rendition tests (each rendition must give the tasks the text gives) and the
-benchmarks. Word files number their outline with real automatic numbering (numbering.xml), merge repeated unit
+benchmarks. As offices set a directive, the head (red header, 文号, title) is centred and larger, the signing office
+and date right-aligned, the body justified with a 2-character indent (`layout`). Word files number their outline with real automatic numbering (numbering.xml), merge repeated unit
 cells vertically and carry a header and a footer with a PAGE field; PDFs use the CJK CID font STSong-Light (no font
 file needed), a running header, "— n —" page numbers and ruled tables; pages carry navigation, a breadcrumb, the
 metadata table, a footer and scripts, in GBK.
@@ -163,6 +164,9 @@ class _WordLists:
             f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="{900 + self.num_id}"/></w:numPr>'))
 
 
+ALIGNMENTS = {"head": 1, "signature": 2}  # WD_ALIGN_PARAGRAPH.CENTER, .RIGHT
+
+
 def docx_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", numbering: bool = True,
                merge_units: bool = True) -> bytes:
     """A .docx of the parts: numbered paragraphs through numbering.xml, tables with repeated cells merged down."""
@@ -176,7 +180,7 @@ def docx_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", 
     _page_field_run(footer)
     footer.add_run(" —")
     lists = _WordLists(document) if numbering else None
-    for part in parts:
+    for part, role in zip(parts, layout(parts), strict=True):
         if isinstance(part, Table):
             columns = max(len(row) for row in part.rows)
             table = document.add_table(rows=len(part.rows), cols=columns)
@@ -194,7 +198,9 @@ def docx_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", 
             fmt, template = MARKERS[part.level][2], MARKERS[part.level][3]
             document.add_paragraph(template.replace("%1", _format(part.number or 1, fmt)) + part.text)
         else:
-            document.add_paragraph(part.text)
+            paragraph = document.add_paragraph(part.text)
+            if role in ALIGNMENTS:
+                paragraph.alignment = ALIGNMENTS[role]
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -215,11 +221,37 @@ def _merge_repeated(table: object, rows: list[list[str]], columns: int) -> None:
             r = end + 1
 
 
+# --- layout --------------------------------------------------------------------------------------------------------
+
+HEAD_MAX_CHARS = 40
+SIGNED_DATE_RE = re.compile(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七十]{1,2}月[\d一二三四五六七十]{1,3}日$")
+
+
+def layout(parts: list[Paragraph | Table]) -> list[str]:
+    """How a directive sets each part: "head" (the red header, 文号 and title above the text, centred), "signature"
+    (the signing office and the date under the text, right-aligned), "body" (justified, indented), "table"."""
+    roles = ["table" if isinstance(p, Table) else "body" for p in parts]
+    for k, part in enumerate(parts):  # the head: short lines without a sentence, before the 主送 or the first one
+        if isinstance(part, Table) or part.level is not None or len(part.text) > HEAD_MAX_CHARS or \
+                re.search(r"[。；;:：，,|]", part.text):  # (a page's metadata card row is no heading)
+            break
+        roles[k] = "head"
+    for k, part in enumerate(parts):
+        if isinstance(part, Paragraph) and SIGNED_DATE_RE.match(part.text) and k > 0 and roles[k] == "body":
+            roles[k] = "signature"
+            above = parts[k - 1]
+            if isinstance(above, Paragraph) and above.level is None and len(above.text) <= 30 and \
+                    not re.search(r"[。；;:：，,]", above.text):
+                roles[k - 1] = "signature"
+    return roles
+
+
 # --- PDF ---------------------------------------------------------------------------------------------------------
 
 def pdf_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", font_size: float = 12) -> bytes:
     """An A4 PDF of the parts: wrapped paragraphs, ruled tables, a running header and "— n —" page numbers."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -232,7 +264,14 @@ def pdf_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", f
     if font not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(font))
     body = ParagraphStyle("body", fontName=font, fontSize=font_size, leading=font_size * 1.6, wordWrap="CJK",
-                          firstLineIndent=font_size * 2)
+                          alignment=TA_JUSTIFY, firstLineIndent=font_size * 2)  # 两端对齐, a 2-character indent
+    styles = {
+        "body": body,
+        "head": ParagraphStyle("head", parent=body, fontSize=font_size * 1.5, leading=font_size * 2.2,
+                               alignment=TA_CENTER, firstLineIndent=0),  # the title, 文号 and red header, centred
+        "signature": ParagraphStyle("signature", parent=body, alignment=TA_RIGHT, firstLineIndent=0,
+                                    rightIndent=font_size * 4),  # the signing office and its date
+    }
     cell = ParagraphStyle("cell", fontName=font, fontSize=font_size * 0.8, leading=font_size, wordWrap="CJK")
 
     def furniture(canvas: object, doc: object) -> None:
@@ -244,7 +283,7 @@ def pdf_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", f
         canvas.restoreState()  # type: ignore[attr-defined]
 
     flow: list[object] = []
-    for part in parts:
+    for part, role in zip(parts, layout(parts), strict=True):
         if isinstance(part, Table):
             columns = max(len(row) for row in part.rows)
             data = [[P(html.escape(row[c]) if c < len(row) else "", cell) for c in range(columns)] for row in part.rows]
@@ -252,7 +291,7 @@ def pdf_bytes(parts: list[Paragraph | Table], *, header: str = "政府公报", f
             table.setStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")])
             flow.append(table)
         else:
-            flow.append(P(html.escape(_written(part)), body))
+            flow.append(P(html.escape(_written(part)), styles[role]))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72, bottomMargin=72,
                       title="", author="").build(flow, onFirstPage=furniture, onLaterPages=furniture)
@@ -274,12 +313,13 @@ def html_bytes(parts: list[Paragraph | Table], *, title: str, metadata: dict[str
     meta_rows = "".join(
         f"<tr><td class='t'>{html.escape(k)}：</td><td>{html.escape(v)}</td></tr>" for k, v in (metadata or {}).items())
     body = []
-    for part in parts:
+    css = {"body": "text-indent:2em", "head": "text-align:center", "signature": "text-align:right"}
+    for part, role in zip(parts, layout(parts), strict=True):
         if isinstance(part, Table):
             rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in part.rows)
             body.append(f"<table border='1'>{rows}</table>")
         else:
-            body.append(f"<p style='text-indent:2em'>{html.escape(_written(part))}</p>")
+            body.append(f"<p style='{css[role]}'>{html.escape(_written(part))}</p>")
     charset = "gb2312" if encoding == "gbk" else encoding
     page = f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">

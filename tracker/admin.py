@@ -255,7 +255,7 @@ class SourceFileAdmin(admin.ModelAdmin):
     @admin.display(description="网页元数据")
     def metadata_list(self, obj: SourceFile) -> str:
         labels = {"index_no": "索引号", "issuer": "发文机关", "doc_number": "文号", "issued_on": "成文日期",
-                  "title": "标题", "topic": "主题分类"}
+                  "published_on": "发布日期", "title": "标题", "topic": "主题分类"}
         return "；".join(f"{labels.get(k, k)}：{v}" for k, v in obj.metadata.items()) or "—"
 
     class Media:

@@ -3,9 +3,10 @@ page's metadata block read into SourceText.metadata.
 
 - charset from the BOM, else the page's <meta> declaration (GB2312/GBK pages are read as GB18030, their superset),
   else UTF-8, else GB18030;
-- the metadata table or list (索引号, 发布机构/发文机关, 文号/发文字号, 成文日期/发文日期/发布日期, 标题/名称,
-  主题分类) → keys index_no, issuer, doc_number, issued_on (ISO), title, topic; the block is then taken out of the
-  page so it is not read as body text;
+- the metadata table or list (索引号, 发布机构/发文机关, 文号/发文字号, 成文日期/发文日期, 发布日期/发布时间,
+  标题/名称, 主题分类) → keys index_no, issuer, doc_number, issued_on (ISO), published_on (ISO: when the site put the
+  page up, not the directive's date), title, topic; the block is then taken out of the page so it is not read as
+  body text;
 - table cells merged across rows (rowspan) are repeated in each row, cells merged across columns (colspan) followed
   by empty cells, as parsing.readers.docx does;
 - the article is the element holding the page's text: a container the site marks as content (id/class zoom,
@@ -26,6 +27,7 @@ from datetime import date
 
 from ..normalize import chinese_to_int, to_simplified
 from ..results import SourceText
+from ..segment import META_OTHER_LABELS
 from .base import UnreadableFile, check_text, source_text
 from .text import BOMS
 
@@ -39,16 +41,22 @@ FURNITURE_MAX_CHARS = 80
 # Metadata labels (spaces inside them are common: "索 引 号") → SourceText.metadata keys, in order of preference.
 META_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
-    ("issuer", ("发文机关", "发布机构", "发文单位", "发布单位", "制发机关", "发文机构", "成文单位")),
-    ("doc_number", ("发文字号", "文号", "发文文号")),
-    ("issued_on", ("成文日期", "发文日期", "印发日期", "签发日期", "发布日期", "公开日期", "发布时间")),
+    ("issuer", ("发文机关", "发布机构", "发布机关", "发文单位", "发布单位", "发布部门", "制发机关", "发文机构",
+                "成文单位")),
+    ("doc_number", ("发文字号", "文号", "发文文号", "发布文号")),
+    ("issued_on", ("成文日期", "发文日期", "印发日期", "签发日期", "成文时间")),
+    # when the site put the page up, days to years after the directive was signed: never its issue date
+    ("published_on", ("发布日期", "公开日期", "发布时间")),
     ("title", ("标题", "名称", "文件名称")),
     ("topic", ("主题分类", "主题词")),
 )
 _LABEL_KEYS = {label: key for key, labels in META_LABELS for label in labels}
 _LABEL_RANK = {label: rank for _, labels in META_LABELS for rank, label in enumerate(labels)}
+# Labels of fields not read (信息分类, 是否有效…): they end the value before them.
+_OTHER_LABELS = tuple(label for label in META_OTHER_LABELS if label not in _LABEL_KEYS)
 LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(r"\s*".join(label) for label in sorted(_LABEL_KEYS, key=len, reverse=True)) + r")"
+    r"(?P<label>" + "|".join(r"\s*".join(label) for label in sorted((*_LABEL_KEYS, *_OTHER_LABELS), key=len,
+                                                                      reverse=True)) + r")"
     r"\s*[:：]\s*"
 )
 DATE_RE = re.compile(
@@ -126,22 +134,49 @@ def _metadata(root: object) -> tuple[dict[str, str], list[object]]:
         labels = list(LABEL_RE.finditer(text))
         if not labels or labels[0].start() != 0:
             continue
+        if any(LABEL_RE.match(_clean(child.text_content())) for child in el if isinstance(child.tag, str)):  # type: ignore[attr-defined]
+            continue  # a block of labelled rows: each row is read on its own
         for k, match in enumerate(labels):
             label = re.sub(r"\s", "", match.group("label"))
-            end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-            value = text[match.end():end].strip()
-            if not value:  # the value is the next element's text
-                value = next((t for _, t in chunks[index + 1:index + 4] if t and not LABEL_RE.match(t)), "")
+            last = k + 1 == len(labels)
+            end = len(text) if last else labels[k + 1].start()
+            # "文 号: | 某政办发〔2024〕3号 | 是否有效: |": a card of cells written as text, a value per cell
+            value = text[match.end():end].strip(" |").split("|")[0].strip()
+            if not value and last and "|" not in text:  # the value is the next cell's text (an empty cell: none)
+                cell = _next_cell(el, text)
+                if cell is not None:
+                    value = "" if LABEL_RE.match(cell) else cell
+                else:
+                    value = next((t for _, t in chunks[index + 1:index + 4] if t and not LABEL_RE.match(t)), "")
                 if len(value) > 120:
                     value = ""
-            key = _LABEL_KEYS[label]
-            if key == "issued_on":
+            key = _LABEL_KEYS.get(label)
+            if key is None:
+                continue
+            if key in ("issued_on", "published_on"):
                 value = _iso_date(value) or ""
             rank = _LABEL_RANK[label]
             if value and (key not in found or rank < found[key][0]):
                 found[key] = (rank, value)
         holders.append(el)
     return {key: value for key, (_, value) in found.items()}, holders
+
+
+def _next_cell(el: object, text: str) -> str | None:
+    """The text of the element after a label's cell (<td>文号：</td><td>…</td>, <dt>…</dt><dd>…</dd>, or a <b> label
+    inside its cell); None when the label's cell is the last of its row."""
+    node = el
+    while node is not None:
+        sibling = node.getnext()  # type: ignore[attr-defined]
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is not None:
+            return _clean(sibling.text_content())
+        parent = node.getparent()  # type: ignore[attr-defined]
+        if parent is None or _clean(parent.text_content()) != text:
+            return None
+        node = parent
+    return None
 
 
 def _remove_block(holders: list[object]) -> None:
@@ -330,15 +365,19 @@ def _squeezed(text: str) -> str:
     return to_simplified(re.sub(r"\s", "", text))
 
 
+TITLE_SEARCH_LINES = 15
+
+
 def _with_title(lines: list[tuple[str, str]], title: str) -> list[tuple[str, str]]:
-    """The title first, unless the article opens with it (possibly over several lines); a heading that the text
+    """The title first, unless the article's first lines hold it (possibly over several lines); a heading that the text
     below repeats over its own lines (<h1> above the body's issuer and title lines) is dropped for those lines."""
     for k in (2, 3, 4):
         if len(lines) > k and _squeezed(lines[0][0]) == "".join(_squeezed(t) for t, _ in lines[1:k]):
             lines = lines[1:]
             break
     squeezed = _squeezed(title)
-    head = "".join(_squeezed(text) for text, _ in lines[:4])
+    # (the article may open with the page's metadata rows, a 文号 or a red-header line before its title)
+    head = "".join(_squeezed(text) for text, _ in lines[:TITLE_SEARCH_LINES])
     if squeezed and squeezed not in head and not (lines and squeezed.startswith(_squeezed(lines[0][0]))):
         return [(title, "网页标题"), *lines]
     return lines

@@ -180,27 +180,59 @@ def _spans_down(cells: list[Box], x: float, top: float) -> bool:
 
 
 def _margins(pages: list[list[_Line]]) -> tuple[float, float]:
-    """The text block's left and right edges: where most lines start and end (within 3 points). A short file's
-    most common end may be a repeated short line: MIN_FULL_SHARE keeps such lines from counting as full."""
+    """The text block's left and right edges. Left: the leftmost start that two lines or more share (within 3
+    points), where wrapped lines continue; indented first lines, centred titles and signatures start further right.
+    Right: where most full lines end (a line spanning MIN_FULL_SHARE of the page width from the left edge) — a file
+    of mostly short lines (one cell per line, a list of names) has few, and its short lines say nothing of it.
+    Right is 0 when no line is full: nothing was broken by the page width."""
     starts: dict[int, int] = {}
+    for lines in pages:
+        for ln in lines:
+            if not ln.table and ln.x1 > ln.x0:
+                starts[round(ln.x0)] = starts.get(round(ln.x0), 0) + 1
+    if not starts:
+        return 0.0, 0.0
+
+    def near(counts: dict[int, int], x: int) -> int:
+        return sum(n for v, n in counts.items() if abs(v - x) <= 3)
+
+    shared = [x for x in starts if near(starts, x) >= 2]
+    left = min(shared) if shared else min(starts, key=lambda x: (-near(starts, x), x))
     ends: dict[int, int] = {}
     for lines in pages:
         for ln in lines:
-            if ln.table or ln.x1 <= ln.x0:
-                continue
-            starts[round(ln.x0)] = starts.get(round(ln.x0), 0) + 1
-            ends[round(ln.x1)] = ends.get(round(ln.x1), 0) + 1
-    if not ends:
-        return 0.0, 0.0
-    right = max(ends, key=lambda x: (sum(n for e, n in ends.items() if abs(e - x) <= 3), x))
-    left = min(starts, key=lambda x: (-sum(n for s, n in starts.items() if abs(s - x) <= 3), x))
+            if not ln.table and ln.x1 > ln.x0 and ln.x1 - left >= MIN_FULL_SHARE * ln.width:
+                ends[round(ln.x1)] = ends.get(round(ln.x1), 0) + 1
+    right = max(ends, key=lambda x: (near(ends, x), x), default=0)
+    if right and near(ends, right) < 2:
+        # one full line alone shows a margin only where it mirrors the left one (a title or a table's caption
+        # may reach far without reaching it)
+        width = max(ln.width for lines in pages for ln in lines)
+        size = max(ln.size for lines in pages for ln in lines if not ln.table)
+        if right < width - left - 1.5 * size:
+            right = 0
     return float(left), float(right)
+
+
+def _indents_paragraphs(pages: list[list[_Line]], left: float) -> bool:
+    """Whether the text's paragraphs open with a first-line indent (as directives are set: 2 characters), so that a
+    line at the left edge continues a paragraph even after a full stop."""
+    body = [ln for lines in pages for ln in lines if not ln.table and ln.x1 > ln.x0]
+    indented = sum(1 for ln in body if left + 0.9 * ln.size < ln.x0 <= left + 3 * ln.size)
+    return indented >= max(3, INDENTED_SHARE * len(body))
+
+
+INDENTED_SHARE = 0.2
 
 
 def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
     left, right = _margins(pages)
+    indents = _indents_paragraphs(pages, left)
     out: list[_Line] = []
-    carry = ""  # "" no, "bracket" (a 文号 broken after 〔), "width" (the line reached the right margin)
+    # "" no, "bracket" (a 文号 broken after 〔), "width" (the line reached the right margin), "sentence" (it reached
+    # the margin at a full stop: the next line continues the paragraph only if it is not indented, in a text whose
+    # paragraphs are)
+    carry = ""
     for lines in pages:
         for ln in lines:
             prev = out[-1] if out else None
@@ -219,9 +251,9 @@ def _rejoin(pages: list[list[_Line]]) -> list[_Line]:
             if not line.table:
                 if line.text[-1] in OPENING:
                     carry = "bracket"
-                elif (right > left and line.text[-1] not in SENTENCE_END and starts_at <= left + 3 * ln.size
+                elif (right > left and starts_at <= left + 3 * ln.size
                       and ln.x1 >= right - 1.5 * ln.size and ln.x1 - left >= MIN_FULL_SHARE * ln.width):
-                    carry = "width"
+                    carry = "width" if line.text[-1] not in SENTENCE_END else "sentence" if indents else ""
     return out
 
 

@@ -333,3 +333,53 @@ def test_persons_and_officials_beside_units_are_no_units():
     from parsing.responsibility import split_units
 
     assert split_units("分管副市长、市发改委、市县党政领导干部", DepartmentDirectory()) == ["市发改委"]
+
+
+# --- headers read alike from every layout of a page (issue 11.7) ------------------------------------------------------
+
+
+def test_a_number_heading_the_page_above_a_title_over_four_lines():
+    doc = _one("\n".join([
+        "某政办发〔2021〕5号", "县人民政府办公室关于", "对县《政府工作报告》确定的2021年", "重点工作进行", "责任分解的通知",
+        "各镇人民政府，县政府各部门：", "现将重点工作责任分解给你们，请认真落实。",
+        "一、地区生产总值增长11%。（牵头单位：县发改局；责任单位：各镇人民政府）",
+    ]))
+    assert (doc.doc_number, doc.issuer) == ("某政办发〔2021〕5号", "县人民政府办公室")
+    assert doc.title == "县人民政府办公室关于对县《政府工作报告》确定的2021年重点工作进行责任分解的通知"
+
+
+def test_a_cited_number_alone_on_a_line_heads_no_page():
+    documents = _parse("\n".join([
+        "某某县人民政府关于做好春耕生产工作的通知", "各乡镇人民政府：", "根据", "某政发〔2021〕5号",
+        "精神，现通知如下。", "一、各乡镇要于3月底前完成备耕。",
+    ]))
+    assert [d.doc_number for d in documents] == [""]
+
+
+def test_an_untitled_notice_under_its_number_signs_above_the_plan_it_publishes():
+    doc = _one("\n".join([
+        "某办函〔2015〕54号", "各市（州）人民政府，省政府各部门：", "经省政府同意，现将《2015年重点工作推进方案》印发给你们，请认真贯彻执行。",
+        "某某省人民政府办公厅", "2015年3月20日", "2015年重点工作推进方案",
+        "一、深化农村改革。各市（州）要于6月底前完成确权登记。（省农业厅负责）",
+    ]))
+    assert (doc.doc_number, doc.issuer, doc.issued_on) == ("某办函〔2015〕54号", "某某省人民政府办公厅", date(2015, 3, 20))
+    assert doc.title == "2015年重点工作推进方案"
+    assert _dues(doc.tasks[-1]) == [(date(2015, 6, 30), None)]
+
+
+def test_page_furniture_around_a_saved_directive_is_none_of_it():
+    doc = _one("\n".join([
+        "某某县人民政府办公室关于对2016年民生实事进行重点督办的通知", "来源:信息公开办", "发布日期:2016-03-01",
+        "点击数:人次", "竹府办〔2016〕20号", "各乡镇人民政府，县级各部门：",
+        "一、新建2座人行天桥。（县住建局负责，12月底前完成）", "分享到:",
+    ]))
+    assert (doc.doc_number, doc.title) == ("竹府办〔2016〕20号", "某某县人民政府办公室关于对2016年民生实事进行重点督办的通知")
+    assert doc.tasks[-1].text.endswith("12月底前完成)") and doc.line_end == 7  # (no 分享到)
+
+
+def test_a_centred_title_broken_inside_its_quoted_name_is_read_whole():
+    doc = _one("\n".join([
+        "贯彻落实《关于加强新时代", "街道工作的意见》的任务分解方案",
+        "一、完善街道职能。各街道办事处要于6月底前完成职责清单。（区委编办牵头）",
+    ]))
+    assert doc.title == "贯彻落实《关于加强新时代街道工作的意见》的任务分解方案"

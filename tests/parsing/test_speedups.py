@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from parsing.deadlines import _prepare
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
-from parsing.normalize import _MARKUP_RE, _WIDTH_TABLE, half_width, normalize_line, source_lines, strip_markup
+from parsing.normalize import (
+    _MARKUP_RE,
+    _WIDTH_TABLE,
+    DIGIT_CJK_SPACE_RE,
+    drop_digit_cjk_spaces,
+    half_width,
+    normalize_line,
+    source_lines,
+    strip_markup,
+)
 from parsing.responsibility import ALIAS_HEAD_SPLIT_RE, INLINE_ALIAS_RE, inline_aliases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,3 +111,72 @@ def test_inline_aliases_window_search_equals_full_scan(texts: list[str]) -> None
         assert list(inline_aliases(joined, directory).items()) == expected
         found += len(expected)
     assert found >= 1  # 阳泉铁塔 at least
+
+
+def test_digit_cjk_spaces_fast_path_equals_the_regex(texts: list[str]) -> None:
+    for text in texts:
+        assert drop_digit_cjk_spaces(half_width(text)) == DIGIT_CJK_SPACE_RE.sub("", half_width(text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("12 年〔〕号a\n一") + ["\u3400", "\u9fff", "\u33ff", "\ua000"]), max_size=30))
+def test_digit_cjk_spaces_fast_path_on_arbitrary_text(text: str) -> None:
+    assert drop_digit_cjk_spaces(text) == DIGIT_CJK_SPACE_RE.sub("", text)
+
+
+def test_small_numeral_table_equals_the_computation() -> None:
+    from parsing.normalize import _SMALL_NUMERALS, _chinese_to_int
+
+    assert len(_SMALL_NUMERALS) == 99
+    assert all(_chinese_to_int(text) == value for text, value in _SMALL_NUMERALS.items())
+
+
+def test_holiday_index_equals_a_scan_of_the_package_table() -> None:
+    import chinese_calendar
+
+    from parsing.workdays import _package_holidays
+
+    for english in ("Spring Festival", "National Day", "Mid-autumn Festival", "Dragon Boat Festival"):
+        for year in (2006, 2020, 2024, 2025, 1990):
+            assert _package_holidays(english, year) == tuple(sorted(
+                d for d, holiday in chinese_calendar.holidays.items() if holiday == english and d.year == year))
+
+
+def test_is_workday_equals_the_package_on_every_day_it_knows() -> None:
+    from datetime import date, timedelta
+
+    import chinese_calendar
+
+    from parsing.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    first, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    d = date(first.year, 1, 1)
+    while d.year <= last.year:
+        assert calendar.is_workday(d) == chinese_calendar.is_workday(d), d
+        d += timedelta(days=1)
+
+
+def _split_outside_brackets_reference(text: str, separators: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p for p in (p.strip() for p in parts) if p]
+
+
+@given(st.text(alphabet=st.sampled_from(list("市局委()、,;/ 办")), max_size=30),
+       st.sampled_from(["、,;/", ",;/", "、"]))
+def test_split_outside_brackets_equals_char_by_char(text: str, separators: str) -> None:
+    from parsing.responsibility import split_outside_brackets
+
+    assert split_outside_brackets(text, separators) == _split_outside_brackets_reference(text, separators)

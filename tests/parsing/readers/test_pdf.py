@@ -69,6 +69,25 @@ def test_headers_page_numbers_removed_lines_rejoined_wrapped_doc_number_kept_who
     assert source.origins[7] == "第 2–3 页" and source.origins[0] == "第 1 页"
 
 
+def test_a_full_line_ending_a_sentence_continues_onto_an_unindented_line_where_paragraphs_are_indented():
+    indent = LEFT + 2 * SIZE
+    sentence = FULL[:36] + "。"  # the page width broke the paragraph just after a full stop
+    pages = [[("一、加强组织领导", indent), (FULL[2:], indent), (sentence, LEFT), ("县督查室将跟踪督办。", LEFT),
+              ("二、强化督促检查", indent), (FULL[2:-1] + "。", indent), ("各县区要按月报送。", indent)]]
+    assert read_file(_pdf(pages), name="a.pdf").text.split("\n") == [
+        "一、加强组织领导", FULL[2:] + sentence + "县督查室将跟踪督办。",
+        "二、强化督促检查", FULL[2:-1] + "。", "各县区要按月报送。",  # an indented line opens a paragraph
+    ]
+
+
+def test_a_file_of_short_lines_has_no_line_broken_by_the_page_width():
+    indent = LEFT + 2 * SIZE
+    title = "某某县人民政府办公室关于对2016年民生实事进行重点督办的通知"  # 2 characters short of the margin
+    lines = [(title, indent), ("来源：信息公开办", indent), ("竹府办〔2016〕20号", indent), ("各乡镇人民政府：", indent)]
+    lines += [(name, indent) for name in ("县住建局", "12月底前", "县水务局", "9月底前", "县民政局", "5月底前")]
+    assert read_file(_pdf([lines]), name="a.pdf").text.split("\n") == [text for text, _ in lines]
+
+
 def test_a_ruled_table_is_read_as_rows_with_a_cell_spanning_rows_repeated():
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)

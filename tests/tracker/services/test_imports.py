@@ -157,4 +157,4 @@ def test_a_web_page_metadata_is_kept():
                       metadata={"索引号": "0001/2024-05", "发文机关": "某某市人民政府办公室", "成文日期": "2024年03月15日"})
     directive_import(name="page.html", data=page)
     assert SourceFile.objects.get().metadata == {"index_no": "0001/2024-05", "issuer": "某某市人民政府办公室",
-                                                 "issued_on": "2024-03-15"}
+                                                 "issued_on": "2024-03-15", "published_on": "2024-01-05"}
