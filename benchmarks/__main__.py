@@ -5,7 +5,7 @@ import importlib
 import subprocess
 import sys
 
-MODULES = ["segment", "extraction", "readers", "deadlines", "reminders", "dashboard"]
+MODULES = ["segment", "extraction", "readers", "deadlines", "reminders", "dashboard", "workbench"]
 
 
 def main(argv: list[str]) -> int:

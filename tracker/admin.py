@@ -65,6 +65,8 @@ from tracker.services.review import task_mark_edited, tasks_confirm
 from tracker.uploads import directive_upload_handlers, skipped_uploads
 
 admin.site.site_header = "督查督办系统"
+# "查看站点" leads to the 督办工作台: workflow actions (交办, 审批, 销号, 催办, 退办) are done there, not here.
+admin.site.site_url = "/portal/"
 admin.site.site_title = "督查督办"
 admin.site.index_title = "管理后台"
 admin.site.login_template = "admin/tracker/login.html"  # adds the organisation-login buttons
@@ -401,7 +403,7 @@ class TaskAdminForm(forms.ModelForm):
 class TaskAdmin(ReadOnlyHistoryAdmin):
     form = TaskAdminForm
     list_display = ("ref", "short_title", "directive_number", "status", "current_due", "lead_units", "flag_list",
-                    "edited", "confirmed_at")
+                    "edited", "confirmed_at", "workbench")
     list_filter = ("status", OverdueFilter, LightFilter, FlaggedFilter, "edited", "origin", "source_kind",
                    "category", "directive__issuer")
     search_fields = ("ref", "title", "text", "directive__doc_number", "directive__title", "source_ref")
@@ -433,6 +435,12 @@ class TaskAdmin(ReadOnlyHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.display(description="办理")
+    def workbench(self, obj: Task) -> str:
+        if obj.status == Task.Status.PENDING_REVIEW:
+            return format_html('<a href="{}">到审核页</a>', reverse("tracker:review_task", args=[obj.pk]))
+        return _workbench_link(obj.pk, "到工作台办理")
 
     @admin.display(description="任务", ordering="title")
     def short_title(self, obj: Task) -> str:
@@ -758,18 +766,33 @@ class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "report", "task", "size", "content_type", "uploaded_by", "created_at")
 
 
+def _workbench_link(task_id: int, label: str, anchor: str = "") -> str:
+    """A link to the task's page in the 督办工作台, where the workflow action is done (the admin only shows it)."""
+    url = reverse("tracker:task_detail", args=[task_id]) + (f"#{anchor}" if anchor else "")
+    return format_html('<a href="{}">{}</a>', url, label)
+
+
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "task", "department", "original_due_on", "requested_due_on", "status",
-                    "decided_by")
+                    "decided_by", "workbench")
     list_filter = ("status",)
     list_select_related = ("task", "department", "decided_by")
+
+    @admin.display(description="办理")
+    def workbench(self, obj: ExtensionRequest) -> str:
+        label = "到工作台审批" if obj.status == ExtensionRequest.Status.PENDING else "在工作台查看"
+        return _workbench_link(obj.task_id, label, f"unit-card-{obj.assignment_id}" if obj.assignment_id else "")
 
 
 @admin.register(Urge)
 class UrgeAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "task", "urged_by", "note", "replied_at")
+    list_display = ("created_at", "task", "urged_by", "note", "replied_at", "workbench")
     list_select_related = ("task", "urged_by")
+
+    @admin.display(description="办理")
+    def workbench(self, obj: Urge) -> str:
+        return _workbench_link(obj.task_id, "在工作台查看", f"unit-card-{obj.assignment_id}" if obj.assignment_id else "")
 
 
 # Outgoing webhooks (tracker/admin_webhooks.py; reuses WriteOnlyInput above). API tokens are never shown in the

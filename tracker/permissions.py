@@ -53,6 +53,11 @@ def user_is_manager(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and MANAGER_GROUP in _groups(user))
 
 
+def user_is_read_only(user: Any) -> bool:
+    """A manager outside the office: every write is refused, even marking his or her own messages read."""
+    return user_is_manager(user) and not user_is_office(user)
+
+
 def user_sees_all(user: Any) -> bool:
     return user_is_office(user) or user_is_manager(user)
 

@@ -8,6 +8,7 @@ from tracker.views import documents as views_documents
 from tracker.views import exports as views_exports
 from tracker.views import review as views_review
 from tracker.views import tasks as views
+from tracker.views import workbench as views_workbench
 
 app_name = "tracker"
 urlpatterns = [
@@ -20,7 +21,11 @@ urlpatterns = [
     path("oidc/authenticate/", sso_views.oidc_login, name="oidc_login"),
     path("oidc/callback/", sso_views.oidc_callback, name="oidc_callback"),
     path("cas/login/", sso_views.cas_login, name="cas_login"),
-    path("portal/", views.task_list, name="task_list"),
+    # The 督办工作台: each role's to-do inbox (tracker/views/workbench.py); the lists live under it.
+    path("portal/", views_workbench.workbench, name="workbench"),
+    path("portal/messages/", views_workbench.message_list, name="message_list"),
+    path("portal/messages/read/", views_workbench.messages_read, name="messages_read"),
+    path("portal/tasks/", views.task_list, name="task_list"),
     path("portal/tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("portal/tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
     path("portal/assignments/<int:pk>/<slug:action>/", views.assignment_action, name="assignment_action"),

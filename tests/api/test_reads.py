@@ -109,7 +109,7 @@ QUERIES = ["", "status=in_progress", "status=pending_review", "status=assigned&s
 def _portal_count(user, query: str) -> int:
     client = Client()
     client.force_login(user)
-    response = client.get(f"/portal/?{query}")
+    response = client.get(f"/portal/tasks/?{query}")
     assert response.status_code == 200
     return response.context["filterset"].qs.count()
 
@@ -186,5 +186,5 @@ def test_a_task_registered_by_hand_opens_in_the_portal_the_admin_and_the_dashboa
     office.force_login(people.office)
     page = unit.get(f"/portal/tasks/{task.pk}/")
     assert page.status_code == 200 and "市长批示〔2026〕8号" in page.content.decode()
-    for url in ("/portal/", "/admin/tracker/task/", f"/admin/tracker/task/{task.pk}/change/", "/admin/tracker/dashboard/"):
+    for url in ("/portal/", "/portal/tasks/", "/admin/tracker/task/", f"/admin/tracker/task/{task.pk}/change/", "/admin/tracker/dashboard/"):
         assert office.get(url).status_code == 200, url

@@ -1,10 +1,12 @@
 """Each role's whole day from /portal/ in a real browser, never through the admin, asserting on what the pages
-show (issue 14: "each role does its whole day from /portal/ without the admin").
+show (issue 14: "each role does its whole day from /portal/ without the admin"). Each day starts on the
+workbench (督办工作台): every to-do is reached from its inbox entry, whose count drops once it is done.
 
 - The office reviews an imported directive (fixes a unit and a deadline, assigns), decides an extension, urges
   an overdue unit, reroutes a task handed back, rates and signs off (销号) a completed task, and issues and
   downloads the month's 督查通报.
-- A department, on a phone, signs a task (签收), reports progress (反馈) and answers an 催办.
+- A department, on a phone, signs a task (签收), reports progress (反馈), answers an 催办 and reads its in-app
+  messages (站内消息).
 - A manager, on a phone, reads the 考评 and the 督查通报, and finds nothing to change.
 
 Every step is screenshotted at 1366×768 and at 390×844 into tests/artifacts/ (git-ignored); a step whose page
@@ -110,6 +112,17 @@ def _submit(page: Any, button: str) -> str:
     return page.inner_text(".messages")
 
 
+def _inbox(page: Any, key: str) -> int:
+    """The count on a workbench entry."""
+    return int(page.inner_text(f"#inbox-{key} .inbox-count"))
+
+
+def _open_from_inbox(page: Any, base: str, key: str, text: str) -> None:
+    """From the workbench, follow the entry's item that names `text`."""
+    page.goto(f"{base}/portal/")
+    page.locator(f"#inbox-{key} .inbox-items li", has_text=text).locator("a").first.click()
+
+
 def _docx_text(download: Any) -> str:
     opened = docx.Document(io.BytesIO(Path(download.path()).read_bytes()))
     cells = [cell.text for table in opened.tables for row in table.rows for cell in row.cells]
@@ -146,14 +159,16 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
                                      reason="保障性住房建设属住建部门职责，建议改由市住房和城乡建设局承办。")
     base = live_server.url
 
-    # The day begins on /portal/: what waits for the office.
+    # The day begins on the workbench: what waits for the office, counted.
     page = _login(chromium, base, "office")
-    assert "待审核 2 项" in page.inner_text(".summary")
-    assert "已退回待重新交办 1 项" in page.inner_text(".summary")
-    _shots(page, "day_office_01_portal")
+    assert page.inner_text("h1").startswith("督办工作台")
+    counts = {key: _inbox(page, key) for key in ("review", "extensions", "completions", "returned", "overdue")}
+    assert counts == {"review": 1, "extensions": 1, "completions": 1, "returned": 1, "overdue": 1}, counts
+    assert "防汛" in page.inner_text("#inbox-review")
+    _shots(page, "day_office_01_workbench")
 
     # Review the directive: task 二 names no unit and no deadline.
-    page.click("#review-links >> text=审核提取的任务")
+    page.click("#inbox-review a.inbox-more")
     _shots(page, "day_office_02_review_list")
     page.click(f"a[href='/portal/review/directives/{first.directive_id}/']")
     assert page.inner_text("#review-summary").startswith("待审核 2 项")
@@ -185,9 +200,11 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
     assert "已确认并交办 2 项" in told, page.inner_text("#held")
     _shots(page, "day_office_04_review_assigned")
     assert set(Task.objects.filter(directive=first.directive).values_list("status", flat=True)) == {"assigned"}
+    page.goto(f"{base}/portal/")
+    assert _inbox(page, "review") == 0
 
-    # Decide the extension from the task page: approved, the unit's deadline moves.
-    page.goto(f"{base}/portal/tasks/{asking.pk}/")
+    # Decide the extension, from its inbox entry: approved, the unit's deadline moves.
+    _open_from_inbox(page, base, "extensions", "实施国道208线改线工程")
     extension = ExtensionRequest.objects.get(assignment=part)
     box = page.locator(f"#extension-{extension.pk}")
     assert "征地拆迁受阻" in box.inner_text()
@@ -199,21 +216,16 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
     assert new_due.isoformat() in page.inner_text(f"#unit-{part.pk}")
     assert "已批准延期" in page.inner_text(f"#unit-{part.pk}")
 
-    # The overdue task, from the list: urged.
-    page.goto(f"{base}/portal/")
-    row = page.locator("table.tasks tr", has_text="完成国省干线公路安全隐患整治")
-    assert "逾期3天" in row.inner_text()
-    row.locator("a").first.click()
+    # The overdue unit, from its inbox entry: urged.
+    _open_from_inbox(page, base, "overdue", "完成国省干线公路安全隐患整治")
     page.fill("#id_urge-note", "已逾期3天，请于明日前报送整治进展。")
     assert "已催办" in _submit(page, "button[name=submit-urge]")
     assert "已逾期3天，请于明日前报送整治进展" in page.inner_text("ol.history")
     assert list(Urge.objects.filter(task=late).values_list("assignment__department__name", flat=True)) == ["市交通运输局"]
     _shots(page, "day_office_06_urged")
 
-    # The task handed back: rerouted to the unit it belongs to.
-    page.goto(f"{base}/portal/")
-    page.click("#returned-link")
-    page.locator("table.tasks tr", has_text="推进保障性租赁住房筹集建设").locator("a").first.click()
+    # The task handed back, from its inbox entry: rerouted to the unit it belongs to.
+    _open_from_inbox(page, base, "returned", "推进保障性租赁住房筹集建设")
     returned = lead_of(misrouted)
     assert "建议改由市住房和城乡建设局承办" in page.inner_text("body")
     page.select_option(f"#id_reassign-{returned.pk}-departments", label="市住房和城乡建设局")
@@ -222,8 +234,8 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
     assert page.inner_text("#task-status") == "已交办"
     assert "市住房和城乡建设局" in page.inner_text("#units") and "市交通运输局" not in page.inner_text("#units")
 
-    # Rate and sign off the completed task (销号): 良好, with the office's note.
-    page.goto(f"{base}/portal/tasks/{done.pk}/")
+    # Rate and sign off the completed task (销号), from its inbox entry: 良好, with the office's note.
+    _open_from_inbox(page, base, "completions", "完成城区12个老旧小区改造")
     done_part = lead_of(done)
     form = page.locator("#form-sign_off")
     form.get_by_label("良好").check()
@@ -235,9 +247,11 @@ def test_the_office_day(chromium: Any, live_server: Any) -> None:
     assert "同意销号" in page.inner_text("ol.history")
     _shots(page, "day_office_09_signed_off")
 
-    # The month's 督查通报, from the list's 考评 link: issued (numbered) and downloaded.
+    # Every entry done; the month's 督查通报, from the workbench: issued (numbered) and downloaded.
     page.goto(f"{base}/portal/")
-    page.click("#assessment-link")
+    counts = {key: _inbox(page, key) for key in ("review", "extensions", "completions", "returned", "overdue")}
+    assert counts == {"review": 0, "extensions": 0, "completions": 0, "returned": 0, "overdue": 1}, counts
+    page.click("#workbench-links >> text=考评与督查通报")
     assert "市住房和城乡建设局" in page.inner_text("#assessment-table")
     _shots(page, "day_office_10_assessment")
     with page.expect_download() as info:
@@ -255,21 +269,22 @@ def test_the_department_day(chromium: Any, live_server: Any) -> None:
     office = office_user(username="office", password=PASSWORD)
     _, water = department_user(username="water", department_name="市水务局", password=PASSWORD)
     due = timezone.localdate() + timedelta(days=30)
-    new = workflow_task(lead=water, status=Task.Status.ASSIGNED, due_on=due,
+    new = workflow_task(lead=water, status=Task.Status.PENDING_REVIEW, due_on=due,
                         text="完善城市排水防涝设施，汛前完成23处易涝点改造。（市水务局牵头）")
+    lifecycle_office.task_assign(task=new, actor=office, as_of=timezone.localdate(), note="请于汛前完成。")
     urged = workflow_task(lead=water, status=Task.Status.IN_PROGRESS, due_on=due,
                           text="推进城乡供水一体化，完成6个乡镇管网联通。（市水务局牵头）")
     lifecycle_office.task_urge(task=urged, actor=office, note="进度滞后，请于本周内报送管网联通情况。")
     base = live_server.url
 
-    # /portal/ lists the unit's own parts: the new one waits to be signed.
+    # The workbench: the new task waits to be signed, the 催办 to be answered, two messages unread.
     page = _login(chromium, base, "water", PHONE)  # a unit's day on a phone
-    row = page.locator("table.tasks tr", has_text="完善城市排水防涝设施")
-    assert "已交办" in row.inner_text()
-    _shots(page, "day_unit_01_portal")
+    assert (_inbox(page, "sign"), _inbox(page, "urges")) == (1, 1)
+    assert page.inner_text("#unread-count") == "2"
+    _shots(page, "day_unit_01_workbench")
 
     # 签收, then 反馈.
-    row.locator("a").first.click()
+    _open_from_inbox(page, base, "sign", "完善城市排水防涝设施")
     part = lead_of(new)
     assert "已签收" in _submit(page, f"button[name=submit-sign-{part.pk}]")
     assert page.inner_text(f"#unit-{part.pk} .unit-status").startswith("已签收")
@@ -281,9 +296,8 @@ def test_the_department_day(chromium: Any, live_server: Any) -> None:
     assert "已完成23处易涝点的勘察设计" in page.inner_text("body")
     _shots(page, "day_unit_03_reported")
 
-    # The 催办 on the other task, answered.
-    page.goto(f"{base}/portal/")
-    page.locator("table.tasks tr", has_text="推进城乡供水一体化").locator("a").first.click()
+    # The 催办 on the other task, from its inbox entry: answered.
+    _open_from_inbox(page, base, "urges", "推进城乡供水一体化")
     urge = page.locator(".entry.urge")
     assert "进度滞后" in urge.inner_text()
     urge.get_by_label("答复").fill("已完成4个乡镇管网联通，其余2个乡镇本月底前完成。")
@@ -291,6 +305,19 @@ def test_the_department_day(chromium: Any, live_server: Any) -> None:
     assert "已答复催办" in _submit(page, "button[name^=submit-reply-]")
     assert "已完成4个乡镇管网联通" in page.locator(".entry.urge").inner_text()
     _shots(page, "day_unit_05_urge_answered")
+    page.goto(f"{base}/portal/")
+    assert (_inbox(page, "sign"), _inbox(page, "urges")) == (0, 0)
+
+    # The in-app messages: the 交办 and the 催办, each linking its task; all marked read.
+    page.click("#nav-messages")
+    table = page.inner_text("table.messages-table")
+    assert "完善城市排水防涝设施" in table and "进度滞后" in table and table.count("未读") == 2
+    _shots(page, "day_unit_06_messages")
+    page.click("#form-read-all button")
+    page.wait_for_selector(".msg-success")
+    assert "未读" not in page.inner_text("table.messages-table")
+    assert page.locator("#unread-count").count() == 0
+    _shots(page, "day_unit_07_messages_read")
     assert "/admin/" not in page.url and page.locator("a[href='/admin/']").count() == 0
 
 
@@ -310,28 +337,32 @@ def test_the_manager_day(chromium: Any, live_server: Any) -> None:
     lifecycle_office.assignment_accept(assignment=lead_of(finished), actor=office, rating=Assignment.Rating.EXCELLENT)
     base = live_server.url
 
-    # /portal/: the overdue task is on the list, in red.
+    # The workbench: the late unit; then the list, where the overdue task is in red.
     page = _login(chromium, base, "leader", PHONE)  # a manager reads on a phone
+    assert "市交通运输局" in page.inner_text("#inbox-overdue_units")
+    assert page.locator("form[method=post]:not([action='/portal/logout/'])").count() == 0
+    _shots(page, "day_manager_01_workbench")
+    page.click("#workbench-links >> text=全部督办事项")
     row = page.locator("table.tasks tr", has_text="实施国道改线工程")
     assert "逾期" in row.inner_text()
     assert page.locator("form[method=post]:not([action='/portal/logout/'])").count() == 0
-    _shots(page, "day_manager_01_portal")
+    _shots(page, "day_manager_02_list")
 
     # The task page: read-only.
     row.locator("a").first.click()
     assert page.locator("form[method=post]:not([action='/portal/logout/'])").count() == 0
     assert "市交通运输局" in page.inner_text("#units")
-    _shots(page, "day_manager_02_task")
+    _shots(page, "day_manager_03_task")
 
     # The 考评: one line per unit, the rating counted; the 督查通报 (a draft until the office issues it).
     page.goto(f"{base}/portal/")
-    page.click("#assessment-link")
+    page.click("#workbench-links >> text=考评与督查通报")
     table = page.locator("#assessment-table")
     housing_line = table.locator(f"#assessment-{housing.pk}").inner_text().split("\t")
     assert housing_line[1] == "市住房和城乡建设局" and housing_line[9] == "1"  # 优秀 1
     assert table.locator(f"#assessment-{roads.pk} td.overdue").inner_text() == "1"
     assert page.locator("button[name=issue-bulletin]").count() == 0  # issuing is the office's
-    _shots(page, "day_manager_03_assessment")
+    _shots(page, "day_manager_04_assessment")
     with page.expect_download() as info:
         page.click("#bulletin-draft")
     text = _docx_text(info.value)

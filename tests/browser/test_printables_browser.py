@@ -79,7 +79,7 @@ def test_office_rates_and_prints_and_the_manager_reads_the_assessment(chromium: 
     assert name == f"催办通知单_催办〔{today.year}〕1号.docx" and "市交通运输局" in text and "6天" in text
 
     # The 考评 and the month's 督查通报, from the portal's link.
-    office.goto(f"{live_server.url}/portal/")
+    office.goto(f"{live_server.url}/portal/tasks/")
     office.click("#assessment-link")
     office.wait_for_selector("#assessment-table")
     row = office.inner_text(f"#assessment-{housing.pk}")

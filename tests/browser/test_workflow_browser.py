@@ -71,7 +71,7 @@ def test_two_co_lead_units_and_the_office(chromium: Any, live_server: Any, artif
 
     # Unit A on a phone: signs, reports, asks for completion with evidence.
     unit_a = _login(chromium, live_server.url, "dept_a", PHONE)
-    assert "加快推进城区道路" in unit_a.inner_text("table.tasks")
+    assert "加快推进城区道路" in unit_a.inner_text("#inbox-sign")  # the workbench: 待签收
     assert "完善城市排水防涝设施" not in unit_a.inner_text("body")
     unit_a.goto(url)
     assert unit_a.locator(f"button[name=submit-sign-{part_b.pk}]").count() == 0  # never the co-lead's part
@@ -121,7 +121,7 @@ def test_two_co_lead_units_and_the_office(chromium: Any, live_server: Any, artif
     _shots(office, artifacts, "units_04_office_phone_390x844")
 
     # The office's list shows the share per task.
-    office.goto(f"{live_server.url}/portal/")
+    office.goto(f"{live_server.url}/portal/tasks/")
     row = office.locator("table.tasks tr", has_text="加快推进城区道路")
     assert row.locator("td.done-share").inner_text() == "1/2"
     _shots(office, artifacts, "units_05_office_list_phone_390x844")

@@ -24,6 +24,7 @@ from tracker.models import (
     Deadline,
     DepartmentAlias,
     HolidayOverride,
+    Message,
     Reminder,
     Task,
     WebhookDelivery,
@@ -33,6 +34,7 @@ from tracker.models import (
 from tracker.periods import month_of
 from tracker.services import lifecycle_office, lifecycle_unit, printables
 from tracker.services.deadlines import deadline_occurrences_sync, task_due_refresh
+from tracker.services.messages import messages_mark_read
 from tracker.services.register import task_register
 from tracker.services.review import task_dismiss, task_edit
 
@@ -150,6 +152,8 @@ def build_world(*, media_root: Any) -> World:
                                    payload={"id": "walk-1", "event": "assignment.signed", "data": {}},
                                    status=WebhookDelivery.Status.FAILED, attempts=6, last_error="对方返回 HTTP 500",
                                    response_code=500)
+    # In-app messages: the services wrote B's (交办, 催办) to unit_b's user; one read, the others unread.
+    messages_mark_read(user=user_b, message_ids=[Message.objects.filter(recipient=user_b).order_by("pk").first().pk])
     b_objects = [row for model in tracker_models() for row in model._base_manager.filter(pk__gt=B_IDS_FROM)]
     return World(office=office, manager=manager, user_a=user_a, unit_a=unit_a, user_b=user_b, unit_b=unit_b,
                  task_a=task_a, tasks_b=[working, requested, signed_off, draft, registered, not_a_task],

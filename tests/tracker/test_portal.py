@@ -51,7 +51,7 @@ def test_my_tasks_lists_only_my_departments_tasks_with_lights(unit):
     _, other = department_user(username="other", department_name="市林业局")
     mine = workflow_task(lead=department, status=S.SIGNED, due_on=date(2020, 1, 1), text="推进高标准农田建设任务。")
     workflow_task(lead=other, status=S.SIGNED, due_on=date(2030, 1, 1), text="推进国土绿化行动任务。")
-    html = _client(user).get("/portal/").content.decode()
+    html = _client(user).get("/portal/tasks/").content.decode()
     assert "推进高标准农田建设任务" in html and "推进国土绿化行动任务" not in html
     assert "light-red" in html and "逾期" in html
     assert f"/portal/tasks/{mine.pk}/" in html
@@ -61,7 +61,7 @@ def test_my_tasks_filters_by_status(unit):
     user, department = unit
     workflow_task(lead=department, status=S.SIGNED, due_on=date(2030, 1, 1), text="甲事项：编制产业规划。")
     workflow_task(lead=department, status=S.IN_PROGRESS, due_on=date(2030, 1, 1), text="乙事项：建设冷链物流。")
-    html = _client(user).get("/portal/", {"status": S.IN_PROGRESS}).content.decode()
+    html = _client(user).get("/portal/tasks/", {"status": S.IN_PROGRESS}).content.decode()
     assert "乙事项" in html and "甲事项" not in html
 
 
@@ -184,10 +184,10 @@ def test_the_office_lists_tasks_with_each_units_share_done_and_units_list_their_
     task = workflow_task(lead=department, co_leads=(other,), status=S.COMPLETION_REQUESTED,
                          due_on=date(2030, 12, 31), text="共同牵头：推进林下经济发展。")
     lifecycle_office.assignment_accept(assignment=lead_of(task, department), actor=office, rating="good")
-    html = _client(office).get("/portal/").content.decode()
+    html = _client(office).get("/portal/tasks/").content.decode()
     row = html.split("共同牵头：推进林下经济发展")[1].split("</tr>")[0]
     assert '<td class="done-share">1/2</td>' in row
-    mine = _client(user).get("/portal/").content.decode()
+    mine = _client(user).get("/portal/tasks/").content.decode()
     assert "共同牵头：推进林下经济发展" in mine and "已办结" in mine.split("共同牵头")[0].rsplit("<tr", 1)[1]
 
 
@@ -195,9 +195,9 @@ def test_drafts_are_left_out_of_the_office_list_unless_asked(office, unit):
     workflow_task(lead=unit[1], status=S.PENDING_REVIEW, due_on=date(2030, 12, 31), text="草稿：待审核事项。")
     workflow_task(lead=unit[1], status=S.SIGNED, due_on=date(2030, 12, 31), text="已交办：签收事项。")
     client = _client(office)
-    html = client.get("/portal/").content.decode()
+    html = client.get("/portal/tasks/").content.decode()
     assert "已交办：签收事项" in html and "草稿：待审核事项" not in html and "待审核 1 项" in html
-    assert "草稿：待审核事项" in client.get("/portal/", {"status": S.PENDING_REVIEW}).content.decode()
+    assert "草稿：待审核事项" in client.get("/portal/tasks/", {"status": S.PENDING_REVIEW}).content.decode()
 
 
 def _form_fields(html: str, form_id: str) -> dict[str, list[str]]:

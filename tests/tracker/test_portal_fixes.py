@@ -44,10 +44,10 @@ def test_the_office_list_links_to_tasks_handed_back() -> None:
     task = workflow_task(lead=unit, status=S.RETURNED, due_on=timezone.localdate() + timedelta(days=30),
                          text="开展经济普查数据质量核查。")
     client = _client(office)
-    html = client.get("/portal/").content.decode()
+    html = client.get("/portal/tasks/").content.decode()
     assert "开展经济普查数据质量核查" not in html  # not in units' hands: left out of the default list
     assert '<a href="?status=returned" id="returned-link">已退回待重新交办 1 项</a>' in html
-    assert f"/portal/tasks/{task.pk}/" in client.get("/portal/", {"status": "returned"}).content.decode()
+    assert f"/portal/tasks/{task.pk}/" in client.get("/portal/tasks/", {"status": "returned"}).content.decode()
 
 
 def test_the_register_date_picker_offers_no_day_after_today() -> None:

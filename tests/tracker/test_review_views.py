@@ -318,8 +318,8 @@ def test_a_registered_task_shows_its_source_in_lists_the_ledger_and_the_admin(of
                          source_ref="市长批示〔2026〕3号", instructed_by="王市长", text="研究解决供热管网老化问题。",
                          leads=[unit], due_on=timezone.localdate() + timedelta(days=30), assign=True)
     office_client = _client(office)
-    assert "市长批示〔2026〕3号" in office_client.get("/portal/").content.decode()
-    assert "市长批示〔2026〕3号" in _client(user).get("/portal/").content.decode()
+    assert "市长批示〔2026〕3号" in office_client.get("/portal/tasks/").content.decode()
+    assert "市长批示〔2026〕3号" in _client(user).get("/portal/tasks/").content.decode()
     sheet = openpyxl.load_workbook(io.BytesIO(office_client.get("/portal/export/ledger/xlsx/").content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     row = next(r for r in rows if "研究解决供热管网老化问题。" in r)
@@ -327,9 +327,9 @@ def test_a_registered_task_shows_its_source_in_lists_the_ledger_and_the_admin(of
     admin = office_client.get("/admin/tracker/task/").content.decode()
     assert "市长批示〔2026〕3号" in admin
     assert office_client.get(f"/admin/tracker/task/{task.pk}/change/").status_code == 200
-    filtered = office_client.get("/portal/", {"source_kind": "instruction"}).content.decode()
+    filtered = office_client.get("/portal/tasks/", {"source_kind": "instruction"}).content.decode()
     assert "研究解决供热管网老化问题" in filtered
-    assert "研究解决供热管网老化问题" not in office_client.get("/portal/", {"source_kind": "meeting"}).content.decode()
+    assert "研究解决供热管网老化问题" not in office_client.get("/portal/tasks/", {"source_kind": "meeting"}).content.decode()
     # The dashboard's per-directive table leaves it out; its drill-down lists it by its reference.
     assert office_client.get("/admin/tracker/dashboard/").status_code == 200
     drill = office_client.get("/admin/tracker/dashboard/tasks/", {"department": unit.pk}).content.decode()

@@ -2,6 +2,7 @@
 from tracker.models.directory import Department, DepartmentAlias, DepartmentMembership, HolidayOverride
 from tracker.models.documents import Directive, SourceFile
 from tracker.models.logins import LoginLockout
+from tracker.models.messages import Message
 from tracker.models.printables import DocumentCounter, IssuedDocument
 from tracker.models.reminders import Reminder, RobotMessage
 from tracker.models.tasks import Assignment, Deadline, DeadlineOccurrence, Task
@@ -30,6 +31,7 @@ __all__ = [
     "HolidayOverride",
     "IssuedDocument",
     "LoginLockout",
+    "Message",
     "ProgressReport",
     "Reminder",
     "RobotMessage",

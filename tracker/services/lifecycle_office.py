@@ -20,6 +20,7 @@ from tracker.models import (
     DeadlineOccurrence,
     Department,
     ExtensionRequest,
+    Message,
     Task,
     TaskEvent,
     Urge,
@@ -37,6 +38,7 @@ from tracker.services.lifecycle import (
     task_status_sync,
     text_require,
 )
+from tracker.services.messages import assignment_message_send, task_label, unit_message_send
 from tracker.services.reminders import urge_notify
 from tracker.transitions import (
     TransitionError,
@@ -172,7 +174,21 @@ def task_assign(
     supports = "、".join(d.name for d, role in chosen if role == Assignment.Role.SUPPORT)
     text = "；".join([f"牵头：{leads}", *([f"配合：{supports}"] if supports else []), *plan.expansion_notes(keep),
                      *notes, *([note] if note else [])])
-    return task_status_sync(task=task, actor=actor, action=TaskEvent.Action.ASSIGN, note=text)
+    task = task_status_sync(task=task, actor=actor, action=TaskEvent.Action.ASSIGN, note=text)
+    _assign_messages(task=task, chosen=chosen, note=note)
+    return task
+
+
+def _assign_messages(*, task: Task, chosen: Sequence[tuple[Department, str]], note: str) -> None:
+    """交办 lands in each unit's in-app messages, saying its role and its date."""
+    task.refresh_from_db(fields=["current_due"])
+    due = f"，办理时限 {task.current_due:%Y-%m-%d}" if task.current_due else ""
+    for role, label in Assignment.Role.choices:
+        ids = [d.pk for d, r in chosen if r == role]
+        if ids:
+            unit_message_send(task=task, department_ids=ids, kind=Message.Kind.ASSIGN,
+                              text=f"督查室交办「{task_label(task)}」（{label}）{due}，请及时签收。"
+                                   + (f"交办意见：{note}" if note else ""))
 
 
 # --- acceptance, 销号, 退办 ----------------------------------------------------------------------------
@@ -214,6 +230,9 @@ def _accept(*, task: Task, assignment: Assignment, actor: Any, rating: str, note
                                                                rating=rating, note=note,
                                                                action=TaskEvent.Action.RATE))
     task_due_refresh(task_ids=[task.pk])
+    assignment_message_send(task=task, assignment=assignment, kind=Message.Kind.DECISION,
+                            text=f"「{task_label(task)}」的办结申请已确认办结，评价：{RATING_LABELS[rating]}"
+                                 + (f"。{note}" if note else "。"))
     return assignment
 
 
@@ -270,8 +289,11 @@ def assignment_send_back(*, assignment: Assignment, actor: Any, reason: str) -> 
     # The 100 % of the refused request no longer stands: back to the unit's last progress report.
     last = assignment.progress_reports.filter(is_completion=False).order_by("-created_at", "-pk").first()
     assignment.progress_percent = last.percent if last else 0
-    return assignment_move(task=task, assignment=assignment, actor=actor, action="send_back", note=reason,
-                           fields=["completion_requested_at", "progress_percent"])
+    assignment_move(task=task, assignment=assignment, actor=actor, action="send_back", note=reason,
+                    fields=["completion_requested_at", "progress_percent"])
+    assignment_message_send(task=task, assignment=assignment, kind=Message.Kind.SEND_BACK,
+                            text=f"「{task_label(task)}」的办结申请被退办，请补充办理后重新申请办结。退办理由：{reason}")
+    return assignment
 
 
 # --- 重新交办 ----------------------------------------------------------------------------------------
@@ -292,6 +314,8 @@ def assignment_reassign(
                         note=f"再次交办{previous.name}" + (f"：{note}" if note else ""),
                         fields=["assigned_at", "signed_at", "returned_at"])
         task_due_refresh(task_ids=[task.pk])
+        assignment_message_send(task=task, assignment=assignment, kind=Message.Kind.ASSIGN,
+                                text=f"督查室再次交办「{task_label(task)}」，请及时签收。" + (f"说明：{note}" if note else ""))
         return [assignment]
     taken = set(task.assignments.exclude(pk=assignment.pk).values_list("department_id", flat=True))
     targets = [d for d in departments if d.pk not in taken]
@@ -314,6 +338,9 @@ def assignment_reassign(
         created.append(new)
     task_due_refresh(task_ids=[task.pk])
     task_status_sync(task=task, actor=actor, note=text)
+    if created:
+        unit_message_send(task=task, department_ids=[a.department_id for a in created], kind=Message.Kind.ASSIGN,
+                          text=f"督查室交办「{task_label(task)}」（{dict(Assignment.Role.choices)[role]}，{text}），请及时签收。")
     return created
 
 
@@ -353,6 +380,8 @@ def extension_decide(*, extension: ExtensionRequest, actor: Any, approve: bool, 
                  action=TaskEvent.Action.EXTENSION_APPROVE if approve else TaskEvent.Action.EXTENSION_REJECT,
                  from_status=assignment.status, to_status=assignment.status,
                  note=text + (f"：{note}" if note else ""))
+    assignment_message_send(task=task, assignment=assignment, kind=Message.Kind.DECISION,
+                            text=f"「{task_label(task)}」的延期申请：{text}" + (f"。审批意见：{note}" if note else "。"))
     return extension
 
 
@@ -402,6 +431,8 @@ def task_urge(*, task: Task, actor: Any, note: str = "", assignment: Assignment 
                      from_status=target.status, to_status=target.status, note=note)
         # One logged, retried notice per channel of this unit, recorded here and sent after commit.
         urge_notify(urge_id=urge.pk)
+        assignment_message_send(task=task, assignment=target, kind=Message.Kind.URGE,
+                                text=f"督查室催办「{task_label(task)}」：{note} 请在任务页答复催办。")
         urges.append(urge)
     return urges
 

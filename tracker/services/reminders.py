@@ -48,6 +48,7 @@ from tracker.clocks import node_breached_assignments, work_calendar
 from tracker.models import Assignment, DeadlineOccurrence, Reminder
 from tracker.querysets import OWED_STATUSES
 from tracker.services import notifications
+from tracker.services.messages import reminder_messages_record
 from tracker.services.webhooks import webhook_overdue_record
 
 # The statuses in which a unit still owes the work (the same set that can be overdue).
@@ -284,6 +285,8 @@ def reminders_scan(
     token = uuid.uuid4().hex
     with transaction.atomic():
         _record(as_of=as_of, token=token, now=now, calendar=calendar)
+        # The same day's notice in the portal, for every unit (with or without e-mail or robot).
+        reminder_messages_record(as_of=as_of, calendar=calendar)
         mine = Reminder.objects.filter(run_token=token)
         result.reminder_ids = list(mine.order_by("department_id", "channel", "id").values_list("id", flat=True))
         for kind, count in _count_by_kind(mine).items():

@@ -38,6 +38,7 @@ from tracker.permissions import (
     user_sees_all,
 )
 from tracker.services import lifecycle_office, lifecycle_unit
+from tracker.services.messages import urge_outcome_text
 from tracker.services.submissions import DuplicateSubmission, submission_run
 from tracker.transitions import TransitionError
 
@@ -46,7 +47,7 @@ from tracker.transitions import TransitionError
 class PortalAction:
     form: type[forms.Form]
     run: Callable[..., Any]
-    done: str
+    done: str | Callable[[Any], str]  # the success message, or how to word it from the service's result
     # Extra form arguments that depend on the object, the user and today (the report's periods, the 交办 plan).
     form_kwargs: Callable[[Any, Any, date], dict[str, Any]] | None = None
 
@@ -87,7 +88,7 @@ TASK_ACTIONS: dict[str, PortalAction] = {
         task=t, actor=u, note=d["note"], ratings=f.ratings()), "已销号：各单位办结申请已一并确认并评价",
         _sign_off_kwargs),
     "urge": PortalAction(portal_forms.NoteForm, lambda t, u, d, a, f: lifecycle_office.task_urge(
-        task=t, actor=u, note=d["note"]), "已催办尚未办结的牵头单位"),
+        task=t, actor=u, note=d["note"]), urge_outcome_text),
 }
 
 # Actions on one unit's part: /portal/assignments/<id>/<action>/ (form prefix: "<action>-<id>").
@@ -117,7 +118,7 @@ UNIT_ACTIONS: dict[str, PortalAction] = {
     "reassign": PortalAction(portal_forms.ReassignForm, lambda s, u, d, a, f: lifecycle_office.assignment_reassign(
         assignment=s, actor=u, departments=list(d["departments"]), as_of=a, note=d["note"]), "已重新交办"),
     "urge": PortalAction(portal_forms.NoteForm, lambda s, u, d, a, f: lifecycle_office.task_urge(
-        task=s.task, actor=u, note=d["note"], assignment=s), "已催办该单位"),
+        task=s.task, actor=u, note=d["note"], assignment=s), urge_outcome_text),
 }
 
 
@@ -137,14 +138,14 @@ def _perform(request: HttpRequest, spec: PortalAction, obj: Any, *, action: str,
         return
     data = form.cleaned_data
     try:
-        submission_run(key=data.get("submission", ""), actor=request.user, action=action,
-                       run=lambda: spec.run(obj, request.user, data, as_of, form))
+        result = submission_run(key=data.get("submission", ""), actor=request.user, action=action,
+                                run=lambda: spec.run(obj, request.user, data, as_of, form))
     except DuplicateSubmission as exc:
         messages.info(request, str(exc))
     except TransitionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, spec.done)
+        messages.success(request, spec.done(result) if callable(spec.done) else spec.done)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from tracker.services.demo import demo_workflow_seed
+from tracker.services.demo_events import demo_events_seed
 from tracker.services.demo_review import demo_review_seed
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_workflow_seed(as_of=timezone.localdate(), departments=options["departments"])
         for line in demo_review_seed(as_of=timezone.localdate()):  # the review screen's and 立项's content
+            self.stdout.write(line)
+        for line in demo_events_seed(as_of=timezone.localdate()):  # every kind of event, through the services
             self.stdout.write(line)
         self.stdout.write("演示账号（登录 http://127.0.0.1:8000/admin/ 或 /portal/）：")
         for account in accounts:
