@@ -59,6 +59,7 @@ EXPECTED = {
     "unit": {
         "assignment_action:sign", "assignment_action:return", "assignment_action:report",
         "assignment_action:extension_request", "assignment_action:completion_request", "urge_reply",
+        "messages_read",
     },
     "manager": set(),
 }
