@@ -4,6 +4,7 @@ autocomplete (tracker/static/tracker/review.js) fills the exact name in, and the
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -274,9 +275,11 @@ class RegisterForm(ActionForm):
                                    widget=forms.RadioSelect)
     keep_due = forms.BooleanField(label="时限已过也按原时限交办", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, as_of: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders()
+        if as_of is not None:  # a 批示 or meeting lies in the past: the date picker offers no later day
+            self.fields["instructed_on"].widget.attrs["max"] = as_of.isoformat()
         self.fields["deadline_text"].widget.attrs["data-reference-input"] = self["instructed_on"].id_for_label
 
     def clean(self) -> dict[str, Any]:

@@ -59,7 +59,12 @@ from tracker.permissions import (
 )
 from tracker.querysets import OPEN_STATUSES, OWED_STATUSES, RECURRING, overdue_q
 from tracker.readable import field_label, value_shown
-from tracker.transitions import assignment_allowed_actions, task_allowed_actions
+from tracker.transitions import (
+    TransitionError,
+    assignment_allowed_actions,
+    extension_request_check,
+    task_allowed_actions,
+)
 
 GREEN, YELLOW, RED, NONE = "green", "yellow", "red", "none"
 LIGHT_LABELS = {GREEN: "正常", YELLOW: "预警", RED: "逾期", NONE: "—"}
@@ -441,7 +446,7 @@ def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: d
                 as_of=as_of),
             clocks=assignment_node_clocks(assignment=assignment, as_of=as_of, category=task.category,
                                           has_due_date=has_due),
-            allowed=assignment_allowed_actions(assignment=assignment, actor=user),
+            allowed=_unit_allowed(assignment=assignment, user=user, as_of=as_of),
             mine=mine, latest_report=reports.get(assignment.pk),
             occurrences=assignment_occurrence_rows(assignment=assignment, office=office, as_of=as_of)
             if (mine or office) and assignment.role == Assignment.Role.LEAD else [],
@@ -449,6 +454,18 @@ def _unit_rows(*, task: Task, assignments: list[Assignment], user: Any, as_of: d
             rating_label=assignment.get_rating_display() if assignment.rating and (sees_all or mine) else "",
         ))
     return rows
+
+
+def _unit_allowed(*, assignment: Assignment, user: Any, as_of: date) -> set[str]:
+    """The forms a unit's part shows: its status and the user's role allow them, and, for 延期申请, its dates do
+    (a date passed, none at all, or a request already waiting: the form would only be refused)."""
+    allowed = assignment_allowed_actions(assignment=assignment, actor=user)
+    if "extension_request" in allowed:
+        try:
+            extension_request_check(assignment=assignment, as_of=as_of)
+        except TransitionError:
+            allowed.discard("extension_request")
+    return allowed
 
 
 def task_page(*, task: Task, user: Any, as_of: date) -> dict[str, Any]:

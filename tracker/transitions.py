@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from tracker.models import Assignment, Task
+from tracker.models import Assignment, DeadlineOccurrence, ExtensionRequest, Task
 from tracker.permissions import user_department_ids, user_is_office
 
 A = Assignment.Status
@@ -170,3 +171,22 @@ def task_allowed_actions(*, task: Task, actor: Any) -> set[str]:
             "department_id", flat=True)) & user_department_ids(actor):
         allowed.discard("sign_off")
     return allowed
+
+
+def extension_request_check(*, assignment: Assignment, as_of: date) -> DeadlineOccurrence:
+    """What 延期申请 needs besides the status and the role (the service enforces it, the portal shows the form only
+    when it passes): a one-off date still open and not yet passed, and no other request waiting. The occurrence
+    whose date would move: the earliest open one-off date (a recurring duty is fulfilled period by period;
+    moving its first date would change none of its periods)."""
+    occurrence = (assignment.occurrences.filter(deadline__recurrence="", completed_at__isnull=True)
+                  .select_related("deadline").order_by("due_on", "pk").first())
+    if occurrence is None:
+        if assignment.occurrences.filter(completed_at__isnull=True).exists():
+            raise TransitionError("周期性时限按期逐期完成，不适用延期申请")
+        raise TransitionError("该事项没有明确的办理时限，无需申请延期")
+    # "Before the due date": on the due date itself the part is not yet overdue, so it may still ask.
+    if as_of > occurrence.due_on:
+        raise TransitionError(f"办理时限（{occurrence.due_on:%Y-%m-%d}）已过，不能再申请延期")
+    if assignment.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise TransitionError("已有待审批的延期申请，请等待督查室审批")
+    return occurrence

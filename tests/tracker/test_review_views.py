@@ -190,8 +190,12 @@ def test_bulk_assign_through_the_screen_shows_what_was_held_back_and_why(office,
     assert "暂未交办的事项（2 项）" in held
     assert "二、 严格值班值守：没有明确的办理时限" in held and "三、 做好宣传引导：没有明确的办理时限" in held
     # Deciding "长期" for the undated ones assigns the one with a lead unit; 值班值守 has none.
-    html = _ok(_post(client, client.get(screen).content.decode(), "form-bulk", undated="ongoing"))
-    held = lxml.html.fromstring(html).get_element_by_id("held").text_content()
+    html = _post(client, client.get(screen).content.decode(), "form-bulk", undated="ongoing").content.decode()
+    # Nothing assigned this time: said as a warning, not as a green "done".
+    page = lxml.html.fromstring(html)
+    assert page.xpath("string(//li[@class='msg-warning'])") == "已确认并交办 0 项，2 项暂未交办（原因见下）"
+    assert not page.xpath("//li[@class='msg-success']")
+    held = page.get_element_by_id("held").text_content()
     assert "二、 严格值班值守：该事项尚未指定牵头单位，不能交办" in held
     assert "三、 做好宣传引导：「市融媒体中心」尚未核实或已停用" in held
     assert Task.objects.filter(status=Task.Status.PENDING_REVIEW).count() == 2

@@ -32,7 +32,7 @@ from tracker.services.lifecycle import (
     report_text_check,
     text_require,
 )
-from tracker.transitions import TransitionError, assignment_transition_check
+from tracker.transitions import TransitionError, assignment_transition_check, extension_request_check
 
 
 @transaction.atomic
@@ -91,16 +91,6 @@ def progress_report_create(
     return report
 
 
-def assignment_current_occurrence(*, assignment: Assignment) -> DeadlineOccurrence | None:
-    """The occurrence an extension applies to: the unit's earliest open one-off date.
-
-    A recurring duty is fulfilled period by period; moving its first date would change none of its
-    periods, so it is never the one extended.
-    """
-    return (assignment.occurrences.filter(deadline__recurrence="", completed_at__isnull=True)
-            .select_related("deadline").order_by("due_on", "pk").first())
-
-
 @transaction.atomic
 def extension_request_create(
     *,
@@ -114,18 +104,9 @@ def extension_request_create(
     """延期申请: a lead unit asks to move its own date, before that date has passed."""
     task, assignment = locked_assignment(assignment)
     assignment_transition_check(assignment=assignment, actor=actor, action="extension_request")
-    occurrence = assignment_current_occurrence(assignment=assignment)
-    if occurrence is None:
-        if assignment.occurrences.filter(completed_at__isnull=True).exists():
-            raise TransitionError("周期性时限按期逐期完成，不适用延期申请")
-        raise TransitionError("该事项没有明确的办理时限，无需申请延期")
-    # "Before the due date": on the due date itself the part is not yet overdue, so it may still ask.
-    if as_of > occurrence.due_on:
-        raise TransitionError(f"办理时限（{occurrence.due_on:%Y-%m-%d}）已过，不能再申请延期")
+    occurrence = extension_request_check(assignment=assignment, as_of=as_of)
     if requested_due_on <= occurrence.due_on:
         raise TransitionError("申请的新时限应晚于当前办理时限")
-    if assignment.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise TransitionError("已有待审批的延期申请，请等待督查室审批")
     reason = text_require(reason, what="延期理由", min_length=min_chars())
     current_progress = text_require(current_progress, what="当前进展", min_length=4)
     request = ExtensionRequest.objects.create(

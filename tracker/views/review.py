@@ -55,7 +55,7 @@ def _errors(form: forms.Form) -> str:
 
 
 def _run(request: HttpRequest, form: forms.Form, *, action: str, run: Callable[[dict[str, Any]], Any],
-         done: Callable[[Any], str] | str) -> Any:
+         done: Callable[[Any], str] | str, level: Callable[[Any], int] | None = None) -> Any:
     """Validate, run the service once per form token, and say what happened; the service's result or None."""
     if not form.is_valid():
         messages.error(request, _errors(form))
@@ -70,7 +70,8 @@ def _run(request: HttpRequest, form: forms.Form, *, action: str, run: Callable[[
     except TransitionError as exc:
         messages.error(request, str(exc))
         return None
-    messages.success(request, done(result) if callable(done) else done)
+    messages.add_message(request, level(result) if level else messages.SUCCESS,
+                         done(result) if callable(done) else done)
     return result
 
 
@@ -306,9 +307,11 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "line_start", "pk")
         return review.tasks_assign(tasks=tasks, actor=request.user, as_of=as_of, decisions=decisions)
 
+    # Nothing assigned (every ticked item held back) is a warning, never a green "done".
     result = _run(request, form, action="review_assign", run=run,
                   done=lambda r: f"已确认并交办 {len(r.confirmed)} 项" + (f"，{len(r.held)} 项暂未交办（原因见下）"
-                                                                         if r.held else "。"))
+                                                                         if r.held else "。"),
+                  level=lambda r: messages.SUCCESS if r.confirmed else messages.WARNING)
     if result is not None and result.held:
         request.session[f"review-held-{directive.pk}"] = [
             {"pk": task.pk, "name": f"{task.ref} {(task.title or task.text)[:30]}", "reason": reason}
@@ -324,14 +327,14 @@ def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def task_register(request: HttpRequest) -> HttpResponse:
     """立项: a 督办 item from a 批示, a meeting, the 政府工作报告 … (services.register.task_register)."""
     if request.method == "POST":
-        form = review_forms.RegisterForm(request.POST, request.FILES, prefix="register")
+        form = review_forms.RegisterForm(request.POST, request.FILES, prefix="register", as_of=timezone.localdate())
         task = _run(request, form, action="task_register", run=lambda d: register.task_register(
             actor=request.user, as_of=timezone.localdate(), **form.register_kwargs()),
             done=lambda t: "已立项并交办" if t.status != Task.Status.PENDING_REVIEW else "已立项（待审核，可在任务页交办）")
         if task is not None:
             return redirect("tracker:task_detail", pk=task.pk)
     else:
-        form = review_forms.RegisterForm(prefix="register")
+        form = review_forms.RegisterForm(prefix="register", as_of=timezone.localdate())
     return render(request, "tracker/review/register.html", {"form": form})
 
 

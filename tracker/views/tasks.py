@@ -163,6 +163,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         rows: Any = selectors.task_rows_for(ids=pager.page.object_list, as_of=as_of)
         counts = selectors.light_counts_kept(assignments=Assignment.objects.lead().open(), as_of=as_of, scope="all")
         drafts = task_visible_to(user=request.user).filter(status=Task.Status.PENDING_REVIEW).count()
+        # Parts handed back wait for the office's 重新交办, outside the default (in units' hands) list.
+        returned = task_visible_to(user=request.user).filter(status=Task.Status.RETURNED).count()
     else:
         mine = assignment_for(user=request.user)
         filterset = AssignmentFilterSet(request.GET, queryset=mine, as_of=as_of, user=request.user)
@@ -170,12 +172,25 @@ def task_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.assignment_rows_for(ids=pager.page.object_list, as_of=as_of)
         units = ",".join(str(pk) for pk in sorted(user_department_ids(request.user)))
         counts = selectors.light_counts_kept(assignments=mine.open(), as_of=as_of, scope=f"units:{units}")
-        drafts = 0
+        drafts = returned = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "pager": pager,
         "active_filters": sum(1 for key, value in request.GET.lists() if key in filterset.filters and any(value)), "as_of": as_of, "counts": counts, "drafts": drafts,
+        "returned": returned,
         "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
+
+
+def _entry_forms(row: Any) -> dict[str, Any]:
+    """The 审批 form of a unit's pending extension and the 答复 form of each unanswered 催办, when the user may
+    use them; each with its own ids (the field names stay "decide-…" / "reply-…")."""
+    extension = row.pending_extension
+    return {
+        "decide": portal_forms.ExtensionDecideForm(prefix="decide", auto_id=f"id_e{extension.pk}_%s")
+        if extension is not None and "extension_decide" in row.allowed else None,
+        "urges": [(urge, portal_forms.UrgeReplyForm(prefix="reply", auto_id=f"id_u{urge.pk}_%s")
+                   if urge.replied_at is None and "urge_reply" in row.allowed else None) for urge in row.urges],
+    }
 
 
 @login_required
@@ -189,14 +204,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                              for name, action in TASK_ACTIONS.items() if name in context["allowed"]}
     context["unit_forms"] = [
         (row, {name: action.make_form(row.assignment, user, as_of, prefix=f"{name}-{row.assignment.pk}")
-               for name, action in UNIT_ACTIONS.items() if name in row.allowed})
+               for name, action in UNIT_ACTIONS.items() if name in row.allowed}, _entry_forms(row))
         for row in context["units"]
     ]
     context["printables"] = selectors_documents.task_printables(task=task, user=user, as_of=as_of)
-    context["decide_form"] = portal_forms.ExtensionDecideForm(prefix="decide")
     if user_is_office(user) and task.status not in (Task.Status.SIGNED_OFF, Task.Status.DISMISSED):
         context["deadline_form"] = DeadlineForm(prefix="deadline_add", task=task)  # 增加时限 (views/review.py)
-    context["reply_form"] = portal_forms.UrgeReplyForm(prefix="reply")
     return render(request, "tracker/portal/task_detail.html", context)
 
 
