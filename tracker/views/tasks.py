@@ -175,7 +175,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         drafts = returned = 0
     return render(request, "tracker/portal/task_list.html", {
         "filterset": filterset, "rows": rows, "pager": pager,
-        "active_filters": sum(1 for key, value in request.GET.lists() if key in filterset.filters and any(value)), "as_of": as_of, "counts": counts, "drafts": drafts,
+        "active_filters": sum(1 for key, value in request.GET.lists() if key in filterset.filters and any(value)),
+        "as_of": as_of, "counts": counts, "drafts": drafts,
         "returned": returned,
         "units_view": not user_sees_all(request.user), "is_office": user_is_office(request.user),
     })
