@@ -44,7 +44,7 @@ def test_manager_dashboard_drill_down_and_export(chromium: Any, live_server: Any
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
-    page.click("#dashboard-link a")
+    page.click("#dashboard-link a:text-is(\"督办看板\")")
     page.wait_for_selector("#card-ranking")
     assert page.inner_text("#kpi-red").strip() == "3"
     ranking = page.inner_text("#card-ranking table")
