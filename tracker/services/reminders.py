@@ -53,7 +53,6 @@ from tracker.services.webhooks import webhook_overdue_record
 # The statuses in which a unit still owes the work (the same set that can be overdue).
 REMINDABLE_STATUSES: tuple[str, ...] = OWED_STATUSES
 SWEEP_DAYS = 7  # pending or failed rows older than this are left alone (stale news)
-ORPHAN_GRACE = timedelta(minutes=5)  # a pending row this old lost its scan (crash before enqueue)
 SENDING_LEASE = timedelta(minutes=15)  # longer than any delivery, rate-limit waits included
 MANAGERS = "managers"  # digest key of the escalation copies
 
@@ -317,7 +316,9 @@ def _sweep_ids(*, as_of: date, now: datetime, exclude_token: str) -> list[int]:
     retry = Q(status=Reminder.Status.FAILED, attempts__lt=settings.REMINDER_MAX_ATTEMPTS) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    orphan = Q(status=Reminder.Status.PENDING, created_at__lte=now - ORPHAN_GRACE)
+    # A pending row this old lost its enqueue (broker down at commit, a crash before it).
+    orphan = Q(status=Reminder.Status.PENDING,
+               created_at__lte=now - timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS))
     return list(
         Reminder.objects.filter(recent & (retry | orphan))
         .exclude(run_token=exclude_token)
@@ -326,13 +327,24 @@ def _sweep_ids(*, as_of: date, now: datetime, exclude_token: str) -> list[int]:
     )
 
 
+def reminders_sweep(*, now: datetime | None = None) -> list[int]:
+    """Between daily scans: enqueue the rows still owed a delivery (orphans, failures due for a retry)."""
+    now = now or timezone.now()
+    if send_window_closed(now=now):
+        return []
+    with transaction.atomic():
+        ids = _sweep_ids(as_of=timezone.localdate(now), now=now, exclude_token="")
+        _dispatch(ids)
+    return ids
+
+
 def _dispatch(ids: list[int], batch: int = 500) -> None:
     """Enqueue sending after commit, in batches that never split one digest's rows... mostly."""
+    from tracker.tasks import enqueue_on_commit
     from tracker.tasks import reminder_send as reminder_send_task
 
     for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
-        reminder_send_task.delay_on_commit(chunk)
+        enqueue_on_commit(reminder_send_task, ids[start:start + batch])
 
 
 # ---------------------------------------------------------------- sending
