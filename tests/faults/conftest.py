@@ -231,6 +231,14 @@ def receiver() -> Iterator[Receiver]:
         server.server_close()
 
 
-def postgres_admin_url() -> str:
-    """The PostgreSQL server the PostgreSQL fault test uses (a database of its own on it)."""
-    return os.environ.get("FAULTS_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+def postgres_admin_url() -> tuple[str, bool]:
+    """The PostgreSQL server the PostgreSQL fault test uses (a database of its own on it), and whether it was
+    configured (DATABASE_URL or FAULTS_POSTGRES_URL) rather than guessed (the local default)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        return urlunsplit(urlsplit(base)._replace(path="/postgres")), True
+    if url := os.environ.get("FAULTS_POSTGRES_URL", ""):
+        return url, True
+    return "postgres://postgres@127.0.0.1:5432/postgres", False
