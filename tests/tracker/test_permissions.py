@@ -287,3 +287,16 @@ def test_issued_documents_a_unit_sees_are_addressed_to_it_and_never_a_bulletin(p
     assert _pks(p.issued_document_visible_to(user=pair["a"])) == {to_a.pk, urge_a.pk}
     assert _pks(p.issued_document_visible_to(user=pair["c"])) == {to_c.pk}
     assert _pks(p.issued_document_visible_to(user=manager_user())) == {to_a.pk, urge_a.pk, to_c.pk, bulletin.pk}
+
+
+def test_a_report_attachment_follows_its_report_even_when_it_names_the_task(pair):
+    """Only an attachment without a report is one of the task's own papers: a report's file that also names its
+    task stays as private as the report (another support unit's input)."""
+    unit_s2_user, unit_s2 = department_user(username="unit_s2", department_name="市审计局")
+    Assignment.objects.create(task=pair["shared"], department=unit_s2, role=Assignment.Role.SUPPORT,
+                              status="in_progress")
+    report = _report(pair["shared"], unit_s2, unit_s2_user, text="审计局的配合意见")
+    both = Attachment.objects.create(report=report, task=pair["shared"], file=SimpleUploadedFile("b.pdf", b"%PDF"),
+                                     original_name="b.pdf", size=4)
+    assert both.pk not in _pks(p.attachment_visible_to(user=pair["s"]))
+    assert both.pk in _pks(p.attachment_visible_to(user=unit_s2_user))
