@@ -185,9 +185,11 @@ def fake_smtp(settings) -> Iterator[FakeSmtp]:
 
 @dataclass
 class Receiver:
-    """Records every POST (headers, body); the first `slow` requests are answered after `delay` seconds."""
+    """Records every POST (headers, body); the first `slow` requests are answered after `delay` seconds, and the
+    requests numbered in `refuse` (1-based) with a robot's error code."""
 
     port: int
+    refuse: set[int] = field(default_factory=set)
     slow: int = 0
     delay: float = 0.0
     requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
@@ -208,13 +210,14 @@ def receiver() -> Iterator[Receiver]:
             with lock:
                 state.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 late = len(state.requests) <= state.slow
+                refused = len(state.requests) in state.refuse
             if late:
                 time.sleep(state.delay)
             try:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"errcode": 0}')
+                self.wfile.write(b'{"errcode": 45009, "errmsg": "busy"}' if refused else b'{"errcode": 0}')
             except OSError:  # the client gave up waiting
                 pass
 

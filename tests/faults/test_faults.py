@@ -7,6 +7,7 @@ The PostgreSQL fault is in test_postgres_drop.py.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -260,3 +261,36 @@ def test_webhook_timing_out_is_retried_with_the_same_event_and_body_and_sent_onc
     assert body1 == body2
     assert webhooks_sweep(now=later + timedelta(hours=1)) == []
     assert len(receiver.requests) == 2 and WebhookDelivery.objects.count() == 1
+
+
+# --- a group robot failing half-way through a split digest ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_robot_failing_half_way_gets_only_the_rest_on_retry(receiver, settings, working_morning,
+                                                              django_capture_on_commit_callbacks):
+    """Robots do not deduplicate: a digest split into parts that failed at part 2 used to be resent whole."""
+    settings.REMINDER_SEND_WINDOW = False
+    settings.REMINDER_WEBHOOK_MAX_BYTES = 300
+    receiver.refuse = {2}
+    _, unit = department_user(username="unit", department_name="市农业农村局")
+    unit.contact_email, unit.webhook_url, unit.webhook_kind = "", receiver.url, "wecom"
+    unit.save(update_fields=["contact_email", "webhook_url", "webhook_kind"])
+    for n in range(4):
+        workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=AS_OF, text=f"第{n + 1}项：推进农村人居环境整治，按期完成。")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_scan(as_of=AS_OF, now=now)
+    rows = list(Reminder.objects.all())
+    assert len(rows) == 4 and {(r.status, r.parts_sent) for r in rows} == {(Reminder.Status.FAILED, 1)}
+    assert len(receiver.requests) == 2  # part 1 delivered, part 2 refused
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(now=now + timedelta(seconds=settings.REMINDER_RETRY_BASE_SECONDS + 1))
+    parts = [json.loads(body)["text"]["content"] for _, body in receiver.requests]
+    total = len(parts) - 1  # the refused request is not a delivered part
+    assert total >= 3
+    delivered = [parts[0], *parts[2:]]
+    assert [p.split("\n", 1)[0] for p in delivered] == [f"({i}/{total})" for i in range(1, total + 1)]
+    assert len(set(delivered)) == total  # no part twice
+    assert {(r.status, r.parts_sent) for r in Reminder.objects.all()} == {(Reminder.Status.SENT, total)}

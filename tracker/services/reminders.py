@@ -405,7 +405,8 @@ def _workdays_until(calendar: WorkCalendar, start: date, end: date) -> int:
     return count
 
 
-def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: WorkCalendar) -> int:
+def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: WorkCalendar,
+             claim: str = "") -> int:
     """Send one digest; raises notifications.DeliveryError. Returns the number of messages."""
     who, channel, sent_on = key
     for_managers = who == MANAGERS
@@ -423,9 +424,15 @@ def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: 
         return 1
     if not department.webhook_url:
         raise notifications.DeliveryError("no webhook URL")
+    def part_sent(number: int) -> None:
+        # Recorded at once (outside any transaction): a failure of a later part keeps the count.
+        Reminder.objects.filter(claim_token=claim).update(parts_sent=number)
+
+    # A retry of the same rows renders the same text and so the same parts: those the robot already has are
+    # skipped (a digest that fails half-way is not sent twice in its first half).
     return notifications.webhook_send(
         url=department.webhook_url, kind=department.webhook_kind, secret=department.webhook_secret,
-        text=f"{subject}\n{body}",
+        text=f"{subject}\n{body}", skip=min(r.parts_sent for r in rows), on_part_sent=part_sent,
     )
 
 
@@ -460,7 +467,7 @@ def reminder_send(*, reminder_ids: Sequence[int], now: datetime | None = None) -
             .order_by("kind", "due_on", "task_id")
         )
         try:
-            result.messages += _deliver(rows, key=key, calendar=calendar)
+            result.messages += _deliver(rows, key=key, calendar=calendar, claim=claim)
         except notifications.DeliveryError as exc:
             attempts = max(r.attempts for r in rows)
             delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
