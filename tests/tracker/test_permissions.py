@@ -300,3 +300,16 @@ def test_a_report_attachment_follows_its_report_even_when_it_names_the_task(pair
                                      original_name="b.pdf", size=4)
     assert both.pk not in _pks(p.attachment_visible_to(user=pair["s"]))
     assert both.pk in _pks(p.attachment_visible_to(user=unit_s2_user))
+
+
+def test_a_units_extension_request_on_a_task_taken_back_as_a_draft_is_hidden(pair):
+    from tracker.models import ExtensionRequest
+
+    part = lead_of(pair["shared"], pair["unit_a"])
+    request = ExtensionRequest.objects.create(
+        task=pair["shared"], assignment=part, deadline=pair["shared"].deadlines.get(), department=pair["unit_a"],
+        requested_by=pair["a"], reason="需等待省级批复。", current_progress="40%", requested_due_on=date(2030, 9, 30),
+        original_due_on=DUE)
+    assert _pks(p.extension_request_visible_to(user=pair["a"])) == {request.pk}
+    Task.objects.filter(pk=pair["shared"].pk).update(status=S.DISMISSED)
+    assert not p.extension_request_visible_to(user=pair["a"]).exists()
