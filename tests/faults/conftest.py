@@ -75,18 +75,30 @@ class RedisServer:
         return out
 
 
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+@pytest.fixture(scope="module")
+def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    # One port for the module: Celery's connection pools then never point at a previous test's server.
     if shutil.which("redis-server") is None:
         if in_ci():
             pytest.fail("redis-server is not installed")
         pytest.skip("redis-server is not installed")
-    server = RedisServer(port=free_port(), directory=tmp_path)
+    server = RedisServer(port=free_port(), directory=tmp_path_factory.mktemp("redis"))
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_server(redis_module_server: RedisServer) -> RedisServer:
+    """The module's Redis, running and empty at the start of the test."""
+    if redis_module_server.process is None:
+        redis_module_server.start()
+    import redis
+
+    redis.Redis.from_url(redis_module_server.url).flushdb()
+    return redis_module_server
 
 
 @pytest.fixture
@@ -100,9 +112,18 @@ def celery_on_redis(redis_server: RedisServer, settings) -> Iterator[RedisServer
     app.close()
     app.conf.broker_url, app.conf.task_always_eager = redis_server.url, False
     tasks._broker_down_until = 0.0
+    start = redis_server.start
+
+    def start_again() -> None:
+        # The sweep runs in a worker process, which has not seen the refused publishes of the web process.
+        start()
+        tasks._broker_down_until = 0.0
+
+    redis_server.start = start_again  # type: ignore[method-assign]
     try:
         yield redis_server
     finally:
+        redis_server.start = start  # type: ignore[method-assign]
         app.close()
         app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_retry_on_startup = before
         tasks._broker_down_until = 0.0
