@@ -55,7 +55,7 @@ openapi: $(STAMP)
 MUTATE ?=
 CHILDREN ?= 1
 mutation: $(STAMP)
-	-DATABASE_URL= $(BIN)/mutmut run $(MUTATE) --max-children $(CHILDREN)
+	-env -u DATABASE_URL $(BIN)/mutmut run $(MUTATE) --max-children $(CHILDREN)
 	$(BIN)/mutmut results --all true | $(BIN)/python tools/mutation_score.py docs/mutation-equivalent.txt
 
 lint: $(STAMP)

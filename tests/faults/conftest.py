@@ -101,6 +101,16 @@ def redis_server(redis_module_server: RedisServer) -> RedisServer:
     return redis_module_server
 
 
+def _pools_reset(app) -> None:  # type: ignore[no-untyped-def]
+    """Forget every broker connection and producer (app.close() keeps a producer pool made without a connection
+    pool: it would go on publishing to the memory:// transport of the in-process tests)."""
+    app.close()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_on_redis(redis_server: RedisServer, settings) -> Iterator[RedisServer]:
     """The Celery app publishes to the test's own Redis (no worker: the test runs what was queued)."""
@@ -109,7 +119,7 @@ def celery_on_redis(redis_server: RedisServer, settings) -> Iterator[RedisServer
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     before = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_retry_on_startup)
-    app.close()
+    _pools_reset(app)
     app.conf.broker_url, app.conf.task_always_eager = redis_server.url, False
     tasks._broker_down_until = 0.0
     start = redis_server.start
@@ -124,7 +134,7 @@ def celery_on_redis(redis_server: RedisServer, settings) -> Iterator[RedisServer
         yield redis_server
     finally:
         redis_server.start = start  # type: ignore[method-assign]
-        app.close()
+        _pools_reset(app)
         app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_retry_on_startup = before
         tasks._broker_down_until = 0.0
 
