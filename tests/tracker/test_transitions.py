@@ -190,3 +190,14 @@ def test_status_labels():
     assert status_label(S.SIGNED_OFF, unit=False) == "已销号"
     assert status_label(A.ACCEPTED) == "已办结"
     assert status_label("no-such-status") == "no-such-status"
+
+
+@pytest.mark.parametrize(("status", "label"), [(S.SIGNED_OFF, "已销号"), (S.PENDING_REVIEW, "待审核")])
+def test_a_task_level_refusal_names_the_tasks_own_status(world, status, label):
+    """The task's statuses are not the units' (已销号, 待审核 have no unit twin): the message never shows a code."""
+    task = world["task"]
+    task.status = status
+    action = "urge"
+    with pytest.raises(TransitionError) as info:
+        task_transition_check(task=task, actor=world["office"], action=action)
+    assert str(info.value) == f"当前状态「{label}」不能执行「催办」"
