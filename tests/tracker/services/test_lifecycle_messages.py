@@ -1,0 +1,51 @@
+"""What the office's actions tell the user and keep, where the mutation run found no test looking
+(docs/mutation.md): the 10-minute urge refusal's time, several unknown groups named, the rating note's limit."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tests.factories import DepartmentFactory
+from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
+from tracker.models import Task
+from tracker.services import lifecycle_office
+from tracker.transitions import TransitionError
+
+pytestmark = pytest.mark.django_db
+
+S = Task.Status
+DUE = date(2030, 6, 30)
+
+
+def test_a_repeated_urge_says_when_the_first_was_made_in_local_time():
+    office = office_user()
+    _, unit = department_user(username="unit", department_name="市住房和城乡建设局")
+    task = workflow_task(lead=unit, status=S.SIGNED, due_on=DUE)
+    with time_machine.travel(datetime(2030, 1, 10, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        lifecycle_office.task_urge(task=task, actor=office)
+        with pytest.raises(TransitionError) as info:
+            lifecycle_office.task_urge(task=task, actor=office)
+    assert str(info.value) == "已于 09:05 催办，10分钟内不重复催办"
+
+
+def test_every_group_whose_members_are_unknown_is_named():
+    office = office_user()
+    first = DepartmentFactory(name="市直各有关单位", kind="group")
+    second = DepartmentFactory(name="各乡镇人民政府", kind="group")
+    task = workflow_task(lead=first, co_leads=(second,), status=S.PENDING_REVIEW, due_on=DUE)
+    with pytest.raises(TransitionError) as info:
+        lifecycle_office.task_assign(task=task, actor=office, as_of=date(2030, 1, 10))
+    assert str(info.value).startswith("「市直各有关单位、各乡镇人民政府」的成员单位未知")
+
+
+def test_the_rating_note_is_kept_up_to_its_limit():
+    office = office_user()
+    _, unit = department_user(username="unit", department_name="市住房和城乡建设局")
+    task = workflow_task(lead=unit, status=S.COMPLETION_REQUESTED, due_on=DUE)
+    lifecycle_office.assignment_accept(assignment=lead_of(task), actor=office, rating="good", note="好" * 1200)
+    part = lead_of(task)
+    assert part.rating_note == "好" * 1000
+    assert part.rating == "good" and part.rated_by == office
