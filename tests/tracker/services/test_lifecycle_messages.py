@@ -49,3 +49,25 @@ def test_the_rating_note_is_kept_up_to_its_limit():
     part = lead_of(task)
     assert part.rating_note == "好" * 1000
     assert part.rating == "good" and part.rated_by == office
+
+
+def test_the_rating_events_name_the_office_the_unit_and_the_rating():
+    from tracker.models import Assignment, TaskEvent
+
+    office = office_user()
+    _, unit = department_user(username="unit", department_name="市住房和城乡建设局")
+    with_note = workflow_task(lead=unit, status=S.COMPLETION_REQUESTED, due_on=DUE)
+    without = workflow_task(lead=unit, status=S.COMPLETION_REQUESTED, due_on=DUE, text="推进老旧小区改造，年底前完成。")
+    lifecycle_office.assignment_accept(assignment=lead_of(with_note), actor=office, rating="good", note="资料齐全")
+    lifecycle_office.assignment_accept(assignment=lead_of(without), actor=office, rating="excellent")
+    rated = TaskEvent.objects.filter(action=TaskEvent.Action.RATE).order_by("pk")
+    assert [(e.task_id, e.note) for e in rated] == [(with_note.pk, "评价：良好。资料齐全"), (without.pk, "评价：优秀")]
+    assert {(e.actor_id, e.assignment_id, e.department_id) for e in rated} == {
+        (office.pk, lead_of(with_note).pk, unit.pk), (office.pk, lead_of(without).pk, unit.pk)}
+    # A part accepted before ratings existed is corrected from 未评价.
+    Assignment.objects.filter(pk=lead_of(without).pk).update(rating="")
+    lifecycle_office.assignment_rating_correct(assignment=lead_of(without), actor=office, rating="good",
+                                               reason="复核后补评")
+    fixed = TaskEvent.objects.get(action=TaskEvent.Action.RATE_CORRECT)
+    assert fixed.note == "评价由「未评价」改为「良好」：复核后补评"
+    assert (fixed.actor_id, fixed.assignment_id) == (office.pk, lead_of(without).pk)
