@@ -26,6 +26,7 @@ def test_a_repeated_urge_says_when_the_first_was_made_in_local_time():
     task = workflow_task(lead=unit, status=S.SIGNED, due_on=DUE)
     with time_machine.travel(datetime(2030, 1, 10, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         lifecycle_office.task_urge(task=task, actor=office)
+    with time_machine.travel(datetime(2030, 1, 10, 9, 8, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         with pytest.raises(TransitionError) as info:
             lifecycle_office.task_urge(task=task, actor=office)
     assert str(info.value) == "已于 09:05 催办，10分钟内不重复催办"
@@ -71,3 +72,29 @@ def test_the_rating_events_name_the_office_the_unit_and_the_rating():
     fixed = TaskEvent.objects.get(action=TaskEvent.Action.RATE_CORRECT)
     assert fixed.note == "评价由「未评价」改为「良好」：复核后补评"
     assert (fixed.actor_id, fixed.assignment_id) == (office.pk, lead_of(without).pk)
+
+
+def test_acceptance_closes_only_the_units_open_periods_by_the_office_at_its_time():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tracker.models import DeadlineOccurrence, TaskEvent
+
+    office = office_user()
+    _, unit_a = department_user(username="unit_a", department_name="市住房和城乡建设局")
+    _, unit_b = department_user(username="unit_b", department_name="市自然资源局")
+    task = workflow_task(lead=unit_a, co_leads=(unit_b,), status=S.COMPLETION_REQUESTED, due_on=DUE)
+    part_a, part_b = lead_of(task, unit_a), lead_of(task, unit_b)
+    earlier = timezone.now() - timedelta(days=30)
+    done = DeadlineOccurrence.objects.create(deadline=task.deadlines.get(), assignment=part_a,
+                                             due_on=date(2030, 3, 31), completed_at=earlier)
+    lifecycle_office.assignment_accept(assignment=part_a, actor=office, rating="good")
+    part_a.refresh_from_db()
+    open_a = part_a.occurrences.get(due_on=DUE)
+    assert (open_a.completed_at, open_a.completed_by) == (part_a.accepted_at, office)
+    done.refresh_from_db()
+    assert (done.completed_at, done.completed_by) == (earlier, None)  # a period done earlier keeps its date
+    assert not part_b.occurrences.exclude(completed_at=None).exists()  # the co-lead still owes its own
+    accept = TaskEvent.objects.get(action=TaskEvent.Action.ACCEPT)
+    assert (accept.actor_id, accept.assignment_id) == (office.pk, part_a.pk)
