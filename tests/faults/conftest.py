@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
 
 
 def free_port() -> int:
@@ -78,9 +77,7 @@ class RedisServer:
 @pytest.fixture(scope="module")
 def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     # One port for the module: Celery's connection pools then never point at a previous test's server.
-    if shutil.which("redis-server") is None:
-        if in_ci():
-            pytest.fail("redis-server is not installed")
+    if shutil.which("redis-server") is None:  # nothing configured to be reachable: a skip, under CI too
         pytest.skip("redis-server is not installed")
     server = RedisServer(port=free_port(), directory=tmp_path_factory.mktemp("redis"))
     server.start()
