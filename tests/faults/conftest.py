@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
