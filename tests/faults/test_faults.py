@@ -294,3 +294,15 @@ def test_a_robot_failing_half_way_gets_only_the_rest_on_retry(receiver, settings
     assert [p.split("\n", 1)[0] for p in delivered] == [f"({i}/{total})" for i in range(1, total + 1)]
     assert len(set(delivered)) == total  # no part twice
     assert {(r.status, r.parts_sent) for r in Reminder.objects.all()} == {(Reminder.Status.SENT, total)}
+
+
+def test_the_sweeps_are_scheduled_and_the_scan_retries_on_database_errors(settings):
+    from django.db import InterfaceError, OperationalError
+
+    from config.celery import app
+    from tracker.tasks import reminders_scan
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"tracker.tasks.reminders_sweep", "tracker.tasks.webhooks_sweep", "tracker.tasks.reminders_scan"} <= schedule
+    assert {"tracker.tasks.reminders_sweep", "tracker.tasks.webhooks_sweep"} <= set(app.tasks)
+    assert {OperationalError, InterfaceError} <= set(reminders_scan.autoretry_for)
