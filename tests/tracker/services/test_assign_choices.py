@@ -66,7 +66,7 @@ def test_ongoing_is_stored_as_such(office, unit):
     assert (deadline.text, deadline.kind, deadline.recurrence, deadline.due_on) == (
         "长期", "ongoing", Deadline.Recurrence.ONGOING, None)
     assert (deadline.resolved_by, deadline.corrected_by) == (Deadline.ResolvedBy.PERSON, office)
-    assert "办理时限：长期" in TaskEvent.objects.get(task=task, action=TaskEvent.Action.ASSIGN).note
+    assert "办理时限：长期" in TaskEvent.objects.get(task=task, action=TaskEvent.Action.ASSIGN).note.split("；")
 
 
 @pytest.mark.parametrize(("category", "clocks", "text", "due"), [
