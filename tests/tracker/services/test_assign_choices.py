@@ -122,3 +122,35 @@ def test_without_a_lead_an_unknown_group_is_named(office, unit):
     task = workflow_task(lead=group, status=S.PENDING_REVIEW, due_on=date(2030, 6, 30))
     message = _refusal(task=task, actor=office, as_of=AS_OF, units=[(unit, "support")])
     assert message.startswith("「市直各有关单位」的成员单位未知")
+
+
+def test_units_that_cannot_hold_a_part_are_all_named(office, unit):
+    task = workflow_task(lead=unit, status=S.PENDING_REVIEW, due_on=date(2030, 6, 30))
+    groups = [DepartmentFactory(name=n, kind="group") for n in ("市直各有关单位", "各乡镇人民政府")]
+    assert _refusal(task=task, actor=office, as_of=AS_OF, units=[(g, "lead") for g in groups]) == \
+        "「市直各有关单位、各乡镇人民政府」是单位组，交办时须展开为具体单位"
+    stale = [DepartmentFactory(name="某某局", verified=False), DepartmentFactory(name="原某某办", active=False)]
+    assert _refusal(task=task, actor=office, as_of=AS_OF, units=[(d, "lead") for d in stale]) == \
+        "「某某局、原某某办」尚未核实或已停用，请先在单位目录中合并、确认，或取消勾选"
+    assert _refusal(task=task, actor=office, as_of=AS_OF, units=[(unit, "support")]) == "该事项尚未指定牵头单位，不能交办"
+
+
+def test_an_extension_applies_to_the_units_earliest_open_one_off_date(unit):
+    from django.utils import timezone
+
+    from tests.tracker.workflow import lead_of
+    from tracker.models import DeadlineOccurrence
+    from tracker.services.lifecycle_unit import assignment_current_occurrence
+
+    task = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=date(2030, 9, 30))
+    part = lead_of(task)
+    earlier = DeadlineFactory(task=task, text="2030年6月30日前", due_on=date(2030, 6, 30), parsed_due_on=date(2030, 6, 30))
+    done = DeadlineFactory(task=task, text="2030年3月31日前", due_on=date(2030, 3, 31), parsed_due_on=date(2030, 3, 31))
+    monthly = DeadlineFactory(task=task, text="每月底前报送", kind="recurring", recurrence="monthly",
+                              due_on=date(2030, 1, 31), parsed_due_on=date(2030, 1, 31))
+    DeadlineOccurrence.objects.create(deadline=earlier, assignment=part, due_on=date(2030, 6, 30))
+    DeadlineOccurrence.objects.create(deadline=done, assignment=part, due_on=date(2030, 3, 31),
+                                      completed_at=timezone.now())
+    DeadlineOccurrence.objects.create(deadline=monthly, assignment=part, due_on=date(2030, 1, 31))
+    current = assignment_current_occurrence(assignment=part)
+    assert (current.deadline_id, current.due_on) == (earlier.pk, date(2030, 6, 30))
