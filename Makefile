@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint browser sysdeps clean openapi
+.PHONY: run test bench lint browser sysdeps clean openapi mutation
 
 # python-ldap (the LDAP login) builds against Debian's libldap2-dev/libsasl2-dev; the deploy tests
 # run a real slapd and `nginx -t`. Installed where missing (root only); RUNLEVEL=1 keeps the
@@ -48,9 +48,19 @@ bench: $(STAMP)
 openapi: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
+# Mutation testing of the core rules (docs/mutation.md; not in CI: slow). mutmut 3 over tracker/permissions.py,
+# the state machine (transitions, lifecycle_office, lifecycle_unit), tracker/querysets.py and parsing/deadlines.py
+# ([tool.mutmut] in pyproject.toml: SQLite, only the tests of these modules, no browser/Redis/PostgreSQL).
+# MUTATE narrows the run to mutant names ("tracker.permissions*"); CHILDREN caps the worker processes.
+MUTATE ?=
+CHILDREN ?= 1
+mutation: $(STAMP)
+	-env -u DATABASE_URL $(BIN)/mutmut run $(MUTATE) --max-children $(CHILDREN)
+	$(BIN)/mutmut results --all true | $(BIN)/python tools/mutation_score.py docs/mutation-equivalent.txt
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var
+	rm -rf $(VENV) db.sqlite3 var mutants

@@ -1,17 +1,55 @@
 """Celery tasks: primitives in, one service call, the retry policy; nothing else."""
 from __future__ import annotations
 
+import functools
+import logging
+import time
 from datetime import date
+from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+_broker_down_until = 0.0  # monotonic time: after a refused publish, later ones skip the broker until then
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    """Send `task` to the broker once the transaction commits.
+
+    The rows the task works on are committed first, so a broker that cannot be reached (Redis down) loses
+    nothing: it is logged, never raised — the user's action stands and the page does not fail — and the
+    periodic sweeps (reminders_sweep, webhooks_sweep) enqueue the rows left pending. Django stops running
+    on-commit callbacks at the first one that raises, which would also drop every later enqueue.
+    """
+    transaction.on_commit(functools.partial(_publish, task, args))
+
+
+def _publish(task: Any, args: tuple[Any, ...]) -> None:
+    global _broker_down_until
+    if task.app.conf.task_always_eager:  # in-process: errors are the task's own and must propagate
+        task.delay(*args)
+        return
+    if time.monotonic() < _broker_down_until:
+        logger.warning("broker down: %s%s left for the sweep", task.name, args)
+        return
+    try:
+        task.delay(*args)
+    except Exception as exc:  # kombu OperationalError (refused, timed out), redis errors
+        _broker_down_until = time.monotonic() + settings.CELERY_PUBLISH_BACKOFF_SECONDS
+        logger.warning("broker unreachable, %s%s left for the sweep: %s", task.name, args, exc)
 
 
 class ReminderDeliveryFailed(Exception):
     """Some digests failed; raised so that Celery retries the batch with backoff."""
 
 
-@shared_task(name="tracker.tasks.reminders_scan", acks_late=True)
+# A database that restarts or drops the connection mid-scan rolls the scan's one transaction back: the scan
+# is run again (it records each notice once under the unique constraints), so the day's notices are not lost.
+@shared_task(name="tracker.tasks.reminders_scan", acks_late=True, autoretry_for=(OperationalError, InterfaceError),
+             retry_backoff=30, retry_backoff_max=600, max_retries=6)
 def reminders_scan(as_of: str | None = None) -> dict[str, object]:
     """Daily scan (beat): record today's notices and enqueue their sending."""
     from tracker.services.reminders import reminders_scan as scan
@@ -19,6 +57,15 @@ def reminders_scan(as_of: str | None = None) -> dict[str, object]:
     result = scan(as_of=date.fromisoformat(as_of) if as_of else timezone.localdate())
     return {"as_of": result.as_of.isoformat(), "deferred": result.deferred, "created": result.created,
             "swept": len(result.swept_ids)}
+
+
+@shared_task(name="tracker.tasks.reminders_sweep", acks_late=True)
+def reminders_sweep() -> int:
+    """Every few minutes (beat): send the notices still owed — an urge whose enqueue the broker refused, a
+    failure whose backoff has passed — without waiting for the next daily scan."""
+    from tracker.services.reminders import reminders_sweep as sweep
+
+    return len(sweep())
 
 
 @shared_task(

@@ -300,6 +300,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# After the broker refused a publish (Redis down), later publishes skip it for this long (the request does not
+# wait on every refused connection); the rows stay pending and the sweeps enqueue them (tracker.tasks).
+CELERY_PUBLISH_BACKOFF_SECONDS = env.int("CELERY_PUBLISH_BACKOFF_SECONDS", default=30)
 
 # REMINDERS
 REMINDER_DUE_SOON_WORKDAYS = env.int("REMINDER_DUE_SOON_WORKDAYS", default=3)
@@ -312,6 +315,14 @@ REMINDER_QUIET_END_HOUR = env.int("REMINDER_QUIET_END_HOUR", default=8)
 REMINDER_SEND_WINDOW = env.bool("REMINDER_SEND_WINDOW", default=True)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+# Between daily scans, every REMINDER_SWEEP_MINUTES the sweep enqueues notices still owed: failures due for a
+# retry, and pending rows older than REMINDER_REQUEUE_AFTER_SECONDS (their enqueue was lost: broker down).
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)
+REMINDER_REQUEUE_AFTER_SECONDS = env.int("REMINDER_REQUEUE_AFTER_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
+    "task": "tracker.tasks.reminders_sweep",
+    "schedule": crontab(minute=f"*/{max(1, REMINDER_SWEEP_MINUTES)}"),
+}
 # 企业微信/钉钉 group robots accept 20 messages a minute; DingTalk blocks a robot for 10 min beyond.
 REMINDER_WEBHOOK_RATE_PER_MINUTE = env.int("REMINDER_WEBHOOK_RATE_PER_MINUTE", default=20)
 REMINDER_WEBHOOK_MAX_BYTES = env.int("REMINDER_WEBHOOK_MAX_BYTES", default=2000)
@@ -407,6 +418,8 @@ WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)  
 # assignment.overdue: parts that became overdue within this many days (a registered endpoint is not flooded
 # with every old overdue part; a scan missed for a few days still reports them).
 WEBHOOK_OVERDUE_LOOKBACK_DAYS = env.int("WEBHOOK_OVERDUE_LOOKBACK_DAYS", default=7)
+# A pending delivery older than this lost its enqueue (broker down at commit): the sweep sends it.
+WEBHOOK_REQUEUE_AFTER_SECONDS = env.int("WEBHOOK_REQUEUE_AFTER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
     "task": "tracker.tasks.webhooks_sweep",
     "schedule": crontab(minute="*/10"),

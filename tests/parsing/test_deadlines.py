@@ -473,3 +473,45 @@ def test_words_ending_in_jie_are_no_festival(text: str) -> None:
 ])
 def test_festival_of_title(title: str, festival: str | None) -> None:
     assert festival_of(title) == festival
+
+
+# --- across the year's end, limits, exact spans (docs/mutation.md: survivors of the mutation run) ---------------
+
+@pytest.mark.parametrize(("text", "start", "end", "expected"), [
+    ("每月底前报送", date(2023, 11, 10), date(2024, 2, 29),
+     [date(2023, 11, 30), date(2023, 12, 31), date(2024, 1, 31), date(2024, 2, 29)]),
+    ("每月10日前报送", date(2023, 12, 1), date(2024, 1, 31), [date(2023, 12, 10), date(2024, 1, 10)]),
+    ("每两个月报送一次", date(2023, 11, 10), date(2024, 4, 30), [date(2023, 12, 31), date(2024, 2, 29),
+                                                        date(2024, 4, 30)]),
+    ("每季度末报送", date(2023, 11, 10), date(2024, 9, 30), [date(2023, 12, 31), date(2024, 3, 31),
+                                                     date(2024, 6, 30), date(2024, 9, 30)]),
+    ("每半年报送", date(2023, 11, 10), date(2025, 1, 1), [date(2023, 12, 31), date(2024, 6, 30), date(2024, 12, 31)]),
+    ("每年12月20日前报送", date(2023, 12, 21), date(2025, 12, 31), [date(2024, 12, 20), date(2025, 12, 20)]),
+    ("每周五报送", date(2023, 12, 25), date(2024, 1, 13), [date(2023, 12, 29), date(2024, 1, 5), date(2024, 1, 12)]),
+    ("每天报送", date(2023, 12, 30), date(2024, 1, 2), [date(2023, 12, 30), date(2023, 12, 31), date(2024, 1, 1),
+                                                   date(2024, 1, 2)]),
+])
+def test_occurrences_cross_the_years_end(text: str, start: date, end: date, expected: list[date]) -> None:
+    spec = extract_deadlines(text, issued_on=date(2023, 11, 10))[0]
+    assert occurrences(spec, start=start, end=end) == expected
+
+
+@pytest.mark.parametrize("text", ["每月底前报送", "每天报送", "每周五报送", "每季度末报送"])
+def test_occurrences_stop_at_the_limit_and_an_empty_range_has_none(text: str) -> None:
+    spec = extract_deadlines(text, issued_on=date(2023, 11, 10))[0]
+    every = occurrences(spec, start=date(2023, 11, 10), end=date(2024, 12, 31))
+    assert len(every) > 2
+    assert occurrences(spec, start=date(2023, 11, 10), end=date(2024, 12, 31), limit=2) == every[:2]
+    assert occurrences(spec, start=date(2024, 1, 1), end=date(2023, 12, 31)) == []
+
+
+@pytest.mark.parametrize(("text", "span", "start"), [
+    ("请于2020年3月15日前完成并报送", "2020年3月15日前", 2),
+    ("各单位每月底前报送进展", "每月底前", 3),
+    ("按要求30个工作日内完成", "30个工作日内", 3),
+    ("力争年底前完成", "年底前", 2),
+])
+def test_the_span_is_the_phrase_itself(text: str, span: str, start: int) -> None:
+    """Not only text[start:end] == spec.text (true by construction) but the right words at the right place."""
+    spec = extract_deadlines(text, issued_on=date(2019, 11, 10))[0]
+    assert (spec.text, spec.start, spec.end) == (span, start, start + len(span))

@@ -172,3 +172,29 @@ def test_in_hands_open_and_for_departments():
     assert draft not in Assignment.objects.in_hands() and returned not in Assignment.objects.in_hands()
     assert set(Assignment.objects.lead().in_hands()) == {mine, theirs}
     assert not Assignment.objects.for_departments([other.pk]).exists()
+
+
+def test_a_pending_or_rejected_extension_is_not_extended():
+    """Only an approved request counts; a request from another part of the task does not extend this one."""
+    pending, rejected, other = (part_due(date(2023, 6, 30)) for _ in range(3))
+    for part, status in ((pending, "pending"), (rejected, "rejected")):
+        ExtensionRequest.objects.create(
+            task=part.task, assignment=part, department=part.department, requested_by=UserFactory(),
+            reason="等待批复", requested_due_on=date(2023, 9, 30), original_due_on=date(2023, 6, 30), status=status)
+    ExtensionRequest.objects.create(
+        task=other.task, assignment=None, department=other.department, requested_by=UserFactory(),
+        reason="等待批复", requested_due_on=date(2023, 9, 30), original_due_on=date(2023, 6, 30), status="approved")
+    assert not Assignment.objects.extended().exists()
+
+
+def test_a_drafts_stated_date_ignores_ongoing_and_undated_deadlines():
+    task = TaskFactory(status=Task.Status.PENDING_REVIEW)
+    DeadlineFactory(task=task, text="长期", kind="ongoing", recurrence="ongoing", due_on=date(2023, 1, 1),
+                    parsed_due_on=None)
+    DeadlineFactory(task=task, text="定期", kind="recurring", due_on=None, parsed_due_on=None)
+    DeadlineFactory(task=task, due_on=date(2023, 9, 30))
+    other = TaskFactory(status=Task.Status.PENDING_REVIEW)
+    DeadlineFactory(task=other, due_on=date(2023, 5, 31))
+    task_due_refresh()
+    assert Task.objects.get(pk=task.pk).current_due == date(2023, 9, 30)
+    assert Task.objects.get(pk=other.pk).current_due == date(2023, 5, 31)

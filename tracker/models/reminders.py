@@ -57,6 +57,8 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32, blank=True, default="")
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField("下次重试", null=True, blank=True)
+    # A digest split into several robot messages: how many reached the robot, so a retry sends only the rest.
+    parts_sent = models.PositiveSmallIntegerField("已发送分段", default=0, db_default=0)  # raw INSERT … SELECT omits it
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
 

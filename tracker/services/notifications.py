@@ -214,11 +214,19 @@ def webhook_send(
     secret: str,
     text: str,
     sleep: Callable[[float], None] = time.sleep,
+    skip: int = 0,
+    on_part_sent: Callable[[int], None] | None = None,
 ) -> int:
-    """POST `text` to a 企业微信 or 钉钉 group robot, split and rate-limited; returns messages sent."""
+    """POST `text` to a 企业微信 or 钉钉 group robot, split and rate-limited; returns messages sent.
+
+    `skip` parts already reached the robot in an earlier attempt (robots do not deduplicate: they are not sent
+    again); `on_part_sent(n)` is told after each part that n parts have now been sent.
+    """
     parts = message_split(text=text, max_bytes=settings.REMINDER_WEBHOOK_MAX_BYTES)
     key = robot_key(url)
-    for part in parts:
+    for number, part in enumerate(parts, 1):
+        if number <= skip:
+            continue
         while (wait := webhook_slot_acquire(key=key, limit=settings.REMINDER_WEBHOOK_RATE_PER_MINUTE)) > 0:
             sleep(wait)
         target = url
@@ -233,4 +241,6 @@ def webhook_send(
         if reply.get("errcode", 0) not in (0, "0"):
             raise DeliveryError(url_secrets_redact(
                 f"webhook: errcode {reply.get('errcode')}: {reply.get('errmsg', '')}"))
-    return len(parts)
+        if on_part_sent is not None:
+            on_part_sent(number)
+    return max(0, len(parts) - skip)

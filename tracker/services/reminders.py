@@ -54,7 +54,6 @@ from tracker.services.webhooks import webhook_overdue_record
 # The statuses in which a unit still owes the work (the same set that can be overdue).
 REMINDABLE_STATUSES: tuple[str, ...] = OWED_STATUSES
 SWEEP_DAYS = 7  # pending or failed rows older than this are left alone (stale news)
-ORPHAN_GRACE = timedelta(minutes=5)  # a pending row this old lost its scan (crash before enqueue)
 SENDING_LEASE = timedelta(minutes=15)  # longer than any delivery, rate-limit waits included
 MANAGERS = "managers"  # digest key of the escalation copies
 
@@ -320,7 +319,9 @@ def _sweep_ids(*, as_of: date, now: datetime, exclude_token: str) -> list[int]:
     retry = Q(status=Reminder.Status.FAILED, attempts__lt=settings.REMINDER_MAX_ATTEMPTS) & (
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    orphan = Q(status=Reminder.Status.PENDING, created_at__lte=now - ORPHAN_GRACE)
+    # A pending row this old lost its enqueue (broker down at commit, a crash before it).
+    orphan = Q(status=Reminder.Status.PENDING,
+               created_at__lte=now - timedelta(seconds=settings.REMINDER_REQUEUE_AFTER_SECONDS))
     return list(
         Reminder.objects.filter(recent & (retry | orphan))
         .exclude(run_token=exclude_token)
@@ -329,13 +330,24 @@ def _sweep_ids(*, as_of: date, now: datetime, exclude_token: str) -> list[int]:
     )
 
 
+def reminders_sweep(*, now: datetime | None = None) -> list[int]:
+    """Between daily scans: enqueue the rows still owed a delivery (orphans, failures due for a retry)."""
+    now = now or timezone.now()
+    if send_window_closed(now=now):
+        return []
+    with transaction.atomic():
+        ids = _sweep_ids(as_of=timezone.localdate(now), now=now, exclude_token="")
+        _dispatch(ids)
+    return ids
+
+
 def _dispatch(ids: list[int], batch: int = 500) -> None:
     """Enqueue sending after commit, in batches that never split one digest's rows... mostly."""
+    from tracker.tasks import enqueue_on_commit
     from tracker.tasks import reminder_send as reminder_send_task
 
     for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
-        reminder_send_task.delay_on_commit(chunk)
+        enqueue_on_commit(reminder_send_task, ids[start:start + batch])
 
 
 # ---------------------------------------------------------------- sending
@@ -396,7 +408,8 @@ def _workdays_until(calendar: WorkCalendar, start: date, end: date) -> int:
     return count
 
 
-def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: WorkCalendar) -> int:
+def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: WorkCalendar,
+             claim: str = "") -> int:
     """Send one digest; raises notifications.DeliveryError. Returns the number of messages."""
     who, channel, sent_on = key
     for_managers = who == MANAGERS
@@ -414,9 +427,15 @@ def _deliver(rows: Sequence[Reminder], *, key: tuple[str, str, date], calendar: 
         return 1
     if not department.webhook_url:
         raise notifications.DeliveryError("no webhook URL")
+    def part_sent(number: int) -> None:
+        # Recorded at once (outside any transaction): a failure of a later part keeps the count.
+        Reminder.objects.filter(claim_token=claim).update(parts_sent=number)
+
+    # A retry of the same rows renders the same text and so the same parts: those the robot already has are
+    # skipped (a digest that fails half-way is not sent twice in its first half).
     return notifications.webhook_send(
         url=department.webhook_url, kind=department.webhook_kind, secret=department.webhook_secret,
-        text=f"{subject}\n{body}",
+        text=f"{subject}\n{body}", skip=min(r.parts_sent for r in rows), on_part_sent=part_sent,
     )
 
 
@@ -451,7 +470,7 @@ def reminder_send(*, reminder_ids: Sequence[int], now: datetime | None = None) -
             .order_by("kind", "due_on", "task_id")
         )
         try:
-            result.messages += _deliver(rows, key=key, calendar=calendar)
+            result.messages += _deliver(rows, key=key, calendar=calendar, claim=claim)
         except notifications.DeliveryError as exc:
             attempts = max(r.attempts for r in rows)
             delay = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)

@@ -6,7 +6,7 @@ Exactly-once rests on the database, as the reminders' does (tracker.services.rem
    become one WebhookDelivery row per subscribed endpoint, in the transaction of the write that caused them,
    under a unique (endpoint, event_id): the event ids are derived from what happened ("task-event-<id>",
    "assignment.overdue-<part>-<due date>"), so a repeated scan records nothing twice. Sending is enqueued after
-   commit (`delay_on_commit`); the payload is built right after commit (the state the action left), kept on the
+   commit (`tasks.enqueue_on_commit`: a broker that is down loses nothing, the sweep sends the row); the payload is built right after commit (the state the action left), kept on the
    row, and every retry sends the same body.
 2. Sending. `webhook_deliver` claims the row with one conditional UPDATE (pending, or failed and due for a
    retry → sending) before the POST, so two workers holding the same id, a retried task or a redelivered one
@@ -48,6 +48,7 @@ from tracker.models import (
     WebhookEvent,
 )
 from tracker.secrets import url_secrets_redact
+from tracker.tasks import enqueue_on_commit
 from tracker.tasks import webhook_deliver as webhook_deliver_task
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,6 @@ EVENT_OF_ACTION: dict[str, str] = {
     TaskEvent.Action.SIGN_OFF: E.TASK_SIGNED_OFF,
 }
 SENDING_LEASE = timedelta(minutes=15)  # longer than any delivery (the timeout is seconds)
-ORPHAN_GRACE = timedelta(minutes=5)  # a pending row this old lost its enqueue (broker down at commit)
 EARLY_TOLERANCE = timedelta(seconds=1)  # a retry's countdown may fire a moment before next_attempt_at
 USER_AGENT = "duban-tracker-webhooks/1"
 
@@ -108,7 +108,7 @@ def _enqueue(ids: Sequence[int]) -> None:
     ids = list(ids)
     transaction.on_commit(lambda: _freeze_quietly(ids))
     for delivery_id in ids:
-        webhook_deliver_task.delay_on_commit(delivery_id)
+        enqueue_on_commit(webhook_deliver_task, delivery_id)
 
 
 def webhook_event_record(*, event: str, event_id: str, occurred_at: datetime, task_id: int | None = None,
@@ -345,7 +345,7 @@ def webhooks_sweep(*, now: datetime | None = None) -> list[int]:
         status=D.FAILED, attempts=settings.WEBHOOK_MAX_ATTEMPTS, next_attempt_at=None, claim_token="",
         last_error="投递结果未知：发送进程中断（未自动重发，以免重复；可在推送记录中重新发送）")
     due = Q(status=D.FAILED, attempts__lt=settings.WEBHOOK_MAX_ATTEMPTS, next_attempt_at__lte=now) | Q(
-        status=D.PENDING, created_at__lte=now - ORPHAN_GRACE)
+        status=D.PENDING, created_at__lte=now - timedelta(seconds=settings.WEBHOOK_REQUEUE_AFTER_SECONDS))
     ids = list(WebhookDelivery.objects.filter(due).order_by("pk").values_list("pk", flat=True)[:5000])
     for delivery_id in ids:  # no transaction is open here (a beat task): enqueue now
         webhook_deliver_task.delay(delivery_id)
@@ -359,5 +359,5 @@ def webhook_deliveries_retry(*, delivery_ids: Iterable[int]) -> int:
     ids = list(rows.values_list("pk", flat=True))
     rows.update(attempts=0, next_attempt_at=None)
     for delivery_id in ids:
-        webhook_deliver_task.delay_on_commit(delivery_id)
+        enqueue_on_commit(webhook_deliver_task, delivery_id)
     return len(ids)
