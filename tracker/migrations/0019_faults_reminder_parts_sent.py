@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0016_event_actions_merged'),
+        ('tracker', '0018_lists_task_list_order'),
     ]
 
     operations = [
