@@ -92,7 +92,7 @@ def test_the_office_list_pages_by_50_with_the_total_and_the_filters_kept(units):
     made = [workflow_task(lead=water, due_on=date(2024, 7, 1 + n % 28)) for n in range(PAGE_SIZE + 3)]
     workflow_task(lead=forest, due_on=date(2024, 7, 1))  # filtered out below
     client = _client(office)
-    first = client.get("/portal/", {"department": water.pk})
+    first = client.get("/portal/tasks/", {"department": water.pk})
     html = first.content.decode()
     assert f"共 {PAGE_SIZE + 3} 项" in html and "第 1 / 2 页" in html
     doc = lxml.html.fromstring(html)
@@ -100,7 +100,7 @@ def test_the_office_list_pages_by_50_with_the_total_and_the_filters_kept(units):
     assert len(rows) == PAGE_SIZE
     next_link = doc.xpath('//nav[@class="pager"]//a[@rel="next"]')[0].get("href")
     assert f"department={water.pk}" in next_link and "page=2" in next_link
-    second = lxml.html.fromstring(client.get("/portal/" + next_link).content.decode())
+    second = lxml.html.fromstring(client.get("/portal/tasks/" + next_link).content.decode())
     second_rows = second.xpath("//table[contains(@class, 'tasks')]/tbody/tr")
     assert len(second_rows) == 3
     shown = {int(re.search(r"/portal/tasks/(\d+)/", lxml.html.tostring(r).decode()).group(1))
@@ -113,7 +113,7 @@ def test_a_units_list_pages_too(units):
     user = department_user(username="list_clerk", department=water)[0]
     for n in range(PAGE_SIZE + 1):
         workflow_task(lead=water, due_on=date(2024, 7, 1 + n % 28))
-    html = _client(user).get("/portal/").content.decode()
+    html = _client(user).get("/portal/tasks/").content.decode()
     assert f"共 {PAGE_SIZE + 1} 项" in html
     assert len(lxml.html.fromstring(html).xpath("//table[contains(@class, 'tasks')]/tbody/tr")) == PAGE_SIZE
 
@@ -122,7 +122,7 @@ def test_a_page_past_the_end_shows_the_last_page(units):
     water, _ = units
     office = office_user(username="list_office2")
     workflow_task(lead=water, due_on=date(2024, 7, 1))
-    html = _client(office).get("/portal/", {"page": "99"}).content.decode()
+    html = _client(office).get("/portal/tasks/", {"page": "99"}).content.decode()
     assert "共 1 项" in html and len(lxml.html.fromstring(html).xpath("//table[contains(@class, 'tasks')]/tbody/tr//a")) == 1
 
 
@@ -164,10 +164,10 @@ def test_a_keyword_list_counts_with_its_page_and_pages_the_same(units, page):
     for n in range(PAGE_SIZE + 2):
         workflow_task(lead=water, due_on=date(2024, 7, 1 + n % 28), text=f"推进水库除险加固第{n}项。")
     workflow_task(lead=water, due_on=date(2024, 7, 1), text="其他事项。")
-    html = _client(office).get("/portal/", {"q": "除险加固", "page": page}).content.decode()
+    html = _client(office).get("/portal/tasks/", {"q": "除险加固", "page": page}).content.decode()
     rows = lxml.html.fromstring(html).xpath("//table[contains(@class, 'tasks')]/tbody/tr")
     last = page in ("2", "9")  # past the end: the last page
     assert f"共 {PAGE_SIZE + 2} 项" in html and f"第 {2 if last else 1} / 2 页" in html
     assert len(rows) == (2 if last else PAGE_SIZE)
-    none = _client(office).get("/portal/", {"q": "没有这个词"}).content.decode()
+    none = _client(office).get("/portal/tasks/", {"q": "没有这个词"}).content.decode()
     assert "共 0 项" in none and "没有符合条件的事项" in none
