@@ -140,7 +140,7 @@ def test_an_extension_applies_to_the_units_earliest_open_one_off_date(unit):
 
     from tests.tracker.workflow import lead_of
     from tracker.models import DeadlineOccurrence
-    from tracker.services.lifecycle_unit import assignment_current_occurrence
+    from tracker.transitions import extension_request_check
 
     task = workflow_task(lead=unit, status=S.IN_PROGRESS, due_on=date(2030, 9, 30))
     part = lead_of(task)
@@ -152,5 +152,5 @@ def test_an_extension_applies_to_the_units_earliest_open_one_off_date(unit):
     DeadlineOccurrence.objects.create(deadline=done, assignment=part, due_on=date(2030, 3, 31),
                                       completed_at=timezone.now())
     DeadlineOccurrence.objects.create(deadline=monthly, assignment=part, due_on=date(2030, 1, 31))
-    current = assignment_current_occurrence(assignment=part)
+    current = extension_request_check(assignment=part, as_of=date(2030, 1, 2))
     assert (current.deadline_id, current.due_on) == (earlier.pk, date(2030, 6, 30))
