@@ -515,3 +515,26 @@ def test_the_span_is_the_phrase_itself(text: str, span: str, start: int) -> None
     """Not only text[start:end] == spec.text (true by construction) but the right words at the right place."""
     spec = extract_deadlines(text, issued_on=date(2019, 11, 10))[0]
     assert (spec.text, spec.start, spec.end) == (span, start, start + len(span))
+
+
+# --- weekly edges and one-day windows (docs/mutation.md: survivors of the `_rule_dates` sample) ------------------
+
+def test_a_weekly_friday_duty_issued_on_a_saturday_is_first_due_the_next_friday() -> None:
+    # 2024-01-06 is a Saturday: the Friday just past (01-05) is gone, the next one is 01-12, not Saturday 01-13.
+    spec = _first("每周五报送", "2024-01-06")
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", "weekly", date(2024, 1, 12))
+
+
+def test_a_weekly_range_ending_on_a_friday_includes_that_friday() -> None:
+    spec = _first("每周五报送", "2024-01-01")
+    assert occurrences(spec, start=date(2024, 1, 1), end=date(2024, 1, 12)) == [date(2024, 1, 5), date(2024, 1, 12)]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("每月底前报送", date(2024, 1, 31)),
+    ("每天报送", date(2024, 1, 2)),
+    ("每周五报送", date(2024, 1, 5)),
+])
+def test_a_one_day_range_holding_a_due_date_gives_that_date(text: str, day: date) -> None:
+    spec = _first(text, "2023-11-10")
+    assert occurrences(spec, start=day, end=day) == [day]
