@@ -538,3 +538,43 @@ def test_a_weekly_range_ending_on_a_friday_includes_that_friday() -> None:
 def test_a_one_day_range_holding_a_due_date_gives_that_date(text: str, day: date) -> None:
     spec = _first(text, "2023-11-10")
     assert occurrences(spec, start=day, end=day) == [day]
+
+
+# --- a duty that starts later: "从…起, 每月…" (docs/mutation.md: the recurrence sample) -------------------------
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("从2025年3月起，每月25日前报送", date(2025, 3, 25)),  # the stated start, not the issue date
+    ("自第三季度起，每月底前报送", date(2024, 7, 31)),  # Q3 starts 07-01
+    ("自2025年第1季度起，每月底前报送", date(2025, 1, 31)),  # the quarter written as a digit
+    ("自第4季度开始，每周三报送", date(2024, 10, 2)),  # 2024-10-01 is a Tuesday
+    ("从7月起每周五报送", date(2024, 7, 5)),  # 2024-07-01 is a Monday
+    ("从2025年1月起试点，自2025年3月起，每月10日前报送", date(2025, 3, 10)),  # the nearest start decides
+    ("从2025年3月起，每天报送", date(2025, 3, 1)),
+])
+def test_a_duty_with_a_stated_start_is_first_due_after_it(text: str, due: date) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("从2023年3月起，每月底前报送", date(2024, 5, 31)),  # a start already past: the issue date counts
+    ("从2025年3月起实施新标准。每月底前报送", date(2024, 5, 31)),  # the start belongs to another sentence
+    ("从2025年1月起;每月底前报送", date(2024, 5, 31)),
+    ("从13月起，每月底前报送", date(2024, 5, 31)),  # no such month: no start
+])
+def test_a_start_that_does_not_apply_leaves_the_issue_date(text: str, due: date) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+
+
+@pytest.mark.parametrize(("text", "due", "stated"), [
+    ("每周报送", date(2024, 5, 10), False),  # no day: Friday, the usual report day, is assumed
+    ("每周日报送", date(2024, 5, 12), True),
+    ("每周一报送", date(2024, 5, 6), True),  # issued on a Monday: due that day
+    ("每月报送进展", date(2024, 5, 31), False),  # no day: the month's end is assumed
+    ("每月中旬报送", date(2024, 5, 20), True),
+])
+def test_a_weekly_or_monthly_day_assumed_is_less_certain_than_one_stated(text: str, due: date, stated: bool) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+    assert (spec.confidence == 1.0) is stated
