@@ -550,6 +550,9 @@ def test_a_one_day_range_holding_a_due_date_gives_that_date(text: str, day: date
     ("从7月起每周五报送", date(2024, 7, 5)),  # 2024-07-01 is a Monday
     ("从2025年1月起试点，自2025年3月起，每月10日前报送", date(2025, 3, 10)),  # the nearest start decides
     ("从2025年3月起，每天报送", date(2025, 3, 1)),
+    ("从2025年3月起，每月25日前报送。按时报送", date(2025, 3, 25)),  # a sentence ending after the duty
+    ("从2025年3月起，XX县每月底前报送", date(2025, 3, 31)),  # a placeholder place name in a template
+    ("从12月起，每月10日前报送", date(2024, 12, 10)),
 ])
 def test_a_duty_with_a_stated_start_is_first_due_after_it(text: str, due: date) -> None:
     spec = _first(text, "2024-05-06")
@@ -561,6 +564,8 @@ def test_a_duty_with_a_stated_start_is_first_due_after_it(text: str, due: date) 
     ("从2025年3月起实施新标准。每月底前报送", date(2024, 5, 31)),  # the start belongs to another sentence
     ("从2025年1月起;每月底前报送", date(2024, 5, 31)),
     ("从13月起，每月底前报送", date(2024, 5, 31)),  # no such month: no start
+    ("已部署。从2025年3月起实施新标准。每月底前报送", date(2024, 5, 31)),  # only the duty's own sentence counts
+    ("各单位每月底前报送，自2025年3月起纳入考核", date(2024, 5, 31)),  # a start written after the duty is not its start
 ])
 def test_a_start_that_does_not_apply_leaves_the_issue_date(text: str, due: date) -> None:
     spec = _first(text, "2024-05-06")
@@ -577,4 +582,9 @@ def test_a_start_that_does_not_apply_leaves_the_issue_date(text: str, due: date)
 def test_a_weekly_or_monthly_day_assumed_is_less_certain_than_one_stated(text: str, due: date, stated: bool) -> None:
     spec = _first(text, "2024-05-06")
     assert (spec.kind, spec.due) == ("recurring", due)
-    assert (spec.confidence == 1.0) is stated
+    assert (spec.confidence == 1.0) if stated else (0 < spec.confidence < 1.0)
+
+
+@pytest.mark.parametrize("text", ["每人每月补助500元", "每户每周补贴50元", "执行《每月工作例会制度》", "落实《每周安全检查制度》"])
+def test_a_weekly_or_monthly_rate_or_title_is_no_deadline(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
