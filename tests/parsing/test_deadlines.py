@@ -588,3 +588,31 @@ def test_a_weekly_or_monthly_day_assumed_is_less_certain_than_one_stated(text: s
 @pytest.mark.parametrize("text", ["每人每月补助500元", "每户每周补贴50元", "执行《每月工作例会制度》", "落实《每周安全检查制度》"])
 def test_a_weekly_or_monthly_rate_or_title_is_no_deadline(text: str) -> None:
     assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
+
+
+# --- relative spans: weeks, hours, what is no span (docs/mutation.md: the `_h_relative` sample) ------------------
+
+@pytest.mark.parametrize(("text", "due", "offset"), [
+    ("2周内报送", date(2024, 5, 20), "2 weeks"),  # 2024-05-06 + 14 days
+    ("30日内报送", date(2024, 6, 5), "30 days"),  # 25 days left in May, 5 in June
+])
+def test_a_calendar_span_from_the_issue_date(text: str, due: date, offset: str) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due, spec.offset) == ("relative", due, offset)
+    assert "calendar_unconfirmed" not in spec.flags  # a calendar span needs no working-day calendar
+
+
+@pytest.mark.parametrize(("text", "offset"), [("2小时内报告", "2 hours"), ("30分钟内到达", "30 minutes")])
+def test_hours_and_minutes_without_an_event_are_counted_from_an_unspecified_one(text: str, offset: str) -> None:
+    spec = _first(text, "2024-05-06")  # never from the issue date: nobody reports within 2 hours of a directive
+    assert (spec.kind, spec.due, spec.offset, spec.anchor) == ("relative_event", None, offset, "unspecified")
+    assert 0 < spec.confidence < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "0日内报送",  # no span at all
+    "报告书14个工作日内、报告表7个工作日内完成审批",  # a list of service levels
+    "学习《三年内完成改造的指导意见》",  # a span inside a cited title
+])
+def test_spans_that_are_no_deadline(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
