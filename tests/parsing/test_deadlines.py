@@ -613,6 +613,23 @@ def test_hours_and_minutes_without_an_event_are_counted_from_an_unspecified_one(
     "0日内报送",  # no span at all
     "报告书14个工作日内、报告表7个工作日内完成审批",  # a list of service levels
     "学习《三年内完成改造的指导意见》",  # a span inside a cited title
+    "入职训练2个月内退出的",  # a condition on people, at the text's end
 ])
 def test_spans_that_are_no_deadline(text: str) -> None:
     assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
+
+
+@pytest.mark.parametrize(("text", "offset", "anchor"), [
+    ("从事运输的企业自取得许可之日起30日内备案", "30 days", "取得许可"),  # the last 自/从 opens the event
+    ("企业应当在收到通知后10日内整改", "10 days", "收到通知"),  # the duty's subject and 应当在 are not the event
+    ("企业应当在收到通知的10日内整改", "10 days", "收到通知"),
+    ("自收到通知之日起须在10日内整改", "10 days", "收到通知"),
+])
+def test_the_event_a_span_counts_from_is_named_by_its_own_words(text: str, offset: str, anchor: str) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due, spec.offset, spec.anchor) == ("relative_event", None, offset, anchor)
+
+
+def test_a_span_after_the_units_named_counts_from_the_issue_date() -> None:
+    spec = _first("各单位30日内报送", "2024-05-06")
+    assert (spec.kind, spec.due, spec.anchor) == ("relative", date(2024, 6, 5), None)
