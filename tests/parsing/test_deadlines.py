@@ -515,3 +515,121 @@ def test_the_span_is_the_phrase_itself(text: str, span: str, start: int) -> None
     """Not only text[start:end] == spec.text (true by construction) but the right words at the right place."""
     spec = extract_deadlines(text, issued_on=date(2019, 11, 10))[0]
     assert (spec.text, spec.start, spec.end) == (span, start, start + len(span))
+
+
+# --- weekly edges and one-day windows (docs/mutation.md: survivors of the `_rule_dates` sample) ------------------
+
+def test_a_weekly_friday_duty_issued_on_a_saturday_is_first_due_the_next_friday() -> None:
+    # 2024-01-06 is a Saturday: the Friday just past (01-05) is gone, the next one is 01-12, not Saturday 01-13.
+    spec = _first("每周五报送", "2024-01-06")
+    assert (spec.kind, spec.recurrence, spec.due) == ("recurring", "weekly", date(2024, 1, 12))
+
+
+def test_a_weekly_range_ending_on_a_friday_includes_that_friday() -> None:
+    spec = _first("每周五报送", "2024-01-01")
+    assert occurrences(spec, start=date(2024, 1, 1), end=date(2024, 1, 12)) == [date(2024, 1, 5), date(2024, 1, 12)]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("每月底前报送", date(2024, 1, 31)),
+    ("每天报送", date(2024, 1, 2)),
+    ("每周五报送", date(2024, 1, 5)),
+])
+def test_a_one_day_range_holding_a_due_date_gives_that_date(text: str, day: date) -> None:
+    spec = _first(text, "2023-11-10")
+    assert occurrences(spec, start=day, end=day) == [day]
+
+
+# --- a duty that starts later: "从…起, 每月…" (docs/mutation.md: the recurrence sample) -------------------------
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("从2025年3月起，每月25日前报送", date(2025, 3, 25)),  # the stated start, not the issue date
+    ("自第三季度起，每月底前报送", date(2024, 7, 31)),  # Q3 starts 07-01
+    ("自2025年第1季度起，每月底前报送", date(2025, 1, 31)),  # the quarter written as a digit
+    ("自第4季度开始，每周三报送", date(2024, 10, 2)),  # 2024-10-01 is a Tuesday
+    ("从7月起每周五报送", date(2024, 7, 5)),  # 2024-07-01 is a Monday
+    ("从2025年1月起试点，自2025年3月起，每月10日前报送", date(2025, 3, 10)),  # the nearest start decides
+    ("从2025年3月起，每天报送", date(2025, 3, 1)),
+    ("从2025年3月起，每月25日前报送。按时报送", date(2025, 3, 25)),  # a sentence ending after the duty
+    ("从2025年3月起，XX县每月底前报送", date(2025, 3, 31)),  # a placeholder place name in a template
+    ("从12月起，每月10日前报送", date(2024, 12, 10)),
+])
+def test_a_duty_with_a_stated_start_is_first_due_after_it(text: str, due: date) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("从2023年3月起，每月底前报送", date(2024, 5, 31)),  # a start already past: the issue date counts
+    ("从2025年3月起实施新标准。每月底前报送", date(2024, 5, 31)),  # the start belongs to another sentence
+    ("从2025年1月起;每月底前报送", date(2024, 5, 31)),
+    ("从13月起，每月底前报送", date(2024, 5, 31)),  # no such month: no start
+    ("已部署。从2025年3月起实施新标准。每月底前报送", date(2024, 5, 31)),  # only the duty's own sentence counts
+    ("各单位每月底前报送，自2025年3月起纳入考核", date(2024, 5, 31)),  # a start written after the duty is not its start
+])
+def test_a_start_that_does_not_apply_leaves_the_issue_date(text: str, due: date) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+
+
+@pytest.mark.parametrize(("text", "due", "stated"), [
+    ("每周报送", date(2024, 5, 10), False),  # no day: Friday, the usual report day, is assumed
+    ("每周日报送", date(2024, 5, 12), True),
+    ("每周一报送", date(2024, 5, 6), True),  # issued on a Monday: due that day
+    ("每月报送进展", date(2024, 5, 31), False),  # no day: the month's end is assumed
+    ("每月中旬报送", date(2024, 5, 20), True),
+])
+def test_a_weekly_or_monthly_day_assumed_is_less_certain_than_one_stated(text: str, due: date, stated: bool) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due) == ("recurring", due)
+    assert (spec.confidence == 1.0) if stated else (0 < spec.confidence < 1.0)
+
+
+@pytest.mark.parametrize("text", ["每人每月补助500元", "每户每周补贴50元", "执行《每月工作例会制度》", "落实《每周安全检查制度》"])
+def test_a_weekly_or_monthly_rate_or_title_is_no_deadline(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
+
+
+# --- relative spans: weeks, hours, what is no span (docs/mutation.md: the `_h_relative` sample) ------------------
+
+@pytest.mark.parametrize(("text", "due", "offset"), [
+    ("2周内报送", date(2024, 5, 20), "2 weeks"),  # 2024-05-06 + 14 days
+    ("30日内报送", date(2024, 6, 5), "30 days"),  # 25 days left in May, 5 in June
+])
+def test_a_calendar_span_from_the_issue_date(text: str, due: date, offset: str) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due, spec.offset) == ("relative", due, offset)
+    assert "calendar_unconfirmed" not in spec.flags  # a calendar span needs no working-day calendar
+
+
+@pytest.mark.parametrize(("text", "offset"), [("2小时内报告", "2 hours"), ("30分钟内到达", "30 minutes")])
+def test_hours_and_minutes_without_an_event_are_counted_from_an_unspecified_one(text: str, offset: str) -> None:
+    spec = _first(text, "2024-05-06")  # never from the issue date: nobody reports within 2 hours of a directive
+    assert (spec.kind, spec.due, spec.offset, spec.anchor) == ("relative_event", None, offset, "unspecified")
+    assert 0 < spec.confidence < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "0日内报送",  # no span at all
+    "报告书14个工作日内、报告表7个工作日内完成审批",  # a list of service levels
+    "学习《三年内完成改造的指导意见》",  # a span inside a cited title
+    "入职训练2个月内退出的",  # a condition on people, at the text's end
+])
+def test_spans_that_are_no_deadline(text: str) -> None:
+    assert extract_deadlines(text, issued_on=date(2024, 5, 6)) == ()
+
+
+@pytest.mark.parametrize(("text", "offset", "anchor"), [
+    ("从事运输的企业自取得许可之日起30日内备案", "30 days", "取得许可"),  # the last 自/从 opens the event
+    ("企业应当在收到通知后10日内整改", "10 days", "收到通知"),  # the duty's subject and 应当在 are not the event
+    ("企业应当在收到通知的10日内整改", "10 days", "收到通知"),
+    ("自收到通知之日起须在10日内整改", "10 days", "收到通知"),
+])
+def test_the_event_a_span_counts_from_is_named_by_its_own_words(text: str, offset: str, anchor: str) -> None:
+    spec = _first(text, "2024-05-06")
+    assert (spec.kind, spec.due, spec.offset, spec.anchor) == ("relative_event", None, offset, anchor)
+
+
+def test_a_span_after_the_units_named_counts_from_the_issue_date() -> None:
+    spec = _first("各单位30日内报送", "2024-05-06")
+    assert (spec.kind, spec.due, spec.anchor) == ("relative", date(2024, 6, 5), None)
