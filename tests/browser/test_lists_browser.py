@@ -75,7 +75,7 @@ NARROW_CELLS = """() => {
 
 def test_the_task_list_fits_1366_with_no_squeezed_column(chromium, live_server, office_world):
     page = _login(chromium, live_server.url, DESKTOP)
-    page.goto(f"{live_server.url}/portal/")
+    page.goto(f"{live_server.url}/portal/tasks/")
     assert page.locator("#list-filters").evaluate("d => d.open")  # a desktop shows the filters
     found = page.evaluate(NARROW_CELLS)
     _shot(page, "lists-1366")
@@ -86,7 +86,7 @@ def test_the_task_list_fits_1366_with_no_squeezed_column(chromium, live_server, 
 
 def test_on_a_phone_the_filters_fold_above_the_list_and_page_links_keep_them(chromium, live_server, office_world):
     page = _login(chromium, live_server.url, PHONE)
-    page.goto(f"{live_server.url}/portal/?q=阳政办发[2026]118号")
+    page.goto(f"{live_server.url}/portal/tasks/?q=阳政办发[2026]118号")
     fold = page.locator("#list-filters")
     assert not fold.evaluate("d => d.open")
     assert fold.bounding_box()["y"] < page.locator("table.list").bounding_box()["y"]
