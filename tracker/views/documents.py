@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,30 +68,29 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     return _document_response(document)
 
 
-@login_required
-@require_POST
-def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """督办通知单 of a task: numbered on the first request, the same document afterwards."""
+def _task_document(request: HttpRequest, pk: int, issue: Any) -> HttpResponse:
+    """Issue a task's printable through its service; a refusal goes back to the task page with the reason."""
     task = get_object_or_404(task_visible_to(user=request.user), pk=pk)
     try:
-        document = printables.notice_issue(task=task, actor=request.user, as_of=timezone.localdate())
+        document = issue(task=task, actor=request.user, as_of=timezone.localdate())
     except TransitionError as exc:
         messages.error(request, str(exc))
         return redirect("tracker:task_detail", pk=task.pk)
     return _document_response(document)
+
+
+@login_required
+@require_POST
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """督办通知单 of a task: numbered on the first request, the same document afterwards."""
+    return _task_document(request, pk, printables.notice_issue)
 
 
 @login_required
 @require_POST
 def urge_notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """催办通知单 to a task's late units: one per day, the next round on a later day."""
-    task = get_object_or_404(task_visible_to(user=request.user), pk=pk)
-    try:
-        document = printables.urge_notice_issue(task=task, actor=request.user, as_of=timezone.localdate())
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-        return redirect("tracker:task_detail", pk=task.pk)
-    return _document_response(document)
+    return _task_document(request, pk, printables.urge_notice_issue)
 
 
 @login_required
