@@ -28,6 +28,7 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
     "loggers": {
         "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A logconfig_dict turns gunicorn's access log on whatever `accesslog` says: keep it off here.
+        "gunicorn.access": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
