@@ -161,6 +161,18 @@ def test_keys_belong_to_their_user(people):
     assert FormSubmission.objects.filter(action__startswith="api:").count() == 2
 
 
+def test_an_urge_says_what_it_reached(people, office_api):
+    """The API answers a 催办 as the portal does: the channels a unit was notified on, or the in-app message only."""
+    people.unit_a.contact_email, people.unit_a.webhook_url = "jyj@example.gov.cn", ""
+    people.unit_a.save(update_fields=["contact_email", "webhook_url"])
+    people.unit_b.contact_email, people.unit_b.webhook_url = "", ""
+    people.unit_b.save(update_fields=["contact_email", "webhook_url"])
+    reached = office_api.post(f"/api/v1/tasks/{people.task_a.pk}/urge/", {}, format="json").json()
+    silent = office_api.post(f"/api/v1/tasks/{people.task_b.pk}/urge/", {}, format="json").json()
+    assert reached[0]["outcome"] == "已催办并发送通知：市教育局（邮件），同时生成站内消息"
+    assert silent[0]["outcome"] == "该单位未配置通知渠道，已生成站内消息"
+
+
 # --- uploads ------------------------------------------------------------------------------------------------
 
 

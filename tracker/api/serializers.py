@@ -26,6 +26,7 @@ from tracker.models import (
     Task,
     Urge,
 )
+from tracker.readable import urge_outcome_text
 from tracker.selectors import LIGHT_LABELS
 
 LIGHT_CHOICES = [(value, label) for value, label in LIGHT_LABELS.items()]
@@ -262,11 +263,16 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class UrgeSerializer(serializers.ModelSerializer):
     created_at = LocalDateTimeField(read_only=True, label="催办时间")
     replied_at = LocalDateTimeField(read_only=True, label="答复时间")
+    outcome = serializers.SerializerMethodField(label="通知结果")
 
     class Meta:
         model = Urge
-        fields = ["id", "task", "assignment", "note", "created_at", "reply", "replied_at"]
+        fields = ["id", "task", "assignment", "note", "created_at", "reply", "replied_at", "outcome"]
         read_only_fields = fields
+
+    def get_outcome(self, urge: Urge) -> str:
+        """What the 催办 reached, as the portal says it: the unit's channels, or the in-app message only."""
+        return urge_outcome_text([urge])
 
 
 class MeSerializer(serializers.Serializer):

@@ -100,25 +100,3 @@ def reminder_messages_record(*, as_of: date, calendar: WorkCalendar) -> int:
             for user_id, department_id in _recipients(digests)]
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
-
-
-def urge_outcome_text(urges: Iterable[Any]) -> str:
-    """What a 催办 really did, for the office: which units were notified on which channel, and which have no
-    channel and got the in-app message only (never "已通知" for a unit nothing was sent to)."""
-    reached: list[str] = []
-    silent: list[str] = []
-    for urge in urges:
-        department = urge.assignment.department
-        channels = [label for label, address in (("邮件", department.contact_email),
-                                                 ("群机器人", department.webhook_url)) if address]
-        if channels and department.active:
-            reached.append(f"{department.name}（{'、'.join(channels)}）")
-        else:
-            silent.append(department.name)
-    parts = []
-    if reached:
-        parts.append(f"已催办并发送通知：{'、'.join(reached)}，同时生成站内消息")
-    if silent:
-        who = "该单位" if len(silent) == 1 and not reached else f"{'、'.join(silent)}"
-        parts.append(f"{who}未配置通知渠道，已生成站内消息")
-    return "；".join(parts) or "已催办"

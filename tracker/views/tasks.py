@@ -39,8 +39,8 @@ from tracker.permissions import (
     user_is_office,
     user_sees_all,
 )
+from tracker.readable import urge_outcome_text
 from tracker.services import lifecycle_office, lifecycle_unit
-from tracker.services.messages import urge_outcome_text
 from tracker.services.submissions import DuplicateSubmission, submission_run
 from tracker.transitions import TransitionError
 

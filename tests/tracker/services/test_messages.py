@@ -12,8 +12,9 @@ from django.utils import timezone
 from parsing.workdays import WorkCalendar
 from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
 from tracker.models import DepartmentMembership, Message, Task
+from tracker.readable import urge_outcome_text
 from tracker.services import lifecycle_office, lifecycle_unit
-from tracker.services.messages import messages_mark_read, reminder_messages_record, urge_outcome_text
+from tracker.services.messages import messages_mark_read, reminder_messages_record
 from tracker.services.reminders import reminders_scan
 from tracker.transitions import TransitionError
 
