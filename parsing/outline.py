@@ -310,6 +310,12 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         cells = _table_cells(text, line.text)
         if len(cells) >= 3:
             header = Columns.from_header(cells)
+            if header is None and columns is None and cells[0].isdigit():
+                columns = Columns.from_numbered_row(cells)  # a table stored without its header
+                if columns is not None and (current is None or current.kind == "table"):
+                    current = _Node("table", 0, "", "", None, [])
+                    roots.append(current)
+                    stack[:] = [current]
             if header is not None:
                 columns = header
                 if current is None or current.kind == "table":  # a table outside the numbering (an annex)

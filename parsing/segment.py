@@ -752,14 +752,17 @@ def _is_meta_line(text: str) -> bool:
 
 # A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
 _TITLE_TAIL_RE = re.compile(
-    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事)"
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事"
+    r"|项目|进度表|一览表|汇总表|情况表|推进情况|进展情况|完成情况)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
 TITLE_SEARCH_LINES = 40
 TEXT_ABOVE_TITLE_MIN = 60
 # What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
-_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$")  # sentences above a title that make them the body, not page debris
+# ("| 县水务局 |": a table row's cell naming a unit, the row a task of that unit)
+_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$"
+                                r"|\|\s*[^|。,;:\s]{2,20}(?:局|委|办|厅|中心|政府|街道|乡镇|各乡|各镇)\s*\|")  # sentences above a title that make them the body, not page debris
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 

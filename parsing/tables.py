@@ -18,6 +18,10 @@ ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("leader", re.compile(r"领导|责任人|联系人|负责人")),
     ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
     ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室|股室)|^牵头$|^责任$")),
+    # progress and remarks of a 推进情况 table: reported facts, never a deadline or the task
+    # progress and remarks of a 推进情况 table: reported facts, never a deadline or the task
+    ("note", re.compile(r"(?:推进|进展|完成|落实|办理|办结)情况|^(?:当前|目前|实际)进度|^截至"
+                        r"|^(?:备注|说明|状态|完成率|是否\S{0,4})$")),
     ("time", re.compile(r"时限|时间|期限|节点|进度")),
     ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称|实事|工程")),
 )
@@ -67,10 +71,31 @@ class Columns:
             support = first("lead", lead)  # "牵头责任单位 | 责任单位": beside the lead, the responsible units support
         return cls(lead=lead, task=task, seq=seq, support=support, time=first("time"))
 
+    @classmethod
+    def from_numbered_row(cls, cells: Sequence[str]) -> Columns | None:
+        """The columns of a table stored without its header, told by a numbered row's cells: "1 | task | unit |
+        …" — the 序号, then the task, then the first cell that holds only unit names (the responsible units).
+        None when the row has no such shape."""
+        if len(cells) < 3 or not _SEQ_RE.match(cells[0]) or len(cells[1]) < TASK_CELL_MIN \
+                or _UNIT_CELL_RE.match(cells[1]):
+            return None
+        lead = next((k for k in range(2, len(cells)) if is_unit_cell(cells[k])), None)
+        return None if lead is None else cls(lead=lead, task=1, seq=0)
+
+
+TASK_CELL_MIN = 6  # a task cell says what is to be done: a few words at least
+
+
+def is_unit_cell(cell: str) -> bool:
+    """A cell naming one or more units and nothing else ("县教育局", "市政局、相关街道")."""
+    parts = re.split(r"[、,，;；]", cell.strip())
+    return 0 < len(parts) <= 12 and all(_UNIT_CELL_RE.match(part) for part in parts)
+
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
 _HEADER_LINE_RE = re.compile(
-    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
+    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)[ \u3000]?(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$",
+    re.MULTILINE)
 _HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
@@ -112,10 +137,40 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
             out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
             rows, i = _anchored_rows(lines, start, cells)
         else:
+            if columns.seq == 0:
+                cells, columns = _unfilled_columns_dropped(lines, start, cells, columns)
             out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
             rows, i = _flat_rows(lines, start, len(cells), columns)
         out.extend(rows)
     return out
+
+
+def _unfilled_columns_dropped(lines: Sequence[SourceLine], start: int, cells: list[str], columns: Columns
+                              ) -> tuple[list[str], Columns]:
+    """A header naming a second task column ("主要任务 | 全年目标任务") that no row fills: when every numbered row
+    holds as many cells fewer as there are such columns, the rows leave them out (a cell merged across both), so they
+    are dropped from the header rather than every later cell read one column off."""
+    extra = [k for k, cell in enumerate(cells) if k != columns.task and cell_role(cell) == "task"
+             and columns.task is not None and k > columns.task]
+    if not extra:
+        return cells, columns
+    lengths: list[int] = []
+    seq: int | None = None
+    count = 0
+    for k in range(start, min(len(lines), start + 40 * len(cells))):
+        text = _cell(lines[k].text)
+        if seq is None or text == str(seq + 1):
+            if seq is not None:
+                lengths.append(count)
+            if not _SEQ_RE.match(text) or len(lengths) >= 8:
+                break
+            seq, count = int(text), 0
+        count += 1
+    short = {len(cells) - n for n in lengths}
+    if len(lengths) < 2 or len(short) != 1 or not 1 <= (missing := short.pop()) <= len(extra):
+        return cells, columns
+    kept = [cell for k, cell in enumerate(cells) if k not in extra[:missing]]
+    return kept, Columns.from_header(kept) or columns
 
 
 def _anchored(lines: Sequence[SourceLine], start: int) -> bool:
