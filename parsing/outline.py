@@ -127,6 +127,9 @@ PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a 
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
 _SUPPORT_WORDS = ("配合", "协办", "协助", "协同", "参与")
+# A unit label closing an item's heading line, with nothing but units after it (no sentence).
+_HEADING_LABEL_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:牵头|责任|主责)(?:责任)?(?:单位|部门)\s*[:：][^。;；,，:：()（）〔〕\[\]【】]{2,60}$")
 SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
@@ -156,6 +159,7 @@ class _Node:
     declared: Units | None = None  # responsibility declared for the items beneath
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
     non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
+    labelled_heading: bool = False  # the heading line ends with the item's unit label
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -345,8 +349,14 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            node = _Node(kind, number, canonical, prefix + canonical, parent, [own],
-                         notice=notice_part)
+            label = _HEADING_LABEL_RE.search(own.text) if "部门" in own.text or "单位" in own.text else None
+            heading_units = []
+            if label is not None and label.start() > len(canonical) + 2:
+                # "（三）老年助餐点建设牵头单位:县民政局": the heading names the item, its label line follows it
+                heading_units = [SourceLine(own.number, own.text[label.start():])]
+                own = SourceLine(own.number, own.text[:label.start()].rstrip())
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [own], unit_lines=heading_units,
+                         notice=notice_part, labelled_heading=bool(heading_units))
             (parent.children if parent else roots).append(node)
             stack.append(node)
             last_unit_line = None
@@ -499,7 +509,8 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
-    text, starts = _text_of(node.lines)
+    # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
+    text, starts = _text_of(node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines)
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return

@@ -139,8 +139,9 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
         else:
             if columns.seq == 0:
                 cells, columns = _unfilled_columns_dropped(lines, start, cells, columns)
-            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
-            rows, i = _flat_rows(lines, start, len(cells), columns)
+            header = SourceLine(lines[i].number, "| " + " | ".join(cells) + " |")
+            out.append(header)
+            rows, i = _flat_rows(lines, start, len(cells), columns, header)
         out.extend(rows)
     return out
 
@@ -209,7 +210,8 @@ def _anchored_rows(lines: Sequence[SourceLine], i: int, header: list[str]) -> tu
     return rows, i
 
 
-def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
+def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns, header: SourceLine
+               ) -> tuple[list[SourceLine], int]:
     """Rows of a flattened table from line i on, and the index of the first line after the table."""
     rows: list[SourceLine] = []
     first = _cell(lines[i].text) if i < len(lines) else ""
@@ -219,10 +221,17 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
             break
         if columns.seq == 0:
             if _cell(lines[i].text) != str(expected_seq):
+                if _section_row_at(lines, i) and _cell(lines[i + 1].text) in (str(expected_seq), "1"):
+                    # a section row spanning the table ("一、民生保障类"): a heading over the rows below it, which
+                    # are read under the header again; a section may number its rows from 1
+                    rows.extend((lines[i], header))
+                    expected_seq = int(_cell(lines[i + 1].text))
+                    i += 1
+                    continue
                 break
             end = i + 1
             while end < len(lines) and end - i < width + 2 and _cell(lines[end].text) != str(expected_seq + 1) \
-                    and len(lines[end].text) <= FLAT_CELL_MAX:
+                    and len(lines[end].text) <= FLAT_CELL_MAX and not _section_row_at(lines, end):
                 end += 1
             expected_seq += 1
         else:
@@ -244,6 +253,16 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
             rows.append(SourceLine(extra[0][1], "| " + " | ".join(cells) + " |"))
         i = end
     return rows, i
+
+
+_SECTION_ROW_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
+
+
+
+def _section_row_at(lines: Sequence[SourceLine], i: int) -> bool:
+    """Whether line i is a section row of a table: a numbered heading followed by a row's 序号."""
+    return i + 1 < len(lines) and _SECTION_ROW_RE.match(lines[i].text) is not None \
+        and _SEQ_RE.match(_cell(lines[i + 1].text)) is not None
 
 
 # A time-limit cell: "5月底前动工", "12月底前", "2021年", "长期", "全年".
