@@ -68,7 +68,8 @@ FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
+    r"工作回顾|回顾|重要意义|重大意义|现实意义"  # (a review of the past year, the significance of the work)
 )
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
@@ -112,9 +113,12 @@ _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底�
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
-PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达")
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
-_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)")
+# (a plan is asked for where it is requested or handed in: "请牵头单位…提出实施方案", "制定方案报市政府", not an
+# exhortation to plan one's own work: "研究制定本部门实施方案")
+_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|请[^。;]{0,30}(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)"
+                        r"|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)[^。;]{0,8}(?:报|送|交)")
 _CITED_TITLE_RE = re.compile(r"《[^《》]*》")
 
 
@@ -570,7 +574,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        if not (named if strict else (named or _states_deadline(text, ctx) or _asks_report(text))):
+        if not (named if strict else (_states_deadline(text, ctx) or _asks_report(text))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:

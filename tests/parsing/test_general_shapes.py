@@ -116,3 +116,52 @@ def test_a_progress_bulletin_whose_items_only_report_lagging_units_has_no_task()
         "2、城乡供水一体化,牵头单位:县水利局。其中,进度较慢的为西乡镇。",
     ]))
     assert doc.tasks == ()
+
+
+# --- requirements of a notice ---------------------------------------------------------------------------------------
+
+
+def _notice(*items: str, opening: str = "现将《2030年重点工作任务分解方案》印发给你们,请认真贯彻执行。") -> ParsedDocument:
+    return _one("\n".join([
+        "某某县人民政府办公室关于印发2030年重点工作任务分解方案的通知",
+        "各乡镇人民政府,县政府各部门:",
+        opening,
+        *items,
+        "某某县人民政府办公室",
+        "2030年2月3日",
+    ]))
+
+
+def test_a_notice_requirement_naming_units_without_a_date_or_a_report_is_no_task():
+    doc = _notice(
+        "一、强化协同。县发改局要发挥统筹作用,牵头部门要主动协调,其他部门积极配合,形成工作合力。",
+        "二、研究制定方案。各部门要结合实际,认真研究制定本部门落实方案,细化工作措施。",
+        "三、按时报送。各牵头单位要于每月5日前将上月进展情况报送县政府督查室。",
+    )
+    assert [t.ref for t in doc.tasks] == ["三、"]
+
+
+def test_a_request_to_propose_plans_is_a_task_of_the_units_it_names():
+    doc = _notice(opening="现将《工作方案》印发给你们,请牵头单位会同有关部门提出年度实施计划,认真贯彻落实。")
+    assert [_units(t)[0] for t in doc.tasks] == [["牵头单位"]]
+
+
+def test_a_notice_that_hands_down_its_tables_reads_its_items_as_requirements():
+    doc = _one("\n".join([
+        "各县区人民政府,市政府各部门:",
+        "为完成全年目标任务,市政府决定将主要指标和重点任务予以分解下达。现将有关事项通知如下:",
+        "一、统一思想抓落实。各地各部门要把落实任务作为重要政治任务,坚决完成各项目标任务。",
+        "二、加强协作抓落实。各牵头部门要切实履行牵头抓总职责,各配合单位要主动作为。",
+    ]))
+    assert doc.tasks == ()
+
+
+def test_a_review_of_the_past_year_and_the_significance_of_the_work_are_no_tasks():
+    doc = _notice(
+        "一、2029年工作回顾",
+        "一年来,县住建局完成老旧小区改造15个,县交通局新建农村公路40公里。",
+        "二、充分认识做好民生工作的重要意义",
+        "民生工作事关群众切身利益,各部门要高度重视。",
+        opening="现将《2030年政府工作报告》印发给你们,请认真贯彻落实。",
+    )
+    assert doc.tasks == ()
