@@ -4,6 +4,9 @@ Every text here is synthetic (written for the rule it checks); each test parses 
 """
 from __future__ import annotations
 
+from datetime import date
+
+from parsing.deadlines import extract_deadlines
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
 from parsing.results import ExtractedTask, ParsedDocument
@@ -165,3 +168,49 @@ def test_a_review_of_the_past_year_and_the_significance_of_the_work_are_no_tasks
         opening="现将《2030年政府工作报告》印发给你们,请认真贯彻落实。",
     )
     assert doc.tasks == ()
+
+
+# --- deadlines ------------------------------------------------------------------------------------------------------
+
+
+def _due_list(text: str, issued: date = date(2030, 3, 2)) -> list[tuple[date | None, str | None]]:
+    return [(s.due, s.recurrence) for s in extract_deadlines(text, issued_on=issued)]
+
+
+def test_a_bracket_listing_a_recurrence_s_occurrences_adds_no_deadline():
+    assert _due_list("各单位要在每月底(分别在4月、5月和6月底)将进展情况报县政府督查室。") == [
+        (date(2030, 3, 31), "monthly")]
+
+
+def test_the_years_a_yearly_allocation_runs_over_and_the_allocation_are_no_deadlines():
+    assert _due_list("2031—2033年,每年安排专项资金支持中小企业技术改造。") == []
+    assert _due_list("市财政每年对新认定的示范园区给予一次性奖补资金。") == []
+    assert _due_list("每年组织开展一次消防安全检查。") == [(date(2030, 12, 31), "yearly")]  # a duty stays one
+
+
+def test_a_date_whose_month_character_was_dropped_is_read_as_month_and_day():
+    assert _due_list("各单位于315日前将工作方案报送区政府督查室。") == [(date(2030, 3, 15), None)]
+    assert _due_list("于1130日前完成验收。") == [(date(2030, 11, 30), None)]
+    assert _due_list("应在120日内办结。") == []  # a span of days, not a date
+
+
+def test_a_recurring_duty_of_an_undated_directive_has_no_first_occurrence():
+    doc = _one("\n".join([
+        "关于印发2030年重点工作任务分解方案的通知",
+        "各乡镇人民政府,县直各部门:",
+        "现将《2030年重点工作任务分解方案》印发给你们,请认真组织实施。",
+        "一、按时报告。各责任单位要于每月25日前将进展情况报送县政府督查室。",
+        "二、年中评估。各责任单位要于6月30日前将半年工作总结报送县政府督查室。",
+    ]))
+    assert [[(d.due, d.recurrence) for d in t.deadlines] for t in doc.tasks] == [
+        [(None, "monthly")], [(date(2030, 6, 30), None)]]  # a yearless date still falls in the year planned for
+
+
+def test_an_explicit_start_gives_an_undated_directive_s_recurring_duty_its_first_occurrence():
+    doc = _one("\n".join([
+        "关于印发2030年重点工作任务分解方案的通知",
+        "各乡镇人民政府,县直各部门:",
+        "现将《2030年重点工作任务分解方案》印发给你们,请认真组织实施。",
+        "一、按时报告。从2030年第二季度起,各责任单位要于每季度首月10日前报送上季度进展情况。",
+    ]))
+    assert [(d.due, d.recurrence) for d in doc.tasks[0].deadlines] == [(date(2030, 4, 10), "quarterly")]
