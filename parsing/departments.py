@@ -50,7 +50,8 @@ KIND_SUFFIX_RE = re.compile(
 # (whichever county the event is in).
 GROUP_RE = re.compile(
     r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|各部门|各直属|[省市县区]直|[省市县区]级各|"
-    r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办)单位$"  # the units a table assigns ("牵头单位要统筹…")
+    r"^(?:各|相关|有关)?(?:牵头|总牵头|责任|配合|协办|承办|汇总)单位$"  # the units a table assigns ("牵头单位要统筹…",
+    # "总牵头单位要综合…", "汇总单位": the unit that collects the others' reports)
 )
 # A unit described by its function ("行业部门", "起草部门", "市工业经济主管部门"): no single body of the directory
 # ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the

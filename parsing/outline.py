@@ -790,9 +790,11 @@ def _add_task(
     flag_list = list(flags)
     if not units and prose_lines is not None:
         prose_text = _prose_text(prose_lines, text)  # built only when needed: most items name their units
+    from_prose = "prose_assignment" in flag_list
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
+        from_prose = units is not None
     shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)] if ctx.shared else None
     if shared:
         merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [],
@@ -802,7 +804,8 @@ def _add_task(
     if units and units.duty and ctx.support_labelled:
         units = Units(lead=units.lead + units.duty, support=[n for n in units.support if n not in units.duty],
                       split=True)
-    if units and ctx.first_is_lead and not units.split and len(units.lead) > 1:
+    # (the first-listed rule reads unit lists; the subjects of prose are each a doer of their own sentence)
+    if units and ctx.first_is_lead and not from_prose and not units.split and len(units.lead) > 1:
         units = Units(lead=units.lead[:1], support=units.lead[1:] + units.support, split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))

@@ -214,3 +214,22 @@ def test_an_explicit_start_gives_an_undated_directive_s_recurring_duty_its_first
         "一、按时报告。从2030年第二季度起,各责任单位要于每季度首月10日前报送上季度进展情况。",
     ]))
     assert [(d.due, d.recurrence) for d in doc.tasks[0].deadlines] == [(date(2030, 4, 10), "quarterly")]
+
+
+# --- units named by their role ----------------------------------------------------------------------------------------
+
+
+def test_groups_named_by_their_role_are_the_subjects_of_a_reporting_requirement():
+    doc = _notice(
+        "一、按时报送方案。各牵头单位要于2030年2月20日前将办理方案报送总牵头单位。总牵头单位要于2月28日前将总体方案报送县政府办公室。",
+        "二、及时报告。省政府各牵头部门要于3月底前将任务分解情况报县政府备案。",
+    )
+    assert [_units(t) for t in doc.tasks] == [(["各牵头单位", "总牵头单位"], []), (["省政府各牵头部门"], [])]
+
+
+def test_the_first_listed_rule_and_the_supervision_office_s_follow_up_add_nothing_to_prose_subjects():
+    doc = _notice(
+        "一、分解表中,列第一位的责任单位为牵头单位或汇总单位。各牵头单位和汇总单位要及时向县政府报告完成情况。"
+        "县政府督查室要将完成情况作为督查内容,督促推进落实。",
+    )
+    assert [_units(t) for t in doc.tasks] == [(["各牵头单位", "汇总单位"], [])]
