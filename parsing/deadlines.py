@@ -1124,7 +1124,24 @@ def extract_deadlines(
         specs.sort(key=lambda s: s.start)
     if len(specs) > 1 and any(s.kind == "recurring" for s in specs):
         specs = _without_listed_occurrences(text, specs)
+    if specs and "将" in text and len(text) > 40:
+        specs = _without_issuer_schedule(text, specs)
     return tuple(specs)
+
+
+# A sentence in which the issuing government or its office states what it will do itself ("区政府办公室将…跟踪督办,
+# 从3月份起每季度通报"): its schedule is the issuer's own follow-up, no deadline of the task it closes.
+_ISSUER_WILL_RE = re.compile(r"(?:^|[。;!?])\s*(?:[省市县区镇乡旗]|本级)?(?:人民)?政府(?:办公室|办公厅|督查室|督办室)?将")
+
+
+def _without_issuer_schedule(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:
+    spans = []
+    for m in _ISSUER_WILL_RE.finditer(text):
+        end = re.search(r"[。;!?]", text[m.end():])
+        spans.append((m.start(), m.end() + end.start() if end else len(text)))
+    if not spans:
+        return specs
+    return [s for s in specs if not any(a <= s.start and s.end <= b for a, b in spans)]
 
 
 def _without_listed_occurrences(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:

@@ -27,6 +27,7 @@ from .normalize import chinese_to_int
 from .responsibility import (
     FIELD_LABEL_RE,
     FIRST_IS_LEAD_RE,
+    SENTENCE_END_RE,
     Clause,
     SharedUnits,
     Units,
@@ -644,22 +645,47 @@ _NAMED_REQUEST_RE = re.compile(r"请(?:各|以上|相关|有关|牵头|责任)")
 _REQUEST_OPENING_RE = re.compile(r"^请(?:于|在|务必|各单位|你们|你单位)")
 
 
+_NEXT_STEPS_RE = re.compile(r"^(?:下一步|下步|下阶段)")
+
+
+def _reporting_sentence(text: str, ctx: _Context) -> str | None:
+    """The sentence of a paragraph that asks a named unit or group for a report ("各责任单位要…及时报送进展情况");
+    None when no sentence does (the issuer's own "区政府办公室将…通报" asks nobody)."""
+    for sentence in SENTENCE_END_RE.split(text):
+        if not _SUBMIT_RE.search(sentence):
+            continue
+        units = parse_prose(sentence, ctx.directory)
+        if units and all(ctx.directory.is_unit_shaped(n) and not ISSUING_GOVERNMENT_RE.match(n) for n in units.lead):
+            return sentence
+    return None
+
+
+_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)")
+
+
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
     if not PARAGRAPH_DUTY_RE.search(text):
         return
+    reporting: str | None = None
     if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
             _NAMED_REQUEST_RE.search(text) and _asks_report(text)))):
-        return  # (a 通报's request to the units it names is its instruction, dated or not; so is a request for
-        # a report or a plan)
+        # (a 通报's request to the units it names is its instruction, dated or not; so is a request for a report or
+        # a plan, and a 通报's next steps, "下一步,各牵头单位要…")
+        if ctx.bulletin and _NEXT_STEPS_RE.match(text):
+            pass
+        elif _asks_report(text) and (reporting := _reporting_sentence(text, ctx)) is not None:
+            pass  # "…各责任单位要…及时报送工作进展情况": the units asked for the report, not everyone exhorted
+        else:
+            return
     clauses = find_clauses(text, ctx.directory)
     units = Units()
     for clause in clauses:
         units.extend(clause.units)
     if not units:
-        units = parse_prose(text, ctx.directory) or Units()
+        units = parse_prose(reporting or text, ctx.directory) or Units()
     if not units and not _REQUEST_OPENING_RE.match(text):
         return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
     line = node.lines[0].number

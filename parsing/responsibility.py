@@ -45,6 +45,9 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?=[牵负统])(?:牵头|负责|统一(?:组织|负责|安排|部署))")
+# "由区督查组综合后向区政府汇报": a report of the unit's own to make
+PROSE_BY_REPORT_RE = re.compile(
+    r"由([^,;。由]{1,30}?[局委办室府组心门位厅])(?:[^,;。由向]{1,8}后)?向[^,;。]{1,20}?(?:报告|汇报|报送)")
 # Minutes: the units whose proposal a meeting approves carry it on ("会议同意区发改局提出的《…》").
 PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?=[提起拟上报])(?:提出|提交|起草|拟定|上报|报送)的")
 # A request to units: "请各地、各部门…", at a clause start.
@@ -570,7 +573,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 if support and all(directory.is_unit_shaped(n) for n in support):
                     units.support.extend(support)
                     units.split = True
-    for m in PROSE_BY_RE.finditer(text):
+    for m in (*PROSE_BY_RE.finditer(text), *(PROSE_BY_REPORT_RE.finditer(text) if "由" in text else ())):
         names = split_units(m.group(1), directory)
         if names:  # ("由办公室负责": each unit's own office, no unit of the directive)
             units.lead.extend(n for n in names if directory.match(n) is not None or (
@@ -612,6 +615,10 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
                 (units.support if _SUPPORTING_RE.match(part, subject.end()) else units.lead).extend(doers)
                 listed = []
+                joined = _JOINED_BY_RE.match(part, subject.end()) if "会同" in part or "联合" in part else None
+                if joined is not None:  # "县发改委要会同县督查办对…进行督导": the units it works with support it
+                    partners, _ = _unit_run(part[joined.end():], directory)
+                    units.support.extend(n for n in partners if n not in units.support)
                 continue
             if several:
                 names = split_units(part, directory) if subject is None and 2 <= len(part) <= 30 and part[-1] in \
@@ -665,6 +672,7 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
+_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极)?(?:会同|联合)")
 _SUPPORTING_RE = re.compile(r"[^,;。]{0,6}?(?:配合|协助|支持|协同)")
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")

@@ -233,3 +233,28 @@ def test_the_first_listed_rule_and_the_supervision_office_s_follow_up_add_nothin
         "县政府督查室要将完成情况作为督查内容,督促推进落实。",
     )
     assert [_units(t) for t in doc.tasks] == [(["各牵头单位", "汇总单位"], [])]
+
+
+def test_a_team_with_a_report_of_its_own_to_make_is_a_unit_of_the_task():
+    doc = _notice("二、各责任单位要在每月底将进展情况报县督查组,由县督查组汇总后向县政府汇报。")
+    assert sorted(_units(doc.tasks[0])[0]) == ["县督查组", "各责任单位"]
+
+
+def test_the_next_steps_of_a_bulletin_are_its_instruction_and_a_partner_supports():
+    doc = _one("\n".join([
+        "关于2030年5月份为民办实事项目进展情况的通报",
+        "30件为民办实事项目已完成8件,其余正在推进中。",
+        "下一步,各牵头单位要切实负起主体责任,加快工作进度。县住建局要会同县城管执法局对滞后项目进行督导。",
+    ]))
+    (task,) = doc.tasks
+    assert _units(task) == (["各牵头单位", "县住建局"], ["县城管执法局"])
+
+
+def test_a_notice_paragraph_asking_a_group_to_submit_reports_is_its_task_without_the_issuer_s_schedule():
+    doc = _notice(
+        "各乡镇、各部门要切实履行职责,抓好落实。各责任单位要加强与牵头单位沟通联系,及时报送工作进展情况。"
+        "县政府办公室将对完成情况进行跟踪督办,从2030年4月起,每季度通报推进情况。",
+        opening="现将2030年县政府工作目标任务分解下达给你们,请认真组织落实。",
+    )
+    (task,) = doc.tasks
+    assert (_units(task), task.deadlines) == ((["各责任单位"], []), ())
