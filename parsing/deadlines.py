@@ -1017,7 +1017,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"
                 rf"(?P<y>{_YEAR})年(?=,)"), _h_year_bare),
     # "于128日前": a date whose 月 a mirror dropped — no month has a 128th day, so it is month 1, day 28
-    (re.compile(r"(?<=[于在])(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)日(?P<before>之前|以前|前)"), _h_date),
+    (re.compile(r"(?P<pre>[于在])(?=\d{3,4}日)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)日(?P<before>之前|以前|前)"), _h_date),
 ]
 
 _ENGLISH_DATE = re.compile(
