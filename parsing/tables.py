@@ -137,6 +137,11 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
             out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
             rows, i = _anchored_rows(lines, start, cells)
         else:
+            if columns.seq == 0 and start < len(lines) and not _SEQ_RE.match(_cell(lines[start].text)) \
+                    and not _section_row_at(lines, start) and (unnumbered := Columns.from_header(cells[1:])) \
+                    and _aligned(lines, start, len(cells) - 1, unnumbered.lead):
+                # a 序号 column whose numbers were not stored (a list's automatic numbering): rows of the other cells
+                cells, columns = cells[1:], unnumbered
             if columns.seq == 0:
                 cells, columns = _unfilled_columns_dropped(lines, start, cells, columns)
             header = SourceLine(lines[i].number, "| " + " | ".join(cells) + " |")
@@ -144,6 +149,12 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
             rows, i = _flat_rows(lines, start, len(cells), columns, header)
         out.extend(rows)
     return out
+
+
+def _aligned(lines: Sequence[SourceLine], start: int, width: int, lead: int, rows: int = 3) -> bool:
+    """Whether the first rows read every `width` cells hold a unit in their unit column (no cell ran over lines)."""
+    cells = [_cell(line.text) for line in lines[start:start + width * rows]]
+    return len(cells) == width * rows and all(is_unit_cell(cells[k * width + lead]) for k in range(rows))
 
 
 def _unfilled_columns_dropped(lines: Sequence[SourceLine], start: int, cells: list[str], columns: Columns

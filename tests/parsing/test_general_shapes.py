@@ -258,3 +258,16 @@ def test_a_notice_paragraph_asking_a_group_to_submit_reports_is_its_task_without
     )
     (task,) = doc.tasks
     assert (_units(task), task.deadlines) == ((["各责任单位"], []), ())
+
+
+def test_a_flattened_table_whose_numbers_were_not_stored_is_read_by_its_other_cells():
+    doc = _one("\n".join([
+        "2030年县级民生实事项目进度表",
+        "序号", "项目内容", "当前进度", "牵头单位", "备注",
+        "改造城区老旧供水管网12公里。", "85%", "县水务局", "县级实事",
+        "新建社区食堂4个。", "70%", "县民政局", "县级实事",
+        "新增公办幼儿园学位600个。", "60%", "县教育局", "市级实事",
+    ]))
+    assert [(t.text, _units(t)[0]) for t in doc.tasks] == [
+        ("改造城区老旧供水管网12公里。", ["县水务局"]), ("新建社区食堂4个。", ["县民政局"]),
+        ("新增公办幼儿园学位600个。", ["县教育局"])]
