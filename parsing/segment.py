@@ -32,6 +32,7 @@ from datetime import date
 
 from .normalize import chinese_to_int, normalize_line, source_lines, strip_markup
 from .results import ParsedDocument, SourceLine
+from .tables import UNIT_HEADER_LINE_RE, UNIT_HEADER_MAX
 
 _CJK = "\u3400-\u9fff"
 
@@ -763,9 +764,10 @@ _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三�
 TITLE_SEARCH_LINES = 40
 TEXT_ABOVE_TITLE_MIN = 60
 # What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
-# ("| 县水务局 |": a table row's cell naming a unit, the row a task of that unit)
+# A table row's cell naming a unit ("| 县水务局 |"): the row is a task of that unit, as a sentence would be.
+_UNIT_CELL_ROW_RE = re.compile(r"\|\s*[^|。,;:\s]{2,20}(?:局|委|办|厅|中心|政府|街道|乡镇|各乡|各镇)\s*\|")
 _DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$"
-                                r"|\|\s*[^|。,;:\s]{2,20}(?:局|委|办|厅|中心|政府|街道|乡镇|各乡|各镇)\s*\|")  # sentences above a title that make them the body, not page debris
+                                rf"|{_UNIT_CELL_ROW_RE.pattern}")  # sentences above a title that make them the body, not page debris
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
@@ -851,8 +853,10 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     # a news page may print its heading after the report: sentences above the title are then the body
     text_above = best is not None and sum(len(lines[k].text) for k in range(first_body, start)
                                           if "。" in lines[k].text) >= TEXT_ABOVE_TITLE_MIN
-    if not text_above and not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
-        return None  # no sentence below it: a table of contents, a cover
+    if not text_above and not any("。" in lines[k].text or ("|" in lines[k].text and _UNIT_CELL_ROW_RE.search(lines[k].text))
+                                  or (len(lines[k].text) <= UNIT_HEADER_MAX and UNIT_HEADER_LINE_RE.match(lines[k].text))
+                                  for k in range(last + 1, min(len(lines), last + 60))):
+        return None  # no sentence below it (nor a task table: its unit column): a table of contents, a cover
     issuer = ""
     head = start
     above = ISSUER_RE.match(_compact(lines[start - 1].text)) if start > 0 else None

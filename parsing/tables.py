@@ -93,10 +93,10 @@ def is_unit_cell(cell: str) -> bool:
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
-_HEADER_LINE_RE = re.compile(
+UNIT_HEADER_LINE_RE = _HEADER_LINE_RE = re.compile(
     r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)[ \u3000]?(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$",
     re.MULTILINE)
-_HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
+UNIT_HEADER_MAX = _HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells

@@ -271,3 +271,16 @@ def test_a_flattened_table_whose_numbers_were_not_stored_is_read_by_its_other_ce
     assert [(t.text, _units(t)[0]) for t in doc.tasks] == [
         ("改造城区老旧供水管网12公里。", ["县水务局"]), ("新建社区食堂4个。", ["县民政局"]),
         ("新增公办幼儿园学位600个。", ["县教育局"])]
+
+
+def test_a_table_directive_without_a_sentence_is_one_directive_with_its_rows():
+    rows = ["| 序号 | 项目名称 | 目标任务 | 责任单位 | 完成时限 | 1-9月推进情况 |",
+            "| 1 | 城区供水管网改造 | 改造管网12公里 | 县水务局 | 12月底前 | 已完成8公里 |",
+            "| 2 | 社区食堂建设 | 新建社区食堂4个 | 县民政局 | 11月底前 | 已建成2个 |"]
+    cells = ["序号", "项目名称", "责任单位", "完成时限", "1", "城区供水管网改造", "县水务局", "12月底前",
+             "2", "社区食堂建设", "县民政局", "11月底前"]
+    for body in (rows, cells):
+        doc = _one("\n".join(["2030年县政府民生实事项目推进情况表", *body]))
+        assert doc.title == "2030年县政府民生实事项目推进情况表"
+        assert [(t.ref, _units(t)[0], [d.due for d in t.deadlines]) for t in doc.tasks] == [
+            ("#1", ["县水务局"], [date(2030, 12, 31)]), ("#2", ["县民政局"], [date(2030, 11, 30)])]
