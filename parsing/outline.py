@@ -524,7 +524,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if node.table_rows:
         above: _Row | None = None
         for ref, row in _row_refs(node):
-            if not row.seq and not row.lead and not row.support and above is not None:
+            if row.seq in ("", "+") and not row.lead and not row.support and above is not None:
                 row = replace(row, lead=above.lead, support=above.support)  # the unit cell merged over both rows
             above = row
             units = _cell_units(row.lead, ctx)
@@ -757,7 +757,8 @@ def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
         return cells[index] if index is not None and index < len(cells) else ""
 
     seq = cell(columns.seq) if columns.seq is not None else cells[0]
-    seq = seq if seq.isdigit() else ""
+    # (a table without a 序号 column numbers its rows by position: "+", each row a task of its own)
+    seq = seq if seq.isdigit() else "+" if columns.seq is None and cell(columns.task) else ""
     task = cell(columns.task)
     # the task's text: the task cell, else every cell but the 序号 (tab rows of OCR text carry no header roles)
     text = task or " ".join(c for i, c in enumerate(cells) if c and i != columns.seq)
@@ -771,11 +772,14 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     number's rows become "#3a", "#3b", …; a row repeating the one above it (merged cells read twice) is dropped."""
     groups: list[tuple[str, list[_Row]]] = []
     for row in node.table_rows:
-        if groups and (not row.seq or row.seq == groups[-1][0]):
+        if groups and (row.seq in ("", "+") or row.seq == groups[-1][0]):
             previous = groups[-1][1][-1]
             if (row.text, row.lead, row.support, row.time) == (previous.text, previous.lead, previous.support,
                                                                  previous.time):
                 continue
+        if row.seq == "+":  # a table without 序号: each row numbered by its position
+            groups.append((str(len(groups) + 1), [row]))
+        elif groups and (not row.seq or row.seq == groups[-1][0]):
             groups[-1][1].append(row)
         else:
             groups.append((row.seq or str(len(groups) + 1), [row]))

@@ -757,7 +757,7 @@ def _is_meta_line(text: str) -> bool:
 # A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
 _TITLE_TAIL_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事"
-    r"|项目|进度表|一览表|汇总表|情况表|推进情况|进展情况|完成情况)"
+    r"|项目|(?<!代)表|推进情况|进展情况|完成情况)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")

@@ -284,3 +284,13 @@ def test_a_table_directive_without_a_sentence_is_one_directive_with_its_rows():
         assert doc.title == "2030年县政府民生实事项目推进情况表"
         assert [(t.ref, _units(t)[0], [d.due for d in t.deadlines]) for t in doc.tasks] == [
             ("#1", ["县水务局"], [date(2030, 12, 31)]), ("#2", ["县民政局"], [date(2030, 11, 30)])]
+
+
+def test_a_table_without_a_number_column_numbers_its_rows_and_any_title_ending_in_a_table_is_found():
+    for body in (["项目名称", "责任单位", "完成时限", "城区供水管网改造", "县水务局", "12月底前",
+                  "社区食堂建设", "县民政局", "11月底前"],
+                 ["工作任务|责任单位|完成时限", "城区供水管网改造|县水务局|12月底前", "社区食堂建设|县民政局|11月底前"]):
+        doc = _one("\n".join(["2030年县政府民生实事项目安排表", *body]))
+        assert doc.title == "2030年县政府民生实事项目安排表"
+        assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
+            ("#1", "城区供水管网改造", ["县水务局"]), ("#2", "社区食堂建设", ["县民政局"])]
