@@ -575,7 +575,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        if not (named if strict else (_states_deadline(text, ctx) or _asks_report(text))):
+        # (a notice's requirement names a unit in passing; a 通报's instruction to the units it names is theirs)
+        if not (named if strict else ((named and ctx.bulletin) or _states_deadline(text, ctx) or _asks_report(text))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:
