@@ -1124,14 +1124,15 @@ def extract_deadlines(
         specs.sort(key=lambda s: s.start)
     if len(specs) > 1 and any(s.kind == "recurring" for s in specs):
         specs = _without_listed_occurrences(text, specs)
-    if specs and "将" in text and len(text) > 40:
+    if specs and "将" in text and "政府" in text and len(text) > 40:
         specs = _without_issuer_schedule(text, specs)
     return tuple(specs)
 
 
 # A sentence in which the issuing government or its office states what it will do itself ("区政府办公室将…跟踪督办,
 # 从3月份起每季度通报"): its schedule is the issuer's own follow-up, no deadline of the task it closes.
-_ISSUER_WILL_RE = re.compile(r"(?:^|[。;!?])\s*(?:[省市县区镇乡旗]|本级)?(?:人民)?政府(?:办公室|办公厅|督查室|督办室)?将")
+_ISSUER_WILL_RE = re.compile(
+    r"(?:(?<=[。;!?])|^)\s*(?:[省市县区镇乡旗]|本级)?(?:人民)?政府(?:办公室|办公厅|督查室|督办室)?将")
 
 
 def _without_issuer_schedule(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:

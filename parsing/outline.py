@@ -354,7 +354,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            label = _HEADING_LABEL_RE.search(own.text) if "部门" in own.text or "单位" in own.text else None
+            label = _HEADING_LABEL_RE.search(own.text) if (":" in own.text or "：" in own.text) and (
+                "部门" in own.text or "单位" in own.text) else None
             heading_units = []
             if label is not None and label.start() > len(canonical) + 2:
                 # "（三）老年助餐点建设牵头单位:县民政局": the heading names the item, its label line follows it
@@ -677,7 +678,7 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         # a plan, and a 通报's next steps, "下一步,各牵头单位要…")
         if ctx.bulletin and _NEXT_STEPS_RE.match(text):
             pass
-        elif _asks_report(text) and (reporting := _reporting_sentence(text, ctx)) is not None:
+        elif _SUBMIT_RE.search(text) and (reporting := _reporting_sentence(text, ctx)) is not None:
             pass  # "…各责任单位要…及时报送工作进展情况": the units asked for the report, not everyone exhorted
         else:
             return

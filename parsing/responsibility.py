@@ -573,7 +573,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 if support and all(directory.is_unit_shaped(n) for n in support):
                     units.support.extend(support)
                     units.split = True
-    for m in (*PROSE_BY_RE.finditer(text), *(PROSE_BY_REPORT_RE.finditer(text) if "由" in text else ())):
+    for m in (*PROSE_BY_RE.finditer(text), *(PROSE_BY_REPORT_RE.finditer(text) if "由" in text and "向" in text else ())):
         names = split_units(m.group(1), directory)
         if names:  # ("由办公室负责": each unit's own office, no unit of the directive)
             units.lead.extend(n for n in names if directory.match(n) is not None or (

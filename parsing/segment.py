@@ -108,7 +108,7 @@ _APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
 _REQUIREMENTS_RE = re.compile(
     r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改|^请(?:各|以上|相关|有关)"
     r"|^(?:下一步|下步|下阶段)[,，:：][^。]{0,30}[要须应]"  # "下一步,各牵头单位要…": the next steps it asks for
-    r"|[\u4e00-\u9fff](?:牵头|责任)(?:责任)?(?:单位|部门)[:：][^。;；,，:：()（）〔〕]{2,60}$")  # (an item headed by its
+    r"|(?<=[\u4e00-\u9fff])(?:牵头|责任)(?:责任)?(?:单位|部门)[:：][^。;；,，:：()（）〔〕]{2,60}$")  # (an item headed by its
 # task and its unit label, "(二)社区食堂建设牵头单位:县民政局": the 通报 tracks that list's tasks)
 
 # Back cover: gazette masthead and colophon fields after the last directive.
