@@ -70,7 +70,8 @@ FURNITURE_TAIL = "人民政府公报"
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
     r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
-    r"工作回顾|回顾|重要意义|重大意义|现实意义"  # (a review of the past year, the significance of the work)
+    r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
+    # significance of the work: "充分认识…的重要意义")
 )
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
