@@ -173,7 +173,10 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
         piece = clean_unit(piece)
         if not piece or (piece[-1] in _PERSON_LAST and PERSON_RE.search(piece)):
             continue  # a person ("吕维峰副省长负责"), no unit
-        for sub in _split_conjunctions(piece, directory):
+        subs = _split_conjunctions(piece, directory)
+        if "各" in piece[2:]:
+            subs = [name for sub in subs for name in _split_run_together(sub, directory)]
+        for sub in subs:
             expanded = _split_inner_bracket(sub, directory)
             if expanded is None and lenient and len(sub) <= 25 and not NOT_UNIT_RE.search(sub):
                 expanded = [sub]
@@ -237,6 +240,20 @@ def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]
         if left and right and directory.looks_like_unit(left) and directory.looks_like_unit(right):
             return [left, *_split_conjunctions(right, directory)]
     return [piece]
+
+
+# Two units whose separator (a space in a table cell) was lost: a body's name, then a group with its own level and
+# body ("县教体局各相关乡镇政府"). "市政府各部门" (the body's own departments) has no level of its own and stays one.
+_RUN_TOGETHER_RE = re.compile(
+    r"(?<=[局委办厅府会心处室队所站院])(?=各(?:相关|有关)?[省市县区州盟旗乡镇街][^各]{0,8}(?:政府|办事处|局|委|办)$)")
+
+
+def _split_run_together(piece: str, directory: DepartmentDirectory) -> list[str]:
+    m = _RUN_TOGETHER_RE.search(piece)
+    if m is None or directory.match(piece) is not None:
+        return [piece]
+    left, right = piece[: m.start()], piece[m.start():]
+    return [left, right] if directory.is_unit_shaped(left) else [piece]
 
 
 _INNER_BRACKET_RE = re.compile(r"(.+?)\(([^()]{3,})\)(.*)")

@@ -481,7 +481,7 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
             for group in _RECIPIENT_COMMA_RE.split(joined):
                 pieces = [_display(re.sub(r"\s+", "", p)) for p in _outside_brackets_split(group, "、")]
                 pieces = [p for p in pieces if p]
-                if any(len(p) < 3 or _BARE_LEVEL_RE.match(p) for p in pieces):
+                if any(len(p) < 3 or _BARE_LEVEL_RE.match(p) for p in pieces) or _each_shared(pieces):
                     # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
                     names.append("、".join(pieces))
                     continue
@@ -508,6 +508,16 @@ _BARE_PLACE_RE = re.compile(rf"^[{_CJK}]{{1,6}}(?:省|市|州|县|区|盟|旗)$"
 _BARE_LEVEL_RE = re.compile(r"^各?[省市县区州盟旗乡镇][(（][^()（）]{1,8}[)）]$")  # "各市（州）、县（市、区）人民政府"
 _PLACED_BODY_RE = re.compile(rf"^[{_CJK}]{{2,6}}?(?:省|市|州|县|区|盟|旗)[{_CJK}]{{2,}}")
 _RECIPIENT_AND_RE = re.compile(r"^(.{3,}?(?:局|委|办|厅|[)）]))及(.{2,}(?:局|委|办|厅))$")
+
+
+# A recipient that has no scope of its own and so shares the 各 opening the group before it: a level's government
+# ("各盟行政公署、市人民政府": each 市's), a kind of body ("各大企业、事业单位").
+_EACH_SHARED_RE = re.compile(r"^[市县区州盟旗乡镇](?:人民政府|政府|行政公署)$|^[^各省市县区州盟旗乡镇直]{2,4}(?:单位|机构)$")
+
+
+def _each_shared(pieces: list[str]) -> bool:
+    """A 、 list opened by a 各 group whose later pieces name no scope of their own: one group, as written."""
+    return len(pieces) > 1 and pieces[0].startswith("各") and all(_EACH_SHARED_RE.match(p) for p in pieces[1:])
 
 
 def _outside_brackets_split(text: str, sep: str) -> list[str]:

@@ -294,3 +294,29 @@ def test_a_table_without_a_number_column_numbers_its_rows_and_any_title_ending_i
         assert doc.title == "2030年县政府民生实事项目安排表"
         assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
             ("#1", "城区供水管网改造", ["县水务局"]), ("#2", "社区食堂建设", ["县民政局"])]
+
+
+# --- unit lists (holdout2 classes) ----------------------------------------------------------------------------------
+
+
+def test_a_table_cell_with_two_units_whose_space_was_lost_gives_both_and_a_body_s_own_departments_stay_one():
+    doc = _one("\n".join([
+        "2030年县级民生实事任务分解表",
+        "序号 | 工作任务 | 责任单位 |",
+        "1 | 改造城区老旧供水管网12公里。 | 县水务局 各相关镇政府 |",
+        "2 | 新建社区食堂4个。 | 县民政局各有关街道办事处 |",
+        "3 | 新增公办幼儿园学位600个。 | 县政府各部门 |",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [
+        ["县水务局", "各相关镇政府"], ["县民政局", "各有关街道办事处"], ["县政府各部门"]]
+
+
+def test_recipients_opened_by_each_share_it_with_a_level_s_government_and_a_kind_of_body():
+    doc = _one("\n".join([
+        "某某市人民政府关于做好2030年春季防汛工作的通知",
+        "各旗行政公署、县人民政府，市直各部门，各大企业、事业单位：",
+        "一、各单位要于3月底前完成汛前检查。",
+        "某某市人民政府",
+        "2030年3月1日",
+    ]))
+    assert doc.recipients == ("各旗行政公署、县人民政府", "市直各部门", "各大企业、事业单位")
