@@ -115,13 +115,15 @@ _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底�
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
-PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达|"
+                                r"(?:分解|下达)\((?:详)?见附件")  # "将各项任务分解(详见附件)": the plan is attached
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
 # (a plan is asked for where it is requested or handed in: "请牵头单位…提出实施方案", "制定方案报市政府", not an
 # exhortation to plan one's own work: "研究制定本部门实施方案")
 _REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|请[^。;]{0,30}(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)"
                         r"|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)[^。;]{0,8}(?:报|送|交)")
-_CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+_CITED_TITLE_RE = re.compile(r"《[^《》]*》|政府工作报告")  # (a document cited by its name, with or without 《》)
+_QUOTED_RE = re.compile(r"“[^“”]*”")
 
 
 def _asks_report(text: str) -> bool:
@@ -454,7 +456,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
                    first_is_lead="牵头" in full_text and ("第一" in full_text or "首" in full_text)
                    and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
-        ("印发" in line.text or "转发" in line.text or "现将" in line.text) and PUBLISHING_BODY_RE.search(line.text)
+        ("印发" in line.text or "转发" in line.text or "现将" in line.text or "见附件" in line.text)
+        and PUBLISHING_BODY_RE.search(line.text)
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
@@ -639,6 +642,8 @@ def _states_deadline(text: str, ctx: _Context) -> bool:
     """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
     if not _DATE_HINT_RE.search(text):
         return False  # cheap: no digit, month, year part, quarter, cadence or festival anywhere
+    if "“" in text:
+        text = _QUOTED_RE.sub("", text)  # a quoted motto ("年初公布、年底兑现") is a principle, not a date
     return any((s.due is not None and s.kind not in ("recurring", "range"))
                or (s.kind == "recurring" and s.confidence >= 1.0)
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))

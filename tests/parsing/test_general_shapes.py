@@ -320,3 +320,20 @@ def test_recipients_opened_by_each_share_it_with_a_level_s_government_and_a_kind
         "2030年3月1日",
     ]))
     assert doc.recipients == ("各旗行政公署、县人民政府", "市直各部门", "各大企业、事业单位")
+
+
+def test_a_notice_whose_plan_is_attached_keeps_only_requirements_that_ask_a_report_or_set_a_date():
+    doc = _one("\n".join([
+        "关于做好2030年重点工作任务落实的通知",
+        "各镇人民政府，区直各部门：",
+        "为抓好年度工作，将各项工作任务分解(详见附件)，现就有关事宜通知如下：",
+        "一、压紧压实，按期完成",
+        "各责任单位要坚持“年初定账、年中对账、年底销账”的做法，把任务列为工作重点，确保按期完成。",
+        "二、统筹推进，形成合力",
+        "各单位要把政府工作报告确定的任务放在突出位置，相互支持，形成合力。",
+        "三、按时报送进展",
+        "各责任单位要于6月底前报送上半年进展情况。",
+        "某某区人民政府办公室",
+        "2030年3月1日",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["三、"]
