@@ -337,3 +337,18 @@ def test_a_notice_whose_plan_is_attached_keeps_only_requirements_that_ask_a_repo
         "2030年3月1日",
     ]))
     assert [t.ref for t in doc.tasks] == ["三、"]
+
+
+def test_a_flattened_unit_list_wrapped_after_its_separator_is_one_cell_and_a_note_running_on_is_no_task_text():
+    doc = _one("\n".join([
+        "2030年第三季度重点工作落实情况表",
+        "序号", "主要任务", "进展情况", "责任单位",
+        "1", "改造城区老旧供水管网12公里。", "县水务局:已完成8公里。", "县水务局、", "城关镇人民政府",
+        "城关镇人民政府:预计10月底前完工。",
+        "2", "新建社区食堂4个。", "县民政局:已建成2个。", "县民政局、", "县商务局、", "城关镇人民政府",
+        "县商务局:已于9月10日完成验收。",
+        "城关镇人民政府:已选址。",
+    ]))
+    assert [(t.text, _units(t)[0], t.deadlines) for t in doc.tasks] == [
+        ("改造城区老旧供水管网12公里。", ["县水务局", "城关镇人民政府"], ()),
+        ("新建社区食堂4个。", ["县民政局", "县商务局", "城关镇人民政府"], ())]
