@@ -764,6 +764,8 @@ def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
     def cell(index: int | None) -> str:
         return cells[index] if index is not None and index < len(cells) else ""
 
+    if columns.seq and cells[0].isdigit() and columns.seq < len(cells) and not cells[columns.seq].isdigit():
+        cells = [""] * columns.seq + cells  # the category cell before the 序号 spans rows: stored in its first only
     seq = cell(columns.seq) if columns.seq is not None else cells[0]
     # (a table without a 序号 column numbers its rows by position: "+", each row a task of its own)
     seq = seq if seq.isdigit() else "+" if columns.seq is None and cell(columns.task) else ""
@@ -799,9 +801,21 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     return out
 
 
+_PERSON_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
+    """"市民政局 伍泽国": a unit and, after a space, its head's name (2-3 characters, no body's ending): the unit."""
+    parts = cell.split()
+    kept = [p for p in parts if not (_PERSON_NAME_RE.match(p) and not directory.looks_like_unit(p))]
+    return " ".join(kept) if kept and len(kept) < len(parts) else cell
+
+
 def _cell_units(cell: str, ctx: _Context) -> Units | None:
     """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
     ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
+    if " " in cell.strip():
+        cell = _persons_dropped(cell, ctx.directory)
     units, _ = parse_clause(cell, ctx.directory)
     if units is None:
         names = split_units(cell, ctx.directory, lenient=True)

@@ -37,9 +37,17 @@ def cell_role(cell: str) -> str | None:
     if not text or len(text) > HEADER_CELL_MAX or not _ANY_ROLE_RE.search(text):
         return None  # the common case, told by one scan
     for role, pattern in ROLE_PATTERNS:
-        if pattern.search(text):
+        if m := pattern.search(text):
+            if role == "leader" and m.start() > 0:
+                # "牵头单位及主要负责人": the unit column, its head's name beside the unit
+                unit = _UNIT_ROLE_RE.search(text, 0, m.start())
+                if unit is not None:
+                    return "support" if unit.group(1) else "lead"
             return role
     return None
+
+
+_UNIT_ROLE_RE = re.compile(r"(?:((?:配合|协办|参与|协助|协同))|牵头|责任|主责|主办|承办)(?:单位|部门)")
 
 
 @dataclass(frozen=True, slots=True)

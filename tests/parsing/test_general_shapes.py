@@ -352,3 +352,17 @@ def test_a_flattened_unit_list_wrapped_after_its_separator_is_one_cell_and_a_not
     assert [(t.text, _units(t)[0], t.deadlines) for t in doc.tasks] == [
         ("改造城区老旧供水管网12公里。", ["县水务局", "城关镇人民政府"], ()),
         ("新建社区食堂4个。", ["县民政局", "县商务局", "城关镇人民政府"], ())]
+
+
+def test_a_category_cell_stored_in_its_first_row_only_and_a_unit_cell_with_its_head_s_name():
+    assert cell_role("牵头单位及主要负责人") == "lead" and cell_role("配合单位及联系人") == "support"
+    assert cell_role("主要负责人") == "leader"
+    doc = _one("\n".join([
+        "类别 | 序号 | 工作任务 | 分管领导 | 牵头单位及 主要负责人 | 推进情况 |",
+        "一、教育 | 1 | 新增公办幼儿园学位600个。 | 张某某 | 县教育局 李某 | 已完成。 |",
+        "2 | 改造农村学校旱厕20座。 | 张某某 | 县教育局 李某 | 已完成。 |",
+        "3 | 建设社区食堂4个。 | 王某某 | 县民政局 赵某某 | 已选址。 |",
+    ]))
+    assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
+        ("#1", "新增公办幼儿园学位600个。", ["县教育局"]), ("#2", "改造农村学校旱厕20座。", ["县教育局"]),
+        ("#3", "建设社区食堂4个。", ["县民政局"])]
