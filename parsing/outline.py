@@ -518,9 +518,16 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
     return number
 
 
+PROGRESS_LABEL_RE = re.compile(r"^(?:目前|当前)?(?:完成|进展|推进|落实|办理|办结|实施)情况\s*[:：]")
+
+
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
-    text, starts = _text_of(node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines)
+    lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
+    # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
+    cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
+                and PROGRESS_LABEL_RE.match(lines[k].text)), None) if len(lines) > 1 else None
+    text, starts = _text_of(lines if cut is None else lines[:cut])
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return

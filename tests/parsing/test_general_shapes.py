@@ -366,3 +366,16 @@ def test_a_category_cell_stored_in_its_first_row_only_and_a_unit_cell_with_its_h
     assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
         ("#1", "新增公办幼儿园学位600个。", ["县教育局"]), ("#2", "改造农村学校旱厕20座。", ["县教育局"]),
         ("#3", "建设社区食堂4个。", ["县民政局"])]
+
+
+def test_a_progress_paragraph_under_an_item_is_no_task_of_its_own():
+    doc = _one("\n".join([
+        "2030年县政府民生实事项目安排",
+        "(一)改造城区老旧供水管网12公里。(县水务局负责)",
+        "完成情况:已完成改造10公里,其余2公里于11月底前完工。",
+        "(二)新建社区食堂4个。(县民政局、县商务局负责)",
+        "进展情况:已建成2个。",
+    ]))
+    assert [(t.ref, t.text, _units(t), t.deadlines) for t in doc.tasks] == [
+        ("(一)", "(一)改造城区老旧供水管网12公里。(县水务局负责)", (["县水务局"], []), ()),
+        ("(二)", "(二)新建社区食堂4个。(县民政局、县商务局负责)", (["县民政局"], ["县商务局"]), ())]
