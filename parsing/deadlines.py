@@ -912,7 +912,7 @@ def _h_bare_festival(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("holiday", day - timedelta(days=1), confidence=0.9))
 
 
-_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
+_ONGOING_AFTER = re.compile(r"^(?:抓好|做好|落实|排查|督查|督导|整治|调度|走访|清理|治理|执行|开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
 
 
 def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:

@@ -453,6 +453,18 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
     return start
 
 
+_DATE_ONLY_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:[-./]\d{1,2}[-./]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*$")
+
+
+def _unlabelled_meta_row(text: str) -> bool:
+    """A page's data printed without colons: "索 引 号  0150… 发布机构  州政府", "文  号  X〔2020〕91号"."""
+    if "。" in text or text.rstrip().endswith((":", "：")):
+        return False
+    compact = re.sub(r"\s+", "", text)
+    return any(compact.startswith(label) for label in _ALL_META_LABELS if len(label) >= 2) \
+        and len(compact) > 6 and bool(re.search(r"[\d〔]", compact))
+
+
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
     """主送: the line(s) after the 文号 up to the first colon, split on 、，. A title or 文号 printed again, page
     furniture or a metadata line between the header and the 主送 is passed over."""
@@ -461,7 +473,8 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         if begin >= end:
             return ()
         text = lines[begin].text
-        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text)
+        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text) \
+            or _DATE_ONLY_RE.match(text) or _unlabelled_meta_row(text)  # a page's publication date, its data
         if not furniture:
             if text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text)):
                 break

@@ -379,3 +379,25 @@ def test_a_progress_paragraph_under_an_item_is_no_task_of_its_own():
     assert [(t.ref, t.text, _units(t), t.deadlines) for t in doc.tasks] == [
         ("(一)", "(一)改造城区老旧供水管网12公里。(县水务局负责)", (["县水务局"], []), ()),
         ("(二)", "(二)新建社区食堂4个。(县民政局、县商务局负责)", (["县民政局"], ["县商务局"]), ())]
+
+
+def test_recipients_below_a_page_date_and_colonless_page_data_are_read():
+    doc = _one("\n".join([
+        "某某县人民政府办公室关于印发春季植树行动方案的通知",
+        "2030-03-02",
+        "索 引 号  000000-1-30/2030-0302001  发布机构  县政府",
+        "文  号  某政办〔2030〕9号  公开日期  2030-03-02",
+        "各乡镇人民政府，县政府各部门：",
+        "《春季植树行动方案》已经县政府同意，现印发给你们，请认真贯彻落实。",
+        "某某县人民政府办公室",
+        "2030年3月2日",
+        "春季植树行动方案",
+        "一、目标和要求",
+        "坚持因地制宜，确保年底前全县新增造林1万亩。",
+        "二、重点工作",
+        "(一)常态化抓好林区防火巡查。",
+    ]))
+    assert doc.recipients == ("各乡镇人民政府", "县政府各部门")
+    [task] = doc.tasks
+    assert task.ref == "二、(一)" and _units(task)[0] == ["各乡镇人民政府", "县政府各部门"]
+    assert [(d.text, d.recurrence) for d in task.deadlines] == [("常态化", "ongoing")]
