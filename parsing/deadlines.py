@@ -1011,7 +1011,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
     # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
-    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?:计划|力争|确保)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
     (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
     # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"

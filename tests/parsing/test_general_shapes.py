@@ -401,3 +401,12 @@ def test_recipients_below_a_page_date_and_colonless_page_data_are_read():
     [task] = doc.tasks
     assert task.ref == "二、(一)" and _units(task)[0] == ["各乡镇人民政府", "县政府各部门"]
     assert [(d.text, d.recurrence) for d in task.deadlines] == [("常态化", "ongoing")]
+
+
+def test_a_year_written_for_a_planned_action_is_its_deadline_but_an_expected_one_is_progress():
+    issued = date(2030, 2, 1)
+    assert [d.due for d in extract_deadlines("建设救治基地(2030年计划完成投资2亿元)。", issued_on=issued)] == [
+        date(2030, 12, 31)]
+    assert [d.due for d in extract_deadlines("建设救治基地,2030年力争建成投用。", issued_on=issued)] == [
+        date(2030, 12, 31)]
+    assert extract_deadlines("救治基地2030年预计完成投资2亿元。", issued_on=issued) == ()
