@@ -831,6 +831,24 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
     return None
 
 
+# A news page's dateline under its headline: "2016-12-16 10:26 来源:…", "2015年01月23日 来源:".
+_DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)")
+_HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
+
+
+def _headline_at(lines: Sequence[SourceLine], i: int) -> tuple[int, list[str], int] | None:
+    """A news report's headline (one or two short lines without sentence punctuation) right above its dateline:
+    the title of a page whose heading ends in no genre word ("…项目确定", "…全完成了")."""
+    for last in (i, i + 1):
+        if last + 1 >= len(lines) or not _DATELINE_RE.match(lines[last + 1].text):
+            continue
+        parts = [lines[k].text.strip() for k in range(i, last + 1)]
+        if all(4 <= len(p) <= 60 and not _HEADLINE_STOP_RE.search(p) and not SITE_DEBRIS_RE.search(p)
+               and not _is_meta_line(p) and not DATE_LINE_RE.match(p) for p in parts):
+            return i, ["".join(parts)], last
+    return None
+
+
 def _continues_title(text: str) -> bool:
     """A short line that ends a title: no sentence punctuation, ends in a genre word ("部门分工的意见")."""
     return len(text) <= 30 and not _TITLE_STOP_RE.search(text) and not DOC_NUMBER_LINE_RE.match(text) and \
@@ -854,6 +872,12 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         found = _title_at(lines, i)
         if found is not None:
             candidates.append((i, *found))
+
+    if not candidates:
+        headline = next((found for i in range(min(len(lines), TITLE_SEARCH_LINES))
+                         if (found := _headline_at(lines, i)) is not None), None)
+        if headline is not None:
+            candidates.append(headline)
 
     def rank(candidate: tuple[int, list[str], int]) -> tuple[int, int, int]:
         joined = _compact("".join(candidate[1]))

@@ -410,3 +410,16 @@ def test_a_year_written_for_a_planned_action_is_its_deadline_but_an_expected_one
     assert [d.due for d in extract_deadlines("建设救治基地,2030年力争建成投用。", issued_on=issued)] == [
         date(2030, 12, 31)]
     assert extract_deadlines("救治基地2030年预计完成投资2亿元。", issued_on=issued) == ()
+
+
+def test_a_news_headline_above_its_dateline_is_the_title():
+    for head in (["2030年县政府民生实事项目出炉"], ["30所学校食堂投用", "去年的十件实事全部兑现"]):
+        doc = _one("\n".join([
+            *head,
+            "2030-02-15 08:02:19 来源:某某日报",
+            "记者从县政府获悉,今年县政府将办好以下实事。",
+            "一、新增公办幼儿园学位600个。",
+            "二、改造城区老旧供水管网12公里。",
+        ]))
+        assert doc.title == "".join(head) and doc.issued_on is None
+        assert [t.ref for t in doc.tasks] == ["一、", "二、"]
