@@ -832,7 +832,9 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
 
 
 # A news page's dateline under its headline: "2016-12-16 10:26 来源:…", "2015年01月23日 来源:".
-_DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s|$)")
+# (a time or a source after the date: a signature's date under the issuer's name is none)
+_DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)"
+                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])")
 _HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
 
 
@@ -844,7 +846,8 @@ def _headline_at(lines: Sequence[SourceLine], i: int) -> tuple[int, list[str], i
             continue
         parts = [lines[k].text.strip() for k in range(i, last + 1)]
         if all(4 <= len(p) <= 60 and not _HEADLINE_STOP_RE.search(p) and not SITE_DEBRIS_RE.search(p)
-               and not _is_meta_line(p) and not DATE_LINE_RE.match(p) for p in parts):
+               and not _is_meta_line(p) and not DATE_LINE_RE.match(p) and not ISSUER_RE.match(_compact(p))
+               for p in parts):
             return i, ["".join(parts)], last
     return None
 
