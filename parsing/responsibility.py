@@ -78,7 +78,7 @@ def _declaration_start(text: str, at: int) -> tuple[int, bool]:
         return at, False
     return scope.start(), scope.group("scope") is not None
 # A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
-FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
+FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)[^。;,牵]{0,3}牵头")  # ("…为工作牵头单位")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
@@ -378,6 +378,10 @@ def _without_rule(sentence: str) -> str:
     if m is None:
         return sentence
     begin = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()))
+    opened = sentence.rfind("(", 0, m.start())
+    closed = sentence.find(")", m.end())
+    if opened > begin and closed > 0:  # "A、B(列第一位者为工作牵头单位或汇总单位,下同)": the bracket is the rule
+        return (sentence[:opened] + sentence[closed + 1:]).strip(" ,")
     rest = sentence[m.end():]
     end = m.end() + (len(rest) - len(rest.lstrip("单位部门")))
     tail = _RULE_TAIL_RE.match(sentence, end)
@@ -552,7 +556,7 @@ def parse_unit_line(text: str, directory: DepartmentDirectory) -> Units | None:
     """A line such as "责任单位：A、B" or "牵头单位：…由A牵头，…由B牵头"."""
     if not LINE_LABEL_RE.match(text):
         return None
-    return parse_labelled(text.rstrip("。"), directory)
+    return parse_labelled(_without_rule(text.rstrip("。")), directory)  # (the rule it may state is the outline's)
 
 
 def is_unit_line(text: str) -> bool:

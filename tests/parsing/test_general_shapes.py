@@ -423,3 +423,15 @@ def test_a_news_headline_above_its_dateline_is_the_title():
         ]))
         assert doc.title == "".join(head) and doc.issued_on is None
         assert [t.ref for t in doc.tasks] == ["一、", "二、"]
+
+
+def test_the_first_listed_rule_in_a_bracket_after_a_unit_line_applies_to_its_list_and_the_next():
+    doc = _one("\n".join([
+        "2030年县政府工作报告重点工作责任分解",
+        "1.改造城区老旧供水管网12公里。",
+        "责任单位:县水务局、县财政局、县住建局(列第一位者为工作牵头单位或汇总单位,下同)",
+        "2.新建社区食堂4个。",
+        "责任单位:县民政局、县商务局",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [
+        (["县水务局"], ["县财政局", "县住建局"]), (["县民政局"], ["县商务局"])]
