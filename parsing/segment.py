@@ -783,7 +783,8 @@ _TITLE_TAIL_RE = re.compile(
     r"|项目|(?<!代)表|推进情况|进展情况|完成情况)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
-_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
+_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]"
+                            r"|^\d{1,2}[.、．](?!\d)")  # (an item of a list: "2.十方面民生实事责任分解" of 附件：1.…)
 TITLE_SEARCH_LINES = 40
 TEXT_ABOVE_TITLE_MIN = 60
 # What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.

@@ -435,3 +435,19 @@ def test_the_first_listed_rule_in_a_bracket_after_a_unit_line_applies_to_its_lis
     ]))
     assert [_units(t) for t in doc.tasks] == [
         (["县水务局"], ["县财政局", "县住建局"]), (["县民政局"], ["县商务局"])]
+
+
+def test_an_item_of_the_attachment_list_is_no_title():
+    doc = _one("\n".join([
+        "各乡镇人民政府，县政府各部门：",
+        "《2030年县重点工作责任分解》和《民生实事责任分解》已经县政府同意，现印发给你们，请认真贯彻执行。",
+        "附件:1.2030年县重点工作责任分解",
+        "2.民生实事责任分解",
+        "某某县人民政府办公室",
+        "2030年3月2日",
+        "附件1",
+        "2030年县重点工作责任分解",
+        "1.改造城区老旧供水管网12公里。",
+        "责任单位:县水务局",
+    ]))
+    assert doc.title == "2030年县重点工作责任分解"
