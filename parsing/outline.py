@@ -678,11 +678,17 @@ def _reporting_sentence(text: str, ctx: _Context) -> str | None:
 _SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)")
 
 
+# A news report's lead: the day an event happened, then the event ("2月20日,市政府办公室印发通知,…"); what it
+# retells of the directive is no task of its own.
+NEWS_LEAD_RE = re.compile(r"^(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,，][^,，。]{0,40}?"
+                          r"(?:印发|召开|发布|出台|举行|主持|获悉|了解到|公布)")
+
+
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
-    if not PARAGRAPH_DUTY_RE.search(text):
+    if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
     if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
