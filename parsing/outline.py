@@ -25,7 +25,6 @@ from .deadlines import extract_deadlines
 from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
-    FIELD_LABEL_RE,
     FIRST_IS_LEAD_RE,
     SENTENCE_END_RE,
     Clause,
@@ -380,8 +379,10 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
-        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
-            # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
+        if last_unit_line is not None and "。" not in text and len(text) < 60 and ":" not in text \
+                and "：" not in text:
+            # (a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never
+            # a unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]

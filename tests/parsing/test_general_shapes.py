@@ -465,3 +465,15 @@ def test_a_news_lead_retelling_the_directive_is_no_task():
         "牵头单位:县水务局",
     ]))
     assert [(t.ref, _units(t)[0]) for t in doc.tasks] == [("一、", ["县民政局"]), ("二、", ["县水务局"])]
+
+
+def test_a_label_line_after_a_unit_line_is_no_tail_of_its_list_and_a_shared_head_stays_one_unit():
+    doc = _one("\n".join([
+        "2030年甲乙丙三市协同发展重点任务清单",
+        "一、规划衔接方面",
+        "1. 做好重大规划的有效衔接。",
+        "工作成果:推动甲市与乙市、丙州同城化谋划。",
+        "责任单位:甲市、乙市、丙州发展改革部门",
+        "人:三市州发展改革部门主要负责同志",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [["甲市、乙市、丙州发展改革部门"]]
