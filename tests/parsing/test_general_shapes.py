@@ -477,3 +477,13 @@ def test_a_label_line_after_a_unit_line_is_no_tail_of_its_list_and_a_shared_head
         "人:三市州发展改革部门主要负责同志",
     ]))
     assert [_units(t)[0] for t in doc.tasks] == [["甲市、乙市、丙州发展改革部门"]]
+
+
+def test_a_clause_cut_inside_its_role_words_keeps_its_support_units():
+    doc = _one("\n".join([
+        "2030年县政府工作报告重点工作分工",
+        "一、主要目标",
+        "(一)主要预期目标。地区生产总值增长6%,一般公共预算收入增长5%(分管副县长负责,县发改局牵头,县财政局、"
+        "县统计局等按职责分",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [(["县发改局"], ["县财政局", "县统计局"])]
