@@ -380,7 +380,7 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_unit_line = current.unit_lines[-1]
             continue
         if last_unit_line is not None and "。" not in text and len(text) < 60 and ":" not in text \
-                and "：" not in text:
+                and "：" not in text and (last_unit_line.text[-1:] in "、,，" or _UNIT_TAIL_END_RE.search(text)):
             # (a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never
             # a unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
@@ -390,6 +390,11 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         last_unit_line = None
         current.lines.append(own)
     return roots
+
+
+# How the tail of a broken unit list ends: a body's last character, a bracket, a separator ("完成时", a label cut
+# by the end of the text, is none).
+_UNIT_TAIL_END_RE = re.compile(r"[局委办厅府会心处室队所站院部门位司团行道镇乡区县市州旗盟)）、,，]$")
 
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:

@@ -23,9 +23,9 @@ _LABEL_NOUN = r"(?:单位|部门|主体)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 # "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
 _SPLIT_LABEL = r"(?:部门|责任|任务|职责)?分工"
-LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}|({_SPLIT_LABEL}))"
+LABEL_RE = re.compile(rf"(?:[【\[〔]\s*)?(?:主要)?(?:(?:({LEAD_LABEL})|({SUPPORT_LABEL})){_LABEL_NOUN}|({_SPLIT_LABEL}))"
                       rf"(?:\s*[】\]〕]\s*:?|\s*:)")
-LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}|{_SPLIT_LABEL})"
+LINE_LABEL_RE = re.compile(rf"^(?:[【\[〔]\s*)?(?:主要)?(?:(?:{LEAD_LABEL}|{SUPPORT_LABEL}){_LABEL_NOUN}|{_SPLIT_LABEL})"
                            rf"(?:\s*[】\]〕]\s*:?|\s*:)")
 # A unit marked as the lead of its list: "★市发改委", "市发改委★", "市发改委（牵头）".
 LEAD_MARK_RE = re.compile(r"[★☆]|\((?:牵头|牵头单位|主责|主责单位)\)")

@@ -487,3 +487,15 @@ def test_a_clause_cut_inside_its_role_words_keeps_its_support_units():
         "县统计局等按职责分",
     ]))
     assert [_units(t) for t in doc.tasks] == [(["县发改局"], ["县财政局", "县统计局"])]
+
+
+def test_a_main_responsible_unit_label_and_a_label_cut_by_the_end_of_the_text():
+    doc = _one("\n".join([
+        "2030年县政府重点工作任务分解",
+        "一、全县经济社会发展主要预期目标",
+        "1.地区生产总值比上年增长6%以上。",
+        "牵头领导:常务副县长",
+        "主要责任单位:县发展改革委",
+        "完成时",
+    ]))
+    assert [(t.ref, _units(t)) for t in doc.tasks] == [("一、1.", (["县发展改革委"], []))]
