@@ -376,6 +376,7 @@ def _ends_directive(lines: Sequence[SourceLine], i: int) -> bool:
 
 def _is_recipient_list(text: str) -> bool:
     """主送 without its colon: unit names separated by 、，, the last ending in a unit word."""
+    text = text.rstrip("、，,")  # "局属各单位、各科室、：": a separator left before the colon
     if not text or len(text) > 150:
         return False
     items = _RECIPIENT_SPLIT_RE.split(text)
@@ -487,7 +488,7 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         text = lines[i].text
         parts.append(text)
         if text.endswith((":", "：")):
-            joined = "".join(parts)[:-1]
+            joined = "".join(parts)[:-1].rstrip("、，,")
             if "。" in joined or len(joined) > 120 or DATE_RE.search(joined) or not _is_recipient_list(_compact(joined)):
                 return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
             names: list[str] = []

@@ -499,3 +499,14 @@ def test_a_main_responsible_unit_label_and_a_label_cut_by_the_end_of_the_text():
         "完成时",
     ]))
     assert [(t.ref, _units(t)) for t in doc.tasks] == [("一、1.", (["县发展改革委"], []))]
+
+
+def test_a_separator_left_before_the_recipients_colon_is_dropped():
+    doc = _one("\n".join([
+        "关于报送2030年重点工作进展情况的通知",
+        "局属各单位、各科室、:",
+        "各责任单位要于每月25日前将重点工作进展情况报局办公室。",
+        "某某县交通运输局办公室",
+        "2030年2月15日",
+    ]))
+    assert doc.recipients == ("局属各单位", "各科室")
