@@ -198,6 +198,10 @@ _OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a g
 _BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道)$")
 
 
+# A group's offices ("各部门办公室"): after bare places ("各地、"), the office is each place's too, one group.
+_GROUP_OFFICE_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)(?:办公室|综合科|秘书科|督查室)$")
+
+
 def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]:
     """Split at 、 too, except where 、 joins bare places or levels that share the next name's head:
     "相关市、县政府", "哈尔滨、黑河、绥芬河市政府", "各市、特区、区人民政府" each stay one group."""
@@ -214,7 +218,8 @@ def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]
                 pending.append(piece)
                 continue
             if pending:
-                shares = directory.looks_like_unit(clean) and not _OWN_SCOPE_RE.search(clean)
+                shares = directory.looks_like_unit(clean) and (
+                    not _OWN_SCOPE_RE.search(clean) or _GROUP_OFFICE_RE.match(clean) is not None)
                 out.extend(["、".join([*pending, piece])] if shares else [*pending, piece])
                 pending = []
             else:

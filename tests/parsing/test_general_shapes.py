@@ -9,6 +9,7 @@ from datetime import date
 from parsing.deadlines import extract_deadlines
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
+from parsing.responsibility import split_units
 from parsing.results import ExtractedTask, ParsedDocument
 from parsing.tables import cell_role
 
@@ -510,3 +511,9 @@ def test_a_separator_left_before_the_recipients_colon_is_dropped():
         "2030年2月15日",
     ]))
     assert doc.recipients == ("局属各单位", "各科室")
+
+
+def test_bare_places_before_a_group_s_offices_share_the_office_but_not_a_plain_group():
+    directory = DepartmentDirectory()
+    assert split_units("各县区、各部门办公室", directory) == ["各县区、各部门办公室"]
+    assert split_units("各县区、各部门", directory) == ["各县区", "各部门"]
