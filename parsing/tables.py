@@ -41,12 +41,13 @@ def cell_role(cell: str) -> str | None:
             if role == "leader" and m.start() > 0:
                 # "牵头单位及主要负责人": the unit column, its head's name beside the unit
                 unit = _UNIT_ROLE_RE.search(text, 0, m.start())
-                if unit is not None:
+                if unit is not None and _AND_RE.search(text, unit.end(), m.start()):
                     return "support" if unit.group(1) else "lead"
             return role
     return None
 
 
+_AND_RE = re.compile(r"[及和与、/]")  # (not "牵头单位负责人": the person heading the unit, a leader column)
 _UNIT_ROLE_RE = re.compile(r"(?:((?:配合|协办|参与|协助|协同))|牵头|责任|主责|主办|承办)(?:单位|部门)")
 
 

@@ -357,7 +357,7 @@ def test_a_flattened_unit_list_wrapped_after_its_separator_is_one_cell_and_a_not
 
 def test_a_category_cell_stored_in_its_first_row_only_and_a_unit_cell_with_its_head_s_name():
     assert cell_role("牵头单位及主要负责人") == "lead" and cell_role("配合单位及联系人") == "support"
-    assert cell_role("主要负责人") == "leader"
+    assert cell_role("主要负责人") == "leader" and cell_role("牵头单位负责人") == "leader"
     doc = _one("\n".join([
         "类别 | 序号 | 工作任务 | 分管领导 | 牵头单位及 主要负责人 | 推进情况 |",
         "一、教育 | 1 | 新增公办幼儿园学位600个。 | 张某某 | 县教育局 李某 | 已完成。 |",
