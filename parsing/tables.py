@@ -311,7 +311,8 @@ def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
     if len(cells) > width and any(c.endswith("、") for c in cells):
         cells = _lists_rejoined(cells)
     lead = columns.lead
-    if len(cells) > width and lead == width - 1 and _is_unit_list(cells[lead]):
+    if len(cells) > width and lead == width - 1 and _is_unit_list(cells[lead]) \
+            and not all(_is_unit_list(c) for c in cells[width:]):
         return cells[:width]  # cells after the last column's units: a note cell that ran on (another unit's progress)
     if len(cells) > width:
         surplus = len(cells) - width

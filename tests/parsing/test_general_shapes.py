@@ -517,3 +517,13 @@ def test_bare_places_before_a_group_s_offices_share_the_office_but_not_a_plain_g
     directory = DepartmentDirectory()
     assert split_units("各县区、各部门办公室", directory) == ["各县区、各部门办公室"]
     assert split_units("各县区、各部门", directory) == ["各县区", "各部门"]
+
+
+def test_a_flattened_unit_column_listing_one_unit_per_line_keeps_them_all():
+    doc = _one("\n".join([
+        "2030年县政府民生实事任务分解表",
+        "序号", "工作任务", "责任单位",
+        "1", "改造城区老旧供水管网12公里。", "县水务局", "县财政局",
+        "2", "新建社区食堂4个。", "县民政局",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [["县水务局", "县财政局"], ["县民政局"]]
