@@ -820,7 +820,8 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     return out
 
 
-_PERSON_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+# A head's name: 2-3 characters, no place or level in front, no body's ending ("县文联" is a unit).
+_PERSON_NAME_RE = re.compile(r"^(?![省市县区州镇乡街各])[\u4e00-\u9fff]{2,3}(?<![局委办厅府会联社所站队院部室处])$")
 
 
 def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
