@@ -527,3 +527,13 @@ def test_a_flattened_unit_column_listing_one_unit_per_line_keeps_them_all():
         "2", "新建社区食堂4个。", "县民政局",
     ]))
     assert [_units(t)[0] for t in doc.tasks] == [["县水务局", "县财政局"], ["县民政局"]]
+
+
+def test_a_paragraph_asking_a_named_unit_to_report_to_a_government_is_its_task_undated():
+    doc = _one("\n".join([
+        "某某县乡镇供水规划获批",
+        "2030-03-02 10:26 来源:某某日报",
+        "近日,县政府批复同意《某某县乡镇供水规划》。各乡镇各有关部门要加强组织领导,确保规划目标顺利实现。",
+        "县水利局要充分发挥牵头作用,建立规划监督检查制度,并适时将检查情况报县人民政府。",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [(["县水利局"], [])]
