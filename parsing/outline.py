@@ -17,7 +17,7 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -304,9 +304,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
-        if closes is None and len(text) <= 40 and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
-                _strip_decoration(lines[index + 1].text)):
-            closes = "end"  # the signing organisation (落款) above its date
+        if closes is None and len(text) <= 40 and _SIGNER_RE.match(text) and _signature_follows(lines, index + 1):
+            closes = "end"  # the signing organisation (落款) above its date; two signing together, one per line
         previous_text = text
         body_started = body_started or "。" in text or (publishing and PUBLISHING_BODY_RE.search(text) is not None)
         if closes:
@@ -397,6 +396,21 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
 _UNIT_TAIL_END_RE = re.compile(r"[局委办厅府会心处室队所站院部门位司团行道镇乡区县市州旗盟)）、,，]$")
 
 
+# A signing body on a line of its own (ISSUER_RE, and a 街道办事处 / 党工委 signing with it).
+_SIGNER_RE = re.compile(rf"{ISSUER_RE.pattern}|^[\u4e00-\u9fff]{{2,20}}(?:办事处|党工委|党委)$")
+
+
+def _signature_follows(lines: Sequence[SourceLine], at: int) -> bool:
+    """Whether a signature date follows, maybe after one more signing body's line."""
+    for k in range(at, min(len(lines), at + 2)):
+        text = _strip_decoration(lines[k].text)
+        if SIGNATURE_RE.match(text):
+            return True
+        if len(text) > 40 or not _SIGNER_RE.match(text):
+            return False
+    return False
+
+
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
     """"attachment" for an attachment heading or list, "end" for a signature or a title line, else None."""
     if is_marker or len(text) > 60 or ("。" in text and not text.startswith(("特此", "此复"))):
@@ -422,6 +436,9 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
     return number <= 2 or 0 < number - last.get(kind, -9) <= 2
 
 
+_SUBJECT_DUTY_RE = re.compile(r"[^,;。]{2,}(?:要|须|应)$")
+
+
 def _section_is_non_task(node: _Node) -> bool:
     """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
@@ -429,7 +446,10 @@ def _section_is_non_task(node: _Node) -> bool:
         # the heading: the first line up to its first full stop ("（一）加强组织领导。各单位要…")
         head = node.lines[0].text.split("。", 1)[0][:30] if node.lines and node.kind != "shi" else ""
         opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
-        node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
+        requirement = REQUIREMENT_HEAD_RE.search(opening) if opening else None
+        if requirement is not None and _SUBJECT_DUTY_RE.search(opening, 0, requirement.start()):
+            requirement = None  # "各单位要高度重视…": a sentence whose subject has a duty, not a heading
+        node.non_task = bool(NON_TASK_RE.search(head) or requirement) or (
             node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 

@@ -537,3 +537,19 @@ def test_a_paragraph_asking_a_named_unit_to_report_to_a_government_is_its_task_u
         "县水利局要充分发挥牵头作用,建立规划监督检查制度,并适时将检查情况报县人民政府。",
     ]))
     assert [_units(t) for t in doc.tasks] == [(["县水利局"], [])]
+
+
+def test_a_unit_s_duty_to_take_something_seriously_is_a_task_and_two_signing_bodies_close_the_items():
+    doc = _one("\n".join([
+        "关于做好2031年度民生实事建议项目征集工作的通知",
+        "各有关单位:",
+        "为谋划好2031年度民生实事项目,现将有关事项通知如下:",
+        "一、征集要求",
+        "(一)提高认识,加强领导。",
+        "(二)各单位要高度重视征集工作,认真梳理提出建议项目。",
+        "某某街道党工委",
+        "某某街道办事处",
+        "2030年10月8日",
+    ]))
+    assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
+        ("一、(二)", "(二)各单位要高度重视征集工作,认真梳理提出建议项目。", ["各单位"])]
