@@ -621,6 +621,9 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
+    if not units and ctx.doc.kind == "通知" and _THING_SUBJECT_RE.match(_item_body(node)) \
+            and not _states_deadline(text, ctx):
+        return  # "建议项目要符合…": what a thing must be (a criterion of the notice), no one's duty
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
 
@@ -709,6 +712,18 @@ _SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:�
 # retells of the directive is no task of its own.
 NEWS_LEAD_RE = re.compile(r"^(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,，][^,，。]{0,40}?"
                           r"(?:印发|召开|发布|出台|举行|主持|获悉|了解到|公布)")
+
+
+# A sentence whose subject is a thing ("建议项目要符合…", "申报材料要真实"): a criterion, not a duty.
+_THING_SUBJECT_RE = re.compile(r"^[^,;。:]{0,10}(?:项目|建议|内容|材料|资料|资金|标准|方案)(?:均|都)?(?:要|须|应)")
+
+
+def _item_body(node: _Node) -> str:
+    """An item's first sentence after its marker, or after its heading line ("一、征集内容" / "民生实事项目要…")."""
+    first = _strip_marker(node.lines[0].text)
+    if len(node.lines) > 1 and "。" not in first and len(first) <= 20:
+        return node.lines[1].text
+    return first
 
 
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:

@@ -553,3 +553,19 @@ def test_a_unit_s_duty_to_take_something_seriously_is_a_task_and_two_signing_bod
     ]))
     assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
         ("一、(二)", "(二)各单位要高度重视征集工作,认真梳理提出建议项目。", ["各单位"])]
+
+
+def test_a_notice_item_whose_subject_is_a_thing_states_a_criterion_not_a_duty():
+    doc = _one("\n".join([
+        "关于做好2031年度民生实事建议项目征集工作的通知",
+        "各有关单位:",
+        "为谋划好2031年度民生实事项目,现将有关事项通知如下:",
+        "一、征集内容",
+        "民生实事建议项目要立足于解决群众最关心的民生问题,主要包括公共教育、医疗服务等。",
+        "二、征集要求",
+        "(一)各单位要认真梳理提出建议项目,于10月20日前报街道办公室。",
+        "(二)建议项目要符合街道发展实际,并能在年度内完成。",
+        "某某街道办事处",
+        "2030年10月8日",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["二、(一)"]
