@@ -551,9 +551,12 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
     lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
     # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
-    cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
-                and PROGRESS_LABEL_RE.match(lines[k].text)), None) if len(lines) > 1 else None
-    text, starts = _text_of(lines if cut is None else lines[:cut])
+    text, starts = _text_of(lines)
+    if len(lines) > 1 and "情况" in text:
+        cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
+                    and PROGRESS_LABEL_RE.match(lines[k].text)), None)
+        if cut is not None:
+            text, starts = _text_of(lines[:cut])
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return
@@ -621,7 +624,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
-    if not units and ctx.doc.kind == "通知" and _THING_SUBJECT_RE.match(_item_body(node)) \
+    if ctx.doc.kind == "通知" and leaf and not units and _THING_SUBJECT_RE.match(_item_body(node)) \
             and not _states_deadline(text, ctx):
         return  # "建议项目要符合…": what a thing must be (a criterion of the notice), no one's duty
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,

@@ -457,13 +457,15 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
 _DATE_ONLY_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:[-./]\d{1,2}[-./]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*$")
 
 
+_DIGIT_OR_NUMBER_RE = re.compile(r"[\d〔]")
+
+
 def _unlabelled_meta_row(text: str) -> bool:
     """A page's data printed without colons: "索 引 号  0150… 发布机构  州政府", "文  号  X〔2020〕91号"."""
     if "。" in text or text.rstrip().endswith((":", "：")):
         return False
     compact = re.sub(r"\s+", "", text)
-    return any(compact.startswith(label) for label in _ALL_META_LABELS if len(label) >= 2) \
-        and len(compact) > 6 and bool(re.search(r"[\d〔]", compact))
+    return compact.startswith(_META_LABEL_STARTS) and len(compact) > 6 and bool(_DIGIT_OR_NUMBER_RE.search(compact))
 
 
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
@@ -730,6 +732,7 @@ META_PAIR_RE = re.compile(
 )
 META_LINE_LIMIT = 30
 _ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(META_OTHER_LABELS)  # a page's metadata block is printed above the directive
+_META_LABEL_STARTS = tuple(sorted(w for w in _ALL_META_LABELS if len(w) >= 2))
 
 
 _ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
