@@ -840,6 +840,7 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
 # (a time or a source after the date: a signature's date under the issuer's name is none)
 _DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)"
                           r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])")
+_FONT_BUTTONS_RE = re.compile(r"^\s*(?:字体|字号)\s*[:：]?\s*【?\s*[大中小]")
 _HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
 
 
@@ -847,7 +848,13 @@ def _headline_at(lines: Sequence[SourceLine], i: int) -> tuple[int, list[str], i
     """A news report's headline (one or two short lines without sentence punctuation) right above its dateline:
     the title of a page whose heading ends in no genre word ("…项目确定", "…全完成了")."""
     for last in (i, i + 1):
-        if last + 1 >= len(lines) or not _DATELINE_RE.match(lines[last + 1].text):
+        if last + 1 >= len(lines):
+            continue
+        below = lines[last + 1].text
+        # the dateline, or the page's font buttons under a heading printed below the page's data
+        if not (_DATELINE_RE.match(below) or (last == i and _FONT_BUTTONS_RE.match(below) and (
+                i == 0 or re.sub(r"\s+", "", lines[i - 1].text).startswith(_META_LABEL_STARTS)
+                or _is_meta_line(lines[i - 1].text)))):
             continue
         parts = [lines[k].text.strip() for k in range(i, last + 1)]
         if all(4 <= len(p) <= 60 and not _HEADLINE_STOP_RE.search(p) and not SITE_DEBRIS_RE.search(p)

@@ -569,3 +569,16 @@ def test_a_notice_item_whose_subject_is_a_thing_states_a_criterion_not_a_duty():
         "2030年10月8日",
     ]))
     assert [t.ref for t in doc.tasks] == ["二、(一)"]
+
+
+def test_a_heading_between_the_page_data_and_its_font_buttons_is_the_title():
+    doc = _one("\n".join([
+        "索引号 000000/2030-0001 主题分类 政务公开",
+        "公开方式 主动公开 公开范围 面向社会",
+        "县政府召开第5次常务会议 某某某主持",
+        "字体:【大】 【中】 【小】",
+        "3月18日,县长主持召开县政府第5次常务会议,现将会议研究的有关事项纪要如下:",
+        "一、会议原则同意县发改局提出的《某某方案》,要求修改完善后印发实施。",
+    ]))
+    assert doc.title.replace(" ", "") == "县政府召开第5次常务会议某某某主持"
+    assert [_units(t)[0] for t in doc.tasks] == [["县发改局"]]
