@@ -730,6 +730,8 @@ _META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) +
 META_PAIR_RE = re.compile(
     rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
 )
+# A pair of a page's data printed without a colon: the value runs to the next label ("成文日期 2022-03-19 发布机构").
+_SPACED_PAIR_RE = re.compile(rf"(?P<label>{_META_LABEL})\s*(?P<value>\S.*?)\s*(?=(?:{_META_LABEL})|$)")
 META_LINE_LIMIT = 30
 _ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(META_OTHER_LABELS)  # a page's metadata block is printed above the directive
 _META_LABEL_STARTS = tuple(sorted(w for w in _ALL_META_LABELS if len(w) >= 2))
@@ -751,6 +753,13 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
                 if key and value and key not in found and _compact(value) not in _ALL_META_LABELS:
                     found[key] = value
         if ":" not in line.text and "：" not in line.text:
+            if _unlabelled_meta_row(line.text):  # "发文日期 2022-04-08 成文日期 2022-03-19 发布机构 …"
+                # (the signed date, 成文日期, before the day it was put online, 发文日期: the fields' word order)
+                pairs = sorted((words.index(_compact(m["label"])), key, m["value"].strip())
+                               for m in _SPACED_PAIR_RE.finditer(line.text) for key, words in _META_FIELDS
+                               if key == "issued_on" and _compact(m["label"]) in words)
+                for _, key, value in pairs:
+                    found.setdefault(key, value)
             continue
         for m in META_PAIR_RE.finditer(line.text):
             label, value = _compact(m["label"]), m["value"].strip(" |")

@@ -582,3 +582,15 @@ def test_a_heading_between_the_page_data_and_its_font_buttons_is_the_title():
     ]))
     assert doc.title.replace(" ", "") == "县政府召开第5次常务会议某某某主持"
     assert [_units(t)[0] for t in doc.tasks] == [["县发改局"]]
+
+
+def test_page_data_without_colons_gives_the_signed_date():
+    doc = _one("\n".join([
+        "索 引 号 000000/2030-0001 发文日期 2030-04-08 成文日期 2030-03-19 发布机构 县政府办公室",
+        "文  号 某政办〔2030〕9号",
+        "县人民政府办公室关于印发2030年民生实事项目的通知",
+        "各乡镇人民政府:",
+        "现将《2030年民生实事项目》印发给你们,请认真贯彻落实。",
+        "一、新建社区食堂4个。(县民政局负责)",
+    ]))
+    assert doc.issued_on == date(2030, 3, 19)
