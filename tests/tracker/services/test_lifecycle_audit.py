@@ -3,7 +3,7 @@ services found no test looking (docs/mutation.md): every event's actor, unit, st
 unit receives, the fields each transition sets, and each refusal's exact words."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -190,6 +190,26 @@ def test_a_report_identical_to_the_last_one_written_in_the_same_instant_is_refus
         with pytest.raises(TransitionError, match="与上次反馈完全相同"):
             unit_actions.progress_report_create(assignment=part, actor=unit_a[0], text="第二次反馈：完成施工招标。",
                                                 percent=50)
+
+
+def test_the_last_report_is_the_newest_by_its_time_as_the_task_page_lists_them(office, unit_a):
+    """The page lists a part's reports newest first by time (ProgressReport.Meta.ordering); the copy check and
+    the percent a send back restores take that same last report, even when the ids disagree (a clock set back)."""
+    task = _task(unit_a, S.SIGNED)
+    part = lead_of(task)
+    first = unit_actions.progress_report_create(assignment=part, actor=unit_a[0], text="第一次反馈：完成立项批复。",
+                                                percent=40)
+    second = unit_actions.progress_report_create(assignment=part, actor=unit_a[0], text="第二次反馈：完成施工招标。",
+                                                 percent=70)
+    ProgressReport.objects.filter(pk=first.pk).update(created_at=second.created_at + timedelta(hours=1))
+    assert list(part.progress_reports.all()) == [first, second]
+    with pytest.raises(TransitionError, match="与上次反馈完全相同"):
+        unit_actions.progress_report_create(assignment=part, actor=unit_a[0], text="第一次反馈：完成立项批复。",
+                                            percent=50)
+    unit_actions.assignment_completion_request(assignment=part, actor=unit_a[0], text=DONE)
+    office_actions.assignment_send_back(assignment=part, actor=office, reason="缺少验收报告")
+    part.refresh_from_db()
+    assert part.progress_percent == 40
 
 
 # --- reports, completion requests and extension requests keep what the unit wrote --------------------------
