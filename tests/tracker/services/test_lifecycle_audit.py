@@ -606,3 +606,21 @@ def test_urging_a_task_whose_leads_owe_nothing_is_refused(office, unit_a):
     with pytest.raises(TransitionError) as info:
         office_actions.task_urge(task=task, actor=office)
     assert str(info.value) == "该事项没有待办理的牵头单位，无需催办"
+
+
+# --- 本期已完成 --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("note", "event_note"), [
+    ("已报送书面材料", "2030-06-30 这一期已完成（2030年06月30日前）：已报送书面材料"),
+    ("", "2030-06-30 这一期已完成（2030年06月30日前）"),
+])
+def test_the_office_completing_a_period_records_it_with_its_note(office, unit_a, note, event_note):
+    task = _task(unit_a, S.IN_PROGRESS)
+    part = lead_of(task)
+    period = part.occurrences.get()
+    office_actions.occurrence_complete(occurrence=period, actor=office, note=note)
+    period.refresh_from_db()
+    assert period.completed_by == office and period.report is None
+    assert _event_row(_last_event(task)) == ("occurrence_complete", office.pk, part.pk, unit_a[1].pk, A.IN_PROGRESS,
+                                             A.IN_PROGRESS, event_note)
