@@ -624,3 +624,22 @@ def test_the_office_completing_a_period_records_it_with_its_note(office, unit_a,
     assert period.completed_by == office and period.report is None
     assert _event_row(_last_event(task)) == ("occurrence_complete", office.pk, part.pk, unit_a[1].pk, A.IN_PROGRESS,
                                              A.IN_PROGRESS, event_note)
+
+
+# --- 延期申请: what it needs -----------------------------------------------------------------------------
+
+
+def test_an_extension_request_says_why_it_cannot_be_made(unit_a):
+    undated = _task(unit_a, S.IN_PROGRESS, due_on=None)
+    recurring = _task(unit_a, S.IN_PROGRESS, due_on=None)
+    monthly = DeadlineFactory(task=recurring, text="每月底前报送进展", kind="recurring", recurrence="monthly",
+                              rule="M:end", due_on=date(2024, 6, 30), parsed_due_on=date(2024, 6, 30))
+    DeadlineOccurrence.objects.create(deadline=monthly, assignment=lead_of(recurring), due_on=date(2024, 6, 30))
+    waiting = _task(unit_a, S.IN_PROGRESS, date(2024, 6, 30))
+    _extension(lead_of(waiting), unit_a)
+    for task, message in ((undated, "该事项没有明确的办理时限，无需申请延期"),
+                          (recurring, "周期性时限按期逐期完成，不适用延期申请"),
+                          (waiting, "已有待审批的延期申请，请等待督查室审批")):
+        with pytest.raises(TransitionError) as info:
+            _extension(lead_of(task), unit_a)
+        assert str(info.value) == message
