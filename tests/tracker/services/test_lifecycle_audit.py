@@ -619,7 +619,7 @@ def test_the_office_completing_a_period_records_it_with_its_note(office, unit_a,
     task = _task(unit_a, S.IN_PROGRESS)
     part = lead_of(task)
     period = part.occurrences.get()
-    office_actions.occurrence_complete(occurrence=period, actor=office, note=note)
+    office_actions.occurrence_complete(occurrence=period, actor=office, **({"note": note} if note else {}))
     period.refresh_from_db()
     assert period.completed_by == office and period.report is None
     assert _event_row(_last_event(task)) == ("occurrence_complete", office.pk, part.pk, unit_a[1].pk, A.IN_PROGRESS,
