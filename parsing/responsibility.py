@@ -18,8 +18,8 @@ from .departments import CATEGORY_RE, LEAD_MARK, NOT_UNIT_RE, DepartmentDirector
 from .results import DepartmentMention
 
 LEAD_LABEL = r"牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
-SUPPORT_LABEL = r"协同责任|配合责任|配合|协办|参与|协助|协同"
-_LABEL_NOUN = r"(?:单位|部门|主体)"
+SUPPORT_LABEL = r"协同责任|配合责任|配合|协办|参与|协助|协同|数据提供|提供"  # 数据提供单位: beside a lead, support
+_LABEL_NOUN = r"(?:单位|部门|主体|处室)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 # "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
 _SPLIT_LABEL = r"(?:部门|责任|任务|职责)?分工"
@@ -86,6 +86,8 @@ ALIAS_OPEN_RE = re.compile(r"\(以下简称")
 ALIAS_HEAD_SPLIT_RE = re.compile(r"[,;、。由将要的其]")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
+# "牵头领导:X,牵头单位:A,数据提供单位:B": fields of a clause separated by commas (a comma before a new label).
+FIELD_COMMA_RE = re.compile(r"[,，](?=[\u4e00-\u9fff]{2,6}\s*[:：])")
 BRACKET_RE = re.compile(r"[()]")
 # Brackets that enclose a unit clause besides ( ): 〔〕 【】 [] are read as ( ) (same length, so spans hold).
 _CLAUSE_BRACKETS = (("〔", "("), ("【", "("), ("[", "("), ("〕", ")"), ("】", ")"), ("]", ")"))
@@ -264,7 +266,8 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     units = Units()
     # "牵头单位：A；责任单位：B": beside a lead, the responsible units are its support (kept in `duty`: where the
     # document also labels 配合单位, 责任单位 is a role of its own, carried out, so lead; the outline decides)
-    has_lead_label = any(m.group(1) in ("牵头", "牵头责任", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
+    has_lead_label = any(m.group(1) in ("牵头", "牵头责任", "主办", "主责") for m in labels) and not any(
+        m.group(2) and not m.group(2).endswith("提供") for m in labels)  # (数据提供单位 is no 配合 role)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
         is_lead = (m.group(1) is not None or m.group(3) is not None) and (
@@ -378,6 +381,9 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
         following = Units(lead=split_units(m.group("units"), directory) or [])
         text = text[: _declaration_start(text, m.start())[0]]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    if ":" in text and FIELD_LABEL_RE.match(text) and not LINE_LABEL_RE.match(text):
+        # "牵头领导:X,牵头单位:A": a person's field first; its comma ends it
+        sentences = [p.strip(" ,") for s in sentences for p in FIELD_COMMA_RE.split(s) if p.strip(" ,")]
     # (a rule the clause states for the document, "列第一位的为牵头部门，下同", is read by extract_tasks)
     sentences = [_without_rule(s) for s in sentences if not is_other_field(s)]
     sentences = [s for s in sentences if s]

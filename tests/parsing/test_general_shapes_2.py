@@ -1,0 +1,55 @@
+"""General shapes, second set: clauses with persons and extra roles, traditional text, group clauses, sub-items.
+
+Every text here is synthetic (written for the rule it checks); each test parses with an empty directory.
+"""
+from __future__ import annotations
+
+from parsing.departments import DepartmentDirectory
+from parsing.extract import parse_gazette
+from parsing.responsibility import parse_clause
+from parsing.results import ExtractedTask, ParsedDocument
+
+
+def _one(text: str) -> ParsedDocument:
+    documents = parse_gazette(text, file="t.txt", directory=DepartmentDirectory())
+    assert len(documents) == 1
+    return documents[0]
+
+
+def _units(task: ExtractedTask) -> tuple[list[str], list[str]]:
+    return [u.as_written for u in task.lead_units], [u.as_written for u in task.support_units]
+
+
+# --- clauses with a person first and extra roles --------------------------------------------------------------------
+
+
+def test_a_clause_opening_with_a_leader_reads_the_unit_fields_after_the_comma():
+    units, _ = parse_clause("牵头领导:王某某,牵头单位:区文旅局,数据提供单位:区统计局", DepartmentDirectory())
+    assert units is not None
+    assert (units.lead, units.support) == (["区文旅局"], ["区统计局"])
+
+
+def test_beside_a_lead_label_the_responsible_and_data_units_are_support():
+    units, _ = parse_clause("牵头单位:县水利局;责任单位:县农业局、县林业局;数据提供单位:县统计局", DepartmentDirectory())
+    assert units is not None
+    assert units.lead == ["县水利局"]
+    assert units.support == ["县农业局", "县林业局", "县统计局"]
+
+
+def test_a_responsible_office_label_names_units():
+    units, _ = parse_clause("责任处室:办公室、财务处", DepartmentDirectory())
+    assert units is not None and units.lead == ["办公室", "财务处"]
+
+
+def test_a_target_with_a_leader_and_data_unit_is_a_task_of_the_lead():
+    doc = _one("\n".join([
+        "关于分解落实2031年区政府工作目标的通知",
+        "各街道办事处,区政府各部门:",
+        "一、主要预期目标",
+        "(一)全区旅游收入增长9%。(牵头领导:王某某,牵头单位:区文旅局,责任单位:区商务局,数据提供单位:区统计局)",
+        "(二)城镇新增就业1.2万人。(牵头领导:李某某,牵头单位:区人社局,数据提供单位:区统计局)",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [
+        (["区文旅局"], ["区商务局", "区统计局"]),
+        (["区人社局"], ["区统计局"]),
+    ]
