@@ -53,3 +53,28 @@ def test_a_target_with_a_leader_and_data_unit_is_a_task_of_the_lead():
         (["区文旅局"], ["区商务局", "区统计局"]),
         (["区人社局"], ["区统计局"]),
     ]
+
+
+# --- traditional characters ------------------------------------------------------------------------------------------
+
+
+def test_a_task_starting_mid_line_is_shown_in_the_files_own_characters():
+    from parsing.normalize import as_written, for_parsing
+
+    written = "工作安排:一是加強鄉村道路養護;二是加強城區路燈維護;三是擴大公共區域監控覆蓋。"
+    cleaned = for_parsing(written * 3)
+    assert cleaned is not None and cleaned.converted
+    source = cleaned.text
+    piece = source[source.index("三是", 40): source.index("。", source.index("三是", 40))]
+    assert as_written(piece, source=source, written=cleaned.written) == "三是擴大公共區域監控覆蓋"
+
+
+def test_a_year_named_as_the_start_of_a_span_is_not_the_plan_year():
+    from parsing.extract import _only_year_start
+    from parsing.results import SourceLine
+
+    def lines(*texts: str) -> tuple[SourceLine, ...]:
+        return tuple(SourceLine(number=i + 1, text=t) for i, t in enumerate(texts))
+
+    assert _only_year_start(lines("今年全市将办好十件实事。", "自2009年开始,本市已连续多年征集实事。")) is None
+    assert _only_year_start(lines("全市2031年重点工作如下。", "从2012年起连续开展。")).year == 2031
