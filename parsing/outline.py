@@ -250,6 +250,22 @@ def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | Non
     return "num", last + 1, head, text[len(head):]
 
 
+# "1全面落实…" / "2免费开展…": an item heading whose number has lost its dot (a line of its own, no sentence end);
+# not an amount or date ("3个", "5月底前", "10件"). Only 1 or the next number of the running list.
+BARE_NUMBER_RE = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日时点号个件项家所座户人名次批万亿千百元吨米斤亩条套台辆类种期届倍周天岁级层栋股只头张部场块处位])")
+BARE_NUMBER_MAX = 40
+
+
+def _bare_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
+    m = BARE_NUMBER_RE.match(text)
+    if m is None:
+        return None
+    number = int(m.group(1))
+    if number != (1 if last is None else last + 1):
+        return None
+    return "num", number, f"{number}.", text[m.end():]
+
+
 def _strip_decoration(text: str) -> str:
     if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
         return text.strip()
@@ -292,6 +308,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_number["num"] = number - 1
         if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
             marker = _next_number(text, last_number.get("num"))
+        if marker is None and text[0] in _DIGITS and len(text) <= BARE_NUMBER_MAX and "。" not in text:
+            marker = _bare_number(text, last_number.get("num"))
         if padded is not None:
             if marker is None:
                 marker = "padded", int(padded), padded, text
@@ -378,7 +396,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
-        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
+        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text) \
+                and not last_unit_line.text.endswith(("。", ";")):  # (a list closed by its full stop ends there)
             # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from .departments import CATEGORY_RE, LEAD_MARK, NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
-LEAD_LABEL = r"牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
-SUPPORT_LABEL = r"协同责任|配合责任|配合|协办|参与|协助|协同|数据提供|提供"  # 数据提供单位: beside a lead, support
+LEAD_LABEL = r"主要责任|牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
+SUPPORT_LABEL = r"相关责任|有关责任|其他责任|协同责任|配合责任|配合|协办|参与|协助|协同|数据提供|提供"  # 数据提供单位: beside a lead, support
 _LABEL_NOUN = r"(?:单位|部门|主体|处室)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 # "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
@@ -192,9 +192,9 @@ _PERSON_LAST = frozenset("长任记志导部人员")
 _BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?(?:[\u4e00-\u9fff]{0,4}[省市县区州旗镇乡]|[\u4e00-\u9fff]{2,3})$")
 
 
-_BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道)]、")
+_BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道联)]、")  # 联: 残联, 妇联
 _OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a group of its own, not a head to share
-_BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道)$")
+_BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道|联)$")
 
 
 def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]:
@@ -260,18 +260,20 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     """"牵头单位：A；配合单位：B" / "责任单位：A、B" (inside a bracket or on lines of their own)."""
     if ":" not in text and "：" not in text and "】" not in text and "]" not in text and "〕" not in text:
         return None  # (cheap: every label ends in one of these)
+    if "单位有" in text or "部门有" in text:
+        text = _HAS_LABEL_RE.sub(r"\1:", text)
     labels = list(LABEL_RE.finditer(text))
     if not labels or text[: labels[0].start()].strip(" ,;、"):
         return None
     units = Units()
     # "牵头单位：A；责任单位：B": beside a lead, the responsible units are its support (kept in `duty`: where the
     # document also labels 配合单位, 责任单位 is a role of its own, carried out, so lead; the outline decides)
-    has_lead_label = any(m.group(1) in ("牵头", "牵头责任", "主办", "主责") for m in labels) and not any(
+    has_lead_label = any(m.group(1) in _LEADING_LABELS for m in labels) and not any(
         m.group(2) and not m.group(2).endswith("提供") for m in labels)  # (数据提供单位 is no 配合 role)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
         is_lead = (m.group(1) is not None or m.group(3) is not None) and (
-            not has_lead_label or m.group(1) in ("牵头", "牵头责任", "主办", "主责"))
+            not has_lead_label or m.group(1) in _LEADING_LABELS)
         if m.group(3) is not None or (m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body)):
             # "责任单位：A牵头，B、C配合": the roles inside the list win over the label
             roles = parse_verb_clause(body, directory)
@@ -295,6 +297,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     return settle_lead_marks(units) if units else None
 
 
+_LEADING_LABELS = ("牵头", "牵头责任", "主办", "主责", "主要责任")
+# "相关责任单位有A、B": the label's verb instead of a colon.
+_HAS_LABEL_RE = re.compile(r"((?:相关|有关|其他)责任(?:单位|部门))有(?!关)")
 _ROLES_IN_BODY_RE = re.compile(r"(?:牵头|主办)[,;、]|(?:配合|协办|协助|参与|协同)$")
 
 

@@ -78,3 +78,35 @@ def test_a_year_named_as_the_start_of_a_span_is_not_the_plan_year():
 
     assert _only_year_start(lines("今年全市将办好十件实事。", "自2009年开始,本市已连续多年征集实事。")) is None
     assert _only_year_start(lines("全市2031年重点工作如下。", "从2012年起连续开展。")).year == 2031
+
+
+# --- numbers without punctuation, 主要/相关责任单位 lines ---------------------------------------------------------------
+
+
+def test_numbered_headings_without_a_dot_with_main_and_related_unit_lines():
+    doc = _one("\n".join([
+        "关于印发2031年全县十件民生实事工作方案的通知",
+        "各乡镇人民政府,县直各单位:",
+        "1新建乡镇污水处理站",
+        "主要责任单位:县住建局,相关责任单位有县财政局、县环保局。",
+        "2提升农村学校供暖条件",
+        "主要责任单位:县教育局,相关责任单位有县残联、县妇联。",
+        "县教育局",
+        "3改造城区背街小巷",
+        "主要责任单位:县城管局。",
+    ]))
+    assert [(t.line, t.text[:4]) for t in doc.tasks] == [(3, "1新建乡"), (5, "2提升农"), (8, "3改造城")]
+    assert [_units(t) for t in doc.tasks] == [
+        (["县住建局"], ["县财政局", "县环保局"]),
+        (["县教育局"], ["县残联", "县妇联"]),
+        (["县城管局"], []),
+    ]
+
+
+def test_a_bare_number_before_an_amount_or_a_date_opens_no_item():
+    from parsing.outline import _bare_number
+
+    assert _bare_number("3个社区建成食堂", None) is None
+    assert _bare_number("5月底前完成验收", 4) is None
+    assert _bare_number("4推进老旧小区改造", 2) is None  # not the next number
+    assert _bare_number("3推进老旧小区改造", 2) == ("num", 3, "3.", "推进老旧小区改造")
