@@ -626,9 +626,11 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
                 (units.support if _SUPPORTING_RE.match(part, subject.end()) else units.lead).extend(doers)
                 listed = []
-                joined = _JOINED_BY_RE.match(part, subject.end()) if "会同" in part or "联合" in part else None
+                joined = _JOINED_BY_RE.match(part, subject.end()) if _JOINED_HINT_RE.search(part) else None
                 if joined is not None:  # "县发改委要会同县督查办对…进行督导": the units it works with support it
                     partners, _ = _unit_run(part[joined.end():], directory)
+                    if not partners and ROLE_GROUP_RE.match(rest := part[joined.end():]) is not None:
+                        partners = [rest]  # "各牵头单位要组织相关责任单位": a group named by its role
                     units.support.extend(n for n in partners if n not in units.support)
                 continue
             if several:
@@ -683,7 +685,8 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
-_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极)?(?:会同|联合)")
+_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极|认真)?(?:会同|联合|组织|带领)")  # "A要组织B,…": B works under A
+_JOINED_HINT_RE = re.compile(r"会同|联合|组织|带领")
 _SUPPORTING_RE = re.compile(r"[^,;。]{0,6}?(?:配合|协助|支持|协同)")
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")

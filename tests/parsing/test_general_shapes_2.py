@@ -110,3 +110,11 @@ def test_a_bare_number_before_an_amount_or_a_date_opens_no_item():
     assert _bare_number("5月底前完成验收", 4) is None
     assert _bare_number("4推进老旧小区改造", 2) is None  # not the next number
     assert _bare_number("3推进老旧小区改造", 2) == ("num", 3, "3.", "推进老旧小区改造")
+
+
+def test_units_a_subject_organises_support_it():
+    from parsing.responsibility import parse_prose
+
+    units = parse_prose("各责任单位要组织相关配合单位,研究制定具体工作计划并按月报送。", DepartmentDirectory())
+    assert units is not None
+    assert (units.lead, units.support) == (["各责任单位"], ["相关配合单位"])
