@@ -115,6 +115,6 @@ def test_a_bare_number_before_an_amount_or_a_date_opens_no_item():
 def test_units_a_subject_organises_support_it():
     from parsing.responsibility import parse_prose
 
-    units = parse_prose("各责任单位要组织相关配合单位,研究制定具体工作计划并按月报送。", DepartmentDirectory())
+    units = parse_prose("各牵头单位要带领有关责任单位,抓紧制定年度推进计划并按月报送。", DepartmentDirectory())
     assert units is not None
-    assert (units.lead, units.support) == (["各责任单位"], ["相关配合单位"])
+    assert (units.lead, units.support) == (["各牵头单位"], ["有关责任单位"])
