@@ -237,7 +237,9 @@ def distinct_schedules(specs: tuple[DeadlineSpec, ...]) -> tuple[DeadlineSpec, .
     seen: set[tuple[object, ...]] = set()
     kept = []
     for spec in specs:
-        key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor)
+        key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor,
+               # (unresolved dates: "第一季度…第二季度" in an undated text are two deadlines, not one)
+               spec.text if spec.due is None and spec.recurrence is None else None)
         if key not in seen:
             seen.add(key)
             kept.append(spec)

@@ -388,6 +388,13 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             columns = None
             continue
         if current is None:
+            if roots and text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(text):
+                # "上述项目由A牵头负责。" after paragraphs outside the numbering: A's, back to the group's heading
+                for node in reversed(roots):
+                    if node.kind != "para" or node.unit_lines or _marker(node.lines[0].text) is not None:
+                        break
+                    node.unit_lines.append(own)
+                continue
             if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
                 roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [own]))
@@ -557,6 +564,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
         return
+    if leaf and len(node.lines) > 2 and _emit_closed_groups(node, ctx, parent_ref):
+        return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = _unit_lines(node, ctx) or Units()
     last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
@@ -606,6 +615,37 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
+
+
+# "上述项目由区商务委牵头负责。" on a line of its own: the unit of every paragraph since the previous such line.
+GROUP_CLOSER_RE = re.compile(r"^(?:上述|以上)(?:各)?(?:项目|任务|工作|事项|实事)(?:均|统一)?由(?P<units>[^,;。由]{2,60}?)"
+                             r"(?:牵头|负责|主办)")
+
+
+def _emit_closed_groups(node: _Node, ctx: _Context, parent_ref: str | None) -> bool:
+    """An item whose paragraphs (after its heading line) come in groups, each closed by a line naming the group's
+    unit: each paragraph is a task of that unit (a heading that lists the paragraphs in brief is no task)."""
+    body = node.lines[1:]
+    if not any(line.text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(line.text) for line in body):
+        return False  # (cheap: the common item has no such line)
+    pending: list[SourceLine] = []
+    k = 0
+    for line in body:
+        closer = GROUP_CLOSER_RE.match(line.text)
+        if closer is None:
+            pending.append(line)
+            continue
+        units = parse_prose(line.text.rstrip("。"), ctx.directory)
+        for paragraph in pending:
+            k += 1
+            _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref,
+                      units, prose_text=paragraph.text)
+        pending = []
+    for paragraph in pending:  # paragraphs after the last group: tasks of their own words
+        k += 1
+        _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref, None,
+                  prose_text=paragraph.text)
+    return True
 
 
 # A 督查通报 names the decisions that lag by their units: "县发改局负责的“严格落实…”" (quoted: a task each), "由县民政局
@@ -689,6 +729,10 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
+    if node.unit_lines:  # one of the paragraphs a "上述项目由A牵头负责" line closes
+        line = node.lines[0].number
+        _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
+        return
     if not PARAGRAPH_DUTY_RE.search(text):
         return
     reporting: str | None = None

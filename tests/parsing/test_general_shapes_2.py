@@ -118,3 +118,40 @@ def test_units_a_subject_organises_support_it():
     units = parse_prose("各牵头单位要带领有关责任单位,抓紧制定年度推进计划并按月报送。", DepartmentDirectory())
     assert units is not None
     assert (units.lead, units.support) == (["各牵头单位"], ["有关责任单位"])
+
+
+# --- groups of items closed by one line -------------------------------------------------------------------------------
+
+
+def test_paragraphs_closed_by_a_group_line_are_tasks_of_its_unit():
+    doc = _one("\n".join([
+        "上述项目由区民政局牵头负责。",
+        "【便民服务】",
+        "七、完善社区便民服务网络。新开社区食堂3家;新增助浴点5个。",
+        "新开社区食堂3家。项目具体实施进度为:第一季度完成选址;第二季度完成装修;第四季度投入运营。",
+        "新增社区助浴点5个,覆盖全部街道。项目具体实施进度为:第二季度完成招标;第三季度投入使用。",
+        "上述项目由区民政局牵头负责。",
+        "改造社区卫生服务站2个。项目具体实施进度为:第三季度完成改造。",
+        "上述项目由区卫健委牵头负责。",
+        "八、推进城区绿化建",
+    ]))
+    assert [(t.line, _units(t)) for t in doc.tasks] == [
+        (4, (["区民政局"], [])), (5, (["区民政局"], [])), (7, (["区卫健委"], []))]
+    # no year anywhere: the schedule's quarters are deadlines without a date, each listed
+    assert [d.text for d in doc.tasks[0].deadlines] == ["第一季度", "第二季度", "第四季度"]
+    assert all(d.due is None for d in doc.tasks[0].deadlines)
+
+
+def test_an_item_whose_paragraphs_are_closed_by_group_lines():
+    doc = _one("\n".join([
+        "关于印发2031年区政府实事项目的通知",
+        "各街道办事处,区政府各部门:",
+        "一、完善养老服务。",
+        "新建长者食堂2家。",
+        "新增家庭养老床位300张。",
+        "以上项目由区民政局牵头负责。",
+        "建设智慧健康驿站4个。",
+        "以上项目由区卫健委牵头负责。",
+    ]))
+    assert [(t.line, _units(t)) for t in doc.tasks] == [
+        (4, (["区民政局"], [])), (5, (["区民政局"], [])), (7, (["区卫健委"], []))]
