@@ -266,6 +266,18 @@ def _bare_number(text: str, last: int | None) -> tuple[str, int, str, str] | Non
     return "num", number, f"{number}.", text[m.end():]
 
 
+def _opens_decimal_section(lines: tuple[SourceLine, ...], index: int, number: int) -> bool:
+    head = f"{number}."
+    for line in lines[index + 1: index + 1 + BARE_NUMBER_LOOKAHEAD]:
+        text = _strip_decoration(line.text)
+        if text.startswith(head) and text[len(head):len(head) + 1].isdigit():
+            return True
+    return False
+
+
+BARE_NUMBER_LOOKAHEAD = 3  # lines after a bare-numbered heading searched for its first decimal sub-item
+
+
 def _strip_decoration(text: str) -> str:
     if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
         return text.strip()
@@ -310,6 +322,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             marker = _next_number(text, last_number.get("num"))
         if marker is None and text[0] in _DIGITS and len(text) <= BARE_NUMBER_MAX and "。" not in text:
             marker = _bare_number(text, last_number.get("num"))
+            if marker is not None and _opens_decimal_section(lines, index, marker[1]):
+                marker = None  # "1总则" over "1.1编制目的": a plan's section heading, numbered by its 1.1 items
         if padded is not None:
             if marker is None:
                 marker = "padded", int(padded), padded, text

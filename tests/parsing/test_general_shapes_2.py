@@ -155,3 +155,17 @@ def test_an_item_whose_paragraphs_are_closed_by_group_lines():
     ]))
     assert [(t.line, _units(t)) for t in doc.tasks] == [
         (4, (["区民政局"], [])), (5, (["区民政局"], [])), (7, (["区卫健委"], []))]
+
+
+def test_a_bare_numbered_section_heading_over_decimal_items_is_no_item():
+    doc = _one("\n".join([
+        "关于印发某县森林防火应急预案的通知",
+        "各乡镇人民政府,县直各单位:",
+        "1总则",
+        "1.1编制目的",
+        "为有效应对森林火灾,制定本预案。",
+        "2组织体系",
+        "2.1县森林防火指挥部",
+        "县应急局负责指挥部日常工作。",
+    ]))
+    assert all(not t.text.startswith(("1总则", "2组织")) for t in doc.tasks)
