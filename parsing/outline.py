@@ -627,6 +627,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
+    if not units and _cut_heading(node, ctx, text):
+        return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
 
@@ -667,6 +669,18 @@ def _emit_closed_groups(node: _Node, ctx: _Context, parent_ref: str | None) -> b
 QUOTED_DUTY_RE = re.compile(
     r"(?P<units>[^,;。:“”]{2,60}?)(?:负责|牵头|承办)的(?:“(?P<quote>[^”]{2,}?)”|第[\d、,和及至-]+(?:件|项))")
 _QUOTED_OPENER_RE = re.compile(r"^(?:如|例如|比如|其中|以及|及|和|由)")
+
+
+def _cut_heading(node: _Node, ctx: _Context, text: str) -> bool:
+    """"二、主要工作任务" followed only by the start of its first line ("(一", "按照上述原则,…") where the stored text
+    ends: the heading of items that were not stored, no task of its own."""
+    return (node.kind == "cn" and len(node.lines) > 1 and "。" not in text and ";" not in text
+            and len(node.lines[0].text) <= CUT_HEADING_MAX and "。" not in node.lines[0].text
+            and bool(ctx.doc.lines) and node.lines[-1].number == ctx.doc.lines[-1].number
+            and parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory) is None)  # (a duty begun)
+
+
+CUT_HEADING_MAX = 24
 
 
 def _emit_quoted_duties(node: _Node, ctx: _Context, text: str, starts: list[tuple[int, int]]) -> bool:

@@ -169,3 +169,12 @@ def test_a_bare_numbered_section_heading_over_decimal_items_is_no_item():
         "县应急局负责指挥部日常工作。",
     ]))
     assert all(not t.text.startswith(("1总则", "2组织")) for t in doc.tasks)
+
+
+def test_a_heading_cut_with_the_stored_text_is_no_task_unless_its_duty_names_a_doer():
+    head = ["关于印发2031年重点工作分工方案的通知", "各乡镇人民政府,县直各单位:",
+            "一、推进项目建设。县发改局要于6月底前完成项目入库。"]
+    cut = _one("\n".join([*head, "二、 重点工作任务", "(一"]))
+    assert [t.ref for t in cut.tasks] == ["一、"]
+    begun = _one("\n".join([*head, "二、落实工作责任,按月报告进度", "各牵头单位要组织有关责任单位,制定推进计划(推进计"]))
+    assert [t.ref for t in begun.tasks] == ["一、", "二、"]
