@@ -418,7 +418,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_unit_line = current.unit_lines[-1]
             continue
         if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text) \
-                and not last_unit_line.text.endswith(("。", ";")):  # (a list closed by its full stop ends there)
+                and not last_unit_line.text.endswith(("。", ";")) and text not in CUT_FIELD_LABELS:
+            # (a list closed by its full stop ends there; "完成时", a field's label cut by the end of the text, is no name)
             # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
@@ -427,6 +428,11 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         last_unit_line = None
         current.lines.append(own)
     return roots
+
+
+# The labels of an item's other fields, and each start of them (a label cut by the end of the stored text).
+CUT_FIELD_LABELS = frozenset(label[:k] for label in ("完成时限", "完成时间", "时间节点", "时限要求", "牵头领导", "责任领导",
+                                                     "分管领导", "工作进度") for k in range(2, len(label) + 1))
 
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:

@@ -178,3 +178,16 @@ def test_a_heading_cut_with_the_stored_text_is_no_task_unless_its_duty_names_a_d
     assert [t.ref for t in cut.tasks] == ["一、"]
     begun = _one("\n".join([*head, "二、落实工作责任,按月报告进度", "各牵头单位要组织有关责任单位,制定推进计划(推进计"]))
     assert [t.ref for t in begun.tasks] == ["一、", "二、"]
+
+
+def test_a_field_label_cut_by_the_end_of_the_text_is_not_part_of_the_unit_list():
+    doc = _one("\n".join([
+        "关于印发2031年区重点工作分工方案的通知",
+        "各街道办事处,区政府各部门:",
+        "一、主要预期目标",
+        "1.全区税收收入增长5%。",
+        "牵头领导:常务副区长",
+        "主要责任单位:区财政局",
+        "完成时",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [(["区财政局"], [])]
