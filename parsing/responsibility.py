@@ -523,6 +523,8 @@ def _tail_clause(text: str, directory: DepartmentDirectory) -> Clause | None:
     return Clause(start, len(text), units, kind="tail")
 
 
+# A role qualifier cut before its verb: "…、省统计局等按职责分" (the units are whole, their role is lost).
+_CUT_ROLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:按照?(?:职(?:[责能](?:分工?)?)?)?|分别|共同)$")
 _CUT_PIECE_RE = re.compile(r"[、,;](?:[^、,;]{1,2}|(?:牵头|配合|责任|协办|协同|参与|主办)[单部]?[位门]?\s*:?\s*)$")
 
 
@@ -530,7 +532,7 @@ def _add_clause(clauses: list[Clause], text: str, start: int, end: int, director
     closed = text[end - 1] == ")"
     inner = text[start + 1: end - 1 if closed else end]
     if not closed:  # cut by the end of the stored text: "…，省工业和信息化厅、省" keeps its whole names
-        inner = _CUT_PIECE_RE.sub("", inner)
+        inner = _CUT_ROLE_RE.sub("", _CUT_PIECE_RE.sub("", inner))
     if len(inner) < 2 or "以下简称" in inner:
         return
     before = text[start - 1] if start else "。"

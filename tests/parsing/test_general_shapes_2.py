@@ -191,3 +191,12 @@ def test_a_field_label_cut_by_the_end_of_the_text_is_not_part_of_the_unit_list()
         "完成时",
     ]))
     assert [_units(t) for t in doc.tasks] == [(["区财政局"], [])]
+
+
+def test_a_clause_cut_inside_its_role_qualifier_keeps_leaders_out_and_others_as_support():
+    from parsing.responsibility import find_clauses
+
+    clauses = find_clauses("粮食产量稳定在600万吨以上(分管副州长负责,州农业局牵头,州水利局、州统计局等按照职责分",
+                           DepartmentDirectory())
+    assert len(clauses) == 1
+    assert (clauses[0].units.lead, clauses[0].units.support) == (["州农业局"], ["州水利局", "州统计局"])
