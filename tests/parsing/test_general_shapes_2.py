@@ -200,3 +200,10 @@ def test_a_clause_cut_inside_its_role_qualifier_keeps_leaders_out_and_others_as_
                            DepartmentDirectory())
     assert len(clauses) == 1
     assert (clauses[0].units.lead, clauses[0].units.support) == (["州农业局"], ["州水利局", "州统计局"])
+
+
+def test_a_team_named_by_its_work_is_the_subject_of_its_duty():
+    from parsing.responsibility import parse_prose
+
+    units = parse_prose("压实检查责任,督查组要每日汇总抽查情况并上报,确保五日内完成全部核查。", DepartmentDirectory())
+    assert units is not None and units.lead == ["督查组"]
