@@ -166,6 +166,7 @@ class _Node:
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
     non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
     labelled_heading: bool = False  # the heading line ends with the item's unit label
+    closer: SourceLine | None = None  # "上述项目由A牵头负责。" after the item and its siblings: their unit
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -413,6 +414,15 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
                 roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [own]))
             continue
+        if text.startswith(("上述", "以上")) and (current.kind != "cn" or len(current.lines) == 1) \
+                and not current.children and GROUP_CLOSER_RE.match(text):
+            # items closed together: each item since the previous closer (paragraphs of one item: _emit_closed_groups)
+            siblings = current.parent.children if current.parent else roots
+            for node in reversed(siblings[:siblings.index(current) + 1]):
+                if node.closer is not None or node.kind != current.kind:
+                    break
+                node.closer = own
+            continue
         if is_unit_line(text):
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
@@ -584,7 +594,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
         return
-    if leaf and len(node.lines) > 2 and _emit_closed_groups(node, ctx, parent_ref):
+    if leaf and node.kind == "cn" and len(node.lines) > 2 and _emit_closed_groups(node, ctx, parent_ref):
         return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = _unit_lines(node, ctx) or Units()
@@ -606,6 +616,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     for clause in clauses:
         units.extend(clause.units)
     units.extend(line_units)
+    if not units and node.closer is not None:
+        units = parse_prose(node.closer.text.rstrip("。"), ctx.directory) or units
     explicit = bool(units)
     if not explicit and inherited:
         units = inherited

@@ -207,3 +207,20 @@ def test_a_team_named_by_its_work_is_the_subject_of_its_duty():
 
     units = parse_prose("压实检查责任,督查组要每日汇总抽查情况并上报,确保五日内完成全部核查。", DepartmentDirectory())
     assert units is not None and units.lead == ["督查组"]
+
+
+def test_numbered_items_closed_together_by_a_group_line():
+    doc = _one("\n".join([
+        "关于印发2031年县政府民生实事项目的通知",
+        "各乡镇人民政府,县直各单位:",
+        "一、教育项目",
+        "1.新建幼儿园2所。",
+        "2.改造薄弱学校校舍5所。",
+        "上述项目由县教育局牵头负责。",
+        "3.新增公共停车位500个。",
+        "4.改造城区老旧路灯300盏(县城管局负责)。",
+        "以上项目由县住建局牵头负责。",
+    ]))
+    assert [(t.ref, _units(t)) for t in doc.tasks] == [
+        ("一、1.", (["县教育局"], [])), ("一、2.", (["县教育局"], [])),
+        ("一、3.", (["县住建局"], [])), ("一、4.", (["县城管局"], []))]
