@@ -238,6 +238,7 @@ _PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|�
 
 
 _LABEL_BEFORE = re.compile(r"(?:关于|印发|部署|开展了|开展|组织|完成了|的|及|和|与|是|为|我省|我市|全省|全市|本)$")
+_SCHEDULE_BEFORE = re.compile(r"(?:进度|安排|步骤|节点|时间表|计划)[为是如下]{0,2}:$")
 _LABEL_NOUNS = re.compile(r"任务|情况|要点|计划|方案|报告|通报|总结|数据|统计|规划|行动")
 _CLAUSE_START = re.compile(r"(?:^|[,;。;:!?\n)]|[一二三四五六七八九十\d]+[、.])$")
 
@@ -248,6 +249,8 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
     before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
     if after[:1] == ":" and (s == 0 or ctx.norm[s - 1] in ":。; "):
         return True  # a milestone: "第一季度:印发…方案。第二季度:完成…"
+    if before[-1:] == ":" and _SCHEDULE_BEFORE.search(before):
+        return True  # a schedule: "实施进度为:第一季度制定方案;第二季度…"
     if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
     rest = _clause_after(ctx, e)[:32]

@@ -167,6 +167,7 @@ class _Node:
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
     non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
     labelled_heading: bool = False  # the heading line ends with the item's unit label
+    closer: SourceLine | None = None  # "上述项目由A牵头负责。" after the item and its siblings: their unit
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -251,6 +252,34 @@ def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | Non
     return "num", last + 1, head, text[len(head):]
 
 
+# "1全面落实…" / "2免费开展…": an item heading whose number has lost its dot (a line of its own, no sentence end);
+# not an amount or date ("3个", "5月底前", "10件"). Only 1 or the next number of the running list.
+BARE_NUMBER_RE = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日时点号个件项家所座户人名次批万亿千百元吨米斤亩条套台辆类种期届倍周天岁级层栋股只头张部场块处位])")
+BARE_NUMBER_MAX = 40
+
+
+def _bare_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
+    m = BARE_NUMBER_RE.match(text)
+    if m is None:
+        return None
+    number = int(m.group(1))
+    if number != (1 if last is None else last + 1):
+        return None
+    return "num", number, f"{number}.", text[m.end():]
+
+
+def _opens_decimal_section(lines: tuple[SourceLine, ...], index: int, number: int) -> bool:
+    head = f"{number}."
+    for line in lines[index + 1: index + 1 + BARE_NUMBER_LOOKAHEAD]:
+        text = _strip_decoration(line.text)
+        if text.startswith(head) and text[len(head):len(head) + 1].isdigit():
+            return True
+    return False
+
+
+BARE_NUMBER_LOOKAHEAD = 3  # lines after a bare-numbered heading searched for its first decimal sub-item
+
+
 def _strip_decoration(text: str) -> str:
     if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
         return text.strip()
@@ -293,6 +322,10 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_number["num"] = number - 1
         if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
             marker = _next_number(text, last_number.get("num"))
+        if marker is None and text[0] in _DIGITS and len(text) <= BARE_NUMBER_MAX and "。" not in text:
+            marker = _bare_number(text, last_number.get("num"))
+            if marker is not None and _opens_decimal_section(lines, index, marker[1]):
+                marker = None  # "1总则" over "1.1编制目的": a plan's section heading, numbered by its 1.1 items
         if padded is not None:
             if marker is None:
                 marker = "padded", int(padded), padded, text
@@ -370,18 +403,36 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             columns = None
             continue
         if current is None:
+            if roots and text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(text):
+                # "上述项目由A牵头负责。" after paragraphs outside the numbering: A's, back to the group's heading
+                for node in reversed(roots):
+                    if node.kind != "para" or node.unit_lines or _marker(node.lines[0].text) is not None:
+                        break
+                    node.unit_lines.append(own)
+                continue
             if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
                 roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [own]))
+            continue
+        if text.startswith(("上述", "以上")) and (current.kind != "cn" or len(current.lines) == 1) \
+                and not current.children and GROUP_CLOSER_RE.match(text):
+            # items closed together: each item since the previous closer (paragraphs of one item: _emit_closed_groups)
+            siblings = current.parent.children if current.parent else roots
+            for node in reversed(siblings[:siblings.index(current) + 1]):
+                if node.closer is not None or node.kind != current.kind:
+                    break
+                node.closer = own
             continue
         if is_unit_line(text):
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
         if last_unit_line is not None and "。" not in text and len(text) < 60 and ":" not in text \
-                and "：" not in text and (last_unit_line.text[-1:] in "、,，" or _UNIT_TAIL_END_RE.search(text)):
-            # (a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never
-            # a unit list's tail)
+                and "：" not in text and not last_unit_line.text.endswith(("。", ";")) and text not in CUT_FIELD_LABELS \
+                and (last_unit_line.text[-1:] in "、,，" or _UNIT_TAIL_END_RE.search(text)):
+            # (a list closed by its full stop ends there; "完成时", a field's label cut by the end of the text, is no name;
+            # a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never a
+            # unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]
@@ -409,6 +460,11 @@ def _signature_follows(lines: Sequence[SourceLine], at: int) -> bool:
         if len(text) > 40 or not _SIGNER_RE.match(text):
             return False
     return False
+
+
+# The labels of an item's other fields, and each start of them (a label cut by the end of the stored text).
+CUT_FIELD_LABELS = frozenset(label[:k] for label in ("完成时限", "完成时间", "时间节点", "时限要求", "牵头领导", "责任领导",
+                                                     "分管领导", "工作进度") for k in range(2, len(label) + 1))
 
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
@@ -577,6 +633,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
         return
+    if leaf and node.kind == "cn" and len(node.lines) > 2 and _emit_closed_groups(node, ctx, parent_ref):
+        return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = _unit_lines(node, ctx) or Units()
     last_line = max([n.number for n in node.lines] + [u.number for u in node.unit_lines])
@@ -597,6 +655,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     for clause in clauses:
         units.extend(clause.units)
     units.extend(line_units)
+    if not units and node.closer is not None:
+        units = parse_prose(node.closer.text.rstrip("。"), ctx.directory) or units
     explicit = bool(units)
     if not explicit and inherited:
         units = inherited
@@ -627,8 +687,41 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if ctx.doc.kind == "通知" and leaf and not units and _THING_SUBJECT_RE.match(_item_body(node)) \
             and not _states_deadline(text, ctx):
         return  # "建议项目要符合…": what a thing must be (a criterion of the notice), no one's duty
+    if not units and _cut_heading(node, ctx, text):
+        return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
+
+
+# "上述项目由区商务委牵头负责。" on a line of its own: the unit of every paragraph since the previous such line.
+GROUP_CLOSER_RE = re.compile(r"^(?:上述|以上)(?:各)?(?:项目|任务|工作|事项|实事)(?:均|统一)?由(?P<units>[^,;。由]{2,60}?)"
+                             r"(?:牵头|负责|主办)")
+
+
+def _emit_closed_groups(node: _Node, ctx: _Context, parent_ref: str | None) -> bool:
+    """An item whose paragraphs (after its heading line) come in groups, each closed by a line naming the group's
+    unit: each paragraph is a task of that unit (a heading that lists the paragraphs in brief is no task)."""
+    body = node.lines[1:]
+    if not any(line.text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(line.text) for line in body):
+        return False  # (cheap: the common item has no such line)
+    pending: list[SourceLine] = []
+    k = 0
+    for line in body:
+        closer = GROUP_CLOSER_RE.match(line.text)
+        if closer is None:
+            pending.append(line)
+            continue
+        units = parse_prose(line.text.rstrip("。"), ctx.directory)
+        for paragraph in pending:
+            k += 1
+            _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref,
+                      units, prose_text=paragraph.text)
+        pending = []
+    for paragraph in pending:  # paragraphs after the last group: tasks of their own words
+        k += 1
+        _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref, None,
+                  prose_text=paragraph.text)
+    return True
 
 
 # A 督查通报 names the decisions that lag by their units: "县发改局负责的“严格落实…”" (quoted: a task each), "由县民政局
@@ -636,6 +729,18 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
 QUOTED_DUTY_RE = re.compile(
     r"(?P<units>[^,;。:“”]{2,60}?)(?:负责|牵头|承办)的(?:“(?P<quote>[^”]{2,}?)”|第[\d、,和及至-]+(?:件|项))")
 _QUOTED_OPENER_RE = re.compile(r"^(?:如|例如|比如|其中|以及|及|和|由)")
+
+
+def _cut_heading(node: _Node, ctx: _Context, text: str) -> bool:
+    """"二、主要工作任务" followed only by the start of its first line ("(一", "按照上述原则,…") where the stored text
+    ends: the heading of items that were not stored, no task of its own."""
+    return (node.kind == "cn" and len(node.lines) > 1 and "。" not in text and ";" not in text
+            and len(node.lines[0].text) <= CUT_HEADING_MAX and "。" not in node.lines[0].text
+            and bool(ctx.doc.lines) and node.lines[-1].number == ctx.doc.lines[-1].number
+            and parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory) is None)  # (a duty begun)
+
+
+CUT_HEADING_MAX = 24
 
 
 def _emit_quoted_duties(node: _Node, ctx: _Context, text: str, starts: list[tuple[int, int]]) -> bool:
@@ -733,6 +838,10 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
+    if node.unit_lines:  # one of the paragraphs a "上述项目由A牵头负责" line closes
+        line = node.lines[0].number
+        _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
+        return
     if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
