@@ -915,7 +915,7 @@ def _h_bare_festival(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("holiday", day - timedelta(days=1), confidence=0.9))
 
 
-_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
+_ONGOING_AFTER = re.compile(r"^(?:抓好|做好|落实|排查|督查|督导|整治|调度|走访|清理|治理|执行|开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
 
 
 def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -1014,7 +1014,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
     # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
-    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?:计划|力争|确保)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
     (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
     # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"

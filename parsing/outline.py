@@ -17,7 +17,7 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,7 +25,6 @@ from .deadlines import extract_deadlines
 from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
-    FIELD_LABEL_RE,
     FIRST_IS_LEAD_RE,
     SENTENCE_END_RE,
     Clause,
@@ -68,7 +67,7 @@ FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|[—\s]*—\s*\d+
 FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
-    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
+    r"指导思想|总体要求|总体思路|工作目标|目标(?:和|与|及)要求|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
     r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
     r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
     # significance of the work: "充分认识…的重要意义")
@@ -115,13 +114,15 @@ _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底�
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
-PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达|"
+                                r"(?:分解|下达)\((?:详)?见附件")  # "将各项任务分解(详见附件)": the plan is attached
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
 # (a plan is asked for where it is requested or handed in: "请牵头单位…提出实施方案", "制定方案报市政府", not an
 # exhortation to plan one's own work: "研究制定本部门实施方案")
 _REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|请[^。;]{0,30}(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)"
                         r"|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)[^。;]{0,8}(?:报|送|交)")
-_CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+_CITED_TITLE_RE = re.compile(r"《[^《》]*》|政府工作报告")  # (a document cited by its name, with or without 《》)
+_QUOTED_RE = re.compile(r"“[^“”]*”")
 
 
 def _asks_report(text: str) -> bool:
@@ -336,9 +337,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
-        if closes is None and len(text) <= 40 and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
-                _strip_decoration(lines[index + 1].text)):
-            closes = "end"  # the signing organisation (落款) above its date
+        if closes is None and len(text) <= 40 and _SIGNER_RE.match(text) and _signature_follows(lines, index + 1):
+            closes = "end"  # the signing organisation (落款) above its date; two signing together, one per line
         previous_text = text
         body_started = body_started or "。" in text or (publishing and PUBLISHING_BODY_RE.search(text) is not None)
         if closes:
@@ -427,10 +427,12 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
-        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text) \
-                and not last_unit_line.text.endswith(("。", ";")) and text not in CUT_FIELD_LABELS:
-            # (a list closed by its full stop ends there; "完成时", a field's label cut by the end of the text, is no name)
-            # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
+        if last_unit_line is not None and "。" not in text and len(text) < 60 and ":" not in text \
+                and "：" not in text and not last_unit_line.text.endswith(("。", ";")) and text not in CUT_FIELD_LABELS \
+                and (last_unit_line.text[-1:] in "、,，" or _UNIT_TAIL_END_RE.search(text)):
+            # (a list closed by its full stop ends there; "完成时", a field's label cut by the end of the text, is no name;
+            # a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never a
+            # unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]
@@ -438,6 +440,26 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         last_unit_line = None
         current.lines.append(own)
     return roots
+
+
+# How the tail of a broken unit list ends: a body's last character, a bracket, a separator ("完成时", a label cut
+# by the end of the text, is none).
+_UNIT_TAIL_END_RE = re.compile(r"[局委办厅府会心处室队所站院部门位司团行道镇乡区县市州旗盟)）、,，]$")
+
+
+# A signing body on a line of its own (ISSUER_RE, and a 街道办事处 / 党工委 signing with it).
+_SIGNER_RE = re.compile(rf"{ISSUER_RE.pattern}|^[\u4e00-\u9fff]{{2,20}}(?:办事处|党工委|党委)$")
+
+
+def _signature_follows(lines: Sequence[SourceLine], at: int) -> bool:
+    """Whether a signature date follows, maybe after one more signing body's line."""
+    for k in range(at, min(len(lines), at + 2)):
+        text = _strip_decoration(lines[k].text)
+        if SIGNATURE_RE.match(text):
+            return True
+        if len(text) > 40 or not _SIGNER_RE.match(text):
+            return False
+    return False
 
 
 # The labels of an item's other fields, and each start of them (a label cut by the end of the stored text).
@@ -470,6 +492,9 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
     return number <= 2 or 0 < number - last.get(kind, -9) <= 2
 
 
+_SUBJECT_DUTY_RE = re.compile(r"[^,;。]{2,}(?:要|须|应)$")
+
+
 def _section_is_non_task(node: _Node) -> bool:
     """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
@@ -477,7 +502,10 @@ def _section_is_non_task(node: _Node) -> bool:
         # the heading: the first line up to its first full stop ("（一）加强组织领导。各单位要…")
         head = node.lines[0].text.split("。", 1)[0][:30] if node.lines and node.kind != "shi" else ""
         opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
-        node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
+        requirement = REQUIREMENT_HEAD_RE.search(opening) if opening else None
+        if requirement is not None and _SUBJECT_DUTY_RE.search(opening, 0, requirement.start()):
+            requirement = None  # "各单位要高度重视…": a sentence whose subject has a duty, not a heading
+        node.non_task = bool(NON_TASK_RE.search(head) or requirement) or (
             node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 
@@ -510,7 +538,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
                    first_is_lead="牵头" in full_text and ("第一" in full_text or "首" in full_text)
                    and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
-        ("印发" in line.text or "转发" in line.text or "现将" in line.text) and PUBLISHING_BODY_RE.search(line.text)
+        ("印发" in line.text or "转发" in line.text or "现将" in line.text or "见附件" in line.text)
+        and PUBLISHING_BODY_RE.search(line.text)
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
@@ -571,9 +600,19 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
     return number
 
 
+PROGRESS_LABEL_RE = re.compile(r"^(?:目前|当前)?(?:完成|进展|推进|落实|办理|办结|实施)情况\s*[:：]")
+
+
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
-    text, starts = _text_of(node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines)
+    lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
+    # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
+    text, starts = _text_of(lines)
+    if len(lines) > 1 and "情况" in text:
+        cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
+                    and PROGRESS_LABEL_RE.match(lines[k].text)), None)
+        if cut is not None:
+            text, starts = _text_of(lines[:cut])
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return
@@ -645,6 +684,9 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
+    if ctx.doc.kind == "通知" and leaf and not units and _THING_SUBJECT_RE.match(_item_body(node)) \
+            and not _states_deadline(text, ctx):
+        return  # "建议项目要符合…": what a thing must be (a criterion of the notice), no one's duty
     if not units and _cut_heading(node, ctx, text):
         return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
@@ -744,6 +786,8 @@ def _states_deadline(text: str, ctx: _Context) -> bool:
     """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
     if not _DATE_HINT_RE.search(text):
         return False  # cheap: no digit, month, year part, quarter, cadence or festival anywhere
+    if "“" in text:
+        text = _QUOTED_RE.sub("", text)  # a quoted motto ("年初公布、年底兑现") is a principle, not a date
     return any((s.due is not None and s.kind not in ("recurring", "range"))
                or (s.kind == "recurring" and s.confidence >= 1.0)
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
@@ -768,7 +812,26 @@ def _reporting_sentence(text: str, ctx: _Context) -> str | None:
     return None
 
 
-_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)")
+_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)"
+                        r"|将[^。;,]{1,20}?报(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")  # "将…报省人民政府"
+
+
+# A news report's lead: the day an event happened, then the event ("2月20日,市政府办公室印发通知,…"); what it
+# retells of the directive is no task of its own.
+NEWS_LEAD_RE = re.compile(r"^(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,，][^,，。]{0,40}?"
+                          r"(?:印发|召开|发布|出台|举行|主持|获悉|了解到|公布)")
+
+
+# A sentence whose subject is a thing ("建议项目要符合…", "申报材料要真实"): a criterion, not a duty.
+_THING_SUBJECT_RE = re.compile(r"^[^,;。:]{0,10}(?:项目|建议|内容|材料|资料|资金|标准|方案)(?:均|都)?(?:要|须|应)")
+
+
+def _item_body(node: _Node) -> str:
+    """An item's first sentence after its marker, or after its heading line ("一、征集内容" / "民生实事项目要…")."""
+    first = _strip_marker(node.lines[0].text)
+    if len(node.lines) > 1 and "。" not in first and len(first) <= 20:
+        return node.lines[1].text
+    return first
 
 
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
@@ -779,7 +842,7 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         line = node.lines[0].number
         _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
         return
-    if not PARAGRAPH_DUTY_RE.search(text):
+    if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
     if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
@@ -868,6 +931,8 @@ def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
     def cell(index: int | None) -> str:
         return cells[index] if index is not None and index < len(cells) else ""
 
+    if columns.seq and cells[0].isdigit() and columns.seq < len(cells) and not cells[columns.seq].isdigit():
+        cells = [""] * columns.seq + cells  # the category cell before the 序号 spans rows: stored in its first only
     seq = cell(columns.seq) if columns.seq is not None else cells[0]
     # (a table without a 序号 column numbers its rows by position: "+", each row a task of its own)
     seq = seq if seq.isdigit() else "+" if columns.seq is None and cell(columns.task) else ""
@@ -903,9 +968,22 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     return out
 
 
+# A head's name: 2-3 characters, no place or level in front, no body's ending ("县文联" is a unit).
+_PERSON_NAME_RE = re.compile(r"^(?![省市县区州镇乡街各])[\u4e00-\u9fff]{2,3}(?<![局委办厅府会联社所站队院部室处])$")
+
+
+def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
+    """"市民政局 伍泽国": a unit and, after a space, its head's name (2-3 characters, no body's ending): the unit."""
+    parts = cell.split()
+    kept = [p for p in parts if not (_PERSON_NAME_RE.match(p) and not directory.looks_like_unit(p))]
+    return " ".join(kept) if kept and len(kept) < len(parts) else cell
+
+
 def _cell_units(cell: str, ctx: _Context) -> Units | None:
     """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
     ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
+    if " " in cell.strip():
+        cell = _persons_dropped(cell, ctx.directory)
     units, _ = parse_clause(cell, ctx.directory)
     if units is None:
         names = split_units(cell, ctx.directory, lenient=True)

@@ -78,7 +78,7 @@ def _declaration_start(text: str, at: int) -> tuple[int, bool]:
         return at, False
     return scope.start(), scope.group("scope") is not None
 # A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
-FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
+FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)[^。;,牵]{0,3}牵头")  # ("…为工作牵头单位")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
@@ -175,7 +175,10 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
         piece = clean_unit(piece)
         if not piece or (piece[-1] in _PERSON_LAST and PERSON_RE.search(piece)):
             continue  # a person ("吕维峰副省长负责"), no unit
-        for sub in _split_conjunctions(piece, directory):
+        subs = _split_conjunctions(piece, directory)
+        if "各" in piece[2:]:
+            subs = [name for sub in subs for name in _split_run_together(sub, directory)]
+        for sub in subs:
             expanded = _split_inner_bracket(sub, directory)
             if expanded is None and lenient and len(sub) <= 25 and not NOT_UNIT_RE.search(sub):
                 expanded = [sub]
@@ -197,6 +200,10 @@ _OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a g
 _BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道|联)$")
 
 
+# A group's offices ("各部门办公室"): after bare places ("各地、"), the office is each place's too, one group.
+_GROUP_OFFICE_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)(?:办公室|综合科|秘书科|督查室)$")
+
+
 def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]:
     """Split at 、 too, except where 、 joins bare places or levels that share the next name's head:
     "相关市、县政府", "哈尔滨、黑河、绥芬河市政府", "各市、特区、区人民政府" each stay one group."""
@@ -213,7 +220,8 @@ def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]
                 pending.append(piece)
                 continue
             if pending:
-                shares = directory.looks_like_unit(clean) and not _OWN_SCOPE_RE.search(clean)
+                shares = directory.looks_like_unit(clean) and (
+                    not _OWN_SCOPE_RE.search(clean) or _GROUP_OFFICE_RE.match(clean) is not None)
                 out.extend(["、".join([*pending, piece])] if shares else [*pending, piece])
                 pending = []
             else:
@@ -239,6 +247,20 @@ def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]
         if left and right and directory.looks_like_unit(left) and directory.looks_like_unit(right):
             return [left, *_split_conjunctions(right, directory)]
     return [piece]
+
+
+# Two units whose separator (a space in a table cell) was lost: a body's name, then a group with its own level and
+# body ("县教体局各相关乡镇政府"). "市政府各部门" (the body's own departments) has no level of its own and stays one.
+_RUN_TOGETHER_RE = re.compile(
+    r"(?<=[局委办厅府会心处室队所站院])(?=各(?:相关|有关)?[省市县区州盟旗乡镇街][^各]{0,8}(?:政府|办事处|局|委|办)$)")
+
+
+def _split_run_together(piece: str, directory: DepartmentDirectory) -> list[str]:
+    m = _RUN_TOGETHER_RE.search(piece)
+    if m is None or directory.match(piece) is not None:
+        return [piece]
+    left, right = piece[: m.start()], piece[m.start():]
+    return [left, right] if directory.is_unit_shaped(left) else [piece]
 
 
 _INNER_BRACKET_RE = re.compile(r"(.+?)\(([^()]{3,})\)(.*)")
@@ -369,6 +391,10 @@ def _without_rule(sentence: str) -> str:
     if m is None:
         return sentence
     begin = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()))
+    opened = sentence.rfind("(", 0, m.start())
+    closed = sentence.find(")", m.end())
+    if opened > begin and closed > 0:  # "A、B(列第一位者为工作牵头单位或汇总单位,下同)": the bracket is the rule
+        return (sentence[:opened] + sentence[closed + 1:]).strip(" ,")
     rest = sentence[m.end():]
     end = m.end() + (len(rest) - len(rest.lstrip("单位部门")))
     tail = _RULE_TAIL_RE.match(sentence, end)
@@ -548,7 +574,7 @@ def parse_unit_line(text: str, directory: DepartmentDirectory) -> Units | None:
     """A line such as "责任单位：A、B" or "牵头单位：…由A牵头，…由B牵头"."""
     if not LINE_LABEL_RE.match(text):
         return None
-    return parse_labelled(text.rstrip("。"), directory)
+    return parse_labelled(_without_rule(text.rstrip("。")), directory)  # (the rule it may state is the outline's)
 
 
 def is_unit_line(text: str) -> bool:
