@@ -55,11 +55,13 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(r"^(\d{1,2})\s*(?:[.．﹒](?!\d)|、|\s+(?=[\u4e00-\u9fff]))\s*")),  # "3、2017年…" too
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
+    ("pcircled", re.compile(r"^([⑴-⒇])\s*")),  # ⑴ ⑵ … ⒇: parenthesised numerals of one character
     ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)
     # 1.1 / 2.3.1 followed by text (not an amount such as 3.5亿元); its depth is part of its kind
     ("dec", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*(?![亿万千百元吨个米倍%\d.])(?=[\u4e00-\u9fff(])")),
 )
-MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
+MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)) + "".join(
+    chr(c) for c in range(ord("⑴"), ord("⒇") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
 DECORATION_FIRST = frozenset("#-*")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
@@ -175,7 +177,7 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     ch: tuple((kind, pattern) for kind, pattern in MARKER_RES if pattern.match(ch + "一、1.1）x") or (
         kind in ("article",) and ch == "第") or (kind in ("cn", "shi") and ch in _CN) or (
         kind in ("num", "rnum", "dec") and ch in "0123456789") or (kind in ("pcn", "pnum") and ch == "(") or (
-        kind == "circled" and "①" <= ch <= "⑳"))
+        kind == "circled" and "①" <= ch <= "⑳") or (kind == "pcircled" and "⑴" <= ch <= "⒇"))
     for ch in MARKER_FIRST
 }
 
@@ -184,6 +186,7 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 _CANONICAL: dict[str, Callable[[str, int], str]] = {
     "article": lambda raw, _: f"第{raw}条", "cn": lambda raw, _: f"{raw}、", "pcn": lambda raw, _: f"({raw})",
     "num": lambda _, n: f"{n}.", "pnum": lambda _, n: f"({n})", "circled": lambda raw, _: raw,
+    "pcircled": lambda raw, _: raw,
     "rnum": lambda _, n: f"{n})",
 }
 
@@ -204,6 +207,8 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             return f"dec{len(parts)}", int(parts[-1]), raw, text[m.end():]
         if kind == "circled":
             number = ord(raw) - ord("①") + 1
+        elif kind == "pcircled":
+            number = ord(raw) - ord("⑴") + 1
         else:
             value = chinese_to_int(raw)
             if value is None:

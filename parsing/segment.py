@@ -996,7 +996,7 @@ RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a P
 # Forward patterns (a cut falls at the match's end): lookbehinds at every position are several times slower.
 _RUN_ON_MARKER_RE = re.compile(
     r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff:]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
-    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
+    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳⑴-⒇]|第[一二三四五六七八九十百]+条|"
     r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))|"
     r"(?:[:)])(?=[一二三四五六七八九十]{1,3}、)"  # "…安排如下:一、…", "…(市食安办负责)二、…"
 )
@@ -1025,8 +1025,8 @@ def _title_recipients_cut(text: str) -> int:
     return cut
 _LINE_ITEM_RE = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)")
 _ITEM_FIRST = frozenset("(（一二三四五六七八九十0123456789")
-_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳第]|\d{1,2}[.、])")
-_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
+_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳⑴-⒇第]|\d{1,2}[.、])")
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳⑴-⒇]|第)")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"
