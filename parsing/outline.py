@@ -847,6 +847,8 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         line = node.lines[0].number
         _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
         return
+    if "会议" in text and _emit_minutes(node, ctx, text):
+        return
     if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
@@ -870,6 +872,83 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
     line = node.lines[0].number
     _add_task(ctx, node.ref, line, line, text, None, units or None)
+
+
+# Minutes: a sentence stating what the meeting decided or asked for ("会议要求,…", "会议同意…", "会议强调,…要…");
+# one that notes or reviews ("会议指出", "会议听取", "经会议研究,同意《…》") ends the decision before it.
+MINUTES_DECISION_RE = re.compile(r"^(?:会议|会上)(?:还|并|再次|进一步)?(?P<verb>要求|同意|决定|议定|强调|部署)[,:，：]?")
+_MINUTES_OTHER_RE = re.compile(r"^(?:经?会议|会上|会前|会后)")
+_MINUTES_SENTENCE_RE = re.compile(r"[^。!?;]*[。!?;]?")
+# A modal verb of duty: a 强调 that states one ("各部门要…") asks something, one that only weighs ("意义重大") does not.
+_DUTY_MODAL_RE = re.compile(r"(?<![重主需只])要(?![求点素件])|务必")
+
+
+def _emit_minutes(node: _Node, ctx: _Context, text: str) -> bool:
+    """A paragraph of meeting minutes: each decision sentence is a task, with the sentences that carry it on
+    (those not opening with "会议…"); a later sentence of its own, a named unit asked for a report or a date
+    ("督查室要…按月汇总报告"), is a task of that unit. The subject of the paragraph's opening note
+    ("会议指出,全区公安机关…") is the doer of a decision that names none ("会议要求,要继续…")."""
+    sentences = [m.group() for m in _MINUTES_SENTENCE_RE.finditer(text) if m.group().strip()]
+    if not any(MINUTES_DECISION_RE.match(s.lstrip()) for s in sentences):
+        return False
+    groups: list[list[int]] = []  # sentence indexes of each decision
+    current: list[int] | None = None
+    for k, sentence in enumerate(sentences):
+        body = sentence.lstrip()
+        decision = MINUTES_DECISION_RE.match(body)
+        if decision is not None:
+            if decision.group("verb") in ("强调", "部署") and not _DUTY_MODAL_RE.search(body):
+                current = None
+                continue
+            current = [k]
+            groups.append(current)
+        elif _MINUTES_OTHER_RE.match(body):
+            current = None
+        elif current is not None:
+            if _states_deadline(body, ctx) or _asks_report(body):
+                units = parse_prose(body, ctx.directory)
+                if units is not None and _names_a_unit(units, ctx):
+                    current = [k]
+                    groups.append(current)
+                    continue
+            current.append(k)
+    if not groups:
+        return True  # minutes that decide nothing: no task (not a notice's paragraph)
+    offsets = [0]
+    for sentence in sentences:
+        offsets.append(offsets[-1] + len(sentence))
+    note_units: Units | None = None
+    if groups[0][0] > 0:
+        note = MINUTES_NOTE_RE.sub("", sentences[0].lstrip())
+        note_units = parse_prose(note, ctx.directory)
+        subject = _NOTE_SUBJECT_RE.match(note) if not note_units else None
+        names = split_units(subject.group(1), ctx.directory) if subject else None
+        if names and all(ctx.directory.is_unit_shaped(n) for n in names):
+            note_units = Units(lead=names)
+    shift = 1 if groups[0][0] > 0 else 0
+    line = node.lines[0].number
+    for ordinal, group in enumerate(groups, start=1 + shift):
+        start, end = offsets[group[0]], offsets[group[-1] + 1]
+        chunk = text[start:end].strip()
+        body = MINUTES_DECISION_RE.sub("", chunk, count=1)
+        clauses = find_clauses(chunk, ctx.directory)
+        units = Units()
+        for clause in clauses:
+            units.extend(clause.units)
+        if not units:  # the decision's own sentence first: later ones name roles within it ("牵头部门要…")
+            units = parse_prose(sentences[group[0]].lstrip()[len(chunk) - len(body):], ctx.directory) or Units()
+        if not units and len(group) > 1:
+            units = parse_prose(body, ctx.directory) or Units()
+        if not units and note_units and _DUTY_MODAL_RE.match(body.lstrip(",，")):
+            units = note_units  # "会议要求,要…": the subject the meeting's note named
+        ref = node.ref if ordinal == 1 else f"{node.ref}[{ordinal}]"
+        _add_task(ctx, ref, line, line, chunk, None, units or None)
+    return True
+
+
+# The subject of a note on work done ("全县公安机关集中开展…,取得…成效"): the body before its activity verb.
+_NOTE_SUBJECT_RE = re.compile(r"^([^,;。“《]{2,24}?)(?:集中|开展|认真|积极|扎实|深入|全力|持续|大力|切实|组织|部署)")
+MINUTES_NOTE_RE = re.compile(r"^(?:会议|会上)(?:指出|认为|听取了?|肯定了?)[,:，：]?")
 
 
 def _prose_text(lines: list[SourceLine], text: str) -> str:

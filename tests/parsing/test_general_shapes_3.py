@@ -39,3 +39,50 @@ def test_parenthesised_numeral_characters_number_items():
     ]))
     assert [t.ref for t in doc.tasks] == ["一、1.⑴", "一、1.⑵", "一、1.⑶"]
     assert [_units(t)[0] for t in doc.tasks] == [["县水利局"], ["县生态环境局"], ["县人社局"]]
+
+
+# --- meeting minutes -------------------------------------------------------------------------------------------------
+
+
+def test_each_decision_of_meeting_minutes_is_a_task():
+    doc = _one("\n".join([
+        "3月2日,县长主持召开县政府第十二次常务会议。",
+        "会议指出,当前全县供水管网老化问题比较突出。会议要求,县水务局要抓紧制定改造计划,6月底前完成主城区改造。"
+        "会议同意新建一座城东污水处理厂。",
+        "会议强调,开展安全生产大检查意义重大。",
+        "会议强调,各乡镇要压实属地责任,确保汛期安全。",
+        "会议还研究了其他事项。",
+    ]))
+    assert [t.text[:6] for t in doc.tasks] == ["会议要求,县", "会议同意新建", "会议强调,各"]
+    assert [t.ref for t in doc.tasks] == ["¶2[2]", "¶2[3]", "¶4"]
+    assert _units(doc.tasks[0])[0] == ["县水务局"]
+    assert "no_unit" in doc.tasks[1].flags  # the decision names no unit
+    assert _units(doc.tasks[2])[0] == ["各乡镇"]
+
+
+def test_a_minutes_sentence_asking_a_named_unit_for_a_report_is_its_own_task():
+    doc = _one("\n".join([
+        "会议要求,各部门要对照分工抓好落实,形成工作合力。市政府督查室要加强跟踪督办,每月汇总报告进展情况。",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["¶1", "¶1[2]"]
+    assert _units(doc.tasks[0])[0] == ["各部门"]
+    assert doc.tasks[1].text.startswith("市政府督查室要")
+
+
+def test_a_decision_without_a_subject_is_for_the_unit_the_meeting_noted():
+    doc = _one("\n".join([
+        "会议指出,全县市场监管部门开展食品安全专项整治取得明显成效。会议要求,要持续加大抽检力度,严查违法行为。",
+    ]))
+    assert len(doc.tasks) == 1
+    assert _units(doc.tasks[0])[0] == ["全县市场监管部门"]
+
+
+# --- deadlines -------------------------------------------------------------------------------------------------------
+
+
+def test_an_undated_task_naming_its_year_reads_its_yearless_dates_in_it():
+    doc = _one("\n".join([
+        "会议强调,要启动2032年集镇公厕建设,确保8月底前全面建成;5月底前完成中转站验收,8月底前完成资金拨付。",
+    ]))
+    (task,) = doc.tasks
+    assert [str(d.due) for d in task.deadlines] == ["2032-08-31", "2032-05-31", "2032-08-31"]
