@@ -124,7 +124,9 @@ _RUNNING_HEADER_RE = re.compile(r"^(?=.{0,60}$)(?=.*公报)(?=.*(?:·|\d{1,2}\s*
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
                            "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
-_CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
+_CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
+# A lone ! or ? is punctuation; a run of them ("北京市!!!通州区") is noise a page inserted, kept as written.
+_LONE_MARK_RE = re.compile(r"(?<![!?])[!?](?![!?])")
 _RECIPIENT_SPLIT_RE = re.compile(r"[、，,]")
 _RECIPIENT_COMMA_RE = re.compile(r"[，,;；]")  # between kinds of recipient; 、 between the members of one
 _CJK_CHAR = rf"[{_CJK}“”‘’《》〈〉（）()〔〕、，。：；！？—]"
@@ -182,7 +184,10 @@ def _join_title(parts: Sequence[str]) -> str:
 
 def _display(text: str) -> str:
     """Chinese punctuation for display fields (title, issuer, recipients)."""
-    return re.sub(r"\s{2,}", " ", text.translate(_CHINESE_PUNCT)).strip()
+    text = text.translate(_CHINESE_PUNCT)
+    if "!" in text or "?" in text:
+        text = _LONE_MARK_RE.sub(lambda m: "！" if m.group() == "!" else "？", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _kind(title: str, doc_number: str) -> str:
@@ -848,7 +853,9 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
 # A news page's dateline under its headline: "2016-12-16 10:26 来源:…", "2015年01月23日 来源:".
 # (a time or a source after the date: a signature's date under the issuer's name is none)
 _DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)"
-                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])")
+                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])"
+                          # the source first: "来源: 某某区政府办公室 时间: 2021-07-25"
+                          r"|^\s*(?:信息)?来源\s*[:：][^:：]{1,40}?(?:发布)?(?:时间|日期)\s*[:：]\s*(?:19|20)\d{2}[-年]")
 _FONT_BUTTONS_RE = re.compile(r"^\s*(?:字体|字号)\s*[:：]?\s*【?\s*[大中小]")
 _HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
 

@@ -86,3 +86,30 @@ def test_an_undated_task_naming_its_year_reads_its_yearless_dates_in_it():
     ]))
     (task,) = doc.tasks
     assert [str(d.due) for d in task.deadlines] == ["2032-08-31", "2032-05-31", "2032-08-31"]
+
+
+# --- directives found ------------------------------------------------------------------------------------------------
+
+
+def test_a_meeting_headline_above_a_source_then_time_line_is_the_title():
+    doc = _one("\n".join([
+        "首页>政务动态",
+        "县政府第二十一次常务会议",
+        "来源: 县政府办公室 时间: 2032-04-09",
+        "4月8日,县长主持召开县政府第二十一次常务会议。",
+        "会议要求,县交通运输局要加快农村公路建设,年底前全部完工。",
+    ]))
+    assert doc.title == "县政府第二十一次常务会议"
+    assert [t.text[:6] for t in doc.tasks] == ["会议要求,县"]
+
+
+def test_a_run_of_exclamation_marks_in_a_title_is_kept_as_written():
+    doc = _one("\n".join([
+        "某某市!!!某某区!!!关于印发2032年重点工作任务分工方案的通知",
+        "某政办发〔2032〕3号",
+        "各街道办事处,区政府各部门:",
+        "现将《2032年重点工作任务分工方案》印发给你们,请认真贯彻落实。",
+        "某某区人民政府办公室",
+        "2032年3月1日",
+    ]))
+    assert doc.title.startswith("某某市!!!某某区!!!关于印发")
