@@ -74,6 +74,12 @@ NON_TASK_RE = re.compile(
     r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
     # significance of the work: "充分认识…的重要意义")
 )
+# Headings that are the whole heading line of a section that sets no task: standing working rules, who sits on a
+# 专班/领导小组, how an inspection itself is run (its purpose, dates, scope, method, schedule). Only as the whole
+# heading: "(三)完善信访工作制度" is a task.
+SECTION_HEAD_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,6}(?:工作制度|工作机制|组成人员|人员组成|成员组成|"
+    r"(?:督查|检查|巡查|暗访|调研)(?:重点)?(?:目的|时间|内容|方式|安排|范围|对象|步骤))")
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
 REQUIREMENT_HEAD_RE = re.compile(
@@ -510,7 +516,8 @@ def _section_is_non_task(node: _Node) -> bool:
         requirement = REQUIREMENT_HEAD_RE.search(opening) if opening else None
         if requirement is not None and _SUBJECT_DUTY_RE.search(opening, 0, requirement.start()):
             requirement = None  # "各单位要高度重视…": a sentence whose subject has a duty, not a heading
-        node.non_task = bool(NON_TASK_RE.search(head) or requirement) or (
+        section = node.kind == "cn" and SECTION_HEAD_RE.fullmatch(_strip_marker(head).rstrip(":")) is not None
+        node.non_task = bool(NON_TASK_RE.search(head) or requirement or section) or (
             node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 
