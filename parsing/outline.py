@@ -613,16 +613,22 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 
 PROGRESS_LABEL_RE = re.compile(r"^(?:目前|当前)?(?:完成|进展|推进|落实|办理|办结|实施)情况\s*[:：]")
+# A paragraph reporting the item done ("此项工作已完成。截至…"), or such a note closing the item's line
+# ("…(责任单位:…)该件实事已全面完成"): progress, no text of the task.
+PROGRESS_DONE_RE = re.compile(r"^(?:此|该|本)(?:件|项)?(?:实事|工作|任务|项目)?已(?:全面|全部|基本)?(?:完成|办结)")
+_DONE_TAIL_RE = re.compile(r"(?<=[)）。])(?:此|该|本)(?:件|项)?(?:实事|工作|任务|项目)?已(?:全面|全部)?(?:完成|办结)[。]?$")
 
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
     lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
     # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
+    if lines and "已" in lines[0].text and _DONE_TAIL_RE.search(lines[0].text):
+        lines = [SourceLine(lines[0].number, _DONE_TAIL_RE.sub("", lines[0].text)), *lines[1:]]
     text, starts = _text_of(lines)
-    if len(lines) > 1 and "情况" in text:
-        cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
-                    and PROGRESS_LABEL_RE.match(lines[k].text)), None)
+    if len(lines) > 1 and ("情况" in text or "已" in text):
+        cut = next((k for k in range(1, len(lines)) if ("情况" in lines[k].text[:6]
+                    and PROGRESS_LABEL_RE.match(lines[k].text)) or PROGRESS_DONE_RE.match(lines[k].text)), None)
         if cut is not None:
             text, starts = _text_of(lines[:cut])
     if node.kind == "para":

@@ -166,3 +166,20 @@ def test_a_heading_only_ending_in_a_rule_word_stays_a_task():
         "2032年2月1日",
     ]))
     assert [t.ref for t in doc.tasks] == ["一、(一)"]
+
+
+# --- progress notes ---------------------------------------------------------------------------------------------------
+
+
+def test_a_done_note_after_an_item_is_progress_not_task_text():
+    doc = _one("\n".join([
+        "截至2032年12月31日,县政府十件民生实事全面完成。具体情况如下:",
+        "一、新建农村公路80公里。(责任单位:县交通运输局)该项工作已全面完成",
+        "此项工作已完成。截至2032年12月底,全县共新建农村公路85公里。",
+        "二、改造老旧小区12个。(责任单位:县住建局)",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["一、", "二、"]
+    first = doc.tasks[0]
+    assert "截至" not in first.text and "已全面完成" not in first.text
+    assert _units(first)[0] == ["县交通运输局"]
+    assert not first.deadlines
