@@ -183,3 +183,33 @@ def test_a_done_note_after_an_item_is_progress_not_task_text():
     assert "截至" not in first.text and "已全面完成" not in first.text
     assert _units(first)[0] == ["县交通运输局"]
     assert not first.deadlines
+
+
+# --- tables ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_lead_column_after_the_responsible_column_still_leads():
+    doc = _one("\n".join([
+        "2032年某某区政府工作报告重点工作责任分解",
+        "序号",
+        "事项",
+        "责任单位",
+        "牵头单位",
+        "1",
+        "城乡居民人均可支配收入增长6%。",
+        "区人社局、区农业农村局、区统计局",
+        "区发改局",
+        "2",
+        "新建城市公园3个。",
+        "区园林局",
+        "区建设局",
+        "3",
+        "完成老旧小区改造10个。",
+        "区街道办、区城管局",
+        "区建设局",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [
+        (["区发改局"], ["区人社局", "区农业农村局", "区统计局"]),
+        (["区建设局"], ["区园林局"]),
+        (["区建设局"], ["区街道办", "区城管局"]),
+    ]
