@@ -76,9 +76,9 @@ NON_TASK_RE = re.compile(
 )
 # Headings that are the whole heading line of a section that sets no task: standing working rules, who sits on a
 # 专班/领导小组, how an inspection itself is run (its purpose, dates, scope, method, schedule). Only as the whole
-# heading: "(三)完善信访工作制度" is a task.
+# heading: "三、进一步完善工作机制" heads tasks.
 SECTION_HEAD_RE = re.compile(
-    r"[\u4e00-\u9fff]{0,6}(?:工作制度|工作机制|组成人员|人员组成|成员组成|"
+    r"(?:工作)?(?:专班|领导小组|小组|指挥部|联席会议|委员会)?(?:工作制度|组成人员|人员组成|成员组成|"
     r"(?:督查|检查|巡查|暗访|调研)(?:重点)?(?:目的|时间|内容|方式|安排|范围|对象|步骤))")
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).

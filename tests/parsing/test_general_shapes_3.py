@@ -156,6 +156,18 @@ def test_an_inspections_purpose_time_and_method_are_no_tasks():
     assert [t.ref for t in doc.tasks] == ["四、"]
 
 
+def test_a_section_improving_a_mechanism_heads_tasks():
+    doc = _one("\n".join([
+        "关于进一步做好公平竞争审查工作的通知",
+        "各乡镇人民政府,县直各单位:",
+        "一、进一步完善工作机制",
+        "(一)建立定期抽查机制。由县市场监管局每年牵头开展抽查,年底前形成报告。",
+        "县人民政府办公室",
+        "2032年2月1日",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["一、(一)"]
+
+
 def test_a_heading_only_ending_in_a_rule_word_stays_a_task():
     doc = _one("\n".join([
         "关于印发2032年信访工作要点的通知",
