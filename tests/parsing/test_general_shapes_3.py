@@ -103,6 +103,29 @@ def test_a_meeting_headline_above_a_source_then_time_line_is_the_title():
     assert [t.text[:6] for t in doc.tasks] == ["会议要求,县"]
 
 
+def test_a_progress_table_headline_under_a_breadcrumb_is_the_title():
+    doc = _one("\n".join([
+        "当前位置:首页",
+        "> 信息公开 > 工作报告",
+        "县政府2032年重点工作一季度进展情况表",
+        "发布日期:2032-04-20 10:15 浏览次数: 字体:[ ]",
+        "序号",
+        "内容与要求",
+        "进展情况",
+        "责任单位",
+        "1",
+        "新建农村公路50公里。",
+        "已完成路基工程12公里。",
+        "县交通运输局",
+        "2",
+        "新增城镇就业2000人。",
+        "已新增就业650人。",
+        "县人社局",
+    ]))
+    assert doc.title == "县政府2032年重点工作一季度进展情况表"
+    assert [_units(t)[0] for t in doc.tasks] == [["县交通运输局"], ["县人社局"]]
+
+
 def test_a_run_of_exclamation_marks_in_a_title_is_kept_as_written():
     doc = _one("\n".join([
         "某某市!!!某某区!!!关于印发2032年重点工作任务分工方案的通知",
