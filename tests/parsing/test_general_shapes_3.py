@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
+from parsing.responsibility import parse_prose
 from parsing.results import ExtractedTask, ParsedDocument
 
 
@@ -248,3 +249,8 @@ def test_a_lead_column_after_the_responsible_column_still_leads():
         (["区建设局"], ["区园林局"]),
         (["区建设局"], ["区街道办", "区城管局"]),
     ]
+
+
+def test_an_office_of_an_autonomous_regions_government_is_one_unit():
+    units = parse_prose("自治区政府督查室要加强跟踪督办,按月汇总报告进展情况。", DepartmentDirectory())
+    assert units is not None and units.lead == ["自治区政府督查室"]
