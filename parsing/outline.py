@@ -831,7 +831,8 @@ def _reporting_sentence(text: str, ctx: _Context) -> str | None:
 
 
 _SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)"
-                        r"|将[^。;,]{1,20}?报(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")  # "将…报省人民政府"
+                        r"|将[^。;,]{1,20}?报(?:告|送)?(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")
+# ("将…报省人民政府", "将进展情况按季度书面报告市委、市政府")
 
 
 # A news report's lead: the day an event happened, then the event ("2月20日,市政府办公室印发通知,…"); what it

@@ -254,3 +254,15 @@ def test_a_lead_column_after_the_responsible_column_still_leads():
 def test_an_office_of_an_autonomous_regions_government_is_one_unit():
     units = parse_prose("自治区政府督查室要加强跟踪督办,按月汇总报告进展情况。", DepartmentDirectory())
     assert units is not None and units.lead == ["自治区政府督查室"]
+
+
+def test_a_news_paragraph_asking_a_group_for_a_written_report_is_a_task():
+    doc = _one("\n".join([
+        "近日,县政府印发《2032年为民办实事项目计划》,要求各部门抓紧实施。各主办单位要加强统筹协调,"
+        "并将项目进展情况按季度书面报告县委、县政府。",
+        "一、新建农村公路50公里。",
+    ]))
+    first = doc.tasks[0]
+    assert first.ref == "¶1"
+    assert _units(first)[0] == ["各主办单位"]
+    assert [d.recurrence for d in first.deadlines] == ["quarterly"]
