@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsing import deadlines
 from parsing.deadlines import KINDS, RECURRENCES, extract_deadlines, festival_of, occurrences
 from parsing.workdays import WorkCalendar
 
@@ -921,6 +922,56 @@ FIELD_CASES = [
     ('各单位应在接到通知后,须在10日内整改', '2024-05-06', {}, 'relative_event - offset 10 days anchor 接到通知 c0.9 [13:17]10日内'),
     ('已部署。收到通知后,须在10日内整改', '2024-05-06', {}, 'relative_event - offset 10 days anchor 收到通知 c0.9 [12:16]10日内'),
     ('已部署。在收到通知后,须在10日内整改', '2024-05-06', {}, 'relative_event - offset 10 days anchor 收到通知 c0.9 [13:17]10日内'),
+    # dates: due on the issue day itself, a time field at the text's start, a cut-off on the issue day
+    ('1月10日完成', '2024-01-10', {}, 'date 2024-01-10 c1 [0:5]1月10日'),
+    ('报送时间:1月10日', '2024-01-10', {}, 'date 2024-01-10 c1 [5:10]1月10日'),
+    ('时限:4月30日', '2024-01-10', {}, 'date 2024-04-30 c1 [3:8]4月30日'),
+    # a date without a written year gone by more than 90 days belongs to next year; 29 February has none
+    ('3月1日前完成', '2024-05-30', {}, 'date 2024-03-01 c0.9 past_at_issue [0:5]3月1日前'),
+    ('3月1日前完成', '2024-05-31', {}, 'date 2025-03-01 c1 year_inferred [0:5]3月1日前'),
+    ('2月29日前完成', '2024-12-01', {}, 'date 2025-02-28 c1 year_inferred [0:6]2月29日前'),
+    # quarters: 季度末 alone is the quarter of the issue date; the fourth; a bare quarter read by its sentence
+    ('季度末前报送', '2023-04-10', {}, 'quarter 2023-06-30 c1 [0:4]季度末前'),
+    ('季度末前报送', '2023-07-10', {}, 'quarter 2023-09-30 c1 [0:4]季度末前'),
+    ('季度末前报送', '2023-10-10', {}, 'quarter 2023-12-31 c1 [0:4]季度末前'),
+    ('第四季度末前完成', '2023-03-15', {}, 'quarter 2023-12-31 c1 [0:6]第四季度末前'),
+    ('一季度末全市完成改造任务的80%', '2023-01-10', {}, 'quarter 2023-03-31 c1 [0:4]一季度末'),
+    ('各地第三季度完成验收', '2023-01-10', {}, 'quarter 2023-09-30 c1 [2:6]第三季度'),
+    ('力争第三季度具备通车条件', '2023-01-10', {}, 'quarter 2023-09-30 c1 [2:6]第三季度'),
+    ('第一季度:印发实施方案。第二季度:报送工作总结', '2023-01-10', {}, 'quarter 2023-03-31 c1 [0:4]第一季度 | quarter 2023-06-30 c1 [12:16]第二季度'),
+    # half years
+    ('上半年末全市完成改造任务的50%', '2023-01-10', {}, 'half_year 2023-06-30 c1 [0:4]上半年末'),
+    ('下半年深化医改重点工作任务', '2023-01-10', {}, ''),
+    ('下半年全市新增就业1万人', '2023-01-10', {}, ''),
+    ('年中前完成', '2023-01-10', {}, 'half_year 2023-06-30 c0.8 [0:3]年中前'),
+    ('年初完成摸底', '2023-03-15', {}, 'year 2023-01-31 c0.6 approximate past_at_issue [0:2]年初'),
+    # every year: a month and its part, the year's start, middle and end, a stated start, a title
+    ('每年3月上旬报送', '2024-05-06', {}, 'recurring 2025-03-10 yearly rule Y:3:10 c1 [0:6]每年3月上旬'),
+    ('每年1月底前报送', '2024-05-06', {}, 'recurring 2025-01-31 yearly rule Y:1:end c1 [0:6]每年1月底前'),
+    ('每年报送一次', '2024-05-06', {}, 'recurring 2024-12-31 yearly rule Y:12:end c0.8 [0:2]每年'),
+    ('每年初报送', '2024-05-06', {}, 'recurring 2025-01-31 yearly rule Y:1:31 c0.6 approximate [0:3]每年初'),
+    ('每年年初报送', '2024-05-06', {}, 'recurring 2025-01-31 yearly rule Y:1:31 c0.6 approximate [0:4]每年年初'),
+    ('每年上半年报送', '2024-05-06', {}, 'recurring 2024-06-30 yearly rule Y:6:end c1 [0:5]每年上半年'),
+    ('每年年中报送', '2024-05-06', {}, 'recurring 2024-06-30 yearly rule Y:6:end c1 [0:4]每年年中'),
+    ('每年年底前报送', '2024-05-06', {}, 'recurring 2024-12-31 yearly rule Y:12:end c1 [0:5]每年年底前'),
+    ('从2025年3月起,每年6月底前报送', '2024-05-06', {}, 'recurring 2025-06-30 yearly rule Y:6:end c1 [10:16]每年6月底前'),
+    ('从2025年3月起,每年年底前报送', '2024-05-06', {}, 'recurring 2025-12-31 yearly rule Y:12:end c1 [10:15]每年年底前'),
+    ('落实《每年考核办法》要求', '2024-05-06', {}, ''),
+    # 定期, 长期, 常态化
+    ('定期开展检查', '2024-05-06', {}, 'recurring - c0.5 recurrence_unknown [0:2]定期'),
+    ('不定期开展抽查', '2024-05-06', {}, ''),
+    ('《定期开展检查制度》印发', '2024-05-06', {}, ''),
+    ('建立长期,稳定的合作机制', '2024-05-06', {}, ''),
+    ('(完成时限:长期)。', '2024-05-06', {}, 'ongoing - ongoing c1 [6:8]长期'),
+    ('推动安全生产检查常态化长效化', '2024-05-06', {}, 'ongoing - ongoing c1 [8:11]常态化'),
+    ('落实《常态化监管办法》要求', '2024-05-06', {}, ''),
+    # festivals and the flood season without the data
+    ('汛期前完成隐患排查', '2023-03-01', {}, 'holiday - c0 unresolved [0:3]汛期前'),
+    ('节前开展一次大排查', '2024-01-20', {}, 'holiday - c0 unresolved [0:2]节前'),
+    # the clause after a period
+    ('全年达到85%,数据由统计局提供', '2021-03-01', {}, 'year 2021-12-31 c0.8 [0:2]全年'),
+    ('2018年,XX县重点工作任务', '2017-03-01', {}, ''),
+    ('完成时间定于2024年1月31日', '2024-04-10', {}, 'date 2024-01-31 c1 past_at_issue [6:16]2024年1月31日'),
 ]
 
 
@@ -929,3 +980,14 @@ FIELD_CASES = [
 def test_every_field_of_a_phrase(text: str, issued: str, options: dict, expected: str) -> None:
     specs = extract_deadlines(text, issued_on=date.fromisoformat(issued), **options)
     assert " | ".join(_described(s) for s in specs) == expected
+
+
+def test_festival_data_that_raises_leaves_the_phrase_unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chinese_calendar raises NotImplementedError for a year it does not know: never a crash, never a guess."""
+    def raising(name: str, year: int) -> date:
+        raise NotImplementedError(year)
+
+    monkeypatch.setattr(deadlines, "festival_day", raising)
+    for text, festival in (("春节前完成", None), ("在节前开展一次安全隐患大排查", "春节")):
+        (spec,) = extract_deadlines(text, issued_on=date(2024, 1, 20), festival=festival)
+        assert (spec.kind, spec.due, spec.flags, spec.confidence) == ("holiday", None, ("unresolved",), 0.0)
