@@ -496,6 +496,9 @@ def _h_year_target(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("year", date(y, 12, 31), confidence=confidence))
 
 
+_EVERY_YEAR_AFTER = re.compile(r"[,;:]?(?:期间|内)?[,]?每年")
+
+
 def _h_year_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _in_title(ctx, m.start()) or _in_parens(ctx, m.start(), m.end()):
         return None
@@ -504,6 +507,8 @@ def _h_year_range(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
         return None
     if _NOT_DEADLINE_AFTER.match(ctx.norm[m.end():m.end() + 3]) or ctx.norm.startswith("度", m.end()):
         return None
+    if _EVERY_YEAR_AFTER.match(ctx.norm, m.end()):
+        return None  # "2024—2026年,每年…": the years a yearly duty runs over, not a deadline
     if not _bare_period_is_deadline(ctx, m.start(), m.end()):
         return None
     return _finish(ctx, _spec("range", date(y2, 12, 31), range_start=date(y1, 1, 1)))
@@ -774,6 +779,10 @@ def _rate_like(m: re.Match[str], ctx: _Ctx) -> bool:
                 or _RATE_AFTER.match(ctx.norm[m.end():]) or _RECURRING_ATTRIBUTE_RE.match(ctx.norm, m.end()))
 
 
+# "每年安排…资金", "每年对…给予…资助": money allotted per year, a yearly quantity rather than a dated duty
+_ALLOCATION_AFTER = re.compile(r"[^,;。]{0,24}?(?:安排|给予|拨付)[^,;。]{0,16}?(?:资金|资助|补助|补贴|奖补|经费)(?!项目)")
+
+
 _RECURRING_ATTRIBUTE_RE = re.compile(r"(?:的)?(?:工作)?(?:进展|完成|落实|推进|执行|办理|工作)(?:情况|进度)")
 
 
@@ -791,6 +800,8 @@ def _day_rule(day: str | None, part: str | None) -> str | None:
 
 def _h_every_year(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     if _rate_like(m, ctx) or _in_title(ctx, m.start()):
+        return None
+    if m.end() == m.start() + 2 and _ALLOCATION_AFTER.match(ctx.norm, m.end()):
         return None
     if m.group("m"):
         mo = _num(m.group("m"))
@@ -946,7 +957,7 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for
     ("定", "期"), ("坚持常长",),
     (".-/", _YEAR_FIRST), (".-/", _DASHES, _YEAR_FIRST), ("全", "年"), ("年",), ("每按隔", "月"), ("节", "前"),
     ("年", _YEAR_FIRST), ("今",),
-    ("年", ","),
+    ("年", ","), ("于在", "日", "前"),
 ))
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
@@ -1006,6 +1017,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"
                 rf"(?P<y>{_YEAR})年(?=,)"), _h_year_bare),
+    # "于128日前": a date whose 月 a mirror dropped — no month has a 128th day, so it is month 1, day 28
+    (re.compile(r"(?P<pre>[于在])(?=\d{3,4}日)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)日(?P<before>之前|以前|前)"), _h_date),
 ]
 
 _ENGLISH_DATE = re.compile(
@@ -1110,7 +1123,41 @@ def extract_deadlines(
     if " " in text and _LATIN_DATE_HINT.search(text):  # (the hint holds a space: most texts have none)
         specs.extend(_fallback(text, taken_raw))
         specs.sort(key=lambda s: s.start)
+    if len(specs) > 1 and any(s.kind == "recurring" for s in specs):
+        specs = _without_listed_occurrences(text, specs)
+    if specs and "将" in text and "政府" in text and len(text) > 40:
+        specs = _without_issuer_schedule(text, specs)
     return tuple(specs)
+
+
+# A sentence in which the issuing government or its office states what it will do itself ("区政府办公室将…跟踪督办,
+# 从3月份起每季度通报"): its schedule is the issuer's own follow-up, no deadline of the task it closes.
+_ISSUER_WILL_RE = re.compile(
+    r"(?:(?<=[。;!?])|^)\s*(?:[省市县区镇乡旗]|本级)?(?:人民)?政府(?:办公室|办公厅|督查室|督办室)?将")
+
+
+def _without_issuer_schedule(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:
+    spans = []
+    for m in _ISSUER_WILL_RE.finditer(text):
+        end = re.search(r"[。;!?]", text[m.end():])
+        spans.append((m.start(), m.end() + end.start() if end else len(text)))
+    if not spans:
+        return specs
+    return [s for s in specs if not any(a <= s.start and s.end <= b for a, b in spans)]
+
+
+def _without_listed_occurrences(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:
+    """"每季度末(分别在6月、9月和12月底)": the bracket after a recurring phrase lists its occurrences, no deadline of
+    their own."""
+    spans = []
+    for spec in specs:
+        if spec.kind == "recurring" and text[spec.end:spec.end + 1] in ("(", "（"):
+            close = min((k for k in (text.find(")", spec.end), text.find("）", spec.end)) if k > 0), default=-1)
+            if close > 0:
+                spans.append((spec.end, close))
+    if not spans:
+        return specs
+    return [s for s in specs if not any(a < s.start and s.end <= b for a, b in spans)]
 
 
 # --- recurrence ---------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ KIND_SUFFIX_RE = re.compile(
 # (whichever county the event is in).
 GROUP_RE = re.compile(
     r"^各|^事发地|成员单位|有关单位|相关单位|有关部门|相关部门|各有关|各相关|各单位|各部门|各直属|[省市县区]直|[省市县区]级各|"
-    r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办)单位$"  # the units a table assigns ("牵头单位要统筹…")
+    r"^(?:各|相关|有关)?(?:牵头|总牵头|责任|配合|协办|承办|汇总)单位$"  # the units a table assigns ("牵头单位要统筹…",
+    # "总牵头单位要综合…", "汇总单位": the unit that collects the others' reports)
 )
 # A unit described by its function ("行业部门", "起草部门", "市工业经济主管部门"): no single body of the directory
 # ends in 部门/单位/机构, so an unknown one is a group of the text, not an unverified department. (Only flags the
@@ -362,19 +363,21 @@ UNIT_SHAPE_RE = re.compile(
     r"(局|委|办|厅|部|院|队|社|所|政府|管委会|委员会|中心|公司|集团|银行|支行|分行|分局|支局|小组|指挥部|办公室|单位|部门|企业|"
     r"电视台|站|海关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇|"
     r"处|乡|县区|区县|^各[省市县区州盟旗乡镇]{1,3}|^各地(?:区|方)?|开发区|高新区|园区|新区|示范区|管理区|\(市、区\)|\(区、市\)|\(街道\)|"
-    r"^[省市县区州盟旗乡镇]\S{1,12}室)$"  # "市政府督查室" (a room of a place's own body; "会议室" is none)
+    r"^[省市县区州盟旗乡镇]\S{1,12}室|^[省市县区州盟旗乡镇]\S{0,8}(?:督查|督导|检查|工作)组)$"  # "市政府督查室" (a room of a place's
+    # own body; "会议室" is none), "区督查组" (a team of a place's own body)
 )
 # A name that can only be a unit: a body's ending (weak ones such as 所, 站, 部 need a place or level in front).
 STRONG_UNIT_RE = re.compile(
     r"^(?=\S{4,}$)\S*(?:局|委|办|厅|政府|管委会|委员会|中心|办事处|街道|公司|集团|银行|支行|分行|海关|法院|检察院|团委|妇联|总工会|"
     r"工商联|科协|残联|红十字会|指挥部|领导小组|办公室|联社|电视台|气象台|税务局|大队|支队|总队|军分区|武装部)$|"
     r"^各?[省市县区州盟旗乡镇][^\s]{0,12}(?:局|委|办|厅|部|院|所|站|队|社|处|馆|室|镇|乡|县|区|委员会|管委会|联合会|协会|"
-    r"商会|总工会|红十字会)$|^[^各\s市县区省]{2,3}[镇乡]$|"
+    r"商会|总工会|红十字会|督查组|督导组|检查组|工作组)$|^[^各\s市县区省]{2,3}[镇乡]$|"
     r"^(?=\S{5,}$)\S*(?:开发区|高新区|示范区|新区|园区|试验区|保税区|合作区|管理区)$"  # a zone with its name
 )
 FUNCTION_UNIT_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部门|机构)$")
 # Verbs and function words that never occur inside a unit name.
+# ("督查落实办": an office named for what it follows up, a unit)
 NOT_UNIT_RE = re.compile(
-    r"[。;:《》的]|(?<![主重需])要|应当|开展|加强|建立|推进|落实|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底|强化|抓好|优化|"
+    r"[。;:《》的]|(?<![主重需])要|应当|开展|加强|建立|推进|落实(?!办)|完成|实施|确保|做好|提供|进行|督促|按照|依据|将|把|月|日前|年底|强化|抓好|优化|"
     r"提升|支持|鼓励|引导|完善|持续|切实|严格|健全|积极|加快|委托|收取|配合|负责|满足|实现|达到|形成"
 )

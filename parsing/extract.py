@@ -127,7 +127,8 @@ def _parse(
             festival = festival_of(doc.title)
             reference = doc.issued_on or _title_year_start(doc.title) or _only_year_start(doc.lines)
             if reference is not None:
-                tasks = tuple(_with_deadlines(t, reference, calendar, festival) for t in tasks)
+                tasks = tuple(_with_deadlines(t, reference, calendar, festival, dated=doc.issued_on is not None)
+                              for t in tasks)
             else:
                 tasks = tuple(_with_undated_deadlines(t, calendar, festival) for t in tasks)
             doc = replace(doc, tasks=tasks)
@@ -173,11 +174,21 @@ def _with_undated_deadlines(
 
 
 def _with_deadlines(
-    task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None, festival: str | None = None
+    task: ExtractedTask, issued_on: date, calendar: WorkCalendar | None, festival: str | None = None,
+    *, dated: bool = True,
 ) -> ExtractedTask:
+    """`dated`: `issued_on` is the directive's own date; otherwise the start of the year it plans for, against which
+    a yearless date resolves but a recurring duty has no first occurrence (it depends on the unknown issue day)."""
     deadlines = task_deadlines(task, issued_on=issued_on, calendar=calendar, festival=festival)
     if not deadlines:
         return task  # replace() is costly; most tasks have none
+    if not dated and any(s.recurrence not in (None, "ongoing") and s.due is not None for s in deadlines):
+        later = {(s.start, s.end, s.due) for s in task_deadlines(
+            task, issued_on=issued_on.replace(year=issued_on.year - 1), calendar=calendar, festival=festival)}
+        deadlines = tuple(
+            replace(s, due=None, flags=(*s.flags, "unresolved"))
+            if s.recurrence not in (None, "ongoing") and s.due is not None and (s.start, s.end, s.due) not in later
+            else s for s in deadlines)
     return _own_deadlines(task, deadlines)
 
 

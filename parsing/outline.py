@@ -27,6 +27,7 @@ from .normalize import chinese_to_int
 from .responsibility import (
     FIELD_LABEL_RE,
     FIRST_IS_LEAD_RE,
+    SENTENCE_END_RE,
     Clause,
     SharedUnits,
     Units,
@@ -68,7 +69,9 @@ FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
     r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
-    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则"
+    r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
+    r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
+    # significance of the work: "充分认识…的重要意义")
 )
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
@@ -112,9 +115,12 @@ _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底�
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
-PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达")
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
-_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)")
+# (a plan is asked for where it is requested or handed in: "请牵头单位…提出实施方案", "制定方案报市政府", not an
+# exhortation to plan one's own work: "研究制定本部门实施方案")
+_REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|请[^。;]{0,30}(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)"
+                        r"|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)[^。;]{0,8}(?:报|送|交)")
 _CITED_TITLE_RE = re.compile(r"《[^《》]*》")
 
 
@@ -127,6 +133,9 @@ PARAGRAPH_DEFAULT_ISSUE = date(2000, 1, 1)  # only whether a paragraph states a 
 # A paragraph that assigns work, not one that explains or praises: a duty word next to its doer.
 PARAGRAPH_DUTY_RE = re.compile(r"要|应|须|负责|牵头|务必|请")
 _SUPPORT_WORDS = ("配合", "协办", "协助", "协同", "参与")
+# A unit label closing an item's heading line, with nothing but units after it (no sentence).
+_HEADING_LABEL_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:牵头|责任|主责)(?:责任)?(?:单位|部门)\s*[:：][^。;；,，:：()（）〔〕\[\]【】]{2,60}$")
 SUPPORT_LABEL_RE = re.compile(r"(?:配合|协办|协助|协同|参与)(?:单位|部门)\s*[:】\]]")
 
 
@@ -156,6 +165,7 @@ class _Node:
     declared: Units | None = None  # responsibility declared for the items beneath
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
     non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
+    labelled_heading: bool = False  # the heading line ends with the item's unit label
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -310,6 +320,12 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         cells = _table_cells(text, line.text)
         if len(cells) >= 3:
             header = Columns.from_header(cells)
+            if header is None and columns is None and cells[0].isdigit():
+                columns = Columns.from_numbered_row(cells)  # a table stored without its header
+                if columns is not None and (current is None or current.kind == "table"):
+                    current = _Node("table", 0, "", "", None, [])
+                    roots.append(current)
+                    stack[:] = [current]
             if header is not None:
                 columns = header
                 if current is None or current.kind == "table":  # a table outside the numbering (an annex)
@@ -339,8 +355,15 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                     seen_top.clear()
                 seen_top.add(kind)
             prefix = parent.ref if parent else (f"P{part}/" if part > 1 else "")
-            node = _Node(kind, number, canonical, prefix + canonical, parent, [own],
-                         notice=notice_part)
+            label = _HEADING_LABEL_RE.search(own.text) if (":" in own.text or "：" in own.text) and (
+                "部门" in own.text or "单位" in own.text) else None
+            heading_units = []
+            if label is not None and label.start() > len(canonical) + 2:
+                # "（三）老年助餐点建设牵头单位:县民政局": the heading names the item, its label line follows it
+                heading_units = [SourceLine(own.number, own.text[label.start():])]
+                own = SourceLine(own.number, own.text[:label.start()].rstrip())
+            node = _Node(kind, number, canonical, prefix + canonical, parent, [own], unit_lines=heading_units,
+                         notice=notice_part, labelled_heading=bool(heading_units))
             (parent.children if parent else roots).append(node)
             stack.append(node)
             last_unit_line = None
@@ -493,7 +516,8 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
-    text, starts = _text_of(node.lines)
+    # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
+    text, starts = _text_of(node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines)
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return
@@ -502,7 +526,7 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     if node.table_rows:
         above: _Row | None = None
         for ref, row in _row_refs(node):
-            if not row.seq and not row.lead and not row.support and above is not None:
+            if row.seq in ("", "+") and not row.lead and not row.support and above is not None:
                 row = replace(row, lead=above.lead, support=above.support)  # the unit cell merged over both rows
             above = row
             units = _cell_units(row.lead, ctx)
@@ -553,7 +577,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         if prose is None:
             return
         named = _names_a_unit(prose, ctx)
-        if not (named if strict else (named or _states_deadline(text, ctx) or _asks_report(text))):
+        # (a notice's requirement names a unit in passing; a 通报's instruction to the units it names is theirs)
+        if not (named if strict else ((named and ctx.bulletin) or _states_deadline(text, ctx) or _asks_report(text))):
             return
         units, flags = prose, ("prose_assignment",)
     elif non_task and not units:
@@ -623,22 +648,47 @@ _NAMED_REQUEST_RE = re.compile(r"请(?:各|以上|相关|有关|牵头|责任)")
 _REQUEST_OPENING_RE = re.compile(r"^请(?:于|在|务必|各单位|你们|你单位)")
 
 
+_NEXT_STEPS_RE = re.compile(r"^(?:下一步|下步|下阶段)")
+
+
+def _reporting_sentence(text: str, ctx: _Context) -> str | None:
+    """The sentence of a paragraph that asks a named unit or group for a report ("各责任单位要…及时报送进展情况");
+    None when no sentence does (the issuer's own "区政府办公室将…通报" asks nobody)."""
+    for sentence in SENTENCE_END_RE.split(text):
+        if not _SUBMIT_RE.search(sentence):
+            continue
+        units = parse_prose(sentence, ctx.directory)
+        if units and all(ctx.directory.is_unit_shaped(n) and not ISSUING_GOVERNMENT_RE.match(n) for n in units.lead):
+            return sentence
+    return None
+
+
+_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)")
+
+
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
     if not PARAGRAPH_DUTY_RE.search(text):
         return
+    reporting: str | None = None
     if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
             _NAMED_REQUEST_RE.search(text) and _asks_report(text)))):
-        return  # (a 通报's request to the units it names is its instruction, dated or not; so is a request for
-        # a report or a plan)
+        # (a 通报's request to the units it names is its instruction, dated or not; so is a request for a report or
+        # a plan, and a 通报's next steps, "下一步,各牵头单位要…")
+        if ctx.bulletin and _NEXT_STEPS_RE.match(text):
+            pass
+        elif _SUBMIT_RE.search(text) and (reporting := _reporting_sentence(text, ctx)) is not None:
+            pass  # "…各责任单位要…及时报送工作进展情况": the units asked for the report, not everyone exhorted
+        else:
+            return
     clauses = find_clauses(text, ctx.directory)
     units = Units()
     for clause in clauses:
         units.extend(clause.units)
     if not units:
-        units = parse_prose(text, ctx.directory) or Units()
+        units = parse_prose(reporting or text, ctx.directory) or Units()
     if not units and not _REQUEST_OPENING_RE.match(text):
         return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
     line = node.lines[0].number
@@ -710,7 +760,8 @@ def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
         return cells[index] if index is not None and index < len(cells) else ""
 
     seq = cell(columns.seq) if columns.seq is not None else cells[0]
-    seq = seq if seq.isdigit() else ""
+    # (a table without a 序号 column numbers its rows by position: "+", each row a task of its own)
+    seq = seq if seq.isdigit() else "+" if columns.seq is None and cell(columns.task) else ""
     task = cell(columns.task)
     # the task's text: the task cell, else every cell but the 序号 (tab rows of OCR text carry no header roles)
     text = task or " ".join(c for i, c in enumerate(cells) if c and i != columns.seq)
@@ -724,11 +775,14 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     number's rows become "#3a", "#3b", …; a row repeating the one above it (merged cells read twice) is dropped."""
     groups: list[tuple[str, list[_Row]]] = []
     for row in node.table_rows:
-        if groups and (not row.seq or row.seq == groups[-1][0]):
+        if groups and (row.seq in ("", "+") or row.seq == groups[-1][0]):
             previous = groups[-1][1][-1]
             if (row.text, row.lead, row.support, row.time) == (previous.text, previous.lead, previous.support,
                                                                  previous.time):
                 continue
+        if row.seq == "+":  # a table without 序号: each row numbered by its position
+            groups.append((str(len(groups) + 1), [row]))
+        elif groups and (not row.seq or row.seq == groups[-1][0]):
             groups[-1][1].append(row)
         else:
             groups.append((row.seq or str(len(groups) + 1), [row]))
@@ -769,9 +823,11 @@ def _add_task(
     flag_list = list(flags)
     if not units and prose_lines is not None:
         prose_text = _prose_text(prose_lines, text)  # built only when needed: most items name their units
+    from_prose = "prose_assignment" in flag_list
     if not units and prose_text:
         marker = _marker(prose_text)
         units = parse_prose(marker[3] if marker else prose_text, ctx.directory)
+        from_prose = units is not None
     shared = [d for d in ctx.shared if d.line < line or (d.inclusive and d.line <= line_end)] if ctx.shared else None
     if shared:
         merged = Units(lead=list(units.lead) if units else [], support=list(units.support) if units else [],
@@ -781,7 +837,8 @@ def _add_task(
     if units and units.duty and ctx.support_labelled:
         units = Units(lead=units.lead + units.duty, support=[n for n in units.support if n not in units.duty],
                       split=True)
-    if units and ctx.first_is_lead and not units.split and len(units.lead) > 1:
+    # (the first-listed rule reads unit lists; the subjects of prose are each a doer of their own sentence)
+    if units and ctx.first_is_lead and not from_prose and not units.split and len(units.lead) > 1:
         units = Units(lead=units.lead[:1], support=units.lead[1:] + units.support, split=True)
     if not units:
         units = Units(lead=list(ctx.doc.recipients))

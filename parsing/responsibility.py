@@ -45,6 +45,9 @@ FIELD_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:]")
 ALL_LEAD_RE = re.compile(r"按照?职[责能]|分工|分别|共同")
 # Prose: "由A牵头" and sentence subjects "A要 / A应 / A负责".
 PROSE_BY_RE = re.compile(r"由([^,;。由]{2,60}?)(?=[牵负统])(?:牵头|负责|统一(?:组织|负责|安排|部署))")
+# "由区督查组综合后向区政府汇报": a report of the unit's own to make
+PROSE_BY_REPORT_RE = re.compile(
+    r"由([^,;。由]{1,30}?[局委办室府组心门位厅])(?:[^,;。由向]{1,8}后)?向[^,;。]{1,20}?(?:报告|汇报|报送)")
 # Minutes: the units whose proposal a meeting approves carry it on ("会议同意区发改局提出的《…》").
 PROPOSER_RE = re.compile(r"(?:原则)?同意(?P<units>[^,;。《]{2,60}?)(?=[提起拟上报])(?:提出|提交|起草|拟定|上报|报送)的")
 # A request to units: "请各地、各部门…", at a clause start.
@@ -54,7 +57,7 @@ _REQUEST_HEAD_RE = re.compile(r"[^“”\"'于在将把对按要务及时认真]
 # A time phrase opening a sentence before its subject: "自2020年起，", "从3月份开始，", "汛期前，".
 LEADING_TIME_RE = re.compile(r"^[^,;。]{1,14}?(?=[起开以之前后期])(?:起|开始|以来|以后|之后|之前|前|后|期间)[,:]")
 PROSE_SUBJECT_RE = re.compile(  # (the lookahead on the verbs' first characters spares trying each at every end)
-    r"^([^,;。]{2,60}?)(?:也|都|均|亦|还)?(?=[要应负牵须必务需每将于向适及定主对])(?:(?<![主重需])要|对(?=[^,;。]{1,30}?负总?责)|应当|应|负责|牵头|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
+    r"^([^,;。]{2,60}?)(?:也|都|均|亦|还)?(?=[要应负牵须必务需每将于向适及定主对])(?:(?<![主重需])要|对(?=[^,;。]{1,30}?负总?责)|应当|应|负责|牵头(?![单部])|须|必须|务必|需(?!要)|每[月季年周半]|(?P<will>将(?![来近])|"
     r"于(?=\d|[一二三四五六七八九十]{1,2}月|每))|(?:适时|及时|定期|主动)?向(?=[^,;。]{1,20}(?:报告|报送|汇报|反馈)))"
 )
 # A unit declared once for many tasks: "以下均需A负责落实，不再列出" (every later task), "具体任务均涉及A，不再做分工，
@@ -570,7 +573,7 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 if support and all(directory.is_unit_shaped(n) for n in support):
                     units.support.extend(support)
                     units.split = True
-    for m in PROSE_BY_RE.finditer(text):
+    for m in (*PROSE_BY_RE.finditer(text), *(PROSE_BY_REPORT_RE.finditer(text) if "由" in text and "向" in text else ())):
         names = split_units(m.group(1), directory)
         if names:  # ("由办公室负责": each unit's own office, no unit of the directive)
             units.lead.extend(n for n in names if directory.match(n) is not None or (
@@ -612,6 +615,10 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
                 (units.support if _SUPPORTING_RE.match(part, subject.end()) else units.lead).extend(doers)
                 listed = []
+                joined = _JOINED_BY_RE.match(part, subject.end()) if "会同" in part or "联合" in part else None
+                if joined is not None:  # "县发改委要会同县督查办对…进行督导": the units it works with support it
+                    partners, _ = _unit_run(part[joined.end():], directory)
+                    units.support.extend(n for n in partners if n not in units.support)
                 continue
             if several:
                 names = split_units(part, directory) if subject is None and 2 <= len(part) <= 30 and part[-1] in \
@@ -624,6 +631,13 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
         kept = [n for n in units.lead if not EVERYONE_RE.match(n)]
         if kept:
             units = Units(lead=kept, support=units.support, split=units.split, duty=units.duty)
+    if len(units.lead) > 1 and any(SUPERVISOR_RE.search(n) for n in units.lead):
+        # "…各牵头单位要及时向市政府报告…。市政府督查室要将完成情况作为督查内容": the office that follows the reports
+        # up is the issuer's own follow-up, no unit of the task — unless it has a report of its own to make
+        following = [n for n in units.lead if SUPERVISOR_RE.search(n) and _only_follows_up(text, n)]
+        if following and len(following) < len(units.lead):
+            units = Units(lead=[n for n in units.lead if n not in following], support=units.support,
+                          split=units.split, duty=units.duty)
     if units:
         # a group named twice ("牵头单位…各牵头单位"): once, as first written
         lead = list({n.removeprefix("各"): n for n in reversed(units.lead)}.values())[::-1]
@@ -631,8 +645,18 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
     return units or None
 
 
+SUPERVISOR_RE = re.compile(r"督查室|督办室|督查办|督查组|督查局")
+_OWN_REPORT_RE = re.compile(r"报告|汇报|报送|上报|通报")
+
+
+def _only_follows_up(text: str, name: str) -> bool:
+    """Whether every sentence that `name` opens only supervises (督查, 督促, 跟踪), reporting nothing itself."""
+    opened = [s for s in SENTENCE_END_RE.split(text) if s.lstrip(" ,").startswith(name)]
+    return bool(opened) and not any(_OWN_REPORT_RE.search(s) for s in opened)
+
+
 # The units a table or a list assigns, named by their role ("各责任单位将…纳入", "各牵头单位于2月10日前将…报送").
-ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|责任|配合|协办|承办|成员)单位$")
+ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|总牵头|责任|配合|协办|承办|成员|汇总)单位$")
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
 # The first character of a subject named in a later part of a sentence ("…，相关责任单位要…", "…，市住建局要…").
@@ -648,6 +672,7 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
+_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极)?(?:会同|联合)")
 _SUPPORTING_RE = re.compile(r"[^,;。]{0,6}?(?:配合|协助|支持|协同)")
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")

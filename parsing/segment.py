@@ -32,6 +32,7 @@ from datetime import date
 
 from .normalize import chinese_to_int, normalize_line, source_lines, strip_markup
 from .results import ParsedDocument, SourceLine
+from .tables import UNIT_HEADER_LINE_RE, UNIT_HEADER_MAX
 
 _CJK = "\u3400-\u9fff"
 
@@ -105,7 +106,10 @@ _ROLE_LABEL_RE = re.compile(r"^(?:牵头|责任|配合|协办|主办|承办|参�
 _APPOINTMENT_RE = re.compile(r"任免|任职|免职|任命|提名|职务")
 # A 通报 bears tasks only when it ends with requirements (工作要求, 下一步, 整改); otherwise it reports results.
 _REQUIREMENTS_RE = re.compile(
-    r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改|^请(?:各|以上|相关|有关)")
+    r"^[一二三四五六七八九十]+、.{0,8}(要求|工作安排|整改|下一步)|立行整改|限期整改|^请(?:各|以上|相关|有关)"
+    r"|^(?:下一步|下步|下阶段)[,，:：][^。]{0,30}[要须应]"  # "下一步,各牵头单位要…": the next steps it asks for
+    r"|(?<=[\u4e00-\u9fff])(?:牵头|责任)(?:责任)?(?:单位|部门)[:：][^。;；,，:：()（）〔〕]{2,60}$")  # (an item headed by its
+# task and its unit label, "(二)社区食堂建设牵头单位:县民政局": the 通报 tracks that list's tasks)
 
 # Back cover: gazette masthead and colophon fields after the last directive.
 _COLOPHON_RE = re.compile(
@@ -752,14 +756,18 @@ def _is_meta_line(text: str) -> bool:
 
 # A title: no sentence punctuation, ends in a genre word, maybe followed by its years "(2022—2024年)" or 文号.
 _TITLE_TAIL_RE = re.compile(
-    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事)"
+    rf"(?:{'|'.join(_KIND_SUFFIXES)}|要点|清单|分工|分解|分解表|工作安排|安排|细则|计划|规划|任务|事项|重点工作|实事|大事"
+    r"|项目|(?<!代)表|推进情况|进展情况|完成情况)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
 _TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
 TITLE_SEARCH_LINES = 40
 TEXT_ABOVE_TITLE_MIN = 60
 # What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
-_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$")  # sentences above a title that make them the body, not page debris
+# A table row's cell naming a unit ("| 县水务局 |"): the row is a task of that unit, as a sentence would be.
+_UNIT_CELL_ROW_RE = re.compile(r"\|\s*[^|。,;:\s]{2,20}(?:局|委|办|厅|中心|政府|街道|乡镇|各乡|各镇)\s*\|")
+_DIRECTIVE_SIGN_RE = re.compile(r"要求|务必|负责|牵头|落实|[要应须需]|请|[:：]$|^[一二三四五六七八九十]+、|^[(（][一二三四五六七八九十]|号$"
+                                rf"|{_UNIT_CELL_ROW_RE.pattern}")  # sentences above a title that make them the body, not page debris
 _TRAILING_NUMBER_RE = re.compile(rf"[(（]\s*({_NUMBER})\s*[)）]\s*$")
 
 
@@ -845,8 +853,10 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
     # a news page may print its heading after the report: sentences above the title are then the body
     text_above = best is not None and sum(len(lines[k].text) for k in range(first_body, start)
                                           if "。" in lines[k].text) >= TEXT_ABOVE_TITLE_MIN
-    if not text_above and not any("。" in lines[k].text for k in range(last + 1, min(len(lines), last + 60))):
-        return None  # no sentence below it: a table of contents, a cover
+    if not text_above and not any("。" in lines[k].text or ("|" in lines[k].text and _UNIT_CELL_ROW_RE.search(lines[k].text))
+                                  or (len(lines[k].text) <= UNIT_HEADER_MAX and UNIT_HEADER_LINE_RE.match(lines[k].text))
+                                  for k in range(last + 1, min(len(lines), last + 60))):
+        return None  # no sentence below it (nor a task table: its unit column): a table of contents, a cover
     issuer = ""
     head = start
     above = ISSUER_RE.match(_compact(lines[start - 1].text)) if start > 0 else None

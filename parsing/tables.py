@@ -18,6 +18,10 @@ ROLE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("leader", re.compile(r"领导|责任人|联系人|负责人")),
     ("support", re.compile(r"(?:配合|协办|参与|协助|协同)(?:责任)?(?:单位|部门)")),
     ("lead", re.compile(r"(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室|股室)|^牵头$|^责任$")),
+    # progress and remarks of a 推进情况 table: reported facts, never a deadline or the task
+    # progress and remarks of a 推进情况 table: reported facts, never a deadline or the task
+    ("note", re.compile(r"(?:推进|进展|完成|落实|办理|办结)情况|^(?:当前|目前|实际)进度|^截至"
+                        r"|^(?:备注|说明|状态|完成率|是否\S{0,4})$")),
     ("time", re.compile(r"时限|时间|期限|节点|进度")),
     ("task", re.compile(r"任务|工作|措施|事项|内容|项目|指标|目标|举措|要求|名称|实事|工程")),
 )
@@ -67,11 +71,32 @@ class Columns:
             support = first("lead", lead)  # "牵头责任单位 | 责任单位": beside the lead, the responsible units support
         return cls(lead=lead, task=task, seq=seq, support=support, time=first("time"))
 
+    @classmethod
+    def from_numbered_row(cls, cells: Sequence[str]) -> Columns | None:
+        """The columns of a table stored without its header, told by a numbered row's cells: "1 | task | unit |
+        …" — the 序号, then the task, then the first cell that holds only unit names (the responsible units).
+        None when the row has no such shape."""
+        if len(cells) < 3 or not _SEQ_RE.match(cells[0]) or len(cells[1]) < TASK_CELL_MIN \
+                or _UNIT_CELL_RE.match(cells[1]):
+            return None
+        lead = next((k for k in range(2, len(cells)) if is_unit_cell(cells[k])), None)
+        return None if lead is None else cls(lead=lead, task=1, seq=0)
+
+
+TASK_CELL_MIN = 6  # a task cell says what is to be done: a few words at least
+
+
+def is_unit_cell(cell: str) -> bool:
+    """A cell naming one or more units and nothing else ("县教育局", "市政局、相关街道")."""
+    parts = re.split(r"[、,，;；]", cell.strip())
+    return 0 < len(parts) <= 12 and all(_UNIT_CELL_RE.match(part) for part in parts)
+
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
-_HEADER_LINE_RE = re.compile(
-    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$", re.MULTILINE)
-_HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
+UNIT_HEADER_LINE_RE = _HEADER_LINE_RE = re.compile(
+    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)[ \u3000]?(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$",
+    re.MULTILINE)
+UNIT_HEADER_MAX = _HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
 _SEQ_RE = re.compile(r"^\d{1,3}$")
 FLAT_CELL_MAX = 400  # longer lines are paragraphs, not table cells
@@ -112,10 +137,52 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
             out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
             rows, i = _anchored_rows(lines, start, cells)
         else:
-            out.append(SourceLine(lines[i].number, "| " + " | ".join(cells) + " |"))
-            rows, i = _flat_rows(lines, start, len(cells), columns)
+            if columns.seq == 0 and start < len(lines) and not _SEQ_RE.match(_cell(lines[start].text)) \
+                    and not _section_row_at(lines, start) and (unnumbered := Columns.from_header(cells[1:])) \
+                    and _aligned(lines, start, len(cells) - 1, unnumbered.lead):
+                # a 序号 column whose numbers were not stored (a list's automatic numbering): rows of the other cells
+                cells, columns = cells[1:], unnumbered
+            if columns.seq == 0:
+                cells, columns = _unfilled_columns_dropped(lines, start, cells, columns)
+            header = SourceLine(lines[i].number, "| " + " | ".join(cells) + " |")
+            out.append(header)
+            rows, i = _flat_rows(lines, start, len(cells), columns, header)
         out.extend(rows)
     return out
+
+
+def _aligned(lines: Sequence[SourceLine], start: int, width: int, lead: int, rows: int = 3) -> bool:
+    """Whether the first rows read every `width` cells hold a unit in their unit column (no cell ran over lines)."""
+    cells = [_cell(line.text) for line in lines[start:start + width * rows]]
+    return len(cells) == width * rows and all(is_unit_cell(cells[k * width + lead]) for k in range(rows))
+
+
+def _unfilled_columns_dropped(lines: Sequence[SourceLine], start: int, cells: list[str], columns: Columns
+                              ) -> tuple[list[str], Columns]:
+    """A header naming a second task column ("主要任务 | 全年目标任务") that no row fills: when every numbered row
+    holds as many cells fewer as there are such columns, the rows leave them out (a cell merged across both), so they
+    are dropped from the header rather than every later cell read one column off."""
+    extra = [k for k, cell in enumerate(cells) if k != columns.task and cell_role(cell) == "task"
+             and columns.task is not None and k > columns.task]
+    if not extra:
+        return cells, columns
+    lengths: list[int] = []
+    seq: int | None = None
+    count = 0
+    for k in range(start, min(len(lines), start + 40 * len(cells))):
+        text = _cell(lines[k].text)
+        if seq is None or text == str(seq + 1):
+            if seq is not None:
+                lengths.append(count)
+            if not _SEQ_RE.match(text) or len(lengths) >= 8:
+                break
+            seq, count = int(text), 0
+        count += 1
+    short = {len(cells) - n for n in lengths}
+    if len(lengths) < 2 or len(short) != 1 or not 1 <= (missing := short.pop()) <= len(extra):
+        return cells, columns
+    kept = [cell for k, cell in enumerate(cells) if k not in extra[:missing]]
+    return kept, Columns.from_header(kept) or columns
 
 
 def _anchored(lines: Sequence[SourceLine], start: int) -> bool:
@@ -154,7 +221,8 @@ def _anchored_rows(lines: Sequence[SourceLine], i: int, header: list[str]) -> tu
     return rows, i
 
 
-def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns) -> tuple[list[SourceLine], int]:
+def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns, header: SourceLine
+               ) -> tuple[list[SourceLine], int]:
     """Rows of a flattened table from line i on, and the index of the first line after the table."""
     rows: list[SourceLine] = []
     first = _cell(lines[i].text) if i < len(lines) else ""
@@ -164,10 +232,17 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
             break
         if columns.seq == 0:
             if _cell(lines[i].text) != str(expected_seq):
+                if _section_row_at(lines, i) and _cell(lines[i + 1].text) in (str(expected_seq), "1"):
+                    # a section row spanning the table ("一、民生保障类"): a heading over the rows below it, which
+                    # are read under the header again; a section may number its rows from 1
+                    rows.extend((lines[i], header))
+                    expected_seq = int(_cell(lines[i + 1].text))
+                    i += 1
+                    continue
                 break
             end = i + 1
             while end < len(lines) and end - i < width + 2 and _cell(lines[end].text) != str(expected_seq + 1) \
-                    and len(lines[end].text) <= FLAT_CELL_MAX:
+                    and len(lines[end].text) <= FLAT_CELL_MAX and not _section_row_at(lines, end):
                 end += 1
             expected_seq += 1
         else:
@@ -189,6 +264,16 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
             rows.append(SourceLine(extra[0][1], "| " + " | ".join(cells) + " |"))
         i = end
     return rows, i
+
+
+_SECTION_ROW_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])")
+
+
+
+def _section_row_at(lines: Sequence[SourceLine], i: int) -> bool:
+    """Whether line i is a section row of a table: a numbered heading followed by a row's 序号."""
+    return i + 1 < len(lines) and _SECTION_ROW_RE.match(lines[i].text) is not None \
+        and _SEQ_RE.match(_cell(lines[i + 1].text)) is not None
 
 
 # A time-limit cell: "5月底前动工", "12月底前", "2021年", "长期", "全年".
