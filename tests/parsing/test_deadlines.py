@@ -1041,6 +1041,21 @@ FIELD_CASES = [
     # a span past the last date Python holds: unresolved, never a crash
     ('30日内完成', '9999-12-20', {}, 'date - c0 unresolved [0:4]30日内'),
     ('3个月内完成', '9999-12-20', {}, 'date - c0 unresolved [0:4]3个月内'),
+    # the years a yearly duty runs over; a title closed later; money allotted per year; a stated start before 年初/上半年
+    ('2024—2026年,每年新增城镇就业1万人以上', '2024-03-01', {}, 'recurring 2024-12-31 yearly rule Y:12:end c0.8 [11:13]每年'),
+    ('落实《2021-2023年完成老旧小区改造实施方案》', '2021-03-15', {}, ''),
+    ('为支持乡村振兴,市财政每年安排专项资金', '2024-05-06', {}, ''),
+    ('每年安排专项资金支持乡村振兴', '2024-05-06', {}, ''),
+    ('从2025年3月起,每年年初报送', '2024-05-06', {}, 'recurring 2026-01-31 yearly rule Y:1:31 c0.6 approximate [10:14]每年年初'),
+    ('从2025年3月起,每年上半年报送', '2024-05-06', {}, 'recurring 2025-06-30 yearly rule Y:6:end c1 [10:15]每年上半年'),
+    # occurrences in brackets after an item's own number; a later bracket is not the list's
+    ('(一)每季度末(6月底、9月底、12月底)报送进展', '2024-05-06', {}, 'recurring 2024-06-30 quarterly rule Q:3:end c1 [3:7]每季度末'),
+    ('（一）每季度末（6月底、9月底、12月底）报送进展', '2024-05-06', {}, 'recurring 2024-06-30 quarterly rule Q:3:end c1 [3:7]每季度末'),
+    ('每季度末(6月、9月、12月底)报送进展,11月底前完成年度自查(见附件)', '2024-05-06', {}, 'recurring 2024-06-30 quarterly rule Q:3:end c1 [0:4]每季度末 | month 2024-11-30 c1 [21:26]11月底前'),
+    ('每季度末（6月、9月、12月底）报送进展,11月底前完成年度自查（见附件）', '2024-05-06', {}, 'recurring 2024-06-30 quarterly rule Q:3:end c1 [0:4]每季度末 | month 2024-11-30 c1 [21:26]11月底前'),
+    ('各单位要于6月底前完成整改并报送整改报告。区政府办公室将对整改情况进行跟踪督办,通报时间为每季度末。', '2024-05-06', {}, 'month 2024-06-30 c1 [5:9]6月底前'),
+    # English dates, through dateparser
+    ('Mar 15, 2024 报送;6月底前完成', '2024-01-10', {}, 'date 2024-03-15 c0.7 [0:12]Mar 15, 2024 | month 2024-06-30 c1 [16:20]6月底前'),
 ]
 
 
@@ -1060,3 +1075,11 @@ def test_festival_data_that_raises_leaves_the_phrase_unresolved(monkeypatch: pyt
     for text, festival in (("春节前完成", None), ("在节前开展一次安全隐患大排查", "春节")):
         (spec,) = extract_deadlines(text, issued_on=date(2024, 1, 20), festival=festival)
         assert (spec.kind, spec.due, spec.flags, spec.confidence) == ("holiday", None, ("unresolved",), 0.0)
+
+
+def test_the_patterns_tried_do_not_depend_on_the_memo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_orders_for memoises the patterns a set of characters allows: computed afresh, the same phrases are found."""
+    monkeypatch.setattr(deadlines, "_ORDERS_CACHE", {})
+    specs = extract_deadlines("请于2024年3月15日前完成,每季度末报送进展", issued_on=date(2024, 1, 10))
+    assert [(s.text, s.kind, s.due) for s in specs] == [
+        ("2024年3月15日前", "date", date(2024, 3, 15)), ("每季度末", "recurring", date(2024, 3, 31))]
