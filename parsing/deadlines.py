@@ -238,6 +238,7 @@ _PERIOD_LABEL_AFTER = re.compile(r"^(?:度|份|的|以来|同期|期间|全市|�
 
 
 _LABEL_BEFORE = re.compile(r"(?:关于|印发|部署|开展了|开展|组织|完成了|的|及|和|与|是|为|我省|我市|全省|全市|本)$")
+_SCHEDULE_BEFORE = re.compile(r"(?:进度|安排|步骤|节点|时间表|计划)[为是如下]{0,2}:$")
 _LABEL_NOUNS = re.compile(r"任务|情况|要点|计划|方案|报告|通报|总结|数据|统计|规划|行动")
 _CLAUSE_START = re.compile(r"(?:^|[,;。;:!?\n)]|[一二三四五六七八九十\d]+[、.])$")
 
@@ -248,6 +249,8 @@ def _bare_period_is_deadline(ctx: _Ctx, s: int, e: int) -> bool:
     before, after = ctx.norm[max(0, s - 6):s], ctx.norm[e:e + 6]
     if after[:1] == ":" and (s == 0 or ctx.norm[s - 1] in ":。; "):
         return True  # a milestone: "第一季度:印发…方案。第二季度:完成…"
+    if before[-1:] == ":" and _SCHEDULE_BEFORE.search(before):
+        return True  # a schedule: "实施进度为:第一季度制定方案;第二季度…"
     if _PERIOD_LABEL_AFTER.match(after) or _LABEL_BEFORE.search(before):
         return False
     rest = _clause_after(ctx, e)[:32]
@@ -912,7 +915,7 @@ def _h_bare_festival(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     return _finish(ctx, _spec("holiday", day - timedelta(days=1), confidence=0.9))
 
 
-_ONGOING_AFTER = re.compile(r"^(?:开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
+_ONGOING_AFTER = re.compile(r"^(?:抓好|做好|落实|排查|督查|督导|整治|调度|走访|清理|治理|执行|开展|推进|运行|监测|管控|检查|监管|实施|开展|联合|路检|巡查|管理|防控|宣传|减灾|建设|向|对|组织|举行|召开|进行|[,;。、]|$)")
 
 
 def _h_ongoing(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
@@ -1012,7 +1015,7 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
                 rf"(?:(?P<d>{_DAY})[日号]|(?P<part>底|末|上旬|中旬|下旬|初))?{_BEF}"), _h_every_two_months),
     # a bare 节前: before the festival the directive is about; not 环节前, 季节前, 细节前
     (re.compile(r"(?<![环季细章关调礼时情音过小两])节(?:日|假日)?(?:之前|以前|前)(?![后往])"), _h_bare_festival),
-    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
+    (re.compile(rf"{_AT_YEAR}(?P<y>{_YEAR})年(?:内|底前)?(?:计划|力争|确保)?(?={_YEAR_ACTIONS})(?P<both>)"), _h_year_action),
     (re.compile(rf"(?P<both>今明两年)(?:内|底前)?(?={_YEAR_ACTIONS})(?P<y>)"), _h_year_action),
     # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"

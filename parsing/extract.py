@@ -149,11 +149,17 @@ def _title_year_start(title: str) -> date | None:
 def _only_year_start(lines: tuple[SourceLine, ...]) -> date | None:
     """Neither a signed date nor a year in the title: the one year the directive's text names (a task card "第一
     季度:印发《广州市2023年…》"), read as its year; None when it names none or several."""
-    years = {m.group(1) for line in lines[:ONLY_YEAR_LINES] for m in _TITLE_YEAR_RE.finditer(line.text)}
+    years = {m.group(1) for line in lines[:ONLY_YEAR_LINES] for m in _TITLE_YEAR_RE.finditer(line.text)
+             if not _since_year(line.text, m)}
     return date(int(years.pop()), 1, 1) if len(years) == 1 else None
 
 
 ONLY_YEAR_LINES = 30
+
+
+def _since_year(text: str, m: re.Match[str]) -> bool:
+    """"自2005年开始", "从2010年起", "2015年以来": the start of a span reaching today, history and not the plan year."""
+    return text[m.start() - 1: m.start()] in ("自", "从") or text.startswith(("以来", "开始", "起"), m.end())
 # Two issue dates a year apart: a deadline that comes out the same under both does not depend on the issue date.
 _PROBE_DATES = (date(2001, 3, 1), date(2002, 3, 1))
 
@@ -231,7 +237,9 @@ def distinct_schedules(specs: tuple[DeadlineSpec, ...]) -> tuple[DeadlineSpec, .
     seen: set[tuple[object, ...]] = set()
     kept = []
     for spec in specs:
-        key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor)
+        key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor,
+               # (unresolved dates: "第一季度…第二季度" in an undated text are two deadlines, not one)
+               spec.text if spec.due is None and spec.recurrence is None else None)
         if key not in seen:
             seen.add(key)
             kept.append(spec)

@@ -214,6 +214,7 @@ def for_parsing(text: str) -> Cleaned | None:
     return Cleaned(to_simplified(written), written, True)
 
 
+ANCHOR_CHARS = 4  # leading characters of a parsed piece looked up verbatim to start its alignment
 ALIGN_WINDOW = 80  # characters the parsed text may skip (markers, spaces) before the next matching one
 
 
@@ -225,7 +226,9 @@ def as_written(parsed: str, *, source: str, written: str) -> str:
     (a traditional character) the file's character is used. What cannot be aligned is kept as parsed."""
     source = half_width(source)
     out = []
-    j = 0
+    # a task starting mid-line ("…;六是…" on a line of ten): align from where its first characters stand, or the
+    # window would pair them with the same characters of an earlier task on the line
+    j = max(source.find(parsed[:ANCHOR_CHARS]), 0) if len(parsed) >= ANCHOR_CHARS else 0
     for ch in parsed:
         k = source.find(ch, j, j + ALIGN_WINDOW)
         if k < 0:

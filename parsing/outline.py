@@ -17,7 +17,7 @@ is ignored (it quotes draft clauses).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,7 +25,6 @@ from .deadlines import extract_deadlines
 from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
-    FIELD_LABEL_RE,
     FIRST_IS_LEAD_RE,
     SENTENCE_END_RE,
     Clause,
@@ -68,7 +67,7 @@ FURNITURE_RE = re.compile(r"-?\s*\d{1,3}\s*-?$|·[^·]{2,12}·|[—\s]*—\s*\d+
 FURNITURE_TAIL = "人民政府公报"
 # Section headings whose items are not tasks unless a unit is named for them.
 NON_TASK_RE = re.compile(
-    r"指导思想|总体要求|总体思路|工作目标|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
+    r"指导思想|总体要求|总体思路|工作目标|目标(?:和|与|及)要求|发展目标|主要目标|总体目标|基本原则|工作原则|保障措施|组织保障|"
     r"工作要求|组织领导|实施步骤|总体情况|基本情况|存在问题|存在的问题|主要问题|时间安排|进度安排|实施范围|适用范围|编制依据|工作依据|有关要求|其他事项|附则|"
     r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
     # significance of the work: "充分认识…的重要意义")
@@ -115,13 +114,15 @@ _DATE_HINT_RE = re.compile(r"[0-9]|[一二三四五六七八九十]月|年[底�
 ISSUING_GOVERNMENT_RE = re.compile(r"^[省市县区旗]?(?:人民)?政府$|^本级政府$")
 # A notice that publishes a plan (its own numbered items are requirements on carrying the plan out).
 PUBLISHING_TITLE_RE = re.compile(r"印发|转发")
-PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达")
+PUBLISHING_BODY_RE = re.compile(r"(?:现|予以)?印发给你们|转发给你们|现将.{0,60}(?:印发|转发|分解|下达)|予以分解下达|"
+                                r"(?:分解|下达)\((?:详)?见附件")  # "将各项任务分解(详见附件)": the plan is attached
 # A notice's requirement that asks its addressees to submit or report something is a task of theirs.
 # (a plan is asked for where it is requested or handed in: "请牵头单位…提出实施方案", "制定方案报市政府", not an
 # exhortation to plan one's own work: "研究制定本部门实施方案")
 _REPORT_RE = re.compile(r"报送|上报|报告|汇报|备案|请[^。;]{0,30}(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)"
                         r"|(?:制定|制订|提出|编制)[^。;]{0,20}(?:方案|计划|清单)[^。;]{0,8}(?:报|送|交)")
-_CITED_TITLE_RE = re.compile(r"《[^《》]*》")
+_CITED_TITLE_RE = re.compile(r"《[^《》]*》|政府工作报告")  # (a document cited by its name, with or without 《》)
+_QUOTED_RE = re.compile(r"“[^“”]*”")
 
 
 def _asks_report(text: str) -> bool:
@@ -166,6 +167,7 @@ class _Node:
     notice: bool = False  # an item of a 印发 notice's own text (before its signature), not of the plan it publishes
     non_task: bool | None = None  # under 指导思想/保障措施…: computed once (_section_is_non_task)
     labelled_heading: bool = False  # the heading line ends with the item's unit label
+    closer: SourceLine | None = None  # "上述项目由A牵头负责。" after the item and its siblings: their unit
 
 
 # The marker patterns a line's first character can open (most lines try one or two, not all).
@@ -250,6 +252,34 @@ def _next_number(text: str, last: int | None) -> tuple[str, int, str, str] | Non
     return "num", last + 1, head, text[len(head):]
 
 
+# "1全面落实…" / "2免费开展…": an item heading whose number has lost its dot (a line of its own, no sentence end);
+# not an amount or date ("3个", "5月底前", "10件"). Only 1 or the next number of the running list.
+BARE_NUMBER_RE = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日时点号个件项家所座户人名次批万亿千百元吨米斤亩条套台辆类种期届倍周天岁级层栋股只头张部场块处位])")
+BARE_NUMBER_MAX = 40
+
+
+def _bare_number(text: str, last: int | None) -> tuple[str, int, str, str] | None:
+    m = BARE_NUMBER_RE.match(text)
+    if m is None:
+        return None
+    number = int(m.group(1))
+    if number != (1 if last is None else last + 1):
+        return None
+    return "num", number, f"{number}.", text[m.end():]
+
+
+def _opens_decimal_section(lines: tuple[SourceLine, ...], index: int, number: int) -> bool:
+    head = f"{number}."
+    for line in lines[index + 1: index + 1 + BARE_NUMBER_LOOKAHEAD]:
+        text = _strip_decoration(line.text)
+        if text.startswith(head) and text[len(head):len(head) + 1].isdigit():
+            return True
+    return False
+
+
+BARE_NUMBER_LOOKAHEAD = 3  # lines after a bare-numbered heading searched for its first decimal sub-item
+
+
 def _strip_decoration(text: str) -> str:
     if text[:1] not in DECORATION_FIRST:  # the common case: no markdown, skip the regex
         return text.strip()
@@ -292,6 +322,10 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             last_number["num"] = number - 1
         if marker is None and text[0] in _DIGITS and previous_text[-1:] in SENTENCE_CLOSED:
             marker = _next_number(text, last_number.get("num"))
+        if marker is None and text[0] in _DIGITS and len(text) <= BARE_NUMBER_MAX and "。" not in text:
+            marker = _bare_number(text, last_number.get("num"))
+            if marker is not None and _opens_decimal_section(lines, index, marker[1]):
+                marker = None  # "1总则" over "1.1编制目的": a plan's section heading, numbered by its 1.1 items
         if padded is not None:
             if marker is None:
                 marker = "padded", int(padded), padded, text
@@ -303,9 +337,8 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
                 continue  # (a table row ends the list: "附件：任务分解表" is followed by its table)
             in_attachment_list = False
         closes = _closes_item(text, previous_text, marker is not None)
-        if closes is None and len(text) <= 40 and ISSUER_RE.match(text) and index + 1 < len(lines) and SIGNATURE_RE.match(
-                _strip_decoration(lines[index + 1].text)):
-            closes = "end"  # the signing organisation (落款) above its date
+        if closes is None and len(text) <= 40 and _SIGNER_RE.match(text) and _signature_follows(lines, index + 1):
+            closes = "end"  # the signing organisation (落款) above its date; two signing together, one per line
         previous_text = text
         body_started = body_started or "。" in text or (publishing and PUBLISHING_BODY_RE.search(text) is not None)
         if closes:
@@ -370,16 +403,36 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
             columns = None
             continue
         if current is None:
+            if roots and text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(text):
+                # "上述项目由A牵头负责。" after paragraphs outside the numbering: A's, back to the group's heading
+                for node in reversed(roots):
+                    if node.kind != "para" or node.unit_lines or _marker(node.lines[0].text) is not None:
+                        break
+                    node.unit_lines.append(own)
+                continue
             if (notice_part or not publishing) and "。" in text and len(text) >= PARAGRAPH_MIN_CHARS:
                 # a paragraph outside the numbering (a notice's body): a task only if it names who does what
                 roots.append(_Node("para", 0, "¶", f"¶{index + 1}", None, [own]))
+            continue
+        if text.startswith(("上述", "以上")) and (current.kind != "cn" or len(current.lines) == 1) \
+                and not current.children and GROUP_CLOSER_RE.match(text):
+            # items closed together: each item since the previous closer (paragraphs of one item: _emit_closed_groups)
+            siblings = current.parent.children if current.parent else roots
+            for node in reversed(siblings[:siblings.index(current) + 1]):
+                if node.closer is not None or node.kind != current.kind:
+                    break
+                node.closer = own
             continue
         if is_unit_line(text):
             current.unit_lines.append(own)
             last_unit_line = current.unit_lines[-1]
             continue
-        if last_unit_line is not None and "。" not in text and len(text) < 60 and not FIELD_LABEL_RE.match(text):
-            # (a line opening with its own label, "完成时限：", is a field of the item, never a unit list's tail)
+        if last_unit_line is not None and "。" not in text and len(text) < 60 and ":" not in text \
+                and "：" not in text and not last_unit_line.text.endswith(("。", ";")) and text not in CUT_FIELD_LABELS \
+                and (last_unit_line.text[-1:] in "、,，" or _UNIT_TAIL_END_RE.search(text)):
+            # (a list closed by its full stop ends there; "完成时", a field's label cut by the end of the text, is no name;
+            # a line with a label of its own, "完成时限：", "人：" whose 责任 was lost, is a field of the item, never a
+            # unit list's tail)
             # a unit list broken across lines ("…市规划和自然资源局、市水利局、" / "人民政府（开发区管委会）")
             current.unit_lines[-1] = SourceLine(last_unit_line.number, last_unit_line.text + text)
             last_unit_line = current.unit_lines[-1]
@@ -387,6 +440,31 @@ def _build_tree(lines: tuple[SourceLine, ...], *, publishing: bool = False) -> l
         last_unit_line = None
         current.lines.append(own)
     return roots
+
+
+# How the tail of a broken unit list ends: a body's last character, a bracket, a separator ("完成时", a label cut
+# by the end of the text, is none).
+_UNIT_TAIL_END_RE = re.compile(r"[局委办厅府会心处室队所站院部门位司团行道镇乡区县市州旗盟)）、,，]$")
+
+
+# A signing body on a line of its own (ISSUER_RE, and a 街道办事处 / 党工委 signing with it).
+_SIGNER_RE = re.compile(rf"{ISSUER_RE.pattern}|^[\u4e00-\u9fff]{{2,20}}(?:办事处|党工委|党委)$")
+
+
+def _signature_follows(lines: Sequence[SourceLine], at: int) -> bool:
+    """Whether a signature date follows, maybe after one more signing body's line."""
+    for k in range(at, min(len(lines), at + 2)):
+        text = _strip_decoration(lines[k].text)
+        if SIGNATURE_RE.match(text):
+            return True
+        if len(text) > 40 or not _SIGNER_RE.match(text):
+            return False
+    return False
+
+
+# The labels of an item's other fields, and each start of them (a label cut by the end of the stored text).
+CUT_FIELD_LABELS = frozenset(label[:k] for label in ("完成时限", "完成时间", "时间节点", "时限要求", "牵头领导", "责任领导",
+                                                     "分管领导", "工作进度") for k in range(2, len(label) + 1))
 
 
 def _closes_item(text: str, previous: str, is_marker: bool) -> str | None:
@@ -414,6 +492,9 @@ def _accept_marker(marker: tuple[str, int, str, str], stack: list[_Node], last: 
     return number <= 2 or 0 < number - last.get(kind, -9) <= 2
 
 
+_SUBJECT_DUTY_RE = re.compile(r"[^,;。]{2,}(?:要|须|应)$")
+
+
 def _section_is_non_task(node: _Node) -> bool:
     """Whether the item or a section above it is headed 指导思想, 工作目标, 保障措施, 组织领导…; an item's own
     heading counts only when it is one ("（一）加强组织领导。…"), not the opening of a sentence ("四是各街道要…")."""
@@ -421,7 +502,10 @@ def _section_is_non_task(node: _Node) -> bool:
         # the heading: the first line up to its first full stop ("（一）加强组织领导。各单位要…")
         head = node.lines[0].text.split("。", 1)[0][:30] if node.lines and node.kind != "shi" else ""
         opening = _PHRASE_END_RE.split(_strip_marker(head), 1)[0] if head else ""
-        node.non_task = bool(NON_TASK_RE.search(head) or REQUIREMENT_HEAD_RE.search(opening)) or (
+        requirement = REQUIREMENT_HEAD_RE.search(opening) if opening else None
+        if requirement is not None and _SUBJECT_DUTY_RE.search(opening, 0, requirement.start()):
+            requirement = None  # "各单位要高度重视…": a sentence whose subject has a duty, not a heading
+        node.non_task = bool(NON_TASK_RE.search(head) or requirement) or (
             node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 
@@ -454,7 +538,8 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
                    first_is_lead="牵头" in full_text and ("第一" in full_text or "首" in full_text)
                    and bool(FIRST_IS_LEAD_RE.search(full_text)))
     publishing = bool(PUBLISHING_TITLE_RE.search(doc.title)) or any(
-        ("印发" in line.text or "转发" in line.text or "现将" in line.text) and PUBLISHING_BODY_RE.search(line.text)
+        ("印发" in line.text or "转发" in line.text or "现将" in line.text or "见附件" in line.text)
+        and PUBLISHING_BODY_RE.search(line.text)
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
@@ -515,9 +600,19 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
     return number
 
 
+PROGRESS_LABEL_RE = re.compile(r"^(?:目前|当前)?(?:完成|进展|推进|落实|办理|办结|实施)情况\s*[:：]")
+
+
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
-    text, starts = _text_of(node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines)
+    lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
+    # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
+    text, starts = _text_of(lines)
+    if len(lines) > 1 and "情况" in text:
+        cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
+                    and PROGRESS_LABEL_RE.match(lines[k].text)), None)
+        if cut is not None:
+            text, starts = _text_of(lines[:cut])
     if node.kind == "para":
         _emit_paragraph(node, ctx, text)
         return
@@ -537,6 +632,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
                 units = Units(support=support.lead + support.support, split=True)
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
+        return
+    if leaf and node.kind == "cn" and len(node.lines) > 2 and _emit_closed_groups(node, ctx, parent_ref):
         return
     clauses = find_clauses(text, ctx.directory, tail=leaf)
     line_units = _unit_lines(node, ctx) or Units()
@@ -558,6 +655,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
     for clause in clauses:
         units.extend(clause.units)
     units.extend(line_units)
+    if not units and node.closer is not None:
+        units = parse_prose(node.closer.text.rstrip("。"), ctx.directory) or units
     explicit = bool(units)
     if not explicit and inherited:
         units = inherited
@@ -585,8 +684,44 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         return
     if not leaf and not explicit:
         return
+    if ctx.doc.kind == "通知" and leaf and not units and _THING_SUBJECT_RE.match(_item_body(node)) \
+            and not _states_deadline(text, ctx):
+        return  # "建议项目要符合…": what a thing must be (a criterion of the notice), no one's duty
+    if not units and _cut_heading(node, ctx, text):
+        return
     _add_task(ctx, node.ref, node.lines[0].number, last_line, text, parent_ref, units or None,
               prose_lines=node.lines, flags=flags)
+
+
+# "上述项目由区商务委牵头负责。" on a line of its own: the unit of every paragraph since the previous such line.
+GROUP_CLOSER_RE = re.compile(r"^(?:上述|以上)(?:各)?(?:项目|任务|工作|事项|实事)(?:均|统一)?由(?P<units>[^,;。由]{2,60}?)"
+                             r"(?:牵头|负责|主办)")
+
+
+def _emit_closed_groups(node: _Node, ctx: _Context, parent_ref: str | None) -> bool:
+    """An item whose paragraphs (after its heading line) come in groups, each closed by a line naming the group's
+    unit: each paragraph is a task of that unit (a heading that lists the paragraphs in brief is no task)."""
+    body = node.lines[1:]
+    if not any(line.text.startswith(("上述", "以上")) and GROUP_CLOSER_RE.match(line.text) for line in body):
+        return False  # (cheap: the common item has no such line)
+    pending: list[SourceLine] = []
+    k = 0
+    for line in body:
+        closer = GROUP_CLOSER_RE.match(line.text)
+        if closer is None:
+            pending.append(line)
+            continue
+        units = parse_prose(line.text.rstrip("。"), ctx.directory)
+        for paragraph in pending:
+            k += 1
+            _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref,
+                      units, prose_text=paragraph.text)
+        pending = []
+    for paragraph in pending:  # paragraphs after the last group: tasks of their own words
+        k += 1
+        _add_task(ctx, f"{node.ref}[{k}]", paragraph.number, paragraph.number, paragraph.text, parent_ref, None,
+                  prose_text=paragraph.text)
+    return True
 
 
 # A 督查通报 names the decisions that lag by their units: "县发改局负责的“严格落实…”" (quoted: a task each), "由县民政局
@@ -594,6 +729,18 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
 QUOTED_DUTY_RE = re.compile(
     r"(?P<units>[^,;。:“”]{2,60}?)(?:负责|牵头|承办)的(?:“(?P<quote>[^”]{2,}?)”|第[\d、,和及至-]+(?:件|项))")
 _QUOTED_OPENER_RE = re.compile(r"^(?:如|例如|比如|其中|以及|及|和|由)")
+
+
+def _cut_heading(node: _Node, ctx: _Context, text: str) -> bool:
+    """"二、主要工作任务" followed only by the start of its first line ("(一", "按照上述原则,…") where the stored text
+    ends: the heading of items that were not stored, no task of its own."""
+    return (node.kind == "cn" and len(node.lines) > 1 and "。" not in text and ";" not in text
+            and len(node.lines[0].text) <= CUT_HEADING_MAX and "。" not in node.lines[0].text
+            and bool(ctx.doc.lines) and node.lines[-1].number == ctx.doc.lines[-1].number
+            and parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory) is None)  # (a duty begun)
+
+
+CUT_HEADING_MAX = 24
 
 
 def _emit_quoted_duties(node: _Node, ctx: _Context, text: str, starts: list[tuple[int, int]]) -> bool:
@@ -639,6 +786,8 @@ def _states_deadline(text: str, ctx: _Context) -> bool:
     """Whether the text sets a date or a dated recurrence (not 长期/定期)."""
     if not _DATE_HINT_RE.search(text):
         return False  # cheap: no digit, month, year part, quarter, cadence or festival anywhere
+    if "“" in text:
+        text = _QUOTED_RE.sub("", text)  # a quoted motto ("年初公布、年底兑现") is a principle, not a date
     return any((s.due is not None and s.kind not in ("recurring", "range"))
                or (s.kind == "recurring" and s.confidence >= 1.0)
                for s in extract_deadlines(text, issued_on=ctx.doc.issued_on or PARAGRAPH_DEFAULT_ISSUE))
@@ -663,14 +812,37 @@ def _reporting_sentence(text: str, ctx: _Context) -> str | None:
     return None
 
 
-_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)")
+_SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)"
+                        r"|将[^。;,]{1,20}?报(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")  # "将…报省人民政府"
+
+
+# A news report's lead: the day an event happened, then the event ("2月20日,市政府办公室印发通知,…"); what it
+# retells of the directive is no task of its own.
+NEWS_LEAD_RE = re.compile(r"^(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚)?[,，][^,，。]{0,40}?"
+                          r"(?:印发|召开|发布|出台|举行|主持|获悉|了解到|公布)")
+
+
+# A sentence whose subject is a thing ("建议项目要符合…", "申报材料要真实"): a criterion, not a duty.
+_THING_SUBJECT_RE = re.compile(r"^[^,;。:]{0,10}(?:项目|建议|内容|材料|资料|资金|标准|方案)(?:均|都)?(?:要|须|应)")
+
+
+def _item_body(node: _Node) -> str:
+    """An item's first sentence after its marker, or after its heading line ("一、征集内容" / "民生实事项目要…")."""
+    first = _strip_marker(node.lines[0].text)
+    if len(node.lines) > 1 and "。" not in first and len(first) <= 20:
+        return node.lines[1].text
+    return first
 
 
 def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
     """A paragraph outside the numbering is a task when it says who does what by when: a unit clause, "由A牵头负责"
     or a sentence whose subject is a unit ("各地、各部门应于年中…"), and a deadline. Without a date it describes
     standing roles (a plan's 职责 paragraphs) or exhorts, and is no task."""
-    if not PARAGRAPH_DUTY_RE.search(text):
+    if node.unit_lines:  # one of the paragraphs a "上述项目由A牵头负责" line closes
+        line = node.lines[0].number
+        _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
+        return
+    if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
     if not _states_deadline(text, ctx) and not ("请" in text and (ctx.bulletin or (
@@ -759,6 +931,8 @@ def _table_row(cells: list[str], columns: Columns, line: SourceLine) -> _Row:
     def cell(index: int | None) -> str:
         return cells[index] if index is not None and index < len(cells) else ""
 
+    if columns.seq and cells[0].isdigit() and columns.seq < len(cells) and not cells[columns.seq].isdigit():
+        cells = [""] * columns.seq + cells  # the category cell before the 序号 spans rows: stored in its first only
     seq = cell(columns.seq) if columns.seq is not None else cells[0]
     # (a table without a 序号 column numbers its rows by position: "+", each row a task of its own)
     seq = seq if seq.isdigit() else "+" if columns.seq is None and cell(columns.task) else ""
@@ -794,9 +968,22 @@ def _row_refs(node: _Node) -> list[tuple[str, _Row]]:
     return out
 
 
+# A head's name: 2-3 characters, no place or level in front, no body's ending ("县文联" is a unit).
+_PERSON_NAME_RE = re.compile(r"^(?![省市县区州镇乡街各])[\u4e00-\u9fff]{2,3}(?<![局委办厅府会联社所站队院部室处])$")
+
+
+def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
+    """"市民政局 伍泽国": a unit and, after a space, its head's name (2-3 characters, no body's ending): the unit."""
+    parts = cell.split()
+    kept = [p for p in parts if not (_PERSON_NAME_RE.match(p) and not directory.looks_like_unit(p))]
+    return " ".join(kept) if kept and len(kept) < len(parts) else cell
+
+
 def _cell_units(cell: str, ctx: _Context) -> Units | None:
     """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
     ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
+    if " " in cell.strip():
+        cell = _persons_dropped(cell, ctx.directory)
     units, _ = parse_clause(cell, ctx.directory)
     if units is None:
         names = split_units(cell, ctx.directory, lenient=True)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from .departments import CATEGORY_RE, LEAD_MARK, NOT_UNIT_RE, DepartmentDirectory, clean_unit
 from .results import DepartmentMention
 
-LEAD_LABEL = r"牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
-SUPPORT_LABEL = r"协同责任|配合责任|配合|协办|参与|协助|协同"
-_LABEL_NOUN = r"(?:单位|部门|主体)"
+LEAD_LABEL = r"主要责任|牵头责任|牵头|主办|责任|主责|负责"  # 牵头责任单位, 协同责任单位: the first word decides
+SUPPORT_LABEL = r"相关责任|有关责任|其他责任|协同责任|配合责任|配合|协办|参与|协助|协同|数据提供|提供"  # 数据提供单位: beside a lead, support
+_LABEL_NOUN = r"(?:单位|部门|主体|处室)"
 # "牵头单位：" / "配合部门:" / "【责任单位】" labels inside a clause or at the start of a line.
 # "部门分工：A牵头，B配合": a label naming no role; the roles are in the list.
 _SPLIT_LABEL = r"(?:部门|责任|任务|职责)?分工"
@@ -78,7 +78,7 @@ def _declaration_start(text: str, at: int) -> tuple[int, bool]:
         return at, False
     return scope.start(), scope.group("scope") is not None
 # A document's own rule for lists that mark no lead: "排在第一位的为牵头单位", "未标明牵头单位的，第一个为牵头单位".
-FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)牵头")
+FIRST_IS_LEAD_RE = re.compile(r"(?=[第首排])(?:第一位|第一个|首位|首个|第一家|排名第一|排序第一|第一)[^。;,]{0,6}?(?:为|是|即为|系)[^。;,牵]{0,3}牵头")  # ("…为工作牵头单位")
 # Inline alias: "中国铁塔股份有限公司阳泉分公司（以下简称“阳泉铁塔”）".
 INLINE_ALIAS_RE = re.compile(r"([^\s,;:。、()“”]{4,40})\(以下简称[“\"]?([^()“”\"]{2,20}?)[”\"]?\)")
 ALIAS_OPEN_RE = re.compile(r"\(以下简称")
@@ -86,6 +86,8 @@ ALIAS_OPEN_RE = re.compile(r"\(以下简称")
 ALIAS_HEAD_SPLIT_RE = re.compile(r"[,;、。由将要的其]")
 CLAUSE_EDGE = "。;!?"  # a unit clause follows a sentence or ends one
 SENTENCE_END_RE = re.compile(r"[。;!?]")
+# "牵头领导:X,牵头单位:A,数据提供单位:B": fields of a clause separated by commas (a comma before a new label).
+FIELD_COMMA_RE = re.compile(r"[,，](?=[\u4e00-\u9fff]{2,6}\s*[:：])")
 BRACKET_RE = re.compile(r"[()]")
 # Brackets that enclose a unit clause besides ( ): 〔〕 【】 [] are read as ( ) (same length, so spans hold).
 _CLAUSE_BRACKETS = (("〔", "("), ("【", "("), ("[", "("), ("〕", ")"), ("】", ")"), ("]", ")"))
@@ -173,7 +175,10 @@ def split_units(text: str, directory: DepartmentDirectory, *, lenient: bool = Fa
         piece = clean_unit(piece)
         if not piece or (piece[-1] in _PERSON_LAST and PERSON_RE.search(piece)):
             continue  # a person ("吕维峰副省长负责"), no unit
-        for sub in _split_conjunctions(piece, directory):
+        subs = _split_conjunctions(piece, directory)
+        if "各" in piece[2:]:
+            subs = [name for sub in subs for name in _split_run_together(sub, directory)]
+        for sub in subs:
             expanded = _split_inner_bracket(sub, directory)
             if expanded is None and lenient and len(sub) <= 25 and not NOT_UNIT_RE.search(sub):
                 expanded = [sub]
@@ -190,9 +195,13 @@ _PERSON_LAST = frozenset("长任记志导部人员")
 _BARE_PLACE_RE = re.compile(r"^(?:各|相关|有关)?(?:[\u4e00-\u9fff]{0,4}[省市县区州旗镇乡]|[\u4e00-\u9fff]{2,3})$")
 
 
-_BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道)]、")
+_BARE_BEFORE_COMMA_RE = re.compile(r"[^局委办厅府会心处室队所站院部门位司团行道联)]、")  # 联: 残联, 妇联
 _OWN_SCOPE_RE = re.compile(r"各|直|有关|相关")  # "市直各部门" is a group of its own, not a head to share
-_BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道)$")
+_BODY_END_RE = re.compile(r"(?:局|委|办|厅|府|会|中心|处|室|队|所|站|院|部|门|位|公司|集团|行|街道|联)$")
+
+
+# A group's offices ("各部门办公室"): after bare places ("各地、"), the office is each place's too, one group.
+_GROUP_OFFICE_RE = re.compile(r"^各(?:有关|相关)?(?:部门|单位)(?:办公室|综合科|秘书科|督查室)$")
 
 
 def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]:
@@ -211,7 +220,8 @@ def _shared_heads(parts: list[str], directory: DepartmentDirectory) -> list[str]
                 pending.append(piece)
                 continue
             if pending:
-                shares = directory.looks_like_unit(clean) and not _OWN_SCOPE_RE.search(clean)
+                shares = directory.looks_like_unit(clean) and (
+                    not _OWN_SCOPE_RE.search(clean) or _GROUP_OFFICE_RE.match(clean) is not None)
                 out.extend(["、".join([*pending, piece])] if shares else [*pending, piece])
                 pending = []
             else:
@@ -239,6 +249,20 @@ def _split_conjunctions(piece: str, directory: DepartmentDirectory) -> list[str]
     return [piece]
 
 
+# Two units whose separator (a space in a table cell) was lost: a body's name, then a group with its own level and
+# body ("县教体局各相关乡镇政府"). "市政府各部门" (the body's own departments) has no level of its own and stays one.
+_RUN_TOGETHER_RE = re.compile(
+    r"(?<=[局委办厅府会心处室队所站院])(?=各(?:相关|有关)?[省市县区州盟旗乡镇街][^各]{0,8}(?:政府|办事处|局|委|办)$)")
+
+
+def _split_run_together(piece: str, directory: DepartmentDirectory) -> list[str]:
+    m = _RUN_TOGETHER_RE.search(piece)
+    if m is None or directory.match(piece) is not None:
+        return [piece]
+    left, right = piece[: m.start()], piece[m.start():]
+    return [left, right] if directory.is_unit_shaped(left) else [piece]
+
+
 _INNER_BRACKET_RE = re.compile(r"(.+?)\(([^()]{3,})\)(.*)")
 
 
@@ -258,17 +282,20 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     """"牵头单位：A；配合单位：B" / "责任单位：A、B" (inside a bracket or on lines of their own)."""
     if ":" not in text and "：" not in text and "】" not in text and "]" not in text and "〕" not in text:
         return None  # (cheap: every label ends in one of these)
+    if "单位有" in text or "部门有" in text:
+        text = _HAS_LABEL_RE.sub(r"\1:", text)
     labels = list(LABEL_RE.finditer(text))
     if not labels or text[: labels[0].start()].strip(" ,;、"):
         return None
     units = Units()
     # "牵头单位：A；责任单位：B": beside a lead, the responsible units are its support (kept in `duty`: where the
     # document also labels 配合单位, 责任单位 is a role of its own, carried out, so lead; the outline decides)
-    has_lead_label = any(m.group(1) in ("牵头", "牵头责任", "主办", "主责") for m in labels) and not any(m.group(2) for m in labels)
+    has_lead_label = any(m.group(1) in _LEADING_LABELS for m in labels) and not any(
+        m.group(2) and not m.group(2).endswith("提供") for m in labels)  # (数据提供单位 is no 配合 role)
     for i, m in enumerate(labels):
         body = text[m.end(): labels[i + 1].start() if i + 1 < len(labels) else len(text)].strip(" ,;。")
         is_lead = (m.group(1) is not None or m.group(3) is not None) and (
-            not has_lead_label or m.group(1) in ("牵头", "牵头责任", "主办", "主责"))
+            not has_lead_label or m.group(1) in _LEADING_LABELS)
         if m.group(3) is not None or (m.group(1) is not None and "由" not in body and _ROLES_IN_BODY_RE.search(body)):
             # "责任单位：A牵头，B、C配合": the roles inside the list win over the label
             roles = parse_verb_clause(body, directory)
@@ -292,6 +319,9 @@ def parse_labelled(text: str, directory: DepartmentDirectory) -> Units | None:
     return settle_lead_marks(units) if units else None
 
 
+_LEADING_LABELS = ("牵头", "牵头责任", "主办", "主责", "主要责任")
+# "相关责任单位有A、B": the label's verb instead of a colon.
+_HAS_LABEL_RE = re.compile(r"((?:相关|有关|其他)责任(?:单位|部门))有(?!关)")
 _ROLES_IN_BODY_RE = re.compile(r"(?:牵头|主办)[,;、]|(?:配合|协办|协助|参与|协同)$")
 
 
@@ -361,6 +391,10 @@ def _without_rule(sentence: str) -> str:
     if m is None:
         return sentence
     begin = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()))
+    opened = sentence.rfind("(", 0, m.start())
+    closed = sentence.find(")", m.end())
+    if opened > begin and closed > 0:  # "A、B(列第一位者为工作牵头单位或汇总单位,下同)": the bracket is the rule
+        return (sentence[:opened] + sentence[closed + 1:]).strip(" ,")
     rest = sentence[m.end():]
     end = m.end() + (len(rest) - len(rest.lstrip("单位部门")))
     tail = _RULE_TAIL_RE.match(sentence, end)
@@ -378,6 +412,9 @@ def parse_clause(text: str, directory: DepartmentDirectory) -> tuple[Units | Non
         following = Units(lead=split_units(m.group("units"), directory) or [])
         text = text[: _declaration_start(text, m.start())[0]]
     sentences = [s.strip(" ,") for s in SENTENCE_END_RE.split(text) if s.strip(" ,")]
+    if ":" in text and FIELD_LABEL_RE.match(text) and not LINE_LABEL_RE.match(text):
+        # "牵头领导:X,牵头单位:A": a person's field first; its comma ends it
+        sentences = [p.strip(" ,") for s in sentences for p in FIELD_COMMA_RE.split(s) if p.strip(" ,")]
     # (a rule the clause states for the document, "列第一位的为牵头部门，下同", is read by extract_tasks)
     sentences = [_without_rule(s) for s in sentences if not is_other_field(s)]
     sentences = [s for s in sentences if s]
@@ -512,6 +549,8 @@ def _tail_clause(text: str, directory: DepartmentDirectory) -> Clause | None:
     return Clause(start, len(text), units, kind="tail")
 
 
+# A role qualifier cut before its verb: "…、省统计局等按职责分" (the units are whole, their role is lost).
+_CUT_ROLE_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:按照?(?:职(?:[责能](?:分工?)?)?)?|分别|共同)$")
 _CUT_PIECE_RE = re.compile(r"[、,;](?:[^、,;]{1,2}|(?:牵头|配合|责任|协办|协同|参与|主办)[单部]?[位门]?\s*:?\s*)$")
 
 
@@ -519,7 +558,7 @@ def _add_clause(clauses: list[Clause], text: str, start: int, end: int, director
     closed = text[end - 1] == ")"
     inner = text[start + 1: end - 1 if closed else end]
     if not closed:  # cut by the end of the stored text: "…，省工业和信息化厅、省" keeps its whole names
-        inner = _CUT_PIECE_RE.sub("", inner)
+        inner = _CUT_ROLE_RE.sub("", _CUT_PIECE_RE.sub("", inner))
     if len(inner) < 2 or "以下简称" in inner:
         return
     before = text[start - 1] if start else "。"
@@ -535,7 +574,7 @@ def parse_unit_line(text: str, directory: DepartmentDirectory) -> Units | None:
     """A line such as "责任单位：A、B" or "牵头单位：…由A牵头，…由B牵头"."""
     if not LINE_LABEL_RE.match(text):
         return None
-    return parse_labelled(text.rstrip("。"), directory)
+    return parse_labelled(_without_rule(text.rstrip("。")), directory)  # (the rule it may state is the outline's)
 
 
 def is_unit_line(text: str) -> bool:
@@ -615,9 +654,11 @@ def parse_prose(text: str, directory: DepartmentDirectory) -> Units | None:
                 # "各责任单位要主动支持、积极配合牵头单位": the subject supports
                 (units.support if _SUPPORTING_RE.match(part, subject.end()) else units.lead).extend(doers)
                 listed = []
-                joined = _JOINED_BY_RE.match(part, subject.end()) if "会同" in part or "联合" in part else None
+                joined = _JOINED_BY_RE.match(part, subject.end()) if _JOINED_HINT_RE.search(part) else None
                 if joined is not None:  # "县发改委要会同县督查办对…进行督导": the units it works with support it
                     partners, _ = _unit_run(part[joined.end():], directory)
+                    if not partners and ROLE_GROUP_RE.match(rest := part[joined.end():]) is not None:
+                        partners = [rest]  # "各牵头单位要组织相关责任单位": a group named by its role
                     units.support.extend(n for n in partners if n not in units.support)
                 continue
             if several:
@@ -660,8 +701,8 @@ ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|总牵头|责任|�
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
 # The first character of a subject named in a later part of a sentence ("…，相关责任单位要…", "…，市住建局要…").
-_SUBJECT_FIRST = frozenset("各市区县省镇乡街旗州盟相有牵责其本该全配协成")
-_LATER_SUBJECT_RE = re.compile(r",(?:特别是|尤其是|同时|其中|并|再由)?[各市区县省镇乡街旗州盟相有牵责其本该全配协成]")
+_SUBJECT_FIRST = frozenset("各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡")  # (督查组, 考核组, 巡查组)
+_LATER_SUBJECT_RE = re.compile(r",(?:特别是|尤其是|同时|其中|并|再由)?[各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡]")
 # The last character of a unit's or a group's name (a cheap test before splitting a would-be subject into names).
 _UNIT_LAST = frozenset("局委办厅部院队社所府会心司团行站组门位道镇乡区县市州旗盟)厂场馆校关室处地方体构")
 
@@ -672,7 +713,8 @@ def _subject_shaped(name: str, directory: DepartmentDirectory, *, will: bool) ->
     return directory.is_unit_shaped(name) or directory.is_group_name(name)
 
 
-_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极)?(?:会同|联合)")
+_JOINED_BY_RE = re.compile(r"(?:切实|主动|积极|认真)?(?:会同|联合|组织|带领)")  # "A要组织B,…": B works under A
+_JOINED_HINT_RE = re.compile(r"会同|联合|组织|带领")
 _SUPPORTING_RE = re.compile(r"[^,;。]{0,6}?(?:配合|协助|支持|协同)")
 _HEADS_OF_RE = re.compile(r"^([^,;。]{2,30}?)(?=[主一])(?:主要负责人|主要负责同志|主要领导|一把手)(?:要|须|切实|亲自|履行|负总责|为第一责任人)")
 _ASIDE_RE = re.compile(r"\([^()]*(?:[,:]|见|下同|简称)[^()]*\)")

@@ -376,6 +376,7 @@ def _ends_directive(lines: Sequence[SourceLine], i: int) -> bool:
 
 def _is_recipient_list(text: str) -> bool:
     """主送 without its colon: unit names separated by 、，, the last ending in a unit word."""
+    text = text.rstrip("、，,")  # "局属各单位、各科室、：": a separator left before the colon
     if not text or len(text) > 150:
         return False
     items = _RECIPIENT_SPLIT_RE.split(text)
@@ -453,6 +454,20 @@ def _colophon_start(lines: Sequence[SourceLine], after: int) -> int:
     return start
 
 
+_DATE_ONLY_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:[-./]\d{1,2}[-./]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*$")
+
+
+_DIGIT_OR_NUMBER_RE = re.compile(r"[\d〔]")
+
+
+def _unlabelled_meta_row(text: str) -> bool:
+    """A page's data printed without colons: "索 引 号  0150… 发布机构  州政府", "文  号  X〔2020〕91号"."""
+    if "。" in text or text.rstrip().endswith((":", "：")):
+        return False
+    compact = re.sub(r"\s+", "", text)
+    return compact.startswith(_META_LABEL_STARTS) and len(compact) > 6 and bool(_DIGIT_OR_NUMBER_RE.search(compact))
+
+
 def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str, ...]:
     """主送: the line(s) after the 文号 up to the first colon, split on 、，. A title or 文号 printed again, page
     furniture or a metadata line between the header and the 主送 is passed over."""
@@ -461,7 +476,8 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         if begin >= end:
             return ()
         text = lines[begin].text
-        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text)
+        furniture = SITE_DEBRIS_RE.search(text) or _is_meta_line(text) or is_noise_line(text) \
+            or _DATE_ONLY_RE.match(text) or _unlabelled_meta_row(text)  # a page's publication date, its data
         if not furniture:
             if text.endswith((":", "：")) or not (_ends_in_kind(text.strip("《》")) or DOC_NUMBER_LINE_RE.match(text)):
                 break
@@ -474,14 +490,14 @@ def _recipients(lines: Sequence[SourceLine], begin: int, end: int) -> tuple[str,
         text = lines[i].text
         parts.append(text)
         if text.endswith((":", "：")):
-            joined = "".join(parts)[:-1]
+            joined = "".join(parts)[:-1].rstrip("、，,")
             if "。" in joined or len(joined) > 120 or DATE_RE.search(joined) or not _is_recipient_list(_compact(joined)):
                 return ()  # "为做好防汛工作，现通知如下：" opens the body of a directive sent to no one in particular
             names: list[str] = []
             for group in _RECIPIENT_COMMA_RE.split(joined):
                 pieces = [_display(re.sub(r"\s+", "", p)) for p in _outside_brackets_split(group, "、")]
                 pieces = [p for p in pieces if p]
-                if any(len(p) < 3 or _BARE_LEVEL_RE.match(p) for p in pieces):
+                if any(len(p) < 3 or _BARE_LEVEL_RE.match(p) for p in pieces) or _each_shared(pieces):
                     # "各市、特区、区人民政府", "市人民政府各委、办、局": one group whose parts are no names of their own
                     names.append("、".join(pieces))
                     continue
@@ -508,6 +524,16 @@ _BARE_PLACE_RE = re.compile(rf"^[{_CJK}]{{1,6}}(?:省|市|州|县|区|盟|旗)$"
 _BARE_LEVEL_RE = re.compile(r"^各?[省市县区州盟旗乡镇][(（][^()（）]{1,8}[)）]$")  # "各市（州）、县（市、区）人民政府"
 _PLACED_BODY_RE = re.compile(rf"^[{_CJK}]{{2,6}}?(?:省|市|州|县|区|盟|旗)[{_CJK}]{{2,}}")
 _RECIPIENT_AND_RE = re.compile(r"^(.{3,}?(?:局|委|办|厅|[)）]))及(.{2,}(?:局|委|办|厅))$")
+
+
+# A recipient that has no scope of its own and so shares the 各 opening the group before it: a level's government
+# ("各盟行政公署、市人民政府": each 市's), a kind of body ("各大企业、事业单位").
+_EACH_SHARED_RE = re.compile(r"^[市县区州盟旗乡镇](?:人民政府|政府|行政公署)$|^[^各省市县区州盟旗乡镇直]{2,4}(?:单位|机构)$")
+
+
+def _each_shared(pieces: list[str]) -> bool:
+    """A 、 list opened by a 各 group whose later pieces name no scope of their own: one group, as written."""
+    return len(pieces) > 1 and pieces[0].startswith("各") and all(_EACH_SHARED_RE.match(p) for p in pieces[1:])
 
 
 def _outside_brackets_split(text: str, sep: str) -> list[str]:
@@ -704,8 +730,11 @@ _META_LABEL = "|".join(_spaced(w) for _, words in _META_FIELDS for w in words) +
 META_PAIR_RE = re.compile(
     rf"(?P<label>{_META_LABEL})\s*[:：]\s*\|?\s*(?P<value>.*?)\s*(?=\|?\s*(?:{_META_LABEL})\s*[:：]|\||$)"
 )
+# A pair of a page's data printed without a colon: the value runs to the next label ("成文日期 2022-03-19 发布机构").
+_SPACED_PAIR_RE = re.compile(rf"(?P<label>{_META_LABEL})\s*(?P<value>\S.*?)\s*(?=(?:{_META_LABEL})|$)")
 META_LINE_LIMIT = 30
 _ALL_META_LABELS = frozenset(w for _, words in _META_FIELDS for w in words) | frozenset(META_OTHER_LABELS)  # a page's metadata block is printed above the directive
+_META_LABEL_STARTS = tuple(sorted(w for w in _ALL_META_LABELS if len(w) >= 2))
 
 
 _ISSUE_NUMBER_RE = re.compile(r"第[\d〇零一二三四五六七八九十百]{1,5}期$")
@@ -724,6 +753,13 @@ def inline_metadata(lines: Sequence[SourceLine]) -> dict[str, str]:
                 if key and value and key not in found and _compact(value) not in _ALL_META_LABELS:
                     found[key] = value
         if ":" not in line.text and "：" not in line.text:
+            if _unlabelled_meta_row(line.text):  # "发文日期 2022-04-08 成文日期 2022-03-19 发布机构 …"
+                # (the signed date, 成文日期, before the day it was put online, 发文日期: the fields' word order)
+                pairs = sorted((words.index(_compact(m["label"])), key, m["value"].strip())
+                               for m in _SPACED_PAIR_RE.finditer(line.text) for key, words in _META_FIELDS
+                               if key == "issued_on" and _compact(m["label"]) in words)
+                for _, key, value in pairs:
+                    found.setdefault(key, value)
             continue
         for m in META_PAIR_RE.finditer(line.text):
             label, value = _compact(m["label"]), m["value"].strip(" |")
@@ -760,7 +796,8 @@ _TITLE_TAIL_RE = re.compile(
     r"|项目|(?<!代)表|推进情况|进展情况|完成情况)"
     r"(?:\s*[(（][^()（）]{2,20}[)）])?\s*$"
 )
-_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]")
+_TITLE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$|^附件|^[一二三四五六七八九十]{1,3}、|^[(（][一二三四五六七八九十\d]"
+                            r"|^\d{1,2}[.、．](?!\d)")  # (an item of a list: "2.十方面民生实事责任分解" of 附件：1.…)
 TITLE_SEARCH_LINES = 40
 TEXT_ABOVE_TITLE_MIN = 60
 # What an untitled directive says somewhere near its top: a duty, a request, a 主送's colon, a numbered item, a 文号.
@@ -808,6 +845,34 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
     return None
 
 
+# A news page's dateline under its headline: "2016-12-16 10:26 来源:…", "2015年01月23日 来源:".
+# (a time or a source after the date: a signature's date under the issuer's name is none)
+_DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)"
+                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])")
+_FONT_BUTTONS_RE = re.compile(r"^\s*(?:字体|字号)\s*[:：]?\s*【?\s*[大中小]")
+_HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
+
+
+def _headline_at(lines: Sequence[SourceLine], i: int) -> tuple[int, list[str], int] | None:
+    """A news report's headline (one or two short lines without sentence punctuation) right above its dateline:
+    the title of a page whose heading ends in no genre word ("…项目确定", "…全完成了")."""
+    for last in (i, i + 1):
+        if last + 1 >= len(lines):
+            continue
+        below = lines[last + 1].text
+        # the dateline, or the page's font buttons under a heading printed below the page's data
+        if not (_DATELINE_RE.match(below) or (last == i and _FONT_BUTTONS_RE.match(below) and (
+                i == 0 or re.sub(r"\s+", "", lines[i - 1].text).startswith(_META_LABEL_STARTS)
+                or _is_meta_line(lines[i - 1].text)))):
+            continue
+        parts = [lines[k].text.strip() for k in range(i, last + 1)]
+        if all(4 <= len(p) <= 60 and not _HEADLINE_STOP_RE.search(p) and not SITE_DEBRIS_RE.search(p)
+               and not _is_meta_line(p) and not DATE_LINE_RE.match(p) and not ISSUER_RE.match(_compact(p))
+               for p in parts):
+            return i, ["".join(parts)], last
+    return None
+
+
 def _continues_title(text: str) -> bool:
     """A short line that ends a title: no sentence punctuation, ends in a genre word ("部门分工的意见")."""
     return len(text) <= 30 and not _TITLE_STOP_RE.search(text) and not DOC_NUMBER_LINE_RE.match(text) and \
@@ -831,6 +896,12 @@ def _single_directive_header(lines: Sequence[SourceLine], meta: Mapping[str, str
         found = _title_at(lines, i)
         if found is not None:
             candidates.append((i, *found))
+
+    if not candidates:
+        headline = next((found for i in range(min(len(lines), TITLE_SEARCH_LINES))
+                         if (found := _headline_at(lines, i)) is not None), None)
+        if headline is not None:
+            candidates.append(headline)
 
     def rank(candidate: tuple[int, list[str], int]) -> tuple[int, int, int]:
         joined = _compact("".join(candidate[1]))

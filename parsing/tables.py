@@ -37,9 +37,18 @@ def cell_role(cell: str) -> str | None:
     if not text or len(text) > HEADER_CELL_MAX or not _ANY_ROLE_RE.search(text):
         return None  # the common case, told by one scan
     for role, pattern in ROLE_PATTERNS:
-        if pattern.search(text):
+        if m := pattern.search(text):
+            if role == "leader" and m.start() > 0:
+                # "牵头单位及主要负责人": the unit column, its head's name beside the unit
+                unit = _UNIT_ROLE_RE.search(text, 0, m.start())
+                if unit is not None and _AND_RE.search(text, unit.end(), m.start()):
+                    return "support" if unit.group(1) else "lead"
             return role
     return None
+
+
+_AND_RE = re.compile(r"[及和与、/]")  # (not "牵头单位负责人": the person heading the unit, a leader column)
+_UNIT_ROLE_RE = re.compile(r"(?:((?:配合|协办|参与|协助|协同))|牵头|责任|主责|主办|承办)(?:单位|部门)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,10 +308,15 @@ def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
     """A row's cells in the table's columns: extra lines belong to the task cell (a long cell wrapped), missing
     trailing cells stay empty (a row cut short)."""
     cells = [text for text, _ in row]
+    if len(cells) > width and any(c.endswith("、") for c in cells):
+        cells = _lists_rejoined(cells)
+    lead = columns.lead
+    if len(cells) > width and lead == width - 1 and _is_unit_list(cells[lead]) \
+            and not all(_is_unit_list(c) for c in cells[width:]):
+        return cells[:width]  # cells after the last column's units: a note cell that ran on (another unit's progress)
     if len(cells) > width:
         surplus = len(cells) - width
         # the cell that ran over several lines: a unit column listing one unit per line, else the task text
-        lead = columns.lead
         if _UNIT_CELL_RE.match(cells[lead]) and all(_UNIT_CELL_RE.match(c) for c in cells[lead:lead + surplus + 1]):
             cells[lead:lead + surplus + 1] = ["、".join(cells[lead:lead + surplus + 1])]
         elif columns.task is not None:
@@ -313,3 +327,18 @@ def _fit(row: list[tuple[str, int]], width: int, columns: Columns) -> list[str]:
 
 # A cell holding one unit's name: short, no sentence, ends like a body ("县水务局", "县护城河指挥部").
 _UNIT_CELL_RE = re.compile(r"^[^。,;:\s]{2,20}(?:局|委|办|厅|府|会|中心|指挥部|小组|室|队|所|站|院|部|公司|集团|镇|乡|街道|处)$")
+
+
+def _lists_rejoined(cells: list[str]) -> list[str]:
+    """A unit list wrapped after its separator ("区投促局、" + "大观园街道办事处"): one cell again."""
+    out: list[str] = []
+    for cell in cells:
+        if out and out[-1].endswith("、") and _UNIT_CELL_RE.match(cell.rstrip("、")):
+            out[-1] += cell
+        else:
+            out.append(cell)
+    return out
+
+
+def _is_unit_list(cell: str) -> bool:
+    return all(_UNIT_CELL_RE.match(part) for part in cell.split("、"))

@@ -9,6 +9,7 @@ from datetime import date
 from parsing.deadlines import extract_deadlines
 from parsing.departments import DepartmentDirectory
 from parsing.extract import parse_gazette
+from parsing.responsibility import split_units
 from parsing.results import ExtractedTask, ParsedDocument
 from parsing.tables import cell_role
 
@@ -294,3 +295,302 @@ def test_a_table_without_a_number_column_numbers_its_rows_and_any_title_ending_i
         assert doc.title == "2030年县政府民生实事项目安排表"
         assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
             ("#1", "城区供水管网改造", ["县水务局"]), ("#2", "社区食堂建设", ["县民政局"])]
+
+
+# --- unit lists (holdout2 classes) ----------------------------------------------------------------------------------
+
+
+def test_a_table_cell_with_two_units_whose_space_was_lost_gives_both_and_a_body_s_own_departments_stay_one():
+    doc = _one("\n".join([
+        "2030年县级民生实事任务分解表",
+        "序号 | 工作任务 | 责任单位 |",
+        "1 | 改造城区老旧供水管网12公里。 | 县水务局 各相关镇政府 |",
+        "2 | 新建社区食堂4个。 | 县民政局各有关街道办事处 |",
+        "3 | 新增公办幼儿园学位600个。 | 县政府各部门 |",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [
+        ["县水务局", "各相关镇政府"], ["县民政局", "各有关街道办事处"], ["县政府各部门"]]
+
+
+def test_recipients_opened_by_each_share_it_with_a_level_s_government_and_a_kind_of_body():
+    doc = _one("\n".join([
+        "某某市人民政府关于做好2030年春季防汛工作的通知",
+        "各旗行政公署、县人民政府，市直各部门，各大企业、事业单位：",
+        "一、各单位要于3月底前完成汛前检查。",
+        "某某市人民政府",
+        "2030年3月1日",
+    ]))
+    assert doc.recipients == ("各旗行政公署、县人民政府", "市直各部门", "各大企业、事业单位")
+
+
+def test_a_notice_whose_plan_is_attached_keeps_only_requirements_that_ask_a_report_or_set_a_date():
+    doc = _one("\n".join([
+        "关于做好2030年重点工作任务落实的通知",
+        "各镇人民政府，区直各部门：",
+        "为抓好年度工作，将各项工作任务分解(详见附件)，现就有关事宜通知如下：",
+        "一、压紧压实，按期完成",
+        "各责任单位要坚持“年初定账、年中对账、年底销账”的做法，把任务列为工作重点，确保按期完成。",
+        "二、统筹推进，形成合力",
+        "各单位要把政府工作报告确定的任务放在突出位置，相互支持，形成合力。",
+        "三、按时报送进展",
+        "各责任单位要于6月底前报送上半年进展情况。",
+        "某某区人民政府办公室",
+        "2030年3月1日",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["三、"]
+
+
+def test_a_flattened_unit_list_wrapped_after_its_separator_is_one_cell_and_a_note_running_on_is_no_task_text():
+    doc = _one("\n".join([
+        "2030年第三季度重点工作落实情况表",
+        "序号", "主要任务", "进展情况", "责任单位",
+        "1", "改造城区老旧供水管网12公里。", "县水务局:已完成8公里。", "县水务局、", "城关镇人民政府",
+        "城关镇人民政府:预计10月底前完工。",
+        "2", "新建社区食堂4个。", "县民政局:已建成2个。", "县民政局、", "县商务局、", "城关镇人民政府",
+        "县商务局:已于9月10日完成验收。",
+        "城关镇人民政府:已选址。",
+    ]))
+    assert [(t.text, _units(t)[0], t.deadlines) for t in doc.tasks] == [
+        ("改造城区老旧供水管网12公里。", ["县水务局", "城关镇人民政府"], ()),
+        ("新建社区食堂4个。", ["县民政局", "县商务局", "城关镇人民政府"], ())]
+
+
+def test_a_category_cell_stored_in_its_first_row_only_and_a_unit_cell_with_its_head_s_name():
+    assert cell_role("牵头单位及主要负责人") == "lead" and cell_role("配合单位及联系人") == "support"
+    assert cell_role("主要负责人") == "leader" and cell_role("牵头单位负责人") == "leader"
+    doc = _one("\n".join([
+        "类别 | 序号 | 工作任务 | 分管领导 | 牵头单位及 主要负责人 | 推进情况 |",
+        "一、教育 | 1 | 新增公办幼儿园学位600个。 | 张某某 | 县教育局 李某 | 已完成。 |",
+        "2 | 改造农村学校旱厕20座。 | 张某某 | 县教育局 李某 | 已完成。 |",
+        "3 | 建设社区食堂4个。 | 王某某 | 县民政局 赵某某 | 已选址。 |",
+    ]))
+    assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
+        ("#1", "新增公办幼儿园学位600个。", ["县教育局"]), ("#2", "改造农村学校旱厕20座。", ["县教育局"]),
+        ("#3", "建设社区食堂4个。", ["县民政局"])]
+
+
+def test_a_progress_paragraph_under_an_item_is_no_task_of_its_own():
+    doc = _one("\n".join([
+        "2030年县政府民生实事项目安排",
+        "(一)改造城区老旧供水管网12公里。(县水务局负责)",
+        "完成情况:已完成改造10公里,其余2公里于11月底前完工。",
+        "(二)新建社区食堂4个。(县民政局、县商务局负责)",
+        "进展情况:已建成2个。",
+    ]))
+    assert [(t.ref, t.text, _units(t), t.deadlines) for t in doc.tasks] == [
+        ("(一)", "(一)改造城区老旧供水管网12公里。(县水务局负责)", (["县水务局"], []), ()),
+        ("(二)", "(二)新建社区食堂4个。(县民政局、县商务局负责)", (["县民政局"], ["县商务局"]), ())]
+
+
+def test_recipients_below_a_page_date_and_colonless_page_data_are_read():
+    doc = _one("\n".join([
+        "某某县人民政府办公室关于印发春季植树行动方案的通知",
+        "2030-03-02",
+        "索 引 号  000000-1-30/2030-0302001  发布机构  县政府",
+        "文  号  某政办〔2030〕9号  公开日期  2030-03-02",
+        "各乡镇人民政府，县政府各部门：",
+        "《春季植树行动方案》已经县政府同意，现印发给你们，请认真贯彻落实。",
+        "某某县人民政府办公室",
+        "2030年3月2日",
+        "春季植树行动方案",
+        "一、目标和要求",
+        "坚持因地制宜，确保年底前全县新增造林1万亩。",
+        "二、重点工作",
+        "(一)常态化抓好林区防火巡查。",
+    ]))
+    assert doc.recipients == ("各乡镇人民政府", "县政府各部门")
+    [task] = doc.tasks
+    assert task.ref == "二、(一)" and _units(task)[0] == ["各乡镇人民政府", "县政府各部门"]
+    assert [(d.text, d.recurrence) for d in task.deadlines] == [("常态化", "ongoing")]
+
+
+def test_a_year_written_for_a_planned_action_is_its_deadline_but_an_expected_one_is_progress():
+    issued = date(2030, 2, 1)
+    assert [d.due for d in extract_deadlines("建设救治基地(2030年计划完成投资2亿元)。", issued_on=issued)] == [
+        date(2030, 12, 31)]
+    assert [d.due for d in extract_deadlines("建设救治基地,2030年力争建成投用。", issued_on=issued)] == [
+        date(2030, 12, 31)]
+    assert extract_deadlines("救治基地2030年预计完成投资2亿元。", issued_on=issued) == ()
+
+
+def test_a_news_headline_above_its_dateline_is_the_title():
+    for head in (["2030年县政府民生实事项目出炉"], ["30所学校食堂投用", "去年的十件实事全部兑现"]):
+        doc = _one("\n".join([
+            *head,
+            "2030-02-15 08:02:19 来源:某某日报",
+            "记者从县政府获悉,今年县政府将办好以下实事。",
+            "一、新增公办幼儿园学位600个。",
+            "二、改造城区老旧供水管网12公里。",
+        ]))
+        assert doc.title == "".join(head) and doc.issued_on is None
+        assert [t.ref for t in doc.tasks] == ["一、", "二、"]
+
+
+def test_the_first_listed_rule_in_a_bracket_after_a_unit_line_applies_to_its_list_and_the_next():
+    doc = _one("\n".join([
+        "2030年县政府工作报告重点工作责任分解",
+        "1.改造城区老旧供水管网12公里。",
+        "责任单位:县水务局、县财政局、县住建局(列第一位者为工作牵头单位或汇总单位,下同)",
+        "2.新建社区食堂4个。",
+        "责任单位:县民政局、县商务局",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [
+        (["县水务局"], ["县财政局", "县住建局"]), (["县民政局"], ["县商务局"])]
+
+
+def test_an_item_of_the_attachment_list_is_no_title():
+    doc = _one("\n".join([
+        "各乡镇人民政府，县政府各部门：",
+        "《2030年县重点工作责任分解》和《民生实事责任分解》已经县政府同意，现印发给你们，请认真贯彻执行。",
+        "附件:1.2030年县重点工作责任分解",
+        "2.民生实事责任分解",
+        "某某县人民政府办公室",
+        "2030年3月2日",
+        "附件1",
+        "2030年县重点工作责任分解",
+        "1.改造城区老旧供水管网12公里。",
+        "责任单位:县水务局",
+    ]))
+    assert doc.title == "2030年县重点工作责任分解"
+
+
+def test_a_news_lead_retelling_the_directive_is_no_task():
+    doc = _one("\n".join([
+        "3月5日,县人民政府办公室印发通知,对县人大票决确定的民生实事进行责任分解。要求各牵头单位要做好统筹督促,"
+        "及时掌握实施进度;有关县级审批部门要主动协调、限时办结。",
+        "2030年县政府民生实事",
+        "一、新建社区食堂4个。",
+        "牵头单位:县民政局",
+        "完成时限:2030年12月31日前",
+        "二、改造城区老旧供水管网12公里。",
+        "牵头单位:县水务局",
+    ]))
+    assert [(t.ref, _units(t)[0]) for t in doc.tasks] == [("一、", ["县民政局"]), ("二、", ["县水务局"])]
+
+
+def test_a_label_line_after_a_unit_line_is_no_tail_of_its_list_and_a_shared_head_stays_one_unit():
+    doc = _one("\n".join([
+        "2030年甲乙丙三市协同发展重点任务清单",
+        "一、规划衔接方面",
+        "1. 做好重大规划的有效衔接。",
+        "工作成果:推动甲市与乙市、丙州同城化谋划。",
+        "责任单位:甲市、乙市、丙州发展改革部门",
+        "人:三市州发展改革部门主要负责同志",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [["甲市、乙市、丙州发展改革部门"]]
+
+
+def test_a_clause_cut_inside_its_role_words_keeps_its_support_units():
+    doc = _one("\n".join([
+        "2030年县政府工作报告重点工作分工",
+        "一、主要目标",
+        "(一)主要预期目标。地区生产总值增长6%,一般公共预算收入增长5%(分管副县长负责,县发改局牵头,县财政局、"
+        "县统计局等按职责分",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [(["县发改局"], ["县财政局", "县统计局"])]
+
+
+def test_a_main_responsible_unit_label_and_a_label_cut_by_the_end_of_the_text():
+    doc = _one("\n".join([
+        "2030年县政府重点工作任务分解",
+        "一、全县经济社会发展主要预期目标",
+        "1.地区生产总值比上年增长6%以上。",
+        "牵头领导:常务副县长",
+        "主要责任单位:县发展改革委",
+        "完成时",
+    ]))
+    assert [(t.ref, _units(t)) for t in doc.tasks] == [("一、1.", (["县发展改革委"], []))]
+
+
+def test_a_separator_left_before_the_recipients_colon_is_dropped():
+    doc = _one("\n".join([
+        "关于报送2030年重点工作进展情况的通知",
+        "局属各单位、各科室、:",
+        "各责任单位要于每月25日前将重点工作进展情况报局办公室。",
+        "某某县交通运输局办公室",
+        "2030年2月15日",
+    ]))
+    assert doc.recipients == ("局属各单位", "各科室")
+
+
+def test_bare_places_before_a_group_s_offices_share_the_office_but_not_a_plain_group():
+    directory = DepartmentDirectory()
+    assert split_units("各县区、各部门办公室", directory) == ["各县区、各部门办公室"]
+    assert split_units("各县区、各部门", directory) == ["各县区", "各部门"]
+
+
+def test_a_flattened_unit_column_listing_one_unit_per_line_keeps_them_all():
+    doc = _one("\n".join([
+        "2030年县政府民生实事任务分解表",
+        "序号", "工作任务", "责任单位",
+        "1", "改造城区老旧供水管网12公里。", "县水务局", "县财政局",
+        "2", "新建社区食堂4个。", "县民政局",
+    ]))
+    assert [_units(t)[0] for t in doc.tasks] == [["县水务局", "县财政局"], ["县民政局"]]
+
+
+def test_a_paragraph_asking_a_named_unit_to_report_to_a_government_is_its_task_undated():
+    doc = _one("\n".join([
+        "某某县乡镇供水规划获批",
+        "2030-03-02 10:26 来源:某某日报",
+        "近日,县政府批复同意《某某县乡镇供水规划》。各乡镇各有关部门要加强组织领导,确保规划目标顺利实现。",
+        "县水利局要充分发挥牵头作用,建立规划监督检查制度,并适时将检查情况报县人民政府。",
+    ]))
+    assert [_units(t) for t in doc.tasks] == [(["县水利局"], [])]
+
+
+def test_a_unit_s_duty_to_take_something_seriously_is_a_task_and_two_signing_bodies_close_the_items():
+    doc = _one("\n".join([
+        "关于做好2031年度民生实事建议项目征集工作的通知",
+        "各有关单位:",
+        "为谋划好2031年度民生实事项目,现将有关事项通知如下:",
+        "一、征集要求",
+        "(一)提高认识,加强领导。",
+        "(二)各单位要高度重视征集工作,认真梳理提出建议项目。",
+        "某某街道党工委",
+        "某某街道办事处",
+        "2030年10月8日",
+    ]))
+    assert [(t.ref, t.text, _units(t)[0]) for t in doc.tasks] == [
+        ("一、(二)", "(二)各单位要高度重视征集工作,认真梳理提出建议项目。", ["各单位"])]
+
+
+def test_a_notice_item_whose_subject_is_a_thing_states_a_criterion_not_a_duty():
+    doc = _one("\n".join([
+        "关于做好2031年度民生实事建议项目征集工作的通知",
+        "各有关单位:",
+        "为谋划好2031年度民生实事项目,现将有关事项通知如下:",
+        "一、征集内容",
+        "民生实事建议项目要立足于解决群众最关心的民生问题,主要包括公共教育、医疗服务等。",
+        "二、征集要求",
+        "(一)各单位要认真梳理提出建议项目,于10月20日前报街道办公室。",
+        "(二)建议项目要符合街道发展实际,并能在年度内完成。",
+        "某某街道办事处",
+        "2030年10月8日",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["二、(一)"]
+
+
+def test_a_heading_between_the_page_data_and_its_font_buttons_is_the_title():
+    doc = _one("\n".join([
+        "索引号 000000/2030-0001 主题分类 政务公开",
+        "公开方式 主动公开 公开范围 面向社会",
+        "县政府召开第5次常务会议 某某某主持",
+        "字体:【大】 【中】 【小】",
+        "3月18日,县长主持召开县政府第5次常务会议,现将会议研究的有关事项纪要如下:",
+        "一、会议原则同意县发改局提出的《某某方案》,要求修改完善后印发实施。",
+    ]))
+    assert doc.title.replace(" ", "") == "县政府召开第5次常务会议某某某主持"
+    assert [_units(t)[0] for t in doc.tasks] == [["县发改局"]]
+
+
+def test_page_data_without_colons_gives_the_signed_date():
+    doc = _one("\n".join([
+        "索 引 号 000000/2030-0001 发文日期 2030-04-08 成文日期 2030-03-19 发布机构 县政府办公室",
+        "文  号 某政办〔2030〕9号",
+        "县人民政府办公室关于印发2030年民生实事项目的通知",
+        "各乡镇人民政府:",
+        "现将《2030年民生实事项目》印发给你们,请认真贯彻落实。",
+        "一、新建社区食堂4个。(县民政局负责)",
+    ]))
+    assert doc.issued_on == date(2030, 3, 19)

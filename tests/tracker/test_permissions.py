@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.factories import DepartmentFactory
 from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
 from tracker import permissions as p
+from tracker.memo import request_memo
 from tracker.models import (
     Assignment,
     Attachment,
@@ -104,6 +105,16 @@ def test_user_department_ids_are_department_ids_not_membership_ids():
     assert ids == {department.pk, second.pk}
     assert ids.isdisjoint(memberships)
     assert other.pk not in ids
+
+
+def test_within_one_request_each_user_keeps_their_own_departments():
+    """The per-request memo is keyed by user: a second user in the same request never gets the first one's units."""
+    user_a, unit_a = department_user(username="unit_a", department_name="市教育局")
+    user_b, unit_b = department_user(username="unit_b", department_name="市卫生健康委")
+    with request_memo():
+        assert p.user_department_ids(user_a) == {unit_a.pk}
+        assert p.user_department_ids(user_b) == {unit_b.pk}
+        assert p.user_department_ids(user_a) == {unit_a.pk}
 
 
 def test_an_inactive_member_works_for_no_department():
