@@ -1063,6 +1063,8 @@ FIELD_CASES = [
     # the issuer's follow-up is looked for only in texts over 40 characters
     ('各单位于6月底前完成整改并报送整改报告。区政府办公室将于每季度末通报整改进展情况', '2024-05-06', {}, 'month 2024-06-30 c1 [4:8]6月底前 | recurring 2024-06-30 quarterly rule Q:3:end c1 [28:32]每季度末'),
     ('各单位于6月底前完成整改并报送整改报告。区政府办公室将于每季度末通报整改进展情况等', '2024-05-06', {}, 'month 2024-06-30 c1 [4:8]6月底前'),
+    # a colon that opens no schedule: the period is still read by what follows it
+    ('重点:下半年深化医改重点工作任务', '2024-01-10', {}, ''),
 ]
 
 
