@@ -965,7 +965,8 @@ _TRIGGERS: tuple[tuple[frozenset[str], ...], ...] = tuple(tuple(frozenset(g) for
 _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]{_DASH}(?:(?P<y2>{_YEAR})年)?(?:(?P<m2>{_MONTH})月)?"
                 rf"(?P<d2>{_DAY})[日号]{_BEF}"), _h_date_range),
-    (re.compile(rf"{_AT_YEAR}(?:(?P<y>{_YEAR})[.\-/](?P<m>{_MONTH})[.\-/](?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
+    # one separator throughout (2020.3.15, 2020-03-15): "2021.8-12" is a span of months, not 12 August
+    (re.compile(rf"{_AT_YEAR}(?:(?P<y>{_YEAR})(?P<sep>[.\-/])(?P<m>{_MONTH})(?P=sep)(?P<d>{_DAY})(?![\d.\-/]))(?:日)?{_BEF}"), _h_date),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?P<d>{_DAY})[日号](?:{_CLOCK})?{_BEF}"), _h_date),
     (re.compile(rf"{_AT_NUM}{_YPRE}?(?P<m>{_MONTH})月(?:份)?{_DASH}(?:(?P<y2>{_YEAR})年)?(?P<m2>{_MONTH})月(?:份)?(?:底|末)?{_BEF}"),
      _h_month_range),
