@@ -585,10 +585,15 @@ def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
         declared = _node_declaration(node, ctx) or inherited
         own = _text_of(node.lines)
         clauses = find_clauses(own[0], ctx.directory, tail=False)  # a parent's tail declares for its items
+        at = len(ctx.tasks)
         if any(c.units for c in clauses):
             _emit_item(node, ctx, inherited, leaf=False)
+        emitted = len(ctx.tasks) - at
         for child in node.children:
             _walk(child, ctx, declared)
+        if emitted == 1 and len(ctx.tasks) > at + 1 and all(
+                t.parent_ref is not None and t.parent_ref.startswith(node.ref) for t in ctx.tasks[at + 1:]):
+            del ctx.tasks[at]  # an item whose sub-items are tasks is a heading, even with a clause of its own
         return
     _emit_item(node, ctx, inherited, leaf=True)
 

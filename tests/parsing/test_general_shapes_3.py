@@ -266,3 +266,14 @@ def test_a_news_paragraph_asking_a_group_for_a_written_report_is_a_task():
     assert first.ref == "¶1"
     assert _units(first)[0] == ["各主办单位"]
     assert [d.recurrence for d in first.deadlines] == ["quarterly"]
+
+
+def test_an_item_with_its_own_clause_whose_sub_items_are_tasks_is_a_heading():
+    doc = _one("\n".join([
+        "截至2032年12月31日,县政府十件民生实事全面完成。具体情况如下:",
+        "一、改善农村人居环境。(责任单位:县农业农村局、各乡镇)",
+        "1.新建农村公厕30座(责任单位:县农业农村局)",
+        "2.改造农村危房200户(责任单位:县住建局,各乡镇)",
+        "二、新增城镇就业2000人。(责任单位:县人社局)",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["一、1.", "一、2.", "二、"]
