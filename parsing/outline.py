@@ -26,6 +26,7 @@ from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
     FIRST_IS_LEAD_RE,
+    ROLE_GROUP_RE,
     SENTENCE_END_RE,
     Clause,
     SharedUnits,
@@ -693,12 +694,14 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
         strict = non_task and not node.notice and not ctx.bulletin
-        if strict and not (_NAMED_DOER_HINT_RE.search(text) and _states_deadline(text, ctx)):
-            return  # cheap checks first: a body's name before a duty word, then a date
+        if strict and not ((_NAMED_DOER_HINT_RE.search(text) or "单位" in text) and _states_deadline(text, ctx)):
+            return  # cheap checks first: a body's name (or a group named by its role) before a duty word, a date
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
         if prose is None:
             return
-        named = _names_a_unit(prose, ctx)
+        # (a group named by its role in the work, "牵头单位" / "各责任单位", asked for something by a date)
+        named = _names_a_unit(prose, ctx) or (strict and bool(prose.lead) and all(
+            ROLE_GROUP_RE.match(n) for n in prose.lead))
         # (a notice's requirement names a unit in passing; a 通报's instruction to the units it names is theirs)
         if not (named if strict else ((named and ctx.bulletin) or _states_deadline(text, ctx) or _asks_report(text))):
             return

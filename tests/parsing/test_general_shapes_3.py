@@ -277,3 +277,17 @@ def test_an_item_with_its_own_clause_whose_sub_items_are_tasks_is_a_heading():
         "二、新增城镇就业2000人。(责任单位:县人社局)",
     ]))
     assert [t.ref for t in doc.tasks] == ["一、1.", "一、2.", "二、"]
+
+
+def test_a_requirement_asking_a_role_group_for_something_by_a_date_is_its_task():
+    doc = _one("\n".join([
+        "各乡镇人民政府,县直各单位:",
+        "经研究,决定对全县重点项目推进情况开展专项督查。",
+        "一、督查时间",
+        "2032年5月10日全天",
+        "二、有关要求",
+        "(一)各单位要高度重视,形成工作合力。",
+        "(二)牵头单位要认真梳理项目进展,形成书面材料,于5月8日前报县政府督查室。",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["二、(二)"]
+    assert _units(doc.tasks[0])[0] == ["牵头单位"]
