@@ -129,8 +129,10 @@ def _parse(
             if reference is not None:
                 tasks = tuple(_with_deadlines(t, reference, calendar, festival, dated=doc.issued_on is not None)
                               for t in tasks)
-            else:
-                tasks = tuple(_with_undated_deadlines(t, calendar, festival) for t in tasks)
+            else:  # a task naming the one year it plans for ("启动2019年…建设,8月底前建成") reads its dates in it
+                tasks = tuple(_with_deadlines(t, year, calendar, festival, dated=False)
+                              if (year := _only_year_start((SourceLine(t.line, t.text),))) is not None
+                              else _with_undated_deadlines(t, calendar, festival) for t in tasks)
             doc = replace(doc, tasks=tasks)
         documents.append(doc)
     return documents
@@ -239,7 +241,9 @@ def distinct_schedules(specs: tuple[DeadlineSpec, ...]) -> tuple[DeadlineSpec, .
     for spec in specs:
         key = (spec.kind, spec.due, spec.recurrence, spec.rule, spec.offset, spec.anchor,
                # (unresolved dates: "第一季度…第二季度" in an undated text are two deadlines, not one)
-               spec.text if spec.due is None and spec.recurrence is None else None)
+               spec.text if spec.due is None and spec.recurrence is None else None,
+               # (one date written twice for two actions, "8月底前建成…8月底前完成验收", is two deadlines)
+               spec.start if spec.due is not None and spec.recurrence is None else None)
         if key not in seen:
             seen.add(key)
             kept.append(spec)

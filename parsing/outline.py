@@ -26,6 +26,7 @@ from .departments import CATEGORY_RE, DepartmentDirectory
 from .normalize import chinese_to_int
 from .responsibility import (
     FIRST_IS_LEAD_RE,
+    ROLE_GROUP_RE,
     SENTENCE_END_RE,
     Clause,
     SharedUnits,
@@ -55,11 +56,13 @@ MARKER_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(r"^(\d{1,2})\s*(?:[.．﹒](?!\d)|、|\s+(?=[\u4e00-\u9fff]))\s*")),  # "3、2017年…" too
     ("pnum", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
+    ("pcircled", re.compile(r"^([⑴-⒇])\s*")),  # ⑴ ⑵ … ⒇: parenthesised numerals of one character
     ("rnum", re.compile(r"^(\d{1,2})\s*\)\s*(?=\S)")),  # 1） / 1)
     # 1.1 / 2.3.1 followed by text (not an amount such as 3.5亿元); its depth is part of its kind
     ("dec", re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s*(?![亿万千百元吨个米倍%\d.])(?=[\u4e00-\u9fff(])")),
 )
-MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
+MARKER_FIRST = frozenset(_CN + "第(0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)) + "".join(
+    chr(c) for c in range(ord("⑴"), ord("⒇") + 1)))
 DECORATION_RE = re.compile(r"^(?:#{1,6}\s*|-\s+|\*\s+)")
 DECORATION_FIRST = frozenset("#-*")
 # Page furniture of the printed gazette: "- 12 -", "·区政府办公室文件· 4/2023 阳泉市城区人民政府公报".
@@ -72,6 +75,12 @@ NON_TASK_RE = re.compile(
     r"工作回顾|回顾(?:与|和)?(?:总结|展望)|认识[^。,;]{0,30}(?:重要|重大|现实)意义"  # (a review of the past year; the
     # significance of the work: "充分认识…的重要意义")
 )
+# Headings that are the whole heading line of a section that sets no task: standing working rules, who sits on a
+# 专班/领导小组, how an inspection itself is run (its purpose, dates, scope, method, schedule). Only as the whole
+# heading: "三、进一步完善工作机制" heads tasks.
+SECTION_HEAD_RE = re.compile(
+    r"(?:工作)?(?:专班|领导小组|小组|指挥部|联席会议|委员会)?(?:工作制度|组成人员|人员组成|成员组成|"
+    r"(?:督查|检查|巡查|暗访|调研)(?:重点)?(?:目的|时间|内容|方式|安排|范围|对象|步骤))")
 # Requirement headings of a notice, how to carry the work out ("三、压实责任，狠抓落实"): when they open the heading
 # (not "（一）提高政治站位，积极推进责任落实", a section of tasks).
 REQUIREMENT_HEAD_RE = re.compile(
@@ -175,7 +184,7 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     ch: tuple((kind, pattern) for kind, pattern in MARKER_RES if pattern.match(ch + "一、1.1）x") or (
         kind in ("article",) and ch == "第") or (kind in ("cn", "shi") and ch in _CN) or (
         kind in ("num", "rnum", "dec") and ch in "0123456789") or (kind in ("pcn", "pnum") and ch == "(") or (
-        kind == "circled" and "①" <= ch <= "⑳"))
+        kind == "circled" and "①" <= ch <= "⑳") or (kind == "pcircled" and "⑴" <= ch <= "⒇"))
     for ch in MARKER_FIRST
 }
 
@@ -184,6 +193,7 @@ _MARKERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 _CANONICAL: dict[str, Callable[[str, int], str]] = {
     "article": lambda raw, _: f"第{raw}条", "cn": lambda raw, _: f"{raw}、", "pcn": lambda raw, _: f"({raw})",
     "num": lambda _, n: f"{n}.", "pnum": lambda _, n: f"({n})", "circled": lambda raw, _: raw,
+    "pcircled": lambda raw, _: raw,
     "rnum": lambda _, n: f"{n})",
 }
 
@@ -204,6 +214,8 @@ def _marker(text: str) -> tuple[str, int, str, str] | None:
             return f"dec{len(parts)}", int(parts[-1]), raw, text[m.end():]
         if kind == "circled":
             number = ord(raw) - ord("①") + 1
+        elif kind == "pcircled":
+            number = ord(raw) - ord("⑴") + 1
         else:
             value = chinese_to_int(raw)
             if value is None:
@@ -505,7 +517,8 @@ def _section_is_non_task(node: _Node) -> bool:
         requirement = REQUIREMENT_HEAD_RE.search(opening) if opening else None
         if requirement is not None and _SUBJECT_DUTY_RE.search(opening, 0, requirement.start()):
             requirement = None  # "各单位要高度重视…": a sentence whose subject has a duty, not a heading
-        node.non_task = bool(NON_TASK_RE.search(head) or requirement) or (
+        section = node.kind == "cn" and SECTION_HEAD_RE.fullmatch(_strip_marker(head).rstrip(":")) is not None
+        node.non_task = bool(NON_TASK_RE.search(head) or requirement or section) or (
             node.parent is not None and _section_is_non_task(node.parent))
     return node.non_task
 
@@ -573,10 +586,15 @@ def _walk(node: _Node, ctx: _Context, inherited: Units | None) -> None:
         declared = _node_declaration(node, ctx) or inherited
         own = _text_of(node.lines)
         clauses = find_clauses(own[0], ctx.directory, tail=False)  # a parent's tail declares for its items
+        at = len(ctx.tasks)
         if any(c.units for c in clauses):
             _emit_item(node, ctx, inherited, leaf=False)
+        emitted = len(ctx.tasks) - at
         for child in node.children:
             _walk(child, ctx, declared)
+        if emitted == 1 and len(ctx.tasks) > at + 1 and all(
+                t.parent_ref is not None and t.parent_ref.startswith(node.ref) for t in ctx.tasks[at + 1:]):
+            del ctx.tasks[at]  # an item whose sub-items are tasks is a heading, even with a clause of its own
         return
     _emit_item(node, ctx, inherited, leaf=True)
 
@@ -601,16 +619,22 @@ def _line_at(starts: list[tuple[int, int]], offset: int) -> int:
 
 
 PROGRESS_LABEL_RE = re.compile(r"^(?:目前|当前)?(?:完成|进展|推进|落实|办理|办结|实施)情况\s*[:：]")
+# A paragraph reporting the item done ("此项工作已完成。截至…"), or such a note closing the item's line
+# ("…(责任单位:…)该件实事已全面完成"): progress, no text of the task.
+PROGRESS_DONE_RE = re.compile(r"^(?:此|该|本)(?:件|项)?(?:实事|工作|任务|项目)?已(?:全面|全部|基本)?(?:完成|办结)")
+_DONE_TAIL_RE = re.compile(r"(?<=[)）。])(?:此|该|本)(?:件|项)?(?:实事|工作|任务|项目)?已(?:全面|全部)?(?:完成|办结)[。]?$")
 
 
 def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: bool) -> None:
     # a 通报's item headed by its task and unit label: the paragraphs under it report progress, they set no task
     lines = node.lines[:1] if ctx.bulletin and node.labelled_heading else node.lines
     # a paragraph labelled with the item's progress ("完成情况：…") reports what was done: no text of the task
+    if lines and "已" in lines[0].text and _DONE_TAIL_RE.search(lines[0].text):
+        lines = [SourceLine(lines[0].number, _DONE_TAIL_RE.sub("", lines[0].text)), *lines[1:]]
     text, starts = _text_of(lines)
-    if len(lines) > 1 and "情况" in text:
-        cut = next((k for k in range(1, len(lines)) if "情况" in lines[k].text[:6]
-                    and PROGRESS_LABEL_RE.match(lines[k].text)), None)
+    if len(lines) > 1 and ("情况" in text or "已" in text):
+        cut = next((k for k in range(1, len(lines)) if ("情况" in lines[k].text[:6]
+                    and PROGRESS_LABEL_RE.match(lines[k].text)) or PROGRESS_DONE_RE.match(lines[k].text)), None)
         if cut is not None:
             text, starts = _text_of(lines[:cut])
     if node.kind == "para":
@@ -670,12 +694,14 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
         # Requirements: a task only where the prose assigns dated work to a named unit ("市住建局要每月召开调度会"),
         # flagged for review. A 印发 notice's own items also where they name a unit, or a group with a date.
         strict = non_task and not node.notice and not ctx.bulletin
-        if strict and not (_NAMED_DOER_HINT_RE.search(text) and _states_deadline(text, ctx)):
-            return  # cheap checks first: a body's name before a duty word, then a date
+        if strict and not ((_NAMED_DOER_HINT_RE.search(text) or "单位" in text) and _states_deadline(text, ctx)):
+            return  # cheap checks first: a body's name (or a group named by its role) before a duty word, a date
         prose = parse_prose(_strip_marker(_prose_text(node.lines, text)), ctx.directory)
         if prose is None:
             return
-        named = _names_a_unit(prose, ctx)
+        # (a group named by its role in the work, "牵头单位" / "各责任单位", asked for something by a date)
+        named = _names_a_unit(prose, ctx) or (strict and bool(prose.lead) and all(
+            ROLE_GROUP_RE.match(n) for n in prose.lead))
         # (a notice's requirement names a unit in passing; a 通报's instruction to the units it names is theirs)
         if not (named if strict else ((named and ctx.bulletin) or _states_deadline(text, ctx) or _asks_report(text))):
             return
@@ -813,7 +839,8 @@ def _reporting_sentence(text: str, ctx: _Context) -> str | None:
 
 
 _SUBMIT_RE = re.compile(r"(?:要|须|应|及时|按时|定期)[^。;,]{0,6}?(?:报送|上报)"
-                        r"|将[^。;,]{1,20}?报(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")  # "将…报省人民政府"
+                        r"|将[^。;,]{1,20}?报(?:告|送)?(?=[省市县区州旗][^。;,]{0,6}(?:政府|委员会|办公室)|上级)")
+# ("将…报省人民政府", "将进展情况按季度书面报告市委、市政府")
 
 
 # A news report's lead: the day an event happened, then the event ("2月20日,市政府办公室印发通知,…"); what it
@@ -842,6 +869,8 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         line = node.lines[0].number
         _add_task(ctx, node.ref, line, line, text, None, parse_prose(node.unit_lines[0].text, ctx.directory))
         return
+    if "会议" in text and _emit_minutes(node, ctx, text):
+        return
     if not PARAGRAPH_DUTY_RE.search(text) or (text[:1].isdigit() and NEWS_LEAD_RE.match(text)):
         return
     reporting: str | None = None
@@ -865,6 +894,83 @@ def _emit_paragraph(node: _Node, ctx: _Context, text: str) -> None:
         return  # ("请于12月25日前将申报材料报…": a dated request to the addressees, the recipients' task)
     line = node.lines[0].number
     _add_task(ctx, node.ref, line, line, text, None, units or None)
+
+
+# Minutes: a sentence stating what the meeting decided or asked for ("会议要求,…", "会议同意…", "会议强调,…要…");
+# one that notes or reviews ("会议指出", "会议听取", "经会议研究,同意《…》") ends the decision before it.
+MINUTES_DECISION_RE = re.compile(r"^(?:会议|会上)(?:还|并|再次|进一步)?(?P<verb>要求|同意|决定|议定|强调|部署)[,:，：]?")
+_MINUTES_OTHER_RE = re.compile(r"^(?:经?会议|会上|会前|会后)")
+_MINUTES_SENTENCE_RE = re.compile(r"[^。!?;]*[。!?;]?")
+# A modal verb of duty: a 强调 that states one ("各部门要…") asks something, one that only weighs ("意义重大") does not.
+_DUTY_MODAL_RE = re.compile(r"(?<![重主需只])要(?![求点素件])|务必")
+
+
+def _emit_minutes(node: _Node, ctx: _Context, text: str) -> bool:
+    """A paragraph of meeting minutes: each decision sentence is a task, with the sentences that carry it on
+    (those not opening with "会议…"); a later sentence of its own, a named unit asked for a report or a date
+    ("督查室要…按月汇总报告"), is a task of that unit. The subject of the paragraph's opening note
+    ("会议指出,全区公安机关…") is the doer of a decision that names none ("会议要求,要继续…")."""
+    sentences = [m.group() for m in _MINUTES_SENTENCE_RE.finditer(text) if m.group().strip()]
+    if not any(MINUTES_DECISION_RE.match(s.lstrip()) for s in sentences):
+        return False
+    groups: list[list[int]] = []  # sentence indexes of each decision
+    current: list[int] | None = None
+    for k, sentence in enumerate(sentences):
+        body = sentence.lstrip()
+        decision = MINUTES_DECISION_RE.match(body)
+        if decision is not None:
+            if decision.group("verb") in ("强调", "部署") and not _DUTY_MODAL_RE.search(body):
+                current = None
+                continue
+            current = [k]
+            groups.append(current)
+        elif _MINUTES_OTHER_RE.match(body):
+            current = None
+        elif current is not None:
+            if _states_deadline(body, ctx) or _asks_report(body):
+                units = parse_prose(body, ctx.directory)
+                if units is not None and _names_a_unit(units, ctx):
+                    current = [k]
+                    groups.append(current)
+                    continue
+            current.append(k)
+    if not groups:
+        return True  # minutes that decide nothing: no task (not a notice's paragraph)
+    offsets = [0]
+    for sentence in sentences:
+        offsets.append(offsets[-1] + len(sentence))
+    note_units: Units | None = None
+    if groups[0][0] > 0:
+        note = MINUTES_NOTE_RE.sub("", sentences[0].lstrip())
+        note_units = parse_prose(note, ctx.directory)
+        subject = _NOTE_SUBJECT_RE.match(note) if not note_units else None
+        names = split_units(subject.group(1), ctx.directory) if subject else None
+        if names and all(ctx.directory.is_unit_shaped(n) for n in names):
+            note_units = Units(lead=names)
+    shift = 1 if groups[0][0] > 0 else 0
+    line = node.lines[0].number
+    for ordinal, group in enumerate(groups, start=1 + shift):
+        start, end = offsets[group[0]], offsets[group[-1] + 1]
+        chunk = text[start:end].strip()
+        body = MINUTES_DECISION_RE.sub("", chunk, count=1)
+        clauses = find_clauses(chunk, ctx.directory)
+        units = Units()
+        for clause in clauses:
+            units.extend(clause.units)
+        if not units:  # the decision's own sentence first: later ones name roles within it ("牵头部门要…")
+            units = parse_prose(sentences[group[0]].lstrip()[len(chunk) - len(body):], ctx.directory) or Units()
+        if not units and len(group) > 1:
+            units = parse_prose(body, ctx.directory) or Units()
+        if not units and note_units and _DUTY_MODAL_RE.match(body.lstrip(",，")):
+            units = note_units  # "会议要求,要…": the subject the meeting's note named
+        ref = node.ref if ordinal == 1 else f"{node.ref}[{ordinal}]"
+        _add_task(ctx, ref, line, line, chunk, None, units or None)
+    return True
+
+
+# The subject of a note on work done ("全县公安机关集中开展…,取得…成效"): the body before its activity verb.
+_NOTE_SUBJECT_RE = re.compile(r"^([^,;。“《]{2,24}?)(?:集中|开展|认真|积极|扎实|深入|全力|持续|大力|切实|组织|部署)")
+MINUTES_NOTE_RE = re.compile(r"^(?:会议|会上)(?:指出|认为|听取了?|肯定了?)[,:，：]?")
 
 
 def _prose_text(lines: list[SourceLine], text: str) -> str:

@@ -124,7 +124,9 @@ _RUNNING_HEADER_RE = re.compile(r"^(?=.{0,60}$)(?=.*公报)(?=.*(?:·|\d{1,2}\s*
 
 _BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
                            "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
-_CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
+_CHINESE_PUNCT = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
+# A lone ! or ? is punctuation; a run of them ("北京市!!!通州区") is noise a page inserted, kept as written.
+_LONE_MARK_RE = re.compile(r"(?<![!?])[!?](?![!?])")
 _RECIPIENT_SPLIT_RE = re.compile(r"[、，,]")
 _RECIPIENT_COMMA_RE = re.compile(r"[，,;；]")  # between kinds of recipient; 、 between the members of one
 _CJK_CHAR = rf"[{_CJK}“”‘’《》〈〉（）()〔〕、，。：；！？—]"
@@ -182,7 +184,10 @@ def _join_title(parts: Sequence[str]) -> str:
 
 def _display(text: str) -> str:
     """Chinese punctuation for display fields (title, issuer, recipients)."""
-    return re.sub(r"\s{2,}", " ", text.translate(_CHINESE_PUNCT)).strip()
+    text = text.translate(_CHINESE_PUNCT)
+    if "!" in text or "?" in text:
+        text = _LONE_MARK_RE.sub(lambda m: "！" if m.group() == "!" else "？", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _kind(title: str, doc_number: str) -> str:
@@ -704,7 +709,7 @@ TRAILING_DEBRIS_MAX = 40  # a short line of page furniture (分享到, 打印本
 
 # A line saved with a web page's text that is no part of the directive: breadcrumbs, publication data, buttons.
 SITE_DEBRIS_RE = re.compile(
-    r"当前位置|您的位置|所在位置|>>|首页\s*>|>\s*正文|^\s*(?:发布|更新|上传|浏览|点击|阅读|访问)(?:时间|日期|次数|量|数)?\s*[:：]|"
+    r"当前位置|您的位置|所在位置|>>|首页\s*>|>\s*正文|^\s*>\s*[^>]{1,12}>|^\s*(?:发布|更新|上传|浏览|点击|阅读|访问)(?:时间|日期|次数|量|数)?\s*[:：]|"
     r"来源\s*[:：]|浏览(?:次数|量)|字号\s*[:：]?\s*[大中小]|【\s*字体|打印(?:本页|此页)|关闭(?:窗口|本页)|分享到|复制链接|"
     r"^\s*(?:政策|文件|通知公告|政府文件|政策文件|政策法规)\s*$|^\s*(?:有效性|是否有效|时效|信息分类|主题分类|主题词|"
     r"内容概述|分\s*类|栏目)\s*[:：]|^\s*【?\s*字\s*[号体]|\.(?:docx?|pdf|wps|jpg|png)\b|由会员分享|^\s*\|\s*$"
@@ -848,7 +853,11 @@ def _title_at(lines: Sequence[SourceLine], i: int) -> tuple[list[str], int] | No
 # A news page's dateline under its headline: "2016-12-16 10:26 来源:…", "2015年01月23日 来源:".
 # (a time or a source after the date: a signature's date under the issuer's name is none)
 _DATELINE_RE = re.compile(r"^\s*(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)"
-                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])")
+                          r"\s+(?:\d{1,2}:\d{2}|[^\s:：]{0,6}(?:来源|作者|编辑|记者)\s*[:：])"
+                          # the source first: "来源: 某某区政府办公室 时间: 2021-07-25"
+                          r"|^\s*(?:信息)?来源\s*[:：][^:：]{1,40}?(?:发布)?(?:时间|日期)\s*[:：]\s*(?:19|20)\d{2}[-年]"
+                          # a labelled date and time: "发布日期:2020-05-14 09:44 浏览次数:"
+                          r"|^\s*(?:发布|更新)?(?:日期|时间)\s*[:：]\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
 _FONT_BUTTONS_RE = re.compile(r"^\s*(?:字体|字号)\s*[:：]?\s*【?\s*[大中小]")
 _HEADLINE_STOP_RE = re.compile(r"[。;；!?！？]|[:：]\s*$")
 
@@ -996,7 +1005,7 @@ RUN_ON_MIN = 200  # a line this long may be several paragraphs a web page or a P
 # Forward patterns (a cut falls at the match's end): lookbehinds at every position are several times slower.
 _RUN_ON_MARKER_RE = re.compile(
     r"(?:[。;!?]\s*|[”)]\s+|[\u4e00-\u9fff:]\s+)(?=(?:[一二三四五六七八九十]{1,3}、|"
-    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳]|第[一二三四五六七八九十百]+条|"
+    r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳⑴-⒇]|第[一二三四五六七八九十百]+条|"
     r"[一二三四五六七八九十](?:是|要)(?![否求])))|[,:](?=一(?:是|要)(?![否求]))|"
     r"(?:[:)])(?=[一二三四五六七八九十]{1,3}、)"  # "…安排如下:一、…", "…(市食安办负责)二、…"
 )
@@ -1025,8 +1034,8 @@ def _title_recipients_cut(text: str) -> int:
     return cut
 _LINE_ITEM_RE = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?!\d)")
 _ITEM_FIRST = frozenset("(（一二三四五六七八九十0123456789")
-_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳第]|\d{1,2}[.、])")
-_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳]|第)")
+_SENTENCE_THEN_MARK_RE = re.compile(r"[。;!?]\s*(?:[(一二三四五六七八九十①-⑳⑴-⒇第]|\d{1,2}[.、])")
+_MARK_HINT_RE = re.compile(r"[。;!?,:\s]\s*(?:[一二三四五六七八九十]{1,3}[、是要]|\(|\d{1,2}[.、]|[①-⑳⑴-⒇]|第)")
 # The title and its 文号 opening a run-on page: "……的通知 (鄂州政办发〔2010〕10号)", not a cited "《…》(中发〔2020〕5号)".
 _RUN_ON_TITLE_RE = re.compile(
     rf"(?:{'|'.join(_KIND_SUFFIXES)})\s*(?:[(（]\s*{_NUMBER}\s*[)）]|{_UNSPACED_NUMBER})\s*$"

@@ -78,6 +78,9 @@ class Columns:
         support = first("support")
         if support is None and "牵头" in re.sub(r"\s", "", cells[lead]):
             support = first("lead", lead)  # "牵头责任单位 | 责任单位": beside the lead, the responsible units support
+        elif support is None and (later := first("lead", lead)) is not None and "牵头" in re.sub(
+                r"\s", "", cells[later]):
+            lead, support = later, lead  # "责任单位 | 牵头单位": the 牵头 column leads wherever it stands
         return cls(lead=lead, task=task, seq=seq, support=support, time=first("time"))
 
     @classmethod
