@@ -156,8 +156,11 @@ def match_tasks(
     return out
 
 
+_BOOK_MARKS = str.maketrans("", "", "《》〈〉")  # a title cited inside a title loses them in many copies
+
+
 def _title_matches(doc: ParsedDocument, title: str) -> bool:
-    have, want = norm(doc.title).strip("《》"), norm(title).strip("《》")
+    have, want = norm(doc.title).translate(_BOOK_MARKS), norm(title).translate(_BOOK_MARKS)
     return bool(have) and (have in want or want in have)
 
 

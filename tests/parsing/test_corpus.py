@@ -44,7 +44,7 @@ PENDING = pytest.mark.xfail(strict=False, reason="parser generalisation in progr
 # whose cells ran together with no separator, a synonym-spun copy, a title printed two ways, …).
 PENDING_DIRECTIVES = frozenset({
     "guangdong-myjz-2023", "hubei-jiayu-zrfj-2024", "hubei-qianjiang-zfgzbg-2017",
-    "jiangsu-zhonglou-msss-2021", "liaoning-lishan-zdgz-2023", "sichuan-chengdu-lsbg-2001",
+    "jiangsu-zhonglou-msss-2021", "sichuan-chengdu-lsbg-2001",
     "sichuan-neijiang-jycy-2015", "zhejiang-hangzhou-msss-2024",
 })
 PENDING_FORMATS = frozenset({"flattened_table"})  # jiangsu-zhonglou-msss-2021's run-together table
