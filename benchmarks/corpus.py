@@ -1,6 +1,6 @@
 """Parser accuracy on the web corpus (fixtures/corpus, hand labels in fixtures/expected/corpus), pure Python.
 
-    python -m benchmarks.corpus [--split dev|holdout|holdout2|holdout3|holdout4|all] [--holdout-dir DIR] [--failures N]
+    python -m benchmarks.corpus [--split dev|holdout|holdout2|holdout3|holdout4|holdout5|all] [--holdout-dir DIR] [--failures N]
                                 [--files txt,docx,pdf,html]
 
 Prints directives found, tasks expected/matched/extra, recall, precision, exact unit sets and exact due dates —
@@ -11,7 +11,7 @@ the same way: one row per file format. The sites stored only web text, so these 
 texts, not the originals. The holdout split is
 read from `--holdout-dir` (same layout as the repository: corpus/<id>.txt, corpus/manifest.json,
 expected/corpus/<id>.json) or, once it lands in the repository, from the entries marked split=holdout; holdout2
-and holdout3 are a second and a third one, gathered later (split=holdout2, split=holdout3); holdout4 a fourth.
+and holdout3 are a second and a third one, gathered later (split=holdout2, split=holdout3); holdout4 a fourth, holdout5 a fifth.
 
 Matching (defined once here, used by tests/parsing/test_corpus.py): a labelled task matches the unused extracted
 task on its line whose text starts like the label's `starts_with` (whitespace, bracket width and inserted pinyin
@@ -70,7 +70,7 @@ def load_manifest(corpus_dir: Path) -> list[dict[str, Any]]:
 
 
 def load(split: str = "dev", holdout_dir: Path | None = None) -> list[Directive]:
-    """The directives of a split ("dev", "holdout", "holdout2", "holdout3", "holdout4" or "all") with their texts and labels."""
+    """The directives of a split ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5" or "all") with their texts and labels."""
     sources = [(CORPUS, LABELS)]
     if holdout_dir is not None:
         sources.append((holdout_dir / "corpus", holdout_dir / "expected" / "corpus"))
@@ -295,7 +295,7 @@ def report(total: Score, groups: dict[str, dict[str, Score]], *, failures: int =
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus", description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "holdout", "holdout2", "holdout3", "holdout4", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "all"), default="dev")
     parser.add_argument("--holdout-dir", type=Path, default=None,
                         help="a directory holding corpus/ and expected/corpus/ outside the repository")
     parser.add_argument("--failures", type=int, default=200, help="how many failures to list")
