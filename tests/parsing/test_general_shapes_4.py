@@ -1,0 +1,67 @@
+"""General shapes, fourth set: a system's bodies (…机关), a drafting team, dates whose 月 was dropped.
+
+Every text here is synthetic (written for the rule it checks); each test parses with an empty directory.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from parsing.departments import DepartmentDirectory
+from parsing.extract import parse_gazette
+from parsing.results import ExtractedTask, ParsedDocument
+
+
+def _one(text: str) -> ParsedDocument:
+    documents = parse_gazette(text, file="t.txt", directory=DepartmentDirectory())
+    assert len(documents) == 1
+    return documents[0]
+
+
+def _lead(task: ExtractedTask) -> list[str]:
+    return [u.as_written for u in task.lead_units]
+
+
+# --- units ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_systems_bodies_of_a_place_are_a_unit():
+    directory = DepartmentDirectory()
+    for name in ("全区公安机关", "全省检察机关", "县税务机关"):
+        assert directory.is_unit_shaped(name), name
+    for name in ("机关", "全区机关", "党政机关要"):
+        assert not directory.is_unit_shaped(name), name
+
+
+def test_the_note_of_minutes_names_a_systems_bodies():
+    doc = _one("\n".join([
+        "3月2日,县长主持召开县政府第十二次常务会议。",
+        "会议指出,全县公安机关集中开展专项整治行动,取得了明显成效。会议要求,要继续加大打击力度,守好群众安全。",
+    ]))
+    assert [_lead(t) for t in doc.tasks] == [["全县公安机关"]]
+
+
+def test_a_team_named_by_the_document_it_drafts_is_a_unit():
+    directory = DepartmentDirectory()
+    assert directory.is_unit_shaped("《报告》起草组")
+    assert directory.is_unit_shaped("《规划》编制工作专班")
+    assert not directory.is_unit_shaped("《报告》要")
+    doc = _one("\n".join([
+        "12月2日,区长主持召开区政府第三十次常务会议。",
+        "会议强调,《报告》起草组要认真吸收会上提出的意见,对《报告》作进一步修改完善。",
+    ]))
+    assert [_lead(t) for t in doc.tasks] == [["《报告》起草组"]]
+
+
+# --- dates whose 月 was dropped -------------------------------------------------------------------------------------
+
+
+def test_dates_listed_without_their_month_sharing_one_before():
+    doc = _one("\n".join([
+        "关于做好2031年重点工作调度的通知",
+        "各乡镇人民政府,县直各单位:",
+        "一、各牵头单位须分别于615日、1215日前将半年进展、全年完成情况报县政府督查室。",
+        "县人民政府",
+        "2031年3月1日",
+    ]))
+    (task,) = doc.tasks
+    assert [(d.text, d.due) for d in task.deadlines] == [("615日", date(2031, 6, 15)), ("1215日前", date(2031, 12, 15))]
