@@ -1085,9 +1085,14 @@ def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
     return " ".join(kept) if kept and len(kept) < len(parts) else cell
 
 
+_BLANK_MARKS = frozenset("—–-/ ")
+
+
 def _cell_units(cell: str, ctx: _Context) -> Units | None:
     """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
     ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
+    if cell[:1] in _BLANK_MARKS and not cell.strip("".join(_BLANK_MARKS)):
+        return None  # "—", "/": a cell left blank on purpose names no unit
     if " " in cell.strip():
         cell = _persons_dropped(cell, ctx.directory)
     units, _ = parse_clause(cell, ctx.directory)

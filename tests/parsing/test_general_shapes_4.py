@@ -65,3 +65,47 @@ def test_dates_listed_without_their_month_sharing_one_before():
     ]))
     (task,) = doc.tasks
     assert [(d.text, d.due) for d in task.deadlines] == [("615日", date(2031, 6, 15)), ("1215日前", date(2031, 12, 15))]
+
+
+# --- one cell per line: requirements under a task, the category column before 序号 left out --------------------------
+
+
+def _requirements_table(last: list[str]) -> ParsedDocument:
+    return _one("\n".join([
+        "县人民政府办公室关于印发2031年政务公开重点工作任务分工的通知",
+        "各乡镇人民政府,县直各部门:",
+        "现将任务分工印发给你们,请认真贯彻执行。",
+        "县人民政府办公室",
+        "2031年3月1日",
+        "2031年政务公开重点工作任务分工",
+        "目标",
+        "序号",
+        "任 务",
+        "有 关 要 求",
+        "责 任 单 位",
+        "1",
+        "加强政策解读",
+        "围绕财政、就业等政策开展解读,及时准确传递政策意图。",
+        "县发展改革局、县财政局",
+        "召开季度经济运行新闻发布会,及时发布重要指标数据。",
+        "县统计局、县融媒体中心",
+        "2",
+        "回应社会关切",
+        "建立舆情收集研判机制,对不实信息主动发声。",
+        "县委网信办",
+        *last,
+    ]))
+
+
+def test_requirement_rows_under_a_task_each_are_a_task():
+    doc = _requirements_table(["完善政务舆情回应机制,做好重大突发事件信息发布。", "县应急管理局"])
+    assert [t.text[:6] for t in doc.tasks] == ["加强政策解读", "召开季度经济", "回应社会关切", "完善政务舆情"]
+    assert [_lead(t) for t in doc.tasks] == [["县发展改革局", "县财政局"], ["县统计局", "县融媒体中心"], ["县委网信办"],
+                                            ["县应急管理局"]]
+
+
+def test_a_requirement_cut_by_the_end_of_the_text_names_no_unit():
+    doc = _requirements_table(["完善政务舆情回应机制,做好重大突发事"])
+    assert [t.text[:6] for t in doc.tasks] == ["加强政策解读", "召开季度经济", "回应社会关切", "完善政务舆情"]
+    assert _lead(doc.tasks[2]) == ["县委网信办"]
+    assert "no_unit" in doc.tasks[3].flags
