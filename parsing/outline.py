@@ -44,7 +44,7 @@ from .responsibility import (
 )
 from .results import ExtractedTask, ParsedDocument, SourceLine
 from .segment import ISSUER_RE
-from .tables import Columns, unflatten
+from .tables import Columns, respaced, unflatten
 
 _CN = "一二三四五六七八九十"
 # Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
@@ -556,7 +556,7 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
-    lines = unflatten(doc.lines)
+    lines = respaced(unflatten(doc.lines))
     for root in _build_tree(tuple(_split_cards(lines) if "|" in full_text else lines), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)

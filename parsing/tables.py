@@ -380,3 +380,75 @@ def _lists_rejoined(cells: list[str]) -> list[str]:
 
 def _is_unit_list(cell: str) -> bool:
     return all(_UNIT_CELL_RE.match(part) for part in cell.split("、"))
+
+
+_SPACE_SPLIT_RE = re.compile(r"[ \u3000]+")
+# A unit alone on a line below a row's unit cell: a place's body ("区供销联社", "区畜牧业发展中心").
+_RUN_ON_UNIT_RE = re.compile(r"^[省市县区镇乡][^。,;:\s%]{1,14}(?:社|馆|所|站|中心|队|院|局|委|办|会|公司)$")
+_SPACED_ROW_RE = re.compile(r"^(\d{1,3})[ \u3000]*(?=[\u4e00-\u9fff])")  # (the text's spaces after a number may be gone)
+
+
+def respaced(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Tables whose cells a web page separated by spaces ("序号 目标任务 责任单位 推进情况" then "1 任务。 区发改委
+    进展。"), turned into pipe rows. A unit cell listing one unit per line runs on over the lines below its row (each
+    line one unit), and the row's later cells follow them; a section row ("一、…") heads the rows below it."""
+    if not any(line.text.startswith("序号") for line in lines):
+        return list(lines)  # the common case: no header row starting with 序号
+    out: list[SourceLine] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        columns = None
+        if line.text.startswith("序号") and "|" not in line.text and "\t" not in line.text:
+            cells = _SPACE_SPLIT_RE.split(line.text.strip())
+            if len(cells) >= 3 and all(cell_role(c) for c in cells):
+                columns = Columns.from_header(cells)
+        if columns is None or columns.seq != 0:
+            out.append(line)
+            continue
+        width = len(cells)
+        header = SourceLine(line.number, "| " + " | ".join(cells) + " |")
+        out.append(header)
+        row: list[str] = []
+        row_line = line
+        sections = False
+        while i < len(lines):
+            text = lines[i].text.strip()
+            if not text:
+                i += 1
+                continue
+            numbered = _SPACED_ROW_RE.match(text)
+            if numbered is not None:
+                cells_of_row = [numbered.group(1), *_SPACE_SPLIT_RE.split(text[numbered.end():])]
+                if len(cells_of_row) > width:  # spaces inside the task's text
+                    surplus = len(cells_of_row) - width
+                    cells_of_row[1:2 + surplus] = ["".join(cells_of_row[1:2 + surplus])]
+                if len(cells_of_row) <= columns.lead or not is_unit_cell(cells_of_row[columns.lead]):
+                    break
+                if row:
+                    out.append(_pipe_row(row_line, row, width))
+                if sections:
+                    out.append(header)  # rows under section rows: read under the header again
+                    sections = False
+                row, row_line = cells_of_row, lines[i]
+            elif _SECTION_ROW_RE.match(text) and len(text) <= FLAT_CELL_MAX and " " not in text:
+                if row:
+                    out.append(_pipe_row(row_line, row, width))
+                row = []
+                out.append(lines[i])  # a section row over the rows below it
+                sections = True
+            elif row and len(row) == columns.lead + 1 and (is_unit_cell(text) or _RUN_ON_UNIT_RE.match(text)):
+                row[columns.lead] += "、" + text  # the unit cell ran on, one unit per line
+            elif row and len(row) < width and " " not in text and len(text) <= FLAT_CELL_MAX:
+                row.append(text)  # the row's next cell, after its units
+            else:
+                break
+            i += 1
+        if row:
+            out.append(_pipe_row(row_line, row, width))
+    return out
+
+
+def _pipe_row(line: SourceLine, cells: list[str], width: int) -> SourceLine:
+    return SourceLine(line.number, "| " + " | ".join((cells + [""] * width)[:width]) + " |")

@@ -109,3 +109,25 @@ def test_a_requirement_cut_by_the_end_of_the_text_names_no_unit():
     assert [t.text[:6] for t in doc.tasks] == ["加强政策解读", "召开季度经济", "回应社会关切", "完善政务舆情"]
     assert _lead(doc.tasks[2]) == ["县委网信办"]
     assert "no_unit" in doc.tasks[3].flags
+
+
+# --- a table whose cells are separated by spaces ---------------------------------------------------------------------
+
+
+def test_a_table_separated_by_spaces_with_section_rows_and_units_one_per_line():
+    doc = _one("\n".join([
+        "2031年县政府工作报告目标任务推进情况表",
+        "序号 目标任务 责任单位 推进情况",
+        "一、主要预期目标",
+        "1 地区生产总值增长6%以上。 县发展改革委 同比增长2.9%。",
+        "2 农业增加值增长5%。 县农业农村委",
+        "县林业局",
+        "县供销联社",
+        "同比增长3.4%。",
+        "二、重点工作",
+        "(一)以创建高新区为抓手,推动科技创新",
+        "3 实施创新平台建设行动,启动创建孵化器。 县科技局 已启动。",
+    ]))
+    assert [t.ref for t in doc.tasks] == ["一、#1", "一、#2", "二、(一)#3"]
+    assert [t.text[:6] for t in doc.tasks] == ["地区生产总值", "农业增加值增", "实施创新平台"]
+    assert [_lead(t) for t in doc.tasks] == [["县发展改革委"], ["县农业农村委", "县林业局", "县供销联社"], ["县科技局"]]
