@@ -652,8 +652,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             support = _cell_units(row.support, ctx) if row.support else None
             if units and support:
                 units = Units(lead=units.lead, support=units.support + support.lead + support.support, split=True)
-            elif support:
-                units = Units(support=support.lead + support.support, split=True)
+            elif support:  # no 牵头 named in the row (its cell cut, blank or a person's): its units all lead
+                units = Units(lead=support.lead + support.support)
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
         return

@@ -131,3 +131,17 @@ def test_a_table_separated_by_spaces_with_section_rows_and_units_one_per_line():
     assert [t.ref for t in doc.tasks] == ["一、#1", "一、#2", "二、(一)#3"]
     assert [t.text[:6] for t in doc.tasks] == ["地区生产总值", "农业增加值增", "实施创新平台"]
     assert [_lead(t) for t in doc.tasks] == [["县发展改革委"], ["县农业农村委", "县林业局", "县供销联社"], ["县科技局"]]
+
+
+# --- a row naming no 牵头 unit -----------------------------------------------------------------------------------------
+
+
+def test_a_row_whose_lead_cell_is_cut_leads_with_its_responsible_units():
+    doc = _one("\n".join([
+        "2031年县政府工作报告重点工作责任分解",
+        "序号", "事项", "责任单位", "牵头单位",
+        "1", "地区生产总值增长6.5%以上。", "县农业农村局、县经商局", "县发改局",
+        "2", "深化政务服务“一网通办”改革。", "县行政服务中心、县深改服务中心",  # the text ends: 牵头 cut
+    ]))
+    assert [(_lead(t), [u.as_written for u in t.support_units]) for t in doc.tasks] == [
+        (["县发改局"], ["县农业农村局", "县经商局"]), (["县行政服务中心", "县深改服务中心"], [])]
