@@ -313,7 +313,8 @@ def _h_date(m: re.Match[str], ctx: _Ctx) -> _Draft | None | bool:
     due = _safe_date(y, mo, d)
     if due is None:
         return _spec("date", None, flags=("unresolved",), confidence=0.0)
-    marked = bool(m.group("before")) or bool(_LISTED_BEFORE_RE.match(ctx.norm, m.end()))
+    marked = bool(m.group("before")) or m.groupdict().get("listed") is not None or bool(
+        _LISTED_BEFORE_RE.match(ctx.norm, m.end()))
     if m.groupdict().get("rel") == "当" and marked:  # 当年6月30日前 in a standing rule: every year
         return _recurring(ctx, "yearly", f"Y:{mo}:{d}")
     before = ctx.norm[max(0, m.start() - 4):m.start()]
@@ -1020,8 +1021,10 @@ _PATTERNS: list[tuple[re.Pattern[str], Handler]] = [
     # a bare year opening the text, after the item's own number maybe ("3、2017年,…建成通车"): anchored, so cheap
     (re.compile(rf"^(?P<pre>\d{{1,2}}[、.]|[一二三四五六七八九十]{{1,3}}、|\([一二三四五六七八九十\d]{{1,3}}\))?"
                 rf"(?P<y>{_YEAR})年(?=,)"), _h_year_bare),
-    # "于128日前": a date whose 月 a mirror dropped — no month has a 128th day, so it is month 1, day 28
-    (re.compile(r"(?P<pre>[于在])(?=\d{3,4}日)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)日(?P<before>之前|以前|前)"), _h_date),
+    # "于128日前": a date whose 月 a mirror dropped — no month has a 128th day, so it is month 1, day 28; a list of
+    # them sharing one 前 ("分别于615日、1215日前") is a list of deadlines
+    (re.compile(r"(?:(?P<pre>[于在])|(?<=\d日、))(?=\d{3,4}日)(?P<m>[1-9]|1[0-2])(?P<d>[0-3]\d)日"
+                r"(?:(?P<before>之前|以前|前)|(?P<listed>(?=(?:、\d{3,4}日)+(?:之前|以前|前))))"), _h_date),
 ]
 
 _ENGLISH_DATE = re.compile(

@@ -335,6 +335,8 @@ class DepartmentDirectory:
             return False
         if self.match(written) is not None:
             return True
+        if written[0] == "《" and DRAFTING_TEAM_RE.match(written):
+            return True
         return bool(UNIT_SHAPE_RE.search(normalize_unit(written))) and not NOT_UNIT_RE.search(written)
 
     def is_unit_shaped(self, text: str) -> bool:
@@ -347,6 +349,8 @@ class DepartmentDirectory:
 
     def _is_unit_shaped(self, text: str) -> bool:
         written = clean_unit(text.replace(LEAD_MARK, ""))
+        if written[:1] == "《" and DRAFTING_TEAM_RE.match(written):
+            return True
         if not written or len(written) > 32 or NOT_UNIT_RE.search(written):
             return False
         if self.match(written) is not None:
@@ -361,7 +365,7 @@ class DepartmentDirectory:
 # A plausible unit name: ends in a body word.
 UNIT_SHAPE_RE = re.compile(
     r"(局|委|办|厅|部|院|队|社|所|政府|管委会|委员会|中心|公司|集团|银行|支行|分行|分局|支局|小组|(?:督查|督导|检查|考核|巡查|验收|评估|核查|工作)组|指挥部|办公室|单位|部门|企业|"
-    r"电视台|站|海关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇|"
+    r"电视台|站|海关|机关|税务局|法院|检察院|团委|妇联|总工会|工商联|科协|残联|红十字会|协会|学院|学校|医院|供电公司|媒体|乡镇|街道|镇|"
     r"处|乡|县区|区县|^各[省市县区州盟旗乡镇]{1,3}|^各地(?:区|方)?|开发区|高新区|园区|新区|示范区|管理区|\(市、区\)|\(区、市\)|\(街道\)|"
     r"^(?:自治区|[省市县区州盟旗乡镇])\S{1,12}室|^(?:自治区|[省市县区州盟旗乡镇])\S{0,8}(?:督查|督导|检查|工作)组)$"  # "市政府督查室" (a room of a place's
     # own body; "会议室" is none), "区督查组" (a team of a place's own body)
@@ -373,8 +377,11 @@ STRONG_UNIT_RE = re.compile(
     r"^各?(?:自治区|[省市县区州盟旗乡镇])[^\s]{0,12}(?:局|委|办|厅|部|院|所|站|队|社|处|馆|室|镇|乡|县|区|委员会|管委会|联合会|协会|"
     r"商会|总工会|红十字会|督查组|督导组|检查组|工作组)$|^[^各\s市县区省]{2,3}[镇乡]$|"
     r"^(?=\S{5,}$)\S*(?:开发区|高新区|示范区|新区|园区|试验区|保税区|合作区|管理区)$|"  # a zone with its name
+    r"^(?:全|各)?(?:自治区|[省市县区州盟旗乡镇])[\u4e00-\u9fff]{2,4}机关$|"  # a system's bodies: "全区公安机关"
     r"^各?(?:督查|督导|检查|考核|巡查|验收|评估|核查)[组队]$"  # a team the directive sends, named by its work
 )
+# A team named by the document it drafts ("《报告》起草组"): the quotes are part of its name.
+DRAFTING_TEAM_RE = re.compile(r"^《[^《》]{1,20}》(?:起草|编制|编写|修订|修改)(?:工作)?(?:组|小组|专班)$")
 FUNCTION_UNIT_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:部门|机构)$")
 # Verbs and function words that never occur inside a unit name.
 # ("督查落实办": an office named for what it follows up, a unit)

@@ -44,7 +44,7 @@ from .responsibility import (
 )
 from .results import ExtractedTask, ParsedDocument, SourceLine
 from .segment import ISSUER_RE
-from .tables import Columns, unflatten
+from .tables import Columns, respaced, unflatten
 
 _CN = "一二三四五六七八九十"
 # Outline markers at the start of a line (after markdown "#"/"-" decoration), one per level kind.
@@ -556,7 +556,7 @@ def extract_tasks(doc: ParsedDocument, *, directory: DepartmentDirectory) -> tup
         for line in doc.lines[:12])
     ctx.regulation = doc.kind in REGULATION_KINDS
     ctx.bulletin = doc.kind == "通报"
-    lines = unflatten(doc.lines)
+    lines = respaced(unflatten(doc.lines))
     for root in _build_tree(tuple(_split_cards(lines) if "|" in full_text else lines), publishing=publishing):
         _walk(root, ctx, inherited=None)
     return tuple(ctx.tasks)
@@ -652,8 +652,8 @@ def _emit_item(node: _Node, ctx: _Context, inherited: Units | None, *, leaf: boo
             support = _cell_units(row.support, ctx) if row.support else None
             if units and support:
                 units = Units(lead=units.lead, support=units.support + support.lead + support.support, split=True)
-            elif support:
-                units = Units(support=support.lead + support.support, split=True)
+            elif support:  # no 牵头 named in the row (its cell cut, blank or a person's): its units all lead
+                units = Units(lead=support.lead + support.support)
             _add_task(ctx, ref, row.line.number, row.line.number, row.text, node.ref or None, units,
                       time_limit=row.time)
         return
@@ -1085,9 +1085,14 @@ def _persons_dropped(cell: str, directory: DepartmentDirectory) -> str:
     return " ".join(kept) if kept and len(kept) < len(parts) else cell
 
 
+_BLANK_MARKS = frozenset("—–-/ ")
+
+
 def _cell_units(cell: str, ctx: _Context) -> Units | None:
     """A unit column's cell: every unit it names has the column's role, unless the cell says who leads
     ("A牵头，B配合", ★A) or the document makes the first of a list its lead (then `_add_task` splits it)."""
+    if cell[:1] in _BLANK_MARKS and not cell.strip("".join(_BLANK_MARKS)):
+        return None  # "—", "/": a cell left blank on purpose names no unit
     if " " in cell.strip():
         cell = _persons_dropped(cell, ctx.directory)
     units, _ = parse_clause(cell, ctx.directory)

@@ -701,8 +701,8 @@ ROLE_GROUP_RE = re.compile(r"^(?:各|相关|有关)?(?:牵头|总牵头|责任|�
 # Everyone of the jurisdiction: "各级各部门", "各地各部门", "各级各有关单位", "全区上下".
 EVERYONE_RE = re.compile(r"^(?:各级各|各地各|各地区各)(?:有关|相关)?(?:部门|单位)$|^全[省市县区镇]上下$")
 # The first character of a subject named in a later part of a sentence ("…，相关责任单位要…", "…，市住建局要…").
-_SUBJECT_FIRST = frozenset("各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡")  # (督查组, 考核组, 巡查组)
-_LATER_SUBJECT_RE = re.compile(r",(?:特别是|尤其是|同时|其中|并|再由)?[各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡]")
+_SUBJECT_FIRST = frozenset("各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡《")  # (督查组, 考核组, 巡查组; 《报告》起草组)
+_LATER_SUBJECT_RE = re.compile(r",(?:特别是|尤其是|同时|其中|并|再由)?[各市区县省镇乡街旗州盟相有牵责其本该全配协成督考巡《]")
 # The last character of a unit's or a group's name (a cheap test before splitting a would-be subject into names).
 _UNIT_LAST = frozenset("局委办厅部院队社所府会心司团行站组门位道镇乡区县市州旗盟)厂场馆校关室处地方体构")
 

@@ -105,8 +105,9 @@ def is_unit_cell(cell: str) -> bool:
 
 
 _CELL_END_RE = re.compile(r"\s*\|\s*$")
+# (a header may space its characters out: "责 任 单 位")
 UNIT_HEADER_LINE_RE = _HEADER_LINE_RE = re.compile(
-    r"^[^\n|。,;:]{0,3}(?:牵头|责任|主责|主办|承办)[ \u3000]?(?:单位|部门|主体|科室|处室)[^\n|。,;:]{0,5}\s*\|?\s*$",
+    r"^[^\n|。,;:]{0,3}(?:牵 ?头|责 ?任|主 ?责|主 ?办|承 ?办)[ \u3000]?(?:单 ?位|部 ?门|主 ?体|科 ?室|处 ?室)[^\n|。,;:]{0,5}\s*\|?\s*$",
     re.MULTILINE)
 UNIT_HEADER_MAX = _HEADER_MAX = 30  # longer than any line _HEADER_LINE_RE accepts but for runs of spaces
 _SEPARATOR_RE = re.compile(r"^\s*\|\s*$")  # a line holding only a cell border
@@ -154,6 +155,11 @@ def unflatten(lines: Sequence[SourceLine]) -> list[SourceLine]:
                     and _aligned(lines, start, len(cells) - 1, unnumbered.lead):
                 # a 序号 column whose numbers were not stored (a list's automatic numbering): rows of the other cells
                 cells, columns = cells[1:], unnumbered
+            if columns.seq and start < len(lines) and _cell(lines[start].text) == "1" \
+                    and (numbered := Columns.from_header(cells[columns.seq:])) is not None:
+                # a category column before the 序号 that the rows leave out ("目标 | 序号 | 任务 | …" then "1 | …"):
+                # the rows start at their number
+                cells, columns = cells[columns.seq:], numbered
             if columns.seq == 0:
                 cells, columns = _unfilled_columns_dropped(lines, start, cells, columns)
             header = SourceLine(lines[i].number, "| " + " | ".join(cells) + " |")
@@ -256,13 +262,20 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
             while end < len(lines) and end - i < width + 2 and _cell(lines[end].text) != str(expected_seq + 1) \
                     and len(lines[end].text) <= FLAT_CELL_MAX and not _section_row_at(lines, end):
                 end += 1
+            limit = end
+            if columns.time is None and end - i == width + 2:  # maybe rows of requirements below: read on
+                while end < len(lines) and end - i < 4 * width and _cell(lines[end].text) != str(expected_seq + 1) \
+                        and len(lines[end].text) <= FLAT_CELL_MAX and not _section_row_at(lines, end):
+                    end += 1
             expected_seq += 1
         else:
-            end = min(len(lines), i + width)
+            end = limit = min(len(lines), i + width)
         row = [(_cell(line.text), line.number) for line in lines[i:end]]
         more: list[list[tuple[str, int]]] = []
         if columns.seq == 0 and len(row) > width:
             row, more, used = _continuations(row, width, columns)
+            if not more and end > limit:  # no rows of requirements: the row as read before
+                row, used = row[:limit - i], limit - i
             end = i + used  # what no row takes (a page's buttons after the table) is no cell
         cells = _fit(row, width, columns)
         task_at = columns.task if columns.task is not None and columns.task < len(row) else 0
@@ -270,8 +283,13 @@ def _flat_rows(lines: Sequence[SourceLine], i: int, width: int, columns: Columns
         rows.append(SourceLine(number, "| " + " | ".join(cells) + " |"))
         for extra in more:  # continuation rows: no 序号, the unit cell merged with the row above
             cells = ["" for _ in range(width)]
-            cells[columns.task or 1] = extra[0][0]
-            if columns.time is not None:
+            if columns.time is None:  # (requirement, units): the task cell above is merged over them
+                cells[width - 2] = extra[0][0]
+                # a requirement the end of the text cut before its unit cell names no unit ("—", a cell left blank
+                # on purpose), not the units of the row above
+                cells[columns.lead] = extra[1][0] if len(extra) > 1 else "" if end < len(lines) else "—"
+            else:
+                cells[columns.task or 1] = extra[0][0]
                 cells[columns.time] = extra[-1][0]
             rows.append(SourceLine(extra[0][1], "| " + " | ".join(cells) + " |"))
         i = end
@@ -296,7 +314,24 @@ def _continuations(row: list[tuple[str, int]], width: int, columns: Columns
                    ) -> tuple[list[tuple[str, int]], list[list[tuple[str, int]]], int]:
     """A numbered row with cells left over after its time limit: rows below it without 序号 (task, time limit) whose
     unit cell is merged with the row's ("5 | 开工建设县老年养护楼。| 县民政局 | 5月底前动工" + "开工建设老年大学。| 12月底前").
+    Or, in a table whose units come last after a task and its requirements ("1 | 加强预期引导 | 要求… | 单位A" +
+    "要求… | 单位B"), rows below it of a requirement and its units whose task cell is merged with the row's.
     Returns the row, the continuation rows and how many cells they use; a row without that shape comes back whole."""
+    if columns.time is None and columns.support is None and columns.task is not None \
+            and columns.task < width - 2 == columns.lead - 1 and is_unit_cell(row[width - 1][0]):
+        subrows: list[list[tuple[str, int]]] = []
+        k = width
+        while k < len(row) and len(row[k][0]) >= TASK_CELL_MIN and not is_unit_cell(row[k][0]):
+            if k + 1 < len(row) and is_unit_cell(row[k + 1][0]):
+                subrows.append(row[k:k + 2])
+                k += 2
+            elif k + 1 == len(row):
+                subrows.append(row[k:k + 1])  # a requirement no unit cell follows (the table cut short)
+                k += 1
+            else:
+                break
+        if subrows:
+            return row[:width], subrows, k
     if columns.time != width - 1 or columns.task is None or not _TIME_CELL_RE.match(row[width - 1][0]):
         return row, [], len(row)
     more: list[list[tuple[str, int]]] = []
@@ -345,3 +380,75 @@ def _lists_rejoined(cells: list[str]) -> list[str]:
 
 def _is_unit_list(cell: str) -> bool:
     return all(_UNIT_CELL_RE.match(part) for part in cell.split("、"))
+
+
+_SPACE_SPLIT_RE = re.compile(r"[ \u3000]+")
+# A unit alone on a line below a row's unit cell: a place's body ("区供销联社", "区畜牧业发展中心").
+_RUN_ON_UNIT_RE = re.compile(r"^[省市县区镇乡][^。,;:\s%]{1,14}(?:社|馆|所|站|中心|队|院|局|委|办|会|公司)$")
+_SPACED_ROW_RE = re.compile(r"^(\d{1,3})[ \u3000]*(?=[\u4e00-\u9fff])")  # (the text's spaces after a number may be gone)
+
+
+def respaced(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """Tables whose cells a web page separated by spaces ("序号 目标任务 责任单位 推进情况" then "1 任务。 区发改委
+    进展。"), turned into pipe rows. A unit cell listing one unit per line runs on over the lines below its row (each
+    line one unit), and the row's later cells follow them; a section row ("一、…") heads the rows below it."""
+    if not any(line.text.startswith("序号") for line in lines):
+        return list(lines)  # the common case: no header row starting with 序号
+    out: list[SourceLine] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        columns = None
+        if line.text.startswith("序号") and "|" not in line.text and "\t" not in line.text:
+            cells = _SPACE_SPLIT_RE.split(line.text.strip())
+            if len(cells) >= 3 and all(cell_role(c) for c in cells):
+                columns = Columns.from_header(cells)
+        if columns is None or columns.seq != 0:
+            out.append(line)
+            continue
+        width = len(cells)
+        header = SourceLine(line.number, "| " + " | ".join(cells) + " |")
+        out.append(header)
+        row: list[str] = []
+        row_line = line
+        sections = False
+        while i < len(lines):
+            text = lines[i].text.strip()
+            if not text:
+                i += 1
+                continue
+            numbered = _SPACED_ROW_RE.match(text)
+            if numbered is not None:
+                cells_of_row = [numbered.group(1), *_SPACE_SPLIT_RE.split(text[numbered.end():])]
+                if len(cells_of_row) > width:  # spaces inside the task's text
+                    surplus = len(cells_of_row) - width
+                    cells_of_row[1:2 + surplus] = ["".join(cells_of_row[1:2 + surplus])]
+                if len(cells_of_row) <= columns.lead or not is_unit_cell(cells_of_row[columns.lead]):
+                    break
+                if row:
+                    out.append(_pipe_row(row_line, row, width))
+                if sections:
+                    out.append(header)  # rows under section rows: read under the header again
+                    sections = False
+                row, row_line = cells_of_row, lines[i]
+            elif _SECTION_ROW_RE.match(text) and len(text) <= FLAT_CELL_MAX and " " not in text:
+                if row:
+                    out.append(_pipe_row(row_line, row, width))
+                row = []
+                out.append(lines[i])  # a section row over the rows below it
+                sections = True
+            elif row and len(row) == columns.lead + 1 and (is_unit_cell(text) or _RUN_ON_UNIT_RE.match(text)):
+                row[columns.lead] += "、" + text  # the unit cell ran on, one unit per line
+            elif row and len(row) < width and " " not in text and len(text) <= FLAT_CELL_MAX:
+                row.append(text)  # the row's next cell, after its units
+            else:
+                break
+            i += 1
+        if row:
+            out.append(_pipe_row(row_line, row, width))
+    return out
+
+
+def _pipe_row(line: SourceLine, cells: list[str], width: int) -> SourceLine:
+    return SourceLine(line.number, "| " + " | ".join((cells + [""] * width)[:width]) + " |")
