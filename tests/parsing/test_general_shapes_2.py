@@ -5,20 +5,8 @@ Every text here is synthetic (written for the rule it checks); each test parses 
 from __future__ import annotations
 
 from parsing.departments import DepartmentDirectory
-from parsing.extract import parse_gazette
 from parsing.responsibility import parse_clause
-from parsing.results import ExtractedTask, ParsedDocument
-
-
-def _one(text: str) -> ParsedDocument:
-    documents = parse_gazette(text, file="t.txt", directory=DepartmentDirectory())
-    assert len(documents) == 1
-    return documents[0]
-
-
-def _units(task: ExtractedTask) -> tuple[list[str], list[str]]:
-    return [u.as_written for u in task.lead_units], [u.as_written for u in task.support_units]
-
+from tests.parsing.shapes import one_document, unit_names
 
 # --- clauses with a person first and extra roles --------------------------------------------------------------------
 
@@ -42,14 +30,14 @@ def test_a_responsible_office_label_names_units():
 
 
 def test_a_target_with_a_leader_and_data_unit_is_a_task_of_the_lead():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于分解落实2031年区政府工作目标的通知",
         "各街道办事处,区政府各部门:",
         "一、主要预期目标",
         "(一)全区旅游收入增长9%。(牵头领导:王某某,牵头单位:区文旅局,责任单位:区商务局,数据提供单位:区统计局)",
         "(二)城镇新增就业1.2万人。(牵头领导:李某某,牵头单位:区人社局,数据提供单位:区统计局)",
     ]))
-    assert [_units(t) for t in doc.tasks] == [
+    assert [unit_names(t) for t in doc.tasks] == [
         (["区文旅局"], ["区商务局", "区统计局"]),
         (["区人社局"], ["区统计局"]),
     ]
@@ -84,7 +72,7 @@ def test_a_year_named_as_the_start_of_a_span_is_not_the_plan_year():
 
 
 def test_numbered_headings_without_a_dot_with_main_and_related_unit_lines():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发2031年全县十件民生实事工作方案的通知",
         "各乡镇人民政府,县直各单位:",
         "1新建乡镇污水处理站",
@@ -96,7 +84,7 @@ def test_numbered_headings_without_a_dot_with_main_and_related_unit_lines():
         "主要责任单位:县城管局。",
     ]))
     assert [(t.line, t.text[:4]) for t in doc.tasks] == [(3, "1新建乡"), (5, "2提升农"), (8, "3改造城")]
-    assert [_units(t) for t in doc.tasks] == [
+    assert [unit_names(t) for t in doc.tasks] == [
         (["县住建局"], ["县财政局", "县环保局"]),
         (["县教育局"], ["县残联", "县妇联"]),
         (["县城管局"], []),
@@ -124,7 +112,7 @@ def test_units_a_subject_organises_support_it():
 
 
 def test_paragraphs_closed_by_a_group_line_are_tasks_of_its_unit():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "上述项目由区民政局牵头负责。",
         "【便民服务】",
         "七、完善社区便民服务网络。新开社区食堂3家;新增助浴点5个。",
@@ -135,7 +123,7 @@ def test_paragraphs_closed_by_a_group_line_are_tasks_of_its_unit():
         "上述项目由区卫健委牵头负责。",
         "八、推进城区绿化建",
     ]))
-    assert [(t.line, _units(t)) for t in doc.tasks] == [
+    assert [(t.line, unit_names(t)) for t in doc.tasks] == [
         (4, (["区民政局"], [])), (5, (["区民政局"], [])), (7, (["区卫健委"], []))]
     # no year anywhere: the schedule's quarters are deadlines without a date, each listed
     assert [d.text for d in doc.tasks[0].deadlines] == ["第一季度", "第二季度", "第四季度"]
@@ -143,7 +131,7 @@ def test_paragraphs_closed_by_a_group_line_are_tasks_of_its_unit():
 
 
 def test_an_item_whose_paragraphs_are_closed_by_group_lines():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发2031年区政府实事项目的通知",
         "各街道办事处,区政府各部门:",
         "一、完善养老服务。",
@@ -153,12 +141,12 @@ def test_an_item_whose_paragraphs_are_closed_by_group_lines():
         "建设智慧健康驿站4个。",
         "以上项目由区卫健委牵头负责。",
     ]))
-    assert [(t.line, _units(t)) for t in doc.tasks] == [
+    assert [(t.line, unit_names(t)) for t in doc.tasks] == [
         (4, (["区民政局"], [])), (5, (["区民政局"], [])), (7, (["区卫健委"], []))]
 
 
 def test_a_bare_numbered_section_heading_over_decimal_items_is_no_item():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发某县森林防火应急预案的通知",
         "各乡镇人民政府,县直各单位:",
         "1总则",
@@ -174,14 +162,14 @@ def test_a_bare_numbered_section_heading_over_decimal_items_is_no_item():
 def test_a_heading_cut_with_the_stored_text_is_no_task_unless_its_duty_names_a_doer():
     head = ["关于印发2031年重点工作分工方案的通知", "各乡镇人民政府,县直各单位:",
             "一、推进项目建设。县发改局要于6月底前完成项目入库。"]
-    cut = _one("\n".join([*head, "二、 重点工作任务", "(一"]))
+    cut = one_document("\n".join([*head, "二、 重点工作任务", "(一"]))
     assert [t.ref for t in cut.tasks] == ["一、"]
-    begun = _one("\n".join([*head, "二、落实工作责任,按月报告进度", "各牵头单位要组织有关责任单位,制定推进计划(推进计"]))
+    begun = one_document("\n".join([*head, "二、落实工作责任,按月报告进度", "各牵头单位要组织有关责任单位,制定推进计划(推进计"]))
     assert [t.ref for t in begun.tasks] == ["一、", "二、"]
 
 
 def test_a_field_label_cut_by_the_end_of_the_text_is_not_part_of_the_unit_list():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发2031年区重点工作分工方案的通知",
         "各街道办事处,区政府各部门:",
         "一、主要预期目标",
@@ -190,7 +178,7 @@ def test_a_field_label_cut_by_the_end_of_the_text_is_not_part_of_the_unit_list()
         "主要责任单位:区财政局",
         "完成时",
     ]))
-    assert [_units(t) for t in doc.tasks] == [(["区财政局"], [])]
+    assert [unit_names(t) for t in doc.tasks] == [(["区财政局"], [])]
 
 
 def test_a_clause_cut_inside_its_role_qualifier_keeps_leaders_out_and_others_as_support():
@@ -210,7 +198,7 @@ def test_a_team_named_by_its_work_is_the_subject_of_its_duty():
 
 
 def test_numbered_items_closed_together_by_a_group_line():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发2031年县政府民生实事项目的通知",
         "各乡镇人民政府,县直各单位:",
         "一、教育项目",
@@ -221,6 +209,6 @@ def test_numbered_items_closed_together_by_a_group_line():
         "4.改造城区老旧路灯300盏(县城管局负责)。",
         "以上项目由县住建局牵头负责。",
     ]))
-    assert [(t.ref, _units(t)) for t in doc.tasks] == [
+    assert [(t.ref, unit_names(t)) for t in doc.tasks] == [
         ("一、1.", (["县教育局"], [])), ("一、2.", (["县教育局"], [])),
         ("一、3.", (["县住建局"], [])), ("一、4.", (["县城管局"], []))]

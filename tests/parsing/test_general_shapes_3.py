@@ -5,26 +5,14 @@ Every text here is synthetic (written for the rule it checks); each test parses 
 from __future__ import annotations
 
 from parsing.departments import DepartmentDirectory
-from parsing.extract import parse_gazette
 from parsing.responsibility import parse_prose
-from parsing.results import ExtractedTask, ParsedDocument
-
-
-def _one(text: str) -> ParsedDocument:
-    documents = parse_gazette(text, file="t.txt", directory=DepartmentDirectory())
-    assert len(documents) == 1
-    return documents[0]
-
-
-def _units(task: ExtractedTask) -> tuple[list[str], list[str]]:
-    return [u.as_written for u in task.lead_units], [u.as_written for u in task.support_units]
-
+from tests.parsing.shapes import one_document, unit_names
 
 # --- ⑴ ⑵ … as item numbers ------------------------------------------------------------------------------------------
 
 
 def test_parenthesised_numeral_characters_number_items():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于分解落实2031年县政府主要目标的通知",
         "各乡镇人民政府,县直各部门:",
         "一、主要指标",
@@ -39,14 +27,14 @@ def test_parenthesised_numeral_characters_number_items():
         "2031年3月1日",
     ]))
     assert [t.ref for t in doc.tasks] == ["一、1.⑴", "一、1.⑵", "一、1.⑶"]
-    assert [_units(t)[0] for t in doc.tasks] == [["县水利局"], ["县生态环境局"], ["县人社局"]]
+    assert [unit_names(t)[0] for t in doc.tasks] == [["县水利局"], ["县生态环境局"], ["县人社局"]]
 
 
 # --- meeting minutes -------------------------------------------------------------------------------------------------
 
 
 def test_each_decision_of_meeting_minutes_is_a_task():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "3月2日,县长主持召开县政府第十二次常务会议。",
         "会议指出,当前全县供水管网老化问题比较突出。会议要求,县水务局要抓紧制定改造计划,6月底前完成主城区改造。"
         "会议同意新建一座城东污水处理厂。",
@@ -56,33 +44,33 @@ def test_each_decision_of_meeting_minutes_is_a_task():
     ]))
     assert [t.text[:6] for t in doc.tasks] == ["会议要求,县", "会议同意新建", "会议强调,各"]
     assert [t.ref for t in doc.tasks] == ["¶2[2]", "¶2[3]", "¶4"]
-    assert _units(doc.tasks[0])[0] == ["县水务局"]
+    assert unit_names(doc.tasks[0])[0] == ["县水务局"]
     assert "no_unit" in doc.tasks[1].flags  # the decision names no unit
-    assert _units(doc.tasks[2])[0] == ["各乡镇"]
+    assert unit_names(doc.tasks[2])[0] == ["各乡镇"]
 
 
 def test_a_minutes_sentence_asking_a_named_unit_for_a_report_is_its_own_task():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "会议要求,各部门要对照分工抓好落实,形成工作合力。市政府督查室要加强跟踪督办,每月汇总报告进展情况。",
     ]))
     assert [t.ref for t in doc.tasks] == ["¶1", "¶1[2]"]
-    assert _units(doc.tasks[0])[0] == ["各部门"]
+    assert unit_names(doc.tasks[0])[0] == ["各部门"]
     assert doc.tasks[1].text.startswith("市政府督查室要")
 
 
 def test_a_decision_without_a_subject_is_for_the_unit_the_meeting_noted():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "会议指出,全县市场监管部门开展食品安全专项整治取得明显成效。会议要求,要持续加大抽检力度,严查违法行为。",
     ]))
     assert len(doc.tasks) == 1
-    assert _units(doc.tasks[0])[0] == ["全县市场监管部门"]
+    assert unit_names(doc.tasks[0])[0] == ["全县市场监管部门"]
 
 
 # --- deadlines -------------------------------------------------------------------------------------------------------
 
 
 def test_an_undated_task_naming_its_year_reads_its_yearless_dates_in_it():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "会议强调,要启动2032年集镇公厕建设,确保8月底前全面建成;5月底前完成中转站验收,8月底前完成资金拨付。",
     ]))
     (task,) = doc.tasks
@@ -93,7 +81,7 @@ def test_an_undated_task_naming_its_year_reads_its_yearless_dates_in_it():
 
 
 def test_a_meeting_headline_above_a_source_then_time_line_is_the_title():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "首页>政务动态",
         "县政府第二十一次常务会议",
         "来源: 县政府办公室 时间: 2032-04-09",
@@ -105,7 +93,7 @@ def test_a_meeting_headline_above_a_source_then_time_line_is_the_title():
 
 
 def test_a_progress_table_headline_under_a_breadcrumb_is_the_title():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "当前位置:首页",
         "> 信息公开 > 工作报告",
         "县政府2032年重点工作一季度进展情况表",
@@ -124,11 +112,11 @@ def test_a_progress_table_headline_under_a_breadcrumb_is_the_title():
         "县人社局",
     ]))
     assert doc.title == "县政府2032年重点工作一季度进展情况表"
-    assert [_units(t)[0] for t in doc.tasks] == [["县交通运输局"], ["县人社局"]]
+    assert [unit_names(t)[0] for t in doc.tasks] == [["县交通运输局"], ["县人社局"]]
 
 
 def test_a_run_of_exclamation_marks_in_a_title_is_kept_as_written():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "某某市!!!某某区!!!关于印发2032年重点工作任务分工方案的通知",
         "某政办发〔2032〕3号",
         "各街道办事处,区政府各部门:",
@@ -143,7 +131,7 @@ def test_a_run_of_exclamation_marks_in_a_title_is_kept_as_written():
 
 
 def test_a_task_forces_members_and_working_rules_are_no_tasks():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于成立县智慧农业建设专班的通知",
         "各乡镇人民政府,县有关单位:",
         "为推进智慧农业建设,县政府决定成立专班,现将有关事项通知如下:",
@@ -162,7 +150,7 @@ def test_a_task_forces_members_and_working_rules_are_no_tasks():
 
 
 def test_an_inspections_purpose_time_and_method_are_no_tasks():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于开展重点项目推进情况督查的通知",
         "各镇人民政府,区直各有关单位:",
         "经研究,决定对全区重点项目推进情况开展专项督查。",
@@ -181,7 +169,7 @@ def test_an_inspections_purpose_time_and_method_are_no_tasks():
 
 
 def test_a_section_improving_a_mechanism_heads_tasks():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于进一步做好公平竞争审查工作的通知",
         "各乡镇人民政府,县直各单位:",
         "一、进一步完善工作机制",
@@ -193,7 +181,7 @@ def test_a_section_improving_a_mechanism_heads_tasks():
 
 
 def test_a_heading_only_ending_in_a_rule_word_stays_a_task():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于印发2032年信访工作要点的通知",
         "各乡镇人民政府,县直各单位:",
         "一、完善信访工作制度",
@@ -208,7 +196,7 @@ def test_a_heading_only_ending_in_a_rule_word_stays_a_task():
 
 
 def test_a_done_note_after_an_item_is_progress_not_task_text():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "截至2032年12月31日,县政府十件民生实事全面完成。具体情况如下:",
         "一、新建农村公路80公里。(责任单位:县交通运输局)该项工作已全面完成",
         "此项工作已完成。截至2032年12月底,全县共新建农村公路85公里。",
@@ -217,7 +205,7 @@ def test_a_done_note_after_an_item_is_progress_not_task_text():
     assert [t.ref for t in doc.tasks] == ["一、", "二、"]
     first = doc.tasks[0]
     assert "截至" not in first.text and "已全面完成" not in first.text
-    assert _units(first)[0] == ["县交通运输局"]
+    assert unit_names(first)[0] == ["县交通运输局"]
     assert not first.deadlines
 
 
@@ -225,7 +213,7 @@ def test_a_done_note_after_an_item_is_progress_not_task_text():
 
 
 def test_a_lead_column_after_the_responsible_column_still_leads():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "2032年某某区政府工作报告重点工作责任分解",
         "序号",
         "事项",
@@ -244,7 +232,7 @@ def test_a_lead_column_after_the_responsible_column_still_leads():
         "区街道办、区城管局",
         "区建设局",
     ]))
-    assert [_units(t) for t in doc.tasks] == [
+    assert [unit_names(t) for t in doc.tasks] == [
         (["区发改局"], ["区人社局", "区农业农村局", "区统计局"]),
         (["区建设局"], ["区园林局"]),
         (["区建设局"], ["区街道办", "区城管局"]),
@@ -257,19 +245,19 @@ def test_an_office_of_an_autonomous_regions_government_is_one_unit():
 
 
 def test_a_news_paragraph_asking_a_group_for_a_written_report_is_a_task():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "近日,县政府印发《2032年为民办实事项目计划》,要求各部门抓紧实施。各主办单位要加强统筹协调,"
         "并将项目进展情况按季度书面报告县委、县政府。",
         "一、新建农村公路50公里。",
     ]))
     first = doc.tasks[0]
     assert first.ref == "¶1"
-    assert _units(first)[0] == ["各主办单位"]
+    assert unit_names(first)[0] == ["各主办单位"]
     assert [d.recurrence for d in first.deadlines] == ["quarterly"]
 
 
 def test_an_item_with_its_own_clause_whose_sub_items_are_tasks_is_a_heading():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "截至2032年12月31日,县政府十件民生实事全面完成。具体情况如下:",
         "一、改善农村人居环境。(责任单位:县农业农村局、各乡镇)",
         "1.新建农村公厕30座(责任单位:县农业农村局)",
@@ -280,7 +268,7 @@ def test_an_item_with_its_own_clause_whose_sub_items_are_tasks_is_a_heading():
 
 
 def test_a_requirement_asking_a_role_group_for_something_by_a_date_is_its_task():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "各乡镇人民政府,县直各单位:",
         "经研究,决定对全县重点项目推进情况开展专项督查。",
         "一、督查时间",
@@ -290,4 +278,4 @@ def test_a_requirement_asking_a_role_group_for_something_by_a_date_is_its_task()
         "(二)牵头单位要认真梳理项目进展,形成书面材料,于5月8日前报县政府督查室。",
     ]))
     assert [t.ref for t in doc.tasks] == ["二、(二)"]
-    assert _units(doc.tasks[0])[0] == ["牵头单位"]
+    assert unit_names(doc.tasks[0])[0] == ["牵头单位"]

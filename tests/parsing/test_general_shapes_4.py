@@ -7,14 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from parsing.departments import DepartmentDirectory
-from parsing.extract import parse_gazette
 from parsing.results import ExtractedTask, ParsedDocument
-
-
-def _one(text: str) -> ParsedDocument:
-    documents = parse_gazette(text, file="t.txt", directory=DepartmentDirectory())
-    assert len(documents) == 1
-    return documents[0]
+from tests.parsing.shapes import one_document
 
 
 def _lead(task: ExtractedTask) -> list[str]:
@@ -33,7 +27,7 @@ def test_a_systems_bodies_of_a_place_are_a_unit():
 
 
 def test_the_note_of_minutes_names_a_systems_bodies():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "3月2日,县长主持召开县政府第十二次常务会议。",
         "会议指出,全县公安机关集中开展专项整治行动,取得了明显成效。会议要求,要继续加大打击力度,守好群众安全。",
     ]))
@@ -45,7 +39,7 @@ def test_a_team_named_by_the_document_it_drafts_is_a_unit():
     assert directory.is_unit_shaped("《报告》起草组")
     assert directory.is_unit_shaped("《规划》编制工作专班")
     assert not directory.is_unit_shaped("《报告》要")
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "12月2日,区长主持召开区政府第三十次常务会议。",
         "会议强调,《报告》起草组要认真吸收会上提出的意见,对《报告》作进一步修改完善。",
     ]))
@@ -56,7 +50,7 @@ def test_a_team_named_by_the_document_it_drafts_is_a_unit():
 
 
 def test_dates_listed_without_their_month_sharing_one_before():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "关于做好2031年重点工作调度的通知",
         "各乡镇人民政府,县直各单位:",
         "一、各牵头单位须分别于615日、1215日前将半年进展、全年完成情况报县政府督查室。",
@@ -71,7 +65,7 @@ def test_dates_listed_without_their_month_sharing_one_before():
 
 
 def _requirements_table(last: list[str]) -> ParsedDocument:
-    return _one("\n".join([
+    return one_document("\n".join([
         "县人民政府办公室关于印发2031年政务公开重点工作任务分工的通知",
         "各乡镇人民政府,县直各部门:",
         "现将任务分工印发给你们,请认真贯彻执行。",
@@ -115,7 +109,7 @@ def test_a_requirement_cut_by_the_end_of_the_text_names_no_unit():
 
 
 def test_a_table_separated_by_spaces_with_section_rows_and_units_one_per_line():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "2031年县政府工作报告目标任务推进情况表",
         "序号 目标任务 责任单位 推进情况",
         "一、主要预期目标",
@@ -137,7 +131,7 @@ def test_a_table_separated_by_spaces_with_section_rows_and_units_one_per_line():
 
 
 def test_a_row_whose_lead_cell_is_cut_leads_with_its_responsible_units():
-    doc = _one("\n".join([
+    doc = one_document("\n".join([
         "2031年县政府工作报告重点工作责任分解",
         "序号", "事项", "责任单位", "牵头单位",
         "1", "地区生产总值增长6.5%以上。", "县农业农村局、县经商局", "县发改局",

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import DepartmentFactory
-from tests.tracker.workflow import department_user, lead_of, manager_user, office_user, workflow_task
+from tests.tracker.workflow import lead_of, manager_user, office_user, workflow_task
 from tracker.models import Assignment, DepartmentMembership, ExtensionRequest, Task, TaskEvent, Urge
 from tracker.services import lifecycle_office as office_actions
 from tracker.services import lifecycle_unit as unit_actions
@@ -27,21 +27,6 @@ A = Assignment.Status
 REPORT = "已完成项目立项和可研批复，正在开展施工招标。"
 DONE = "已全部完成并通过验收，佐证材料见附件。"
 AS_OF = date(2030, 1, 10)
-
-
-@pytest.fixture
-def office():
-    return office_user()
-
-
-@pytest.fixture
-def unit_a():
-    return department_user(username="unit_a", department_name="市住房和城乡建设局")
-
-
-@pytest.fixture
-def unit_b():
-    return department_user(username="unit_b", department_name="市自然资源局")
 
 
 def _task(unit, status, **kw):

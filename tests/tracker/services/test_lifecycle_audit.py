@@ -11,7 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import DeadlineFactory
-from tests.tracker.workflow import department_user, lead_of, office_user, unit_add, workflow_task
+from tests.tracker.workflow import department_user, lead_of, unit_add, workflow_task
 from tracker.models import (
     Assignment,
     DeadlineOccurrence,
@@ -36,21 +36,6 @@ DUE = date(2030, 6, 30)
 DONE = "已全部完成并通过验收，佐证材料见附件。"
 REASON = "受汛期影响，施工无法按期进行。"
 LOCAL = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def office():
-    return office_user()
-
-
-@pytest.fixture
-def unit_a():
-    return department_user(username="unit_a", department_name="市住房和城乡建设局")
-
-
-@pytest.fixture
-def unit_b():
-    return department_user(username="unit_b", department_name="市自然资源局")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import DeadlineFactory
 from tests.tracker.services.test_current_due import stale
-from tests.tracker.workflow import department_user, lead_of, office_user, workflow_task
+from tests.tracker.workflow import department_user, lead_of, workflow_task
 from tracker.models import Assignment, DeadlineOccurrence, ProgressReport, Reminder, Task, TaskEvent
 from tracker.services import lifecycle_office, lifecycle_unit
 from tracker.services.deadlines import task_due_refresh
@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 S = Task.Status
 REPORT = "本月完成入户走访120户，整改隐患8处，报送月度进展表。"
 JAN, FEB, MAR = date(2024, 1, 29), date(2024, 2, 28), date(2024, 3, 28)
-
-
-@pytest.fixture
-def office():
-    return office_user()
 
 
 @pytest.fixture
