@@ -103,6 +103,7 @@ def test_the_office_reviews_a_directive_and_registers_a_meeting_task(chromium: A
     page = _login(chromium, live_server.url, DESKTOP)
     page.click("#review-links >> text=审核提取的任务")
     page.click(f"a[href='/portal/review/directives/{directive.pk}/']")
+    page.wait_for_load_state()  # review.js (deferred) binds the task cards: a click before it does nothing
     assert page.inner_text("#review-summary").startswith("待审核 5 项")
     flags = page.inner_text(f"#task-{patrol.pk} header")
     assert "未写明单位" in flags and "无明确时限" in flags and "no_unit" not in page.content()
