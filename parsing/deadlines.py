@@ -1145,7 +1145,8 @@ _ISSUER_WILL_RE = re.compile(
 def _without_issuer_schedule(text: str, specs: list[DeadlineSpec]) -> list[DeadlineSpec]:
     spans = []
     for m in _ISSUER_WILL_RE.finditer(text):
-        end = re.search(r"[。;!?]", text[m.end():])
+        # its sentence, or up to the next subject asked for something ("…每季度通报,各单位要于6月底前…")
+        end = re.search(r"[。;!?]|[,，](?=各|请|由)", text[m.end():])
         spans.append((m.start(), m.end() + end.start() if end else len(text)))
     if not spans:
         return specs
